@@ -1,0 +1,16 @@
+//! # undersigned-core
+//!
+//! Pure Rust shared by the Undersigned widget (compiled to WebAssembly) and the reference receiver.
+//! Every rule lives here once — a field name, a length limit, a status name — so the widget and the
+//! receiver can never disagree about what a valid campaign or signature is.
+//!
+//! - [`campaign`]: the campaign model that the widget renders (the compiled JSON form).
+//! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
+//!   its compiler to the campaign model.
+
+pub mod campaign;
+
+#[cfg(feature = "authoring")]
+pub mod authoring;
+
+pub use campaign::Campaign;

@@ -1,0 +1,19 @@
+//! # undersigned — the embeddable letter-campaign widget
+//!
+//! A Yew application compiled to WebAssembly and mounted by the `<undersigned-letter>` custom
+//! element into an open shadow root. The element itself is defined by the small JS loader
+//! (`src/js/undersigned.js`, shipped as `pkg/undersigned.js`), which loads this module once per
+//! page and calls [`mount`] for every element.
+//!
+//! - [`element`]: the shadow-root glue: styles, mounting and unmounting one widget.
+//! - [`app`]: the root component.
+//! - [`letter`]: the letter view.
+//! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
+
+pub mod app;
+pub mod campaign_source;
+pub mod config;
+pub mod element;
+pub mod letter;
+
+pub use element::{mount, WidgetHandle};

@@ -1,0 +1,49 @@
+//! # xtask — the project's automation (`cargo xtask …`)
+//!
+//! Every command installs what it needs when it is missing (the wasm32 target, the wasm-bindgen CLI
+//! matching Cargo.lock, wasm-opt, Chromium and its driver, the end-to-end test packages) and skips
+//! what is already there, so that a fresh machine needs nothing but Rust, Node.js and apt.
+//!
+//! - `demo`: build the widget, start the receiver on an embedded SQLite file, serve the demo pages.
+//! - `test`: every test, in every layer: native, headless browser (wasm-bindgen-test), end-to-end.
+//! - `build`: the widget package in `pkg/` (add `--release-names` for content-hashed file names).
+//! - `size`: the bytes a partner page downloads for the widget, raw, gzip and brotli.
+
+mod build;
+mod demo;
+mod exec;
+mod size;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: cargo xtask <demo | test | build | size>
+  demo    build the widget and serve the demo at http://127.0.0.1:8080/ (PORT changes the port)
+  test    run every test: native, headless-browser (wasm-bindgen-test) and end-to-end
+  build   build the widget package into pkg/
+  size    print the raw, gzip and brotli bytes of every file a partner page downloads";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(),
+        Some("test") => test::run(&args[1..]),
+        Some("build") => build::run().map(|_| ()),
+        Some("size") => size::run(),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n{USAGE}")),
+    };
+    if let Err(error) = result {
+        eprintln!("xtask: error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The repository root (the parent of this crate's folder).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+}

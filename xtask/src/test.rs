@@ -1,0 +1,158 @@
+//! `cargo xtask test`: every test in every layer, and a non-zero exit when any of them fails.
+//!
+//! 1. native: `cargo test --workspace` (core, receiver, widget logic, xtask);
+//! 2. browser: the widget's wasm-bindgen tests in headless Chromium through ChromeDriver;
+//! 3. end-to-end: Node's test runner driving Debian's Chromium with playwright-core against the
+//!    real receiver serving the demo pages and the built package.
+//!
+//! Every layer runs even when an earlier one failed, so one run shows every failure. Passing layer
+//! names (`cargo xtask test native e2e`) runs only those.
+
+use crate::exec::{cargo, describe};
+use crate::{repo_root, tools};
+use anyhow::{bail, Context};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const LAYERS: [&str; 3] = ["native", "browser", "e2e"];
+
+/// Passed and failed test counts read from a runner's summary lines.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+/// Reads one output line of cargo's test harness (`test result: ok. 3 passed; 0 failed; …`, also
+/// printed by wasm-bindgen-test-runner) or of Node's spec reporter (`ℹ pass 3`, `ℹ fail 0`).
+pub fn count_line(line: &str, counts: &mut Counts) {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix("test result: ") {
+        let number_before = |word: &str| {
+            rest.split(';').find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word).and_then(|n| n.trim().parse::<u64>().ok()))
+        };
+        counts.passed += number_before("passed").unwrap_or(0);
+        counts.failed += number_before("failed").unwrap_or(0);
+    } else if let Some(n) = line.strip_prefix("ℹ pass ").and_then(|n| n.parse::<u64>().ok()) {
+        counts.passed += n;
+    } else if let Some(n) = line.strip_prefix("ℹ fail ").and_then(|n| n.parse::<u64>().ok()) {
+        counts.failed += n;
+    }
+}
+
+/// Runs `cmd`, echoing its standard output while counting tests; Ok(counts) only when it exits 0.
+fn run_counting(cmd: &mut Command) -> anyhow::Result<Counts> {
+    eprintln!("$ {}", describe(cmd));
+    let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("cannot start `{}`", describe(cmd)))?;
+    let mut counts = Counts::default();
+    let stdout = child.stdout.take().expect("stdout was piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap_or_default();
+        println!("{line}");
+        count_line(&line, &mut counts);
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("`{}` failed ({status}); {} passed, {} failed", describe(cmd), counts.passed, counts.failed);
+    }
+    if counts.passed == 0 {
+        bail!("`{}` ran no test", describe(cmd));
+    }
+    Ok(counts)
+}
+
+fn native() -> anyhow::Result<Counts> {
+    run_counting(cargo().current_dir(repo_root()).args(["test", "--workspace"]))
+}
+
+fn browser() -> anyhow::Result<Counts> {
+    tools::ensure_chromium()?;
+    run_counting(
+        cargo()
+            .current_dir(repo_root())
+            .args(["test", "-p", "undersigned", "--target", tools::WASM_TARGET])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env_remove("GECKODRIVER")
+            .env_remove("SAFARIDRIVER"),
+    )
+}
+
+fn end_to_end() -> anyhow::Result<Counts> {
+    tools::ensure_chromium()?;
+    tools::ensure_e2e_packages()?;
+    let root = repo_root();
+    crate::exec::run(cargo().current_dir(&root).args(["build", "-p", "undersigned-server"]))?;
+    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/e2e"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    run_counting(
+        Command::new("node")
+            .current_dir(&root)
+            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .args(&files)
+            .env("UNDERSIGNED_SERVER", root.join("target/debug/undersigned-server"))
+            .env("CHROMIUM", tools::CHROMIUM),
+    )
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    for a in args {
+        if !LAYERS.contains(&a.as_str()) {
+            bail!("unknown layer `{a}`: choose from {}", LAYERS.join(", "));
+        }
+    }
+    let wanted = |layer: &str| args.is_empty() || args.iter().any(|a| a == layer);
+    if wanted("browser") || wanted("e2e") {
+        // The end-to-end tests load the built package; building first also installs the wasm tools
+        // that the browser layer needs.
+        crate::build::run()?;
+    }
+    let mut total = Counts::default();
+    let mut failures = Vec::new();
+    type Layer = fn() -> anyhow::Result<Counts>;
+    for (name, layer) in [("native", native as Layer), ("browser", browser), ("e2e", end_to_end)] {
+        if !wanted(name) {
+            continue;
+        }
+        eprintln!("\n== xtask test: {name} ==");
+        match layer() {
+            Ok(c) => {
+                eprintln!("== {name}: {} passed, {} failed ==", c.passed, c.failed);
+                total.passed += c.passed;
+                total.failed += c.failed;
+            }
+            Err(e) => {
+                eprintln!("== {name}: FAILED: {e:#} ==");
+                failures.push(name);
+            }
+        }
+    }
+    println!("\nall layers: {} passed, {} failed", total.passed, total.failed);
+    if !failures.is_empty() {
+        bail!("test layer(s) failed: {}", failures.join(", "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cargo_and_node_summaries() {
+        let mut c = Counts::default();
+        for line in [
+            "test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+            "test result: FAILED. 1 passed; 2 failed; 0 ignored",
+            "ℹ pass 4",
+            "ℹ fail 1",
+            "unrelated 9 passed",
+        ] {
+            count_line(line, &mut c);
+        }
+        assert_eq!(c, Counts { passed: 8, failed: 3 });
+    }
+}
