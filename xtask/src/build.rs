@@ -30,7 +30,7 @@ fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Res
     exec::run(Command::new("wasm-bindgen").arg("--target").arg("web").arg("--out-name").arg("undersigned_wasm").arg("--out-dir").arg(pkg).arg(&wasm))?;
     let bg = pkg.join("undersigned_wasm_bg.wasm");
     // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
-    exec::run(Command::new(wasm_opt).arg("-Oz").args([
+    exec::run(Command::new(wasm_opt).args(["-Oz", "--strip-debug", "--strip-producers",
         "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
         "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     ]).arg(&bg).arg("-o").arg(&bg))?;

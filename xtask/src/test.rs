@@ -40,16 +40,16 @@ pub fn count_line(line: &str, counts: &mut Counts) {
     }
 }
 
-/// Runs `cmd`, echoing its standard output while counting tests; Ok(counts) only when it exits 0.
-fn run_counting(cmd: &mut Command) -> anyhow::Result<Counts> {
+/// Runs `cmd`, echoing its standard output while counting tests into `counts`; Ok only when it
+/// exits 0 having run at least one test.
+fn run_counting(cmd: &mut Command, counts: &mut Counts) -> anyhow::Result<()> {
     eprintln!("$ {}", describe(cmd));
     let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("cannot start `{}`", describe(cmd)))?;
-    let mut counts = Counts::default();
     let stdout = child.stdout.take().expect("stdout was piped");
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap_or_default();
         println!("{line}");
-        count_line(&line, &mut counts);
+        count_line(&line, counts);
     }
     let status = child.wait()?;
     if !status.success() {
@@ -58,14 +58,14 @@ fn run_counting(cmd: &mut Command) -> anyhow::Result<Counts> {
     if counts.passed == 0 {
         bail!("`{}` ran no test", describe(cmd));
     }
-    Ok(counts)
+    Ok(())
 }
 
-fn native() -> anyhow::Result<Counts> {
-    run_counting(cargo().current_dir(repo_root()).args(["test", "--workspace"]))
+fn native(counts: &mut Counts) -> anyhow::Result<()> {
+    run_counting(cargo().current_dir(repo_root()).args(["test", "--workspace"]), counts)
 }
 
-fn browser() -> anyhow::Result<Counts> {
+fn browser(counts: &mut Counts) -> anyhow::Result<()> {
     tools::ensure_chromium()?;
     run_counting(
         cargo()
@@ -75,10 +75,11 @@ fn browser() -> anyhow::Result<Counts> {
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env_remove("GECKODRIVER")
             .env_remove("SAFARIDRIVER"),
+        counts,
     )
 }
 
-fn end_to_end() -> anyhow::Result<Counts> {
+fn end_to_end(counts: &mut Counts) -> anyhow::Result<()> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
     let root = repo_root();
@@ -95,6 +96,7 @@ fn end_to_end() -> anyhow::Result<Counts> {
             .args(&files)
             .env("UNDERSIGNED_SERVER", root.join("target/debug/undersigned-server"))
             .env("CHROMIUM", tools::CHROMIUM),
+        counts,
     )
 }
 
@@ -112,23 +114,23 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     let mut total = Counts::default();
     let mut failures = Vec::new();
-    type Layer = fn() -> anyhow::Result<Counts>;
+    type Layer = fn(&mut Counts) -> anyhow::Result<()>;
     for (name, layer) in [("native", native as Layer), ("browser", browser), ("e2e", end_to_end)] {
         if !wanted(name) {
             continue;
         }
         eprintln!("\n== xtask test: {name} ==");
-        match layer() {
-            Ok(c) => {
-                eprintln!("== {name}: {} passed, {} failed ==", c.passed, c.failed);
-                total.passed += c.passed;
-                total.failed += c.failed;
-            }
+        let mut counts = Counts::default();
+        match layer(&mut counts) {
+            Ok(()) => eprintln!("== {name}: {} passed, {} failed ==", counts.passed, counts.failed),
             Err(e) => {
                 eprintln!("== {name}: FAILED: {e:#} ==");
                 failures.push(name);
             }
         }
+        total.passed += counts.passed;
+        // A layer that failed without a count (a build error, a crash) still counts as a failure.
+        total.failed += counts.failed.max(u64::from(failures.last() == Some(&name)));
     }
     println!("\nall layers: {} passed, {} failed", total.passed, total.failed);
     if !failures.is_empty() {
