@@ -1,10 +1,17 @@
 //! Compiles the built-in campaign (`campaigns/dhs-paragon.md`) to JSON at build time, so that
 //! `<undersigned-letter>` with no attributes shows the seed letter without a network request, and
-//! an authoring mistake fails the build with the file and line.
+//! an authoring mistake fails the build with the file and line; and compiles `locales/*.txt` into
+//! the translation tables of `src/i18n.rs`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn main() {
+    compile_default_campaign();
+    compile_locales();
+}
+
+fn compile_default_campaign() {
     let source = Path::new("campaigns/dhs-paragon.md");
     println!("cargo:rerun-if-changed={}", source.display());
     let campaign = match undersigned_core::authoring::compile_file(source) {
@@ -19,4 +26,45 @@ fn main() {
     let json = serde_json::to_string(&campaign).expect("a compiled campaign always serializes");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("default-campaign.json"), json).expect("OUT_DIR is writable");
+}
+
+/// Reads `locales/<code>.txt` (`key = value` lines, `#` comments) into sorted tables, English first.
+fn compile_locales() {
+    println!("cargo:rerun-if-changed=locales");
+    let mut locales: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for entry in std::fs::read_dir("locales").expect("the locales folder exists") {
+        let path = entry.expect("readable locales folder").path();
+        let Some(code) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt")) else { continue };
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).expect("readable locale file");
+        let mut table = BTreeMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, value) = line.split_once(" = ").unwrap_or_else(|| panic!("{}:{}: expected `key = value`", path.display(), i + 1));
+            if table.insert(key.trim().to_string(), value.trim().to_string()).is_some() {
+                panic!("{}:{}: the key `{}` is defined twice", path.display(), i + 1, key.trim());
+            }
+        }
+        locales.insert(code.to_string(), table);
+    }
+    let english = locales.remove("en").expect("locales/en.txt is the reference language");
+    for (code, table) in &locales {
+        for key in table.keys() {
+            assert!(english.contains_key(key), "locales/{code}.txt has `{key}`, which locales/en.txt lacks");
+        }
+    }
+    let mut out = String::from("/// (language code, sorted (key, text) table); English first.\npub(crate) static LOCALES: &[(&str, &[(&str, &str)])] = &[\n");
+    for (code, table) in std::iter::once(("en".to_string(), english)).chain(locales) {
+        out.push_str(&format!("    ({code:?}, &[\n"));
+        for (key, value) in table {
+            out.push_str(&format!("        ({key:?}, {value:?}),\n"));
+        }
+        out.push_str("    ]),\n");
+    }
+    out.push_str("];\n");
+    let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&dir).join("locales.rs"), out).expect("OUT_DIR is writable");
 }

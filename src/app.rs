@@ -2,6 +2,7 @@
 
 use crate::campaign_source::default_campaign;
 use crate::config::WidgetConfig;
+use crate::i18n::Lang;
 use crate::letter::LetterView;
 use yew::prelude::*;
 
@@ -11,12 +12,13 @@ pub struct AppProps {
 }
 
 #[function_component(App)]
-pub fn app(_props: &AppProps) -> Html {
+pub fn app(props: &AppProps) -> Html {
+    let lang = Lang::negotiate(props.config.lang.as_deref());
     let campaign = use_memo((), |_| default_campaign());
     match &*campaign {
         Ok(campaign) => html! { <LetterView campaign={campaign.clone()} /> },
-        Err(message) => html! {
-            <p class="error" role="alert">{ format!("This letter could not be shown: {message}.") }</p>
+        Err(reason) => html! {
+            <p class="error" role="alert">{ lang.format("error.campaign_unavailable", &[("reason", reason)]) }</p>
         },
     }
 }

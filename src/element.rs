@@ -10,12 +10,13 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
-const STYLESHEET: &str = include_str!("style.css");
+/// The widget's stylesheet: one file per concern under `src/styles/`, concatenated in this order.
+const STYLESHEETS: &[&str] = &[include_str!("styles/base.css")];
 
 thread_local! {
     static SHARED_SHEET: CssStyleSheet = {
         let sheet = CssStyleSheet::new().expect("every browser with WebAssembly and shadow DOM has constructable stylesheets");
-        sheet.replace_sync(STYLESHEET).expect("the bundled stylesheet parses");
+        sheet.replace_sync(&STYLESHEETS.concat()).expect("the bundled stylesheet parses");
         sheet
     };
 }

@@ -9,11 +9,13 @@
 //! - [`app`]: the root component.
 //! - [`letter`]: the letter view.
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
+//! - [`i18n`]: translations (`locales/*.txt`), plural rules and number formats.
 
 pub mod app;
 pub mod campaign_source;
 pub mod config;
 pub mod element;
+pub mod i18n;
 pub mod letter;
 
 pub use element::{mount, WidgetHandle};
