@@ -5,10 +5,12 @@
 //! receiver can never disagree about what a valid campaign or signature is.
 //!
 //! - [`campaign`]: the campaign model that the widget renders (the compiled JSON form).
+//! - [`status`]: the status names of a demand.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
 //!   its compiler to the campaign model.
 
 pub mod campaign;
+pub mod status;
 
 #[cfg(feature = "authoring")]
 pub mod authoring;
