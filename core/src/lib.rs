@@ -6,10 +6,14 @@
 //!
 //! - [`campaign`]: the campaign model that the widget renders (the compiled JSON form).
 //! - [`status`]: the status names of a demand.
+//! - [`feed`]: the public demand-status feed (JSON), validated here for receiver and widget.
+//! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
 //!   its compiler to the campaign model.
 
+pub mod api_error;
 pub mod campaign;
+pub mod feed;
 pub mod status;
 
 #[cfg(feature = "authoring")]

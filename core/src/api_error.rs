@@ -1,0 +1,194 @@
+//! The JSON error body every receiver endpoint answers with, shared with the widget so that both
+//! sides agree on the machine codes:
+//!
+//! ```json
+//! { "code": "validation_failed",
+//!   "message": "Some fields need attention.",
+//!   "fields": [ { "field": "email", "code": "invalid_email", "message": "Enter an email address such as name@example.org." } ] }
+//! ```
+//!
+//! `code` is stable (clients branch on it); `message` is for people and may change. `fields` is
+//! present (possibly empty) on every error; only `validation_failed` fills it. The table of codes,
+//! with their HTTP statuses and what a client should do, is [`ErrorCode`] and docs/receiver.md.
+
+use serde::{Deserialize, Serialize};
+
+/// Every machine code the receiver answers with. Serialized in `snake_case`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not the JSON (or form) it claims to be. Do not retry unchanged.
+    MalformedBody,
+    /// 400: a query parameter or header has an impossible value.
+    InvalidRequest,
+    /// 401: an admin endpoint was called without `Authorization: Bearer …`.
+    MissingToken,
+    /// 401: the bearer token is not the receiver's admin token.
+    InvalidToken,
+    /// 403: the request's `Origin` is not on this campaign's list of partner sites.
+    OriginNotAllowed,
+    /// 404: no campaign with this id on this receiver.
+    UnknownCampaign,
+    /// 404: the campaign has no demand with this id.
+    UnknownDemand,
+    /// 404: no signer with this id in this campaign.
+    UnknownSigner,
+    /// 404: no endpoint at this path.
+    NotFound,
+    /// 405: the endpoint exists but not with this method.
+    MethodNotAllowed,
+    /// 409: this idempotency key was already used for a different submission.
+    IdempotencyKeyReused,
+    /// 413: the body is larger than the receiver accepts.
+    PayloadTooLarge,
+    /// 415: the `Content-Type` is not one of the accepted encodings.
+    UnsupportedMediaType,
+    /// 422: one or more fields are invalid; see `fields`.
+    ValidationFailed,
+    /// 422: an uploaded campaign source does not compile; `fields` name the lines.
+    InvalidCampaignSource,
+    /// 429: too many requests from this client; wait `Retry-After` seconds.
+    RateLimited,
+    /// 503: the database is unreachable or busy; retry later with the same idempotency key.
+    StorageUnavailable,
+    /// 500: a bug; the receiver's log has the details.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the documentation table.
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::MalformedBody,
+        ErrorCode::InvalidRequest,
+        ErrorCode::MissingToken,
+        ErrorCode::InvalidToken,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::UnknownCampaign,
+        ErrorCode::UnknownDemand,
+        ErrorCode::UnknownSigner,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::ValidationFailed,
+        ErrorCode::InvalidCampaignSource,
+        ErrorCode::RateLimited,
+        ErrorCode::StorageUnavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedBody => "malformed_body",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::MissingToken => "missing_token",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::UnknownCampaign => "unknown_campaign",
+            ErrorCode::UnknownDemand => "unknown_demand",
+            ErrorCode::UnknownSigner => "unknown_signer",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::InvalidCampaignSource => "invalid_campaign_source",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that carries this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::MalformedBody | ErrorCode::InvalidRequest => 400,
+            ErrorCode::MissingToken | ErrorCode::InvalidToken => 401,
+            ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::UnknownCampaign | ErrorCode::UnknownDemand | ErrorCode::UnknownSigner | ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::IdempotencyKeyReused => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ValidationFailed | ErrorCode::InvalidCampaignSource => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::StorageUnavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    /// Whether sending the same request again later can succeed (the widget's outbox keeps it).
+    pub fn is_retryable(self) -> bool {
+        matches!(self, ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Internal)
+    }
+}
+
+/// One invalid field of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's wire name (as in the submission), or `line N` for a campaign source.
+    pub field: String,
+    /// A stable machine code for the problem (`required`, `too_long`, `invalid_email`, …).
+    pub code: String,
+    /// What is wrong and what to do, for people.
+    pub message: String,
+}
+
+/// The error body of every receiver endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into(), fields: Vec::new() }
+    }
+
+    pub fn with_fields(mut self, fields: Vec<FieldError>) -> ApiError {
+        self.fields = fields;
+        self
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!((400..600).contains(&code.http_status()));
+        }
+    }
+
+    #[test]
+    fn body_round_trips_with_fields_defaulting_to_empty() {
+        let parsed: ApiError = serde_json::from_str(r#"{"code":"rate_limited","message":"slow down"}"#).unwrap();
+        assert_eq!(parsed, ApiError::new(ErrorCode::RateLimited, "slow down"));
+        let body = serde_json::to_value(ApiError::new(ErrorCode::ValidationFailed, "m").with_fields(vec![FieldError {
+            field: "email".into(),
+            code: "required".into(),
+            message: "Enter your email.".into(),
+        }]))
+        .unwrap();
+        assert_eq!(body["fields"][0]["field"], "email");
+    }
+}
