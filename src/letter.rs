@@ -1,5 +1,6 @@
 //! The letter view: title, date, addressee block and body.
 
+use undersigned_core::campaign::{plain_text, Block};
 use undersigned_core::Campaign;
 use yew::prelude::*;
 
@@ -18,7 +19,10 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
             <address class="recipient">
                 { for c.recipient.iter().map(|line| html! { <span class="line">{ line }</span> }) }
             </address>
-            { for c.body.iter().map(|p| html! { <p>{ p }</p> }) }
+            { for c.body.iter().filter_map(|block| match block {
+                Block::Paragraph(inlines) => Some(html! { <p>{ plain_text(inlines) }</p> }),
+                _ => None,
+            }) }
         </article>
     }
 }

@@ -16,7 +16,7 @@
 //! Second paragraph.
 //! ```
 
-use crate::campaign::Campaign;
+use crate::campaign::{Block, Campaign, Inline};
 use std::fmt;
 use std::path::Path;
 
@@ -90,7 +90,7 @@ pub fn compile_str(file: &str, source: &str) -> Result<Campaign, Vec<AuthoringEr
             in_recipient = true;
         } else if trimmed.is_empty() {
             if !paragraph.is_empty() {
-                body.push(paragraph.join(" "));
+                body.push(Block::Paragraph(vec![Inline::Text(paragraph.join(" "))]));
                 paragraph.clear();
             }
         } else {
@@ -98,7 +98,7 @@ pub fn compile_str(file: &str, source: &str) -> Result<Campaign, Vec<AuthoringEr
         }
     }
     if !paragraph.is_empty() {
-        body.push(paragraph.join(" "));
+        body.push(Block::Paragraph(vec![Inline::Text(paragraph.join(" "))]));
     }
     let title = title.unwrap_or_else(|| {
         errors.push(err(1, "the front matter has no `title:`; add the letter's title".into()));
@@ -111,7 +111,21 @@ pub fn compile_str(file: &str, source: &str) -> Result<Campaign, Vec<AuthoringEr
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Campaign { id, title, date: date.unwrap_or_default(), recipient, body })
+    Ok(Campaign {
+        id,
+        title,
+        date: date.unwrap_or_default(),
+        language: crate::campaign::DEFAULT_LANGUAGE.to_string(),
+        recipient,
+        subject: None,
+        salutation: None,
+        body,
+        closing: None,
+        signatories: Default::default(),
+        cc: vec![],
+        contact: vec![],
+        footnotes: vec![],
+    })
 }
 
 #[cfg(test)]
@@ -124,7 +138,7 @@ mod tests {
         let c = compile_str("t.md", src).expect("valid source");
         assert_eq!(c.title, "T");
         assert_eq!(c.recipient, vec!["A", "B"]);
-        assert_eq!(c.body, vec!["One line.", "Two."]);
+        assert_eq!(c.body.len(), 2);
     }
 
     #[test]

@@ -1,0 +1,228 @@
+//! The campaign model: what a letter campaign is, as the widget loads it.
+//!
+//! Campaigns are data that organizers write (see `authoring`, a native-only feature), never code.
+//! The serde JSON form of [`Campaign`] is the wire format between the authoring compiler, the
+//! receiver and the widget; every optional part has a serde default, so a hand-written JSON only
+//! needs `id`, `title` and `date`.
+//!
+//! The letter is kept in the order it is read: recipient block, subject line, salutation, body
+//! (paragraphs, the demand list, block quotations), closing, signatories, cc list, contact line,
+//! and the numbered footnotes the body refers to.
+//!
+//! - [`inline`]: running text (emphasis, links, footnote references).
+//! - [`demand`]: the tree of demands whose status organizers track.
+
+pub mod demand;
+pub mod inline;
+
+pub use demand::{Demand, Demands};
+pub use inline::{plain_text, Inline};
+
+use serde::{Deserialize, Serialize};
+
+/// The language a campaign is written in when its file does not say.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+fn default_language() -> String {
+    DEFAULT_LANGUAGE.to_string()
+}
+
+/// A letter campaign: the letter itself and the metadata the widget needs to show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    /// Stable identifier, used in URLs and storage keys (`[a-z0-9-]`).
+    pub id: String,
+    /// The letter's title.
+    pub title: String,
+    /// The date the letter carries, as written by the organizers (e.g. "October 31, 2024").
+    pub date: String,
+    /// BCP 47 tag of the letter's language (`en`, `es-MX`); the widget sets it as `lang`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The addressee block, one line per entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipient: Vec<String>,
+    /// The subject line as the letter writes it ("Re: …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// "Dear Secretary Mayorkas,".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    /// The letter's body, in reading order.
+    #[serde(default)]
+    pub body: Vec<Block>,
+    /// The line before the signatories ("Signed,"); the widget supplies a translated one if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing: Option<String>,
+    /// Who signed the letter as written (not the live sign-ons, which the receiver keeps).
+    #[serde(default)]
+    pub signatories: Signatories,
+    /// Copy recipients, one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    /// The contact line ("If you have any questions regarding this letter, please contact …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact: Vec<Inline>,
+    /// The notes the body refers to, numbered from 1 in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub footnotes: Vec<Footnote>,
+}
+
+/// One block of the letter's body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph of running text.
+    Paragraph(Vec<Inline>),
+    /// An ordinary bulleted list (one entry per item).
+    List(Vec<Vec<Inline>>),
+    /// The letter's demands: a tree whose nodes carry a stable id and a status.
+    Demands(Vec<Demand>),
+    /// A quotation from another text: paragraphs and lists, never demands.
+    Quote(Vec<Block>),
+}
+
+/// The people and organizations who signed the letter, grouped as the letter lists them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatories {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<Organization>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub individuals: Vec<Individual>,
+}
+
+/// An organization that signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub name: String,
+}
+
+/// A person who signed in their own name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Individual {
+    pub name: String,
+    /// Their title as the letter writes it ("Founder and CEO", "Researcher at Deakin University").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The organization the title belongs to ("Cave Sun Productions").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+}
+
+impl Individual {
+    /// The line under the name: "title, affiliation", or whichever of the two exists.
+    pub fn title_line(&self) -> Option<String> {
+        match (&self.title, &self.affiliation) {
+            (Some(t), Some(a)) => Some(format!("{t}, {a}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A numbered note. Its number is its position in [`Campaign::footnotes`] plus one, which is what
+/// [`Inline::FootnoteRef`] refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Footnote {
+    pub text: Vec<Inline>,
+    /// Where the cited source can be read, when the organizers give one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+impl Campaign {
+    /// Every demand, depth first in reading order (a parent before its children).
+    pub fn demands(&self) -> Demands<'_> {
+        Demands::new(self.body.iter().filter_map(|block| match block {
+            Block::Demands(list) => Some(list.as_slice()),
+            _ => None,
+        }))
+    }
+
+    /// The demands without children: the concrete items an agency can disclose.
+    pub fn leaf_demands(&self) -> impl Iterator<Item = &Demand> + '_ {
+        self.demands().filter(|d| d.children.is_empty())
+    }
+
+    /// The demand with this id, wherever it sits in the tree.
+    pub fn demand(&self, id: &str) -> Option<&Demand> {
+        self.demands().find(|d| d.id == id)
+    }
+
+    /// Footnote `number` (1-based, as the letter prints it).
+    pub fn footnote(&self, number: u32) -> Option<&Footnote> {
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        self.footnotes.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::DemandStatus;
+
+    fn demand(id: &str, children: Vec<Demand>) -> Demand {
+        Demand { id: id.into(), text: vec![Inline::Text(id.into())], status: DemandStatus::Outstanding, note: None, children }
+    }
+
+    fn sample() -> Campaign {
+        Campaign {
+            id: "t".into(),
+            title: "T".into(),
+            date: "D".into(),
+            language: "en".into(),
+            recipient: vec![],
+            subject: None,
+            salutation: None,
+            body: vec![
+                Block::Paragraph(vec![Inline::Text("Intro".into()), Inline::FootnoteRef(1)]),
+                Block::Demands(vec![demand("a", vec![demand("a-1", vec![]), demand("a-2", vec![])]), demand("b", vec![])]),
+                Block::Quote(vec![Block::List(vec![vec![Inline::Text("q".into())]])]),
+                Block::Demands(vec![demand("c", vec![])]),
+            ],
+            closing: None,
+            signatories: Signatories::default(),
+            cc: vec![],
+            contact: vec![],
+            footnotes: vec![Footnote { text: vec![Inline::Text("Note".into())], link: None }],
+        }
+    }
+
+    #[test]
+    fn demands_are_visited_depth_first_across_lists() {
+        let c = sample();
+        let ids: Vec<_> = c.demands().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "b", "c"]);
+        let leaves: Vec<_> = c.leaf_demands().map(|d| d.id.as_str()).collect();
+        assert_eq!(leaves, ["a-1", "a-2", "b", "c"]);
+        assert_eq!(c.demand("a-2").map(|d| d.children.len()), Some(0));
+        assert!(c.demand("zzz").is_none());
+    }
+
+    #[test]
+    fn json_round_trips_and_minimal_json_gets_defaults() {
+        let c = sample();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Campaign>(&json).unwrap(), c);
+        assert!(json.contains(r#"{"footnote_ref":1}"#), "{json}");
+        let minimal: Campaign = serde_json::from_str(r#"{"id":"x","title":"X","date":"today"}"#).unwrap();
+        assert_eq!(minimal.language, "en");
+        assert!(minimal.body.is_empty() && minimal.footnotes.is_empty());
+    }
+
+    #[test]
+    fn footnotes_are_numbered_from_one() {
+        let c = sample();
+        assert!(c.footnote(0).is_none());
+        assert_eq!(c.footnote(1).map(|f| plain_text(&f.text)), Some("Note".to_string()));
+        assert!(c.footnote(2).is_none());
+    }
+
+    #[test]
+    fn title_line_joins_title_and_affiliation() {
+        let person = Individual { name: "N".into(), title: Some("Director".into()), affiliation: Some("Lab".into()) };
+        assert_eq!(person.title_line().as_deref(), Some("Director, Lab"));
+        let alone = Individual { name: "N".into(), title: Some("Researcher at X".into()), affiliation: None };
+        assert_eq!(alone.title_line().as_deref(), Some("Researcher at X"));
+    }
+}
