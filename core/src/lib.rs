@@ -8,12 +8,14 @@
 //! - [`status`]: the status names of a demand.
 //! - [`feed`]: the public demand-status feed (JSON), validated here for receiver and widget.
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
+//! - [`signature`]: the sign-on submission, its wire names, limits and validation.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
 //!   its compiler to the campaign model.
 
 pub mod api_error;
 pub mod campaign;
 pub mod feed;
+pub mod signature;
 pub mod status;
 
 #[cfg(feature = "authoring")]

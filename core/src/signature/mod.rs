@@ -1,0 +1,521 @@
+//! A signature: what the sign-on form sends ([`SignatureSubmission`], the wire shape), the rules it
+//! must meet ([`validate`]), and the normalized result both the widget and the receiver work with
+//! ([`ValidSignature`]), or the list of problems to show next to the fields ([`FieldError`]).
+//!
+//! The widget runs [`validate`] before sending and the receiver runs it again on arrival: one set
+//! of rules, so a signature the form accepts is never refused for a rule the visitor could not see.
+//!
+//! - [`field`]: the wire names, the one place they are spelled.
+//! - [`limits`]: the maximum length of each field.
+//! - [`email`]: the HTML email rule and the normalized address used to find duplicates.
+//! - [`text`]: how typed text is cleaned (controls and bidi overrides removed, spaces collapsed, NFC).
+//! - [`country`]: the ISO 3166-1 country codes.
+//! - [`wire`]: lenient decoding and the form-encoded pairs; `docs/wire-format.md` shows all three
+//!   encodings with tested examples.
+
+pub mod country;
+pub mod email;
+pub mod text;
+pub mod wire;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Unicode normalization to NFC, supplied by the caller.
+///
+/// The receiver (and native tests) pass [`unicode_nfc`] (the `unicode-normalization` crate, default
+/// feature `unicode-nfc`). The widget passes the browser's `String.prototype.normalize("NFC")`
+/// instead: the crate's tables would add tens of kilobytes to the wasm every partner page
+/// downloads, and every browser that runs WebAssembly already carries them. Keeping it a parameter
+/// keeps this crate free of web dependencies.
+pub type Nfc = fn(&str) -> String;
+
+/// NFC by the `unicode-normalization` crate.
+#[cfg(feature = "unicode-nfc")]
+pub fn unicode_nfc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect()
+}
+
+/// The wire names of a submission's fields: the JSON keys, the form field names, and the `field`
+/// of a [`FieldError`]. The serde names of [`SignatureSubmission`] are these (a test holds them to it).
+pub mod field {
+    pub const KIND: &str = "kind";
+    /// The organization's name (organizations only).
+    pub const ORGANIZATION: &str = "organization";
+    /// The signer's name; for an organization, its contact person.
+    pub const NAME: &str = "name";
+    /// The signer's title or occupation; for an organization, the contact person's title.
+    pub const TITLE: &str = "title";
+    /// The individual's affiliation (individuals only).
+    pub const AFFILIATION: &str = "affiliation";
+    pub const EMAIL: &str = "email";
+    /// ISO 3166-1 alpha-2 code, optional.
+    pub const COUNTRY: &str = "country";
+    /// Consent to be listed publicly as a signer.
+    pub const LIST_PUBLICLY: &str = "list_publicly";
+    /// Consent to receive updates about the campaign.
+    pub const UPDATES_OPT_IN: &str = "updates_opt_in";
+    /// A UUID that the widget generates once per signature and resends unchanged on every retry.
+    pub const IDEMPOTENCY_KEY: &str = "idempotency_key";
+    /// The honeypot: a field people never see and bots fill in.
+    pub const HONEYPOT: &str = "website";
+    /// Milliseconds between the form being shown and sent.
+    pub const FILL_MS: &str = "fill_ms";
+    /// The campaign's id.
+    pub const CAMPAIGN: &str = "campaign";
+    /// Where the signature came from, as set by the partner (`source` attribute).
+    pub const SOURCE: &str = "source";
+    pub const UTM_SOURCE: &str = "utm_source";
+    pub const UTM_MEDIUM: &str = "utm_medium";
+    pub const UTM_CAMPAIGN: &str = "utm_campaign";
+    pub const UTM_TERM: &str = "utm_term";
+    pub const UTM_CONTENT: &str = "utm_content";
+
+    /// The `utm_*` parameters taken from the page URL.
+    pub const UTM: [&str; 5] = [UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN, UTM_TERM, UTM_CONTENT];
+
+    /// Every field, in the documented order.
+    pub const ALL: [&str; 19] = [
+        KIND, ORGANIZATION, NAME, TITLE, AFFILIATION, EMAIL, COUNTRY, LIST_PUBLICLY, UPDATES_OPT_IN,
+        IDEMPOTENCY_KEY, HONEYPOT, FILL_MS, CAMPAIGN, SOURCE, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN,
+        UTM_TERM, UTM_CONTENT,
+    ];
+}
+
+/// Maximum lengths, in characters (Unicode scalar values) after cleaning.
+pub mod limits {
+    pub const ORGANIZATION: usize = 200;
+    pub const NAME: usize = 120;
+    pub const TITLE: usize = 120;
+    pub const AFFILIATION: usize = 200;
+    pub const EMAIL: usize = super::email::MAX_EMAIL_CHARS;
+    /// Longest campaign id (`[a-z0-9-]`).
+    pub const CAMPAIGN: usize = 64;
+    /// Tracking fields (`source`, `utm_*`) are cut to this length, never refused.
+    pub const TRACKING: usize = 200;
+
+    /// The limit of a field the visitor types, by wire name (None for other fields).
+    pub fn max_chars(field: &str) -> Option<usize> {
+        use super::field as f;
+        match field {
+            f::ORGANIZATION => Some(ORGANIZATION),
+            f::NAME => Some(NAME),
+            f::TITLE => Some(TITLE),
+            f::AFFILIATION => Some(AFFILIATION),
+            f::EMAIL => Some(EMAIL),
+            _ => None,
+        }
+    }
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerKind {
+    Organization,
+    Individual,
+}
+
+impl SignerKind {
+    pub const ALL: [SignerKind; 2] = [SignerKind::Organization, SignerKind::Individual];
+
+    /// The wire name (`organization`, `individual`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerKind::Organization => "organization",
+            SignerKind::Individual => "individual",
+        }
+    }
+
+    /// The kind for a wire name (exact, lower case).
+    pub fn parse(name: &str) -> Option<SignerKind> {
+        SignerKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The fields a signer of this kind must fill in.
+    pub fn required_fields(self) -> &'static [&'static str] {
+        match self {
+            SignerKind::Organization => &[field::ORGANIZATION, field::NAME, field::EMAIL],
+            SignerKind::Individual => &[field::NAME, field::EMAIL],
+        }
+    }
+
+    /// The text fields the form shows for this kind, in order (optional ones included).
+    pub fn text_fields(self) -> &'static [&'static str] {
+        match self {
+            SignerKind::Organization => &[field::ORGANIZATION, field::NAME, field::TITLE, field::EMAIL],
+            SignerKind::Individual => &[field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL],
+        }
+    }
+}
+
+/// A signature as sent over the wire: untrusted, every text as typed. Field names are the wire
+/// names ([`field`]); absent and `null` values read as empty. Run [`validate`] before using it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignatureSubmission {
+    #[serde(deserialize_with = "wire::text")]
+    pub kind: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub organization: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub affiliation: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    #[serde(deserialize_with = "wire::flag")]
+    pub list_publicly: bool,
+    #[serde(deserialize_with = "wire::flag")]
+    pub updates_opt_in: bool,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub idempotency_key: String,
+    /// The honeypot ([`field::HONEYPOT`]); people leave it empty.
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub website: String,
+    #[serde(deserialize_with = "wire::millis", skip_serializing_if = "Option::is_none")]
+    pub fill_ms: Option<u64>,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub campaign: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub utm_source: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub utm_medium: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub utm_campaign: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub utm_term: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub utm_content: String,
+}
+
+impl SignatureSubmission {
+    /// The text fields with their wire names, in the documented order.
+    pub fn text_fields(&self) -> [(&'static str, &str); 16] {
+        [
+            (field::KIND, &self.kind),
+            (field::ORGANIZATION, &self.organization),
+            (field::NAME, &self.name),
+            (field::TITLE, &self.title),
+            (field::AFFILIATION, &self.affiliation),
+            (field::EMAIL, &self.email),
+            (field::COUNTRY, &self.country),
+            (field::IDEMPOTENCY_KEY, &self.idempotency_key),
+            (field::HONEYPOT, &self.website),
+            (field::CAMPAIGN, &self.campaign),
+            (field::SOURCE, &self.source),
+            (field::UTM_SOURCE, &self.utm_source),
+            (field::UTM_MEDIUM, &self.utm_medium),
+            (field::UTM_CAMPAIGN, &self.utm_campaign),
+            (field::UTM_TERM, &self.utm_term),
+            (field::UTM_CONTENT, &self.utm_content),
+        ]
+    }
+
+    /// The text field with wire name `name`, for filling a submission field by field.
+    pub fn text_field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            field::KIND => &mut self.kind,
+            field::ORGANIZATION => &mut self.organization,
+            field::NAME => &mut self.name,
+            field::TITLE => &mut self.title,
+            field::AFFILIATION => &mut self.affiliation,
+            field::EMAIL => &mut self.email,
+            field::COUNTRY => &mut self.country,
+            field::IDEMPOTENCY_KEY => &mut self.idempotency_key,
+            field::HONEYPOT => &mut self.website,
+            field::CAMPAIGN => &mut self.campaign,
+            field::SOURCE => &mut self.source,
+            field::UTM_SOURCE => &mut self.utm_source,
+            field::UTM_MEDIUM => &mut self.utm_medium,
+            field::UTM_CAMPAIGN => &mut self.utm_campaign,
+            field::UTM_TERM => &mut self.utm_term,
+            field::UTM_CONTENT => &mut self.utm_content,
+            _ => return None,
+        })
+    }
+}
+
+/// What is wrong with one field: a stable machine code, and an English message. The widget shows a
+/// translated message chosen by `code`; the receiver returns these in its 422 answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    /// A field this kind of signer must fill in is empty.
+    Required,
+    /// Longer than [`limits::max_chars`].
+    TooLong,
+    /// Not an email address by the HTML rule.
+    InvalidEmail,
+    /// `kind` is neither `organization` nor `individual`.
+    InvalidKind,
+    /// Not an ISO 3166-1 alpha-2 code.
+    InvalidCountry,
+    /// The idempotency key is not a UUID.
+    InvalidIdempotencyKey,
+    /// The campaign id is not `[a-z0-9-]{1,64}`.
+    InvalidCampaign,
+}
+
+impl FieldErrorCode {
+    /// The wire name (`required`, `too_long`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorCode::Required => "required",
+            FieldErrorCode::TooLong => "too_long",
+            FieldErrorCode::InvalidEmail => "invalid_email",
+            FieldErrorCode::InvalidKind => "invalid_kind",
+            FieldErrorCode::InvalidCountry => "invalid_country",
+            FieldErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
+            FieldErrorCode::InvalidCampaign => "invalid_campaign",
+        }
+    }
+}
+
+impl fmt::Display for FieldErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one field: the same type the receiver puts in its 422 answer
+/// ([`crate::api_error`]), so the widget shows the receiver's field errors exactly like its own.
+pub use crate::api_error::FieldError;
+
+fn field_error(field: &'static str, code: FieldErrorCode, message: String) -> FieldError {
+    FieldError { field: field.to_string(), code: code.as_str().to_string(), message }
+}
+
+/// A signature that met every rule, with its text cleaned. Fields that do not apply to the kind
+/// (an individual's organization, an organization's affiliation) are dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidSignature {
+    pub kind: SignerKind,
+    /// The organization's name (Some exactly for organizations).
+    pub organization: Option<String>,
+    /// The signer's name, or the organization's contact person.
+    pub name: String,
+    pub title: Option<String>,
+    /// Individuals only.
+    pub affiliation: Option<String>,
+    /// The address as typed (trimmed).
+    pub email: String,
+    /// The address for duplicate detection ([`email::normalize_email`]).
+    pub email_normalized: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: Option<String>,
+    pub list_publicly: bool,
+    pub updates_opt_in: bool,
+    /// Lower-case UUID, when the body carried one.
+    pub idempotency_key: Option<String>,
+    /// Whether the honeypot was filled in (the receiver decides what that means; its text is not kept).
+    pub honeypot_filled: bool,
+    pub fill_ms: Option<u64>,
+    pub campaign: Option<String>,
+    pub source: Option<String>,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub utm_term: Option<String>,
+    pub utm_content: Option<String>,
+}
+
+impl ValidSignature {
+    /// The submission that validates to this signature again (validation is idempotent). The
+    /// honeypot's text is not kept, so a filled honeypot comes back as `"filled"`.
+    pub fn to_submission(&self) -> SignatureSubmission {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        SignatureSubmission {
+            kind: self.kind.as_str().to_string(),
+            organization: text(&self.organization),
+            name: self.name.clone(),
+            title: text(&self.title),
+            affiliation: text(&self.affiliation),
+            email: self.email.clone(),
+            country: text(&self.country),
+            list_publicly: self.list_publicly,
+            updates_opt_in: self.updates_opt_in,
+            idempotency_key: text(&self.idempotency_key),
+            website: if self.honeypot_filled { "filled".into() } else { String::new() },
+            fill_ms: self.fill_ms,
+            campaign: text(&self.campaign),
+            source: text(&self.source),
+            utm_source: text(&self.utm_source),
+            utm_medium: text(&self.utm_medium),
+            utm_campaign: text(&self.utm_campaign),
+            utm_term: text(&self.utm_term),
+            utm_content: text(&self.utm_content),
+        }
+    }
+}
+
+/// Whether `key` is a UUID in its 8-4-4-4-12 hexadecimal form (any version, any case).
+pub fn is_uuid(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `id` is a campaign id: 1 to 64 of `a-z`, `0-9`, `-`.
+pub fn is_campaign_id(id: &str) -> bool {
+    (1..=limits::CAMPAIGN).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Checks `submission` against every rule and returns the cleaned signature, or every problem at
+/// once (so the form can show them all together), in form order.
+pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSignature, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let kind_text = text::clean(&submission.kind, nfc);
+    let kind = SignerKind::parse(&kind_text);
+    if kind.is_none() {
+        let (code, message) = if kind_text.is_empty() {
+            (FieldErrorCode::Required, "Choose whether you sign as an organization or as an individual.".to_string())
+        } else {
+            (FieldErrorCode::InvalidKind, format!("Sign as `organization` or `individual`, not `{kind_text}`."))
+        };
+        errors.push(field_error(field::KIND, code, message));
+    }
+    // Without a kind, check the fields both kinds share, so the visitor still sees every problem.
+    let applies = |name: &str| kind.map_or(name == field::NAME || name == field::TITLE, |k| k.text_fields().contains(&name));
+    let required = |name: &str| kind.map_or(name == field::NAME, |k| k.required_fields().contains(&name));
+
+    let mut person_field = |name: &'static str, raw: &str| -> Option<String> {
+        if !applies(name) {
+            return None;
+        }
+        let value = text::clean(raw, nfc);
+        let max = limits::max_chars(name).unwrap_or(limits::TRACKING);
+        if value.is_empty() {
+            if required(name) {
+                errors.push(field_error(name, FieldErrorCode::Required, required_message(name).to_string()));
+            }
+            return None;
+        }
+        let count = text::char_count(&value);
+        if count > max {
+            errors.push(field_error(
+                name,
+                FieldErrorCode::TooLong,
+                format!("Shorten this to at most {max} characters (it has {count})."),
+            ));
+            return None;
+        }
+        Some(value)
+    };
+    let organization = person_field(field::ORGANIZATION, &submission.organization);
+    let name = person_field(field::NAME, &submission.name);
+    let title = person_field(field::TITLE, &submission.title);
+    let affiliation = person_field(field::AFFILIATION, &submission.affiliation);
+
+    // The email is checked whatever the kind: every signer gives one.
+    let email = text::clean(&submission.email, nfc);
+    let email_count = text::char_count(&email);
+    if email.is_empty() {
+        errors.push(field_error(field::EMAIL, FieldErrorCode::Required, required_message(field::EMAIL).to_string()));
+    } else if email_count > limits::EMAIL {
+        errors.push(field_error(
+            field::EMAIL,
+            FieldErrorCode::TooLong,
+            format!("An email address has at most {} characters (this one has {email_count}).", limits::EMAIL),
+        ));
+    } else if !email::is_valid_email(&email) {
+        errors.push(field_error(
+            field::EMAIL,
+            FieldErrorCode::InvalidEmail,
+            "Enter an email address like name@example.org, without spaces.".to_string(),
+        ));
+    }
+
+    let country_text = text::clean(&submission.country, nfc);
+    let country = if country_text.is_empty() {
+        None
+    } else {
+        let code = country::country_code(&country_text);
+        if code.is_none() {
+            errors.push(field_error(
+                field::COUNTRY,
+                FieldErrorCode::InvalidCountry,
+                "Choose a country from the list (an ISO 3166-1 two-letter code), or leave it empty.".to_string(),
+            ));
+        }
+        code.map(str::to_string)
+    };
+
+    let key_text = submission.idempotency_key.trim();
+    let idempotency_key = if key_text.is_empty() {
+        None
+    } else if is_uuid(key_text) {
+        Some(key_text.to_ascii_lowercase())
+    } else {
+        errors.push(field_error(
+            field::IDEMPOTENCY_KEY,
+            FieldErrorCode::InvalidIdempotencyKey,
+            "The idempotency key must be a UUID (8-4-4-4-12 hexadecimal digits).".to_string(),
+        ));
+        None
+    };
+
+    let campaign_text = submission.campaign.trim();
+    let campaign = if campaign_text.is_empty() {
+        None
+    } else if is_campaign_id(campaign_text) {
+        Some(campaign_text.to_string())
+    } else {
+        errors.push(field_error(
+            field::CAMPAIGN,
+            FieldErrorCode::InvalidCampaign,
+            "The campaign id is 1 to 64 of a-z, 0-9 and -.".to_string(),
+        ));
+        None
+    };
+
+    let tracking = |raw: &str| Some(text::clean_to_limit(raw, limits::TRACKING, nfc)).filter(|v| !v.is_empty());
+
+    match (kind, name) {
+        (Some(kind), Some(name)) if errors.is_empty() => Ok(ValidSignature {
+            kind,
+            organization,
+            name,
+            title,
+            affiliation,
+            email_normalized: email::normalize_email(&email),
+            email,
+            country,
+            list_publicly: submission.list_publicly,
+            updates_opt_in: submission.updates_opt_in,
+            idempotency_key,
+            honeypot_filled: !text::clean(&submission.website, nfc).is_empty(),
+            fill_ms: submission.fill_ms,
+            campaign,
+            source: tracking(&submission.source),
+            utm_source: tracking(&submission.utm_source),
+            utm_medium: tracking(&submission.utm_medium),
+            utm_campaign: tracking(&submission.utm_campaign),
+            utm_term: tracking(&submission.utm_term),
+            utm_content: tracking(&submission.utm_content),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn required_message(name: &str) -> &'static str {
+    match name {
+        field::ORGANIZATION => "Enter the organization's name.",
+        field::NAME => "Enter your name.",
+        field::EMAIL => "Enter your email address, so the organizers can confirm your signature.",
+        _ => "Fill in this field.",
+    }
+}
+
+#[cfg(test)]
+mod tests;

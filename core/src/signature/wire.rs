@@ -1,0 +1,181 @@
+//! How a [`SignatureSubmission`] travels: lenient decoding of JSON values and the
+//! `application/x-www-form-urlencoded` pairs. The three encodings are documented, with tested
+//! examples, in `docs/wire-format.md`.
+//!
+//! Decoding is lenient on purpose: a form service or a script may send `"on"` for a checkbox or a
+//! number as a string, and the visitor must get a field error (or a signature), never a refusal of
+//! the whole request for a type detail. Consent is never assumed: only an explicit yes is `true`.
+
+use super::{field, SignatureSubmission};
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+
+/// The values accepted as "yes" for a checkbox (compared case-insensitively); anything else is no.
+pub const YES_VALUES: [&str; 4] = ["true", "on", "1", "yes"];
+
+/// Whether a checkbox value means yes.
+pub fn parse_flag(value: &str) -> bool {
+    YES_VALUES.iter().any(|yes| value.trim().eq_ignore_ascii_case(yes))
+}
+
+/// A fill time from text: whole milliseconds, or None when it is not a number (the receiver then
+/// treats the fill time as unknown rather than refusing the signature).
+pub fn parse_millis(value: &str) -> Option<u64> {
+    let value = value.trim();
+    value.parse::<u64>().ok().or_else(|| value.parse::<f64>().ok().and_then(millis_from_f64))
+}
+
+fn millis_from_f64(value: f64) -> Option<u64> {
+    // JavaScript numbers arrive as floats; a negative or absurd value is "unknown", not an error.
+    (value.is_finite() && value >= 0.0 && value < 1e15).then(|| value as u64)
+}
+
+/// A text field: a string, or null/absent (empty), or a number or boolean written as text.
+pub(super) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(Text)
+        }
+    }
+    deserializer.deserialize_any(Text)
+}
+
+/// A checkbox: a boolean, a yes/no string (see [`YES_VALUES`]), 0/1, or null/absent (no).
+pub(super) fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl<'de> Visitor<'de> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a boolean")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            Ok(parse_flag(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+            Ok(v == 1)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+            Ok(v == 1)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+            Ok(v == 1.0)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(Flag)
+        }
+    }
+    deserializer.deserialize_any(Flag)
+}
+
+/// A fill time: a number or numeric string of milliseconds; anything else is unknown (None).
+pub(super) fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    struct Millis;
+    impl<'de> Visitor<'de> for Millis {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number of milliseconds")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<u64>, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<u64>, E> {
+            Ok(u64::try_from(v).ok())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<u64>, E> {
+            Ok(millis_from_f64(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<u64>, E> {
+            Ok(parse_millis(v))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<u64>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<u64>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<u64>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+            d.deserialize_any(Millis)
+        }
+    }
+    deserializer.deserialize_any(Millis)
+}
+
+impl SignatureSubmission {
+    /// The submission as `application/x-www-form-urlencoded` pairs, under the wire names and in
+    /// the documented order. Empty text fields are left out; checkboxes are `true` or `false`.
+    pub fn to_form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::with_capacity(field::ALL.len());
+        for (name, value) in self.text_fields() {
+            if !value.is_empty() {
+                pairs.push((name, value.to_string()));
+            }
+        }
+        pairs.push((field::LIST_PUBLICLY, self.list_publicly.to_string()));
+        pairs.push((field::UPDATES_OPT_IN, self.updates_opt_in.to_string()));
+        if let Some(ms) = self.fill_ms {
+            pairs.push((field::FILL_MS, ms.to_string()));
+        }
+        pairs
+    }
+
+    /// A submission from decoded form pairs (for example `form_urlencoded::parse(body)`).
+    /// Unknown names are ignored; when a name repeats, the last value wins.
+    pub fn from_form_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut submission = SignatureSubmission::default();
+        for (name, value) in pairs {
+            let value = value.as_ref();
+            match name.as_ref() {
+                field::LIST_PUBLICLY => submission.list_publicly = parse_flag(value),
+                field::UPDATES_OPT_IN => submission.updates_opt_in = parse_flag(value),
+                field::FILL_MS => submission.fill_ms = parse_millis(value),
+                other => {
+                    if let Some(slot) = submission.text_field_mut(other) {
+                        *slot = value.to_string();
+                    }
+                }
+            }
+        }
+        submission
+    }
+}
