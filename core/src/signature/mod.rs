@@ -356,6 +356,12 @@ impl ValidSignature {
     }
 }
 
+/// The reference receiver's signature endpoint for a campaign:
+/// `{receiver}/api/campaigns/{campaign_id}/signatures` (`receiver` is its base URL).
+pub fn receiver_signatures_url(receiver: &str, campaign_id: &str) -> String {
+    format!("{}/api/campaigns/{}/signatures", receiver.trim().trim_end_matches('/'), campaign_id)
+}
+
 /// Whether `key` is a UUID in its 8-4-4-4-12 hexadecimal form (any version, any case).
 pub fn is_uuid(key: &str) -> bool {
     let bytes = key.as_bytes();

@@ -287,3 +287,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn form_bodies_follow_the_url_standard() {
+    let body = wire::encode_form([("a b", "x+y&z=é*-._~")]);
+    assert_eq!(body, "a+b=x%2By%26z%3D%C3%A9*-._%7E");
+    assert_eq!(wire::decode_form(&body), vec![("a b".to_string(), "x+y&z=é*-._~".to_string())]);
+    assert_eq!(wire::decode_form("a=%zz%4&&b&=c%"), vec![
+        ("a".to_string(), "%zz%4".to_string()),
+        ("b".to_string(), String::new()),
+        (String::new(), "c%".to_string()),
+    ]);
+}
+
+proptest! {
+    #[test]
+    fn form_bodies_round_trip(pairs in prop::collection::vec((tricky_text(8), tricky_text(8)), 0..5)) {
+        let body = wire::encode_form(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let decoded = wire::decode_form(&body);
+        prop_assert_eq!(decoded, pairs);
+    }
+}

@@ -143,20 +143,18 @@ pub(super) fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Optio
 
 impl SignatureSubmission {
     /// The submission as `application/x-www-form-urlencoded` pairs, under the wire names and in
-    /// the documented order. Empty text fields are left out; checkboxes are `true` or `false`.
+    /// the order of [`field::ALL`]. Empty text fields are left out; checkboxes are `true` or `false`.
     pub fn to_form_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(field::ALL.len());
-        for (name, value) in self.text_fields() {
-            if !value.is_empty() {
-                pairs.push((name, value.to_string()));
-            }
-        }
-        pairs.push((field::LIST_PUBLICLY, self.list_publicly.to_string()));
-        pairs.push((field::UPDATES_OPT_IN, self.updates_opt_in.to_string()));
-        if let Some(ms) = self.fill_ms {
-            pairs.push((field::FILL_MS, ms.to_string()));
-        }
-        pairs
+        let texts = self.text_fields();
+        field::ALL
+            .iter()
+            .filter_map(|&name| match name {
+                field::LIST_PUBLICLY => Some((name, self.list_publicly.to_string())),
+                field::UPDATES_OPT_IN => Some((name, self.updates_opt_in.to_string())),
+                field::FILL_MS => self.fill_ms.map(|ms| (name, ms.to_string())),
+                _ => texts.iter().find(|(n, v)| *n == name && !v.is_empty()).map(|(_, v)| (name, v.to_string())),
+            })
+            .collect()
     }
 
     /// A submission from decoded form pairs (for example `form_urlencoded::parse(body)`).
@@ -177,5 +175,84 @@ impl SignatureSubmission {
             }
         }
         submission
+    }
+}
+
+/// `pairs` as an `application/x-www-form-urlencoded` body, by the URL Standard's serializer
+/// (space as `+`; letters, digits and `*-._` as they are; every other UTF-8 byte as `%XX`).
+pub fn encode_form<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> String {
+    let mut body = String::new();
+    for (name, value) in pairs {
+        if !body.is_empty() {
+            body.push('&');
+        }
+        encode_form_component(name.as_ref(), &mut body);
+        body.push('=');
+        encode_form_component(value.as_ref(), &mut body);
+    }
+    body
+}
+
+fn encode_form_component(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(byte as char),
+            _ if byte.is_ascii_alphanumeric() => out.push(byte as char),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 0xF)] as char);
+            }
+        }
+    }
+}
+
+/// The name/value pairs of an `application/x-www-form-urlencoded` body, by the URL Standard's
+/// parser (`+` is a space, a malformed `%` sequence is kept as written, invalid UTF-8 becomes U+FFFD).
+pub fn decode_form(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter(|sequence| !sequence.is_empty())
+        .map(|sequence| {
+            let (name, value) = sequence.split_once('=').unwrap_or((sequence, ""));
+            (decode_form_component(name), decode_form_component(value))
+        })
+        .collect()
+}
+
+fn decode_form_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push(high << 4 | low);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl SignatureSubmission {
+    /// The submission as an `application/x-www-form-urlencoded` body under the wire names.
+    pub fn to_form_body(&self) -> String {
+        encode_form(self.to_form_pairs())
+    }
+
+    /// A submission from an `application/x-www-form-urlencoded` body (see [`Self::from_form_pairs`]).
+    pub fn from_form_body(body: &str) -> Self {
+        SignatureSubmission::from_form_pairs(decode_form(body))
     }
 }
