@@ -17,5 +17,6 @@ pub mod config;
 pub mod element;
 pub mod i18n;
 pub mod letter;
+pub mod live;
 
 pub use element::{mount, WidgetHandle};

@@ -1,0 +1,48 @@
+//! Fetching a feed as text, revalidated through the browser's HTTP cache.
+//!
+//! Requests use `cache: "no-cache"`: the browser revalidates its cached copy on every request,
+//! adding `If-None-Match` (and `If-Modified-Since`) itself, and turns a `304 Not Modified` into the
+//! cached response. Setting `If-None-Match` by hand would do the same for a same-origin feed but
+//! make every cross-origin request non-simple, and a static host that does not answer CORS
+//! preflights (most do not) would then break the widget. Credentials are never sent: every feed is
+//! public.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCache, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// Why a fetch gave no text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// No response: offline, DNS, CORS refused, connection reset.
+    Network(String),
+    /// A response that is not a success.
+    Status(u16),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Network(reason) => write!(f, "network error: {reason}"),
+            FetchError::Status(code) => write!(f, "HTTP status {code}"),
+        }
+    }
+}
+
+/// GETs `url` and returns the body as text.
+pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
+    let network = |e: wasm_bindgen::JsValue| FetchError::Network(format!("{e:?}"));
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_cache(RequestCache::NoCache);
+    init.set_credentials(RequestCredentials::Omit);
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?;
+    let response: Response = response.dyn_into().map_err(network)?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(network)?).await.map_err(network)?;
+    text.as_string().ok_or_else(|| FetchError::Network("the body is not text".into()))
+}

@@ -1,0 +1,133 @@
+//! Where the live list's updates come from, decided once from the widget's configuration:
+//!
+//! 1. `status-feed` set: poll that static JSON file (an organizer without a receiver hosts it
+//!    anywhere) every `status-poll-interval` seconds.
+//! 2. Otherwise a reference receiver, named by the `receiver` attribute (its base URL) or, when
+//!    that is absent, recognised in the `endpoint` attribute (`…/api/campaigns/{id}/signatures`):
+//!    follow its event stream, and list its approved signers. Deriving it from `endpoint` means a
+//!    partner who pasted the usual snippet gets live updates without a second URL; an endpoint of
+//!    any other shape is never guessed at.
+//! 3. Neither: the statuses written in the campaign file, without live updates.
+
+/// Seconds between two polls of a static feed when the page does not say.
+pub const DEFAULT_POLL_SECONDS: u32 = 60;
+/// The shortest polling interval honoured: a static host should not be hit more often by every
+/// visitor's open page.
+pub const MIN_POLL_SECONDS: u32 = 1;
+
+/// The live source of one widget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveSource {
+    /// Statuses from the campaign file only.
+    CampaignFile,
+    /// A static status feed, polled.
+    StaticFeed { url: String, interval_seconds: u32 },
+    /// A reference receiver's API for one campaign.
+    Receiver(ReceiverUrls),
+}
+
+/// The receiver endpoints the live list uses for one campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiverUrls {
+    /// `…/api/campaigns/{id}` (no trailing slash).
+    campaign_api: String,
+}
+
+impl ReceiverUrls {
+    /// The receiver at `base` (`https://receiver.example` or `https://example.org/undersigned/`),
+    /// campaign `campaign_id`.
+    pub fn new(base: &str, campaign_id: &str) -> Self {
+        ReceiverUrls { campaign_api: format!("{}/api/campaigns/{}", base.trim().trim_end_matches('/'), encode_segment(campaign_id)) }
+    }
+
+    /// The receiver and campaign an `endpoint` of the reference receiver's shape points at.
+    pub fn from_endpoint(endpoint: &str) -> Option<Self> {
+        let api = endpoint.trim().trim_end_matches('/').strip_suffix("/signatures")?;
+        let (prefix, id) = api.rsplit_once('/')?;
+        (prefix.ends_with("/api/campaigns") && !id.is_empty()).then(|| ReceiverUrls { campaign_api: api.to_string() })
+    }
+
+    /// The Server-Sent Events stream, resuming after `last_event_id` when one was seen.
+    pub fn events(&self, last_event_id: Option<u64>) -> String {
+        match last_event_id {
+            Some(id) => format!("{}/events?last_event_id={id}", self.campaign_api),
+            None => format!("{}/events", self.campaign_api),
+        }
+    }
+
+    /// One page of the public signer list of `kind` (`organization` or `individual`).
+    pub fn signers(&self, kind: &str, page: u32, per_page: u32) -> String {
+        format!("{}/signers?kind={kind}&page={page}&per_page={per_page}", self.campaign_api)
+    }
+}
+
+impl LiveSource {
+    /// The source for these attribute values (see the module documentation for the precedence).
+    pub fn choose(status_feed: Option<&str>, poll_seconds: Option<u32>, receiver: Option<&str>, endpoint: Option<&str>, campaign_id: &str) -> Self {
+        if let Some(url) = present(status_feed) {
+            let interval_seconds = poll_seconds.unwrap_or(DEFAULT_POLL_SECONDS).max(MIN_POLL_SECONDS);
+            return LiveSource::StaticFeed { url: url.to_string(), interval_seconds };
+        }
+        if let Some(base) = present(receiver) {
+            return LiveSource::Receiver(ReceiverUrls::new(base, campaign_id));
+        }
+        match present(endpoint).and_then(ReceiverUrls::from_endpoint) {
+            Some(urls) => LiveSource::Receiver(urls),
+            None => LiveSource::CampaignFile,
+        }
+    }
+
+    /// The receiver, when this source has one (for the signer list).
+    pub fn receiver(&self) -> Option<&ReceiverUrls> {
+        match self {
+            LiveSource::Receiver(urls) => Some(urls),
+            _ => None,
+        }
+    }
+}
+
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Percent-encodes what a URL path segment cannot hold as is (campaign ids are `[a-z0-9-]`, so
+/// this only matters for a misconfigured id, which then fails as a clean 404).
+fn encode_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_static_feed_wins_and_its_interval_has_a_floor() {
+        let s = LiveSource::choose(Some(" /feed.json "), Some(0), Some("https://r.example"), None, "c");
+        assert_eq!(s, LiveSource::StaticFeed { url: "/feed.json".into(), interval_seconds: MIN_POLL_SECONDS });
+        let s = LiveSource::choose(Some("/feed.json"), None, None, None, "c");
+        assert_eq!(s, LiveSource::StaticFeed { url: "/feed.json".into(), interval_seconds: DEFAULT_POLL_SECONDS });
+    }
+
+    #[test]
+    fn an_explicit_receiver_gives_the_campaign_urls() {
+        let s = LiveSource::choose(None, None, Some("https://r.example/base/"), Some("https://elsewhere.example/sign"), "dhs-paragon");
+        let urls = s.receiver().expect("a receiver");
+        assert_eq!(urls.events(None), "https://r.example/base/api/campaigns/dhs-paragon/events");
+        assert_eq!(urls.events(Some(42)), "https://r.example/base/api/campaigns/dhs-paragon/events?last_event_id=42");
+        assert_eq!(urls.signers("organization", 2, 50), "https://r.example/base/api/campaigns/dhs-paragon/signers?kind=organization&page=2&per_page=50");
+        assert_eq!(ReceiverUrls::new("/", "a b").events(None), "/api/campaigns/a%20b/events");
+    }
+
+    #[test]
+    fn a_receiver_is_recognised_only_in_an_endpoint_of_its_shape() {
+        let s = LiveSource::choose(None, None, None, Some("https://r.example/api/campaigns/dhs-paragon/signatures"), "other");
+        assert_eq!(s.receiver().map(|u| u.events(None)).as_deref(), Some("https://r.example/api/campaigns/dhs-paragon/events"));
+        for endpoint in ["https://forms.example/submit", "https://r.example/signatures", "https://r.example/api/campaigns//signatures", ""] {
+            assert_eq!(LiveSource::choose(None, None, None, Some(endpoint), "c"), LiveSource::CampaignFile, "{endpoint}");
+        }
+        assert_eq!(LiveSource::choose(Some("  "), None, Some(""), None, "c"), LiveSource::CampaignFile);
+    }
+}
