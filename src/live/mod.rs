@@ -7,10 +7,11 @@
 //! - [`fetch`], [`wire`], [`backoff`], [`browser`]: what those two share.
 
 pub mod backoff;
+mod dates;
 mod browser;
-mod feed_shapes;
 pub mod fetch;
 pub mod poll;
+pub mod signers;
 pub mod source;
 pub mod state;
 pub mod stream;

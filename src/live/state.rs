@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use undersigned_core::status::DemandStatus;
 
-pub use super::feed_shapes::{DemandState, Evidence};
+use undersigned_core::feed::StatusFeed;
+pub use undersigned_core::feed::{DemandState, Evidence};
 
 /// A full picture of the campaign's statuses at one moment.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,9 +215,9 @@ impl LiveState {
         (outstanding, self.leaf_ids.len())
     }
 
-    /// The time of the latest status change shown (the greatest RFC 3339 `updated_at`).
-    pub fn latest_change(&self) -> Option<&str> {
-        self.shown.demands.values().filter_map(|d| d.updated_at.as_deref()).max()
+    /// The time of the latest status change shown (RFC 3339).
+    pub fn latest_change(&self) -> Option<String> {
+        StatusFeed::latest_change(self.shown.demands.values())
     }
 
     pub fn paused(&self) -> bool {
@@ -307,7 +308,7 @@ mod tests {
         s.apply(snapshot(Some(5), &[("a", Disclosed, "2026-11-01"), ("b", Refused, "2026-11-20")]));
         assert_eq!(s.last_changes(), [Change { demand_id: "b".into(), status: Refused }]);
         assert!(s.is_highlighted("b") && !s.is_highlighted("a"));
-        assert_eq!(s.latest_change(), Some("2026-11-20"));
+        assert_eq!(s.latest_change().as_deref(), Some("2026-11-20"));
         assert_eq!(s.outstanding(), (2, 3), "refused still counts as outstanding");
     }
 

@@ -1,0 +1,221 @@
+//! Who has signed: the live count with an optional goal bar, and the public list of approved
+//! signers — organizations first, then individuals with their title and affiliation, as the letter
+//! lists them.
+//!
+//! The list is paginated by the receiver: the widget holds one page per group (at most
+//! [`PER_PAGE`] entries in the DOM), so a campaign with 100,000 signers costs the page the same as
+//! one with 100. Page numbers come from the live counts, so "Next" appears as signers arrive.
+
+use super::fetch::fetch_text;
+use super::source::ReceiverUrls;
+use super::state::SignerCounts;
+use super::wire::{parse_signer_page, PublicSigner, SignerPage};
+use crate::i18n::{format_number, Lang};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Entries per page of each group.
+pub const PER_PAGE: u32 = 50;
+
+#[derive(Properties, PartialEq)]
+pub struct SignerCountProps {
+    pub lang: Lang,
+    pub counts: Option<SignerCounts>,
+    /// The number of signatures the organizers aim for (`goal` attribute).
+    pub goal: Option<u64>,
+}
+
+/// "1,234 signatures", and with a goal "1,234 of 5,000 signatures" over a `<progress>` bar.
+#[function_component(SignerCount)]
+pub fn signer_count(props: &SignerCountProps) -> Html {
+    let Some(counts) = props.counts else { return Html::default() };
+    let lang = props.lang;
+    let total = counts.total as f64;
+    match props.goal.filter(|g| *g > 0) {
+        None => html! { <p class="signer-count">{ lang.plural("live.signers.count", total, &[]) }</p> },
+        Some(goal) => {
+            let goal_text = format_number(lang.code(), goal as f64);
+            html! {
+                <div class="signer-count">
+                    <p id="signer-goal-label">{ lang.plural("live.signers.toward_goal", total, &[("goal", &goal_text)]) }</p>
+                    <progress class="goal-bar" aria-labelledby="signer-goal-label" max={goal.to_string()} value={counts.total.min(goal).to_string()}>
+                        { lang.plural("live.signers.toward_goal", total, &[("goal", &goal_text)]) }
+                    </progress>
+                </div>
+            }
+        }
+    }
+}
+
+/// The two groups of the public list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerGroup {
+    Organizations,
+    Individuals,
+}
+
+impl SignerGroup {
+    fn kind(self) -> &'static str {
+        match self {
+            SignerGroup::Organizations => "organization",
+            SignerGroup::Individuals => "individual",
+        }
+    }
+
+    fn heading_key(self) -> &'static str {
+        match self {
+            SignerGroup::Organizations => "live.signers.organizations",
+            SignerGroup::Individuals => "live.signers.individuals",
+        }
+    }
+
+    fn listed(self, counts: &SignerCounts) -> u64 {
+        match self {
+            SignerGroup::Organizations => counts.organizations,
+            SignerGroup::Individuals => counts.individuals,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SignerListProps {
+    pub lang: Lang,
+    pub urls: ReceiverUrls,
+    pub counts: Option<SignerCounts>,
+}
+
+/// Both groups of the public list, organizations first.
+#[function_component(SignerList)]
+pub fn signer_list(props: &SignerListProps) -> Html {
+    html! {
+        <div class="signer-list">
+            <SignerGroupList lang={props.lang} urls={props.urls.clone()} counts={props.counts} group={SignerGroup::Organizations} />
+            <SignerGroupList lang={props.lang} urls={props.urls.clone()} counts={props.counts} group={SignerGroup::Individuals} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignerGroupListProps {
+    lang: Lang,
+    urls: ReceiverUrls,
+    counts: Option<SignerCounts>,
+    group: SignerGroup,
+}
+
+/// What is known of the page on screen.
+#[derive(Debug, Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Page(Rc<SignerPage>),
+    Failed,
+}
+
+#[function_component(SignerGroupList)]
+fn signer_group_list(props: &SignerGroupListProps) -> Html {
+    let lang = props.lang;
+    let page = use_state(|| 1u32);
+    let loaded = use_state(|| Loaded::Loading);
+    // Answers to superseded requests (the visitor paged on) are dropped.
+    let latest_request = use_mut_ref(|| 0u32);
+
+    let listed = props.counts.map(|c| props.group.listed(&c));
+    let pages = match (listed, &*loaded) {
+        (Some(n), _) => pages_for(n),
+        (None, Loaded::Page(p)) => p.pages.max(1),
+        (None, _) => 1,
+    };
+    // A new signer shows up only on the last page: refetch it when the count moves while it is on
+    // screen, and leave every other page alone.
+    let refresh = if *page >= pages { listed } else { None };
+
+    {
+        let loaded = loaded.clone();
+        let latest_request = latest_request.clone();
+        let (urls, group) = (props.urls.clone(), props.group);
+        use_effect_with((*page, refresh), move |(page, _)| {
+            let request = {
+                let mut latest = latest_request.borrow_mut();
+                *latest = latest.wrapping_add(1);
+                *latest
+            };
+            let url = urls.signers(group.kind(), *page, PER_PAGE);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = fetch_text(&url).await.map_err(|e| e.to_string()).and_then(|text| parse_signer_page(&text));
+                if *latest_request.borrow() != request {
+                    return;
+                }
+                match result {
+                    Ok(p) => loaded.set(Loaded::Page(Rc::new(p))),
+                    Err(reason) => {
+                        super::browser::warn(&format!("the signer list {url} could not be loaded: {reason}"));
+                        loaded.set(Loaded::Failed);
+                    }
+                }
+            });
+        });
+    }
+
+    let count_text = format_number(lang.code(), listed.unwrap_or(0) as f64);
+    let heading = lang.format(props.group.heading_key(), &[("count", &count_text)]);
+    let body = match &*loaded {
+        Loaded::Loading => html! { <p class="signers-loading">{ lang.text("live.signers.loading") }</p> },
+        Loaded::Failed => html! { <p class="signers-notice">{ lang.text("live.signers.unavailable") }</p> },
+        Loaded::Page(p) if p.signers.is_empty() => html! { <p class="signers-empty">{ lang.text("live.signers.none") }</p> },
+        Loaded::Page(p) => html! {
+            <ul class="signers">{ for p.signers.iter().map(|s| html! { <li key={s.id}>{ signer_entry(s) }</li> }) }</ul>
+        },
+    };
+    let go = |to: u32| {
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| page.set(to))
+    };
+    let pager = (pages > 1).then(|| {
+        let numbers = [("page", format_number(lang.code(), f64::from(*page))), ("pages", format_number(lang.code(), f64::from(pages)))];
+        let args: Vec<(&str, &str)> = numbers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        html! {
+            <nav class="pager" aria-label={lang.format("live.signers.pages_of", &[("group", &heading)])}>
+                <button type="button" disabled={*page <= 1} onclick={go(page.saturating_sub(1).max(1))}>{ lang.text("live.signers.previous") }</button>
+                <span class="pager-position">{ lang.format("live.signers.page", &args) }</span>
+                <button type="button" disabled={*page >= pages} onclick={go((*page + 1).min(pages))}>{ lang.text("live.signers.next") }</button>
+            </nav>
+        }
+    });
+    html! {
+        <section class={classes!("signer-group", props.group.kind())}>
+            <h4>{ heading }</h4>
+            { body }
+            { for pager }
+        </section>
+    }
+}
+
+/// Pages needed for `listed` entries (at least one, which may be empty).
+fn pages_for(listed: u64) -> u32 {
+    u32::try_from(listed.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1)
+}
+
+/// "Name", or "Name, Title, Affiliation" as the letter lists individuals.
+fn signer_entry(signer: &PublicSigner) -> Html {
+    let details: Vec<&str> =
+        [signer.title.as_deref(), signer.affiliation.as_deref()].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    html! {
+        <>
+            <span class="signer-name">{ &signer.name }</span>
+            { for (!details.is_empty()).then(|| html! { <span class="signer-details">{ format!(", {}", details.join(", ")) }</span> }) }
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_every_entry() {
+        assert_eq!(pages_for(0), 1);
+        assert_eq!(pages_for(50), 1);
+        assert_eq!(pages_for(51), 2);
+        assert_eq!(pages_for(100_000), 2_000);
+    }
+}
