@@ -207,12 +207,16 @@ impl LiveState {
 
     /// `(still outstanding, total)` over the leaf items, as shown.
     pub fn outstanding(&self) -> (usize, usize) {
-        let outstanding = self
-            .leaf_ids
-            .iter()
-            .filter(|id| self.shown.demands.get(id.as_str()).map_or(true, |d| d.status.is_outstanding()))
-            .count();
-        (outstanding, self.leaf_ids.len())
+        self.outstanding_among(self.leaf_ids.iter().map(String::as_str))
+    }
+
+    /// `(still outstanding, total)` over the items `ids`, as shown (an item no feed or campaign
+    /// file mentions counts as outstanding).
+    pub fn outstanding_among<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+        ids.into_iter().fold((0, 0), |(outstanding, total), id| {
+            let still = self.shown.demands.get(id).map_or(true, |d| d.status.is_outstanding());
+            (outstanding + usize::from(still), total + 1)
+        })
     }
 
     /// The time of the latest status change shown (RFC 3339).
