@@ -10,35 +10,58 @@ use std::process::Command;
 /// The files a partner page downloads, in load order.
 pub const PARTNER_FILES: [&str; 3] = ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm"];
 
+/// A wasm crate built the way partner pages get it: which package, and where its files go.
+pub struct WasmBuild<'a> {
+    /// The cargo package (`-p`) whose cdylib is the wasm.
+    pub package: &'a str,
+    /// The `--out-name` given to wasm-bindgen: the glue is `<out_name>.js`, the module `<out_name>_bg.wasm`.
+    pub out_name: &'a str,
+    /// The folder that receives the files; it is emptied first.
+    pub out_dir: &'a Path,
+}
+
 /// Builds `pkg/` and returns its path.
 pub fn run() -> anyhow::Result<PathBuf> {
-    tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen()?;
-    let wasm_opt = tools::ensure_wasm_opt()?;
+    let wasm_opt = ensure_tools()?;
     let root = repo_root();
     let pkg = root.join("pkg");
     build_widget_package(&root, &pkg, &wasm_opt)?;
     Ok(pkg)
 }
 
+/// Ensures the wasm32 target and the wasm-bindgen CLI, and returns the `wasm-opt` to use.
+pub fn ensure_tools() -> anyhow::Result<PathBuf> {
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen()?;
+    tools::ensure_wasm_opt()
+}
+
 fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<()> {
-    exec::run(cargo().current_dir(root).args(["build", "--release", "--lib", "-p", "undersigned", "--target", tools::WASM_TARGET]))?;
-    let wasm = root.join("target").join(tools::WASM_TARGET).join("release/undersigned.wasm");
-    if pkg.exists() {
-        std::fs::remove_dir_all(pkg).with_context(|| format!("cannot clear {}", pkg.display()))?;
-    }
-    exec::run(Command::new("wasm-bindgen").arg("--target").arg("web").arg("--out-name").arg("undersigned_wasm").arg("--out-dir").arg(pkg).arg(&wasm))?;
-    let bg = pkg.join("undersigned_wasm_bg.wasm");
-    // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
-    exec::run(Command::new(wasm_opt).args(["-Oz", "--strip-debug", "--strip-producers",
-        "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-    ]).arg(&bg).arg("-o").arg(&bg))?;
+    build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
     for file in ["undersigned.js", "undersigned.d.ts"] {
         std::fs::copy(root.join("src/js").join(file), pkg.join(file)).with_context(|| format!("cannot copy {file}"))?;
     }
     std::fs::write(pkg.join("package.json"), package_json(root)?)?;
     std::fs::write(pkg.join("README.md"), "# undersigned\n\nThe Undersigned letter-campaign widget. See the project README for the embed snippet and attributes.\n")?;
+    Ok(())
+}
+
+/// The one wasm pipeline: cargo (release, size-tuned) → wasm-bindgen `--target web` → wasm-opt -Oz.
+/// The widget and the bench's baseline counter both go through it, so their sizes compare.
+pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Result<()> {
+    exec::run(cargo().current_dir(root).args(["build", "--release", "--lib", "-p", build.package, "--target", tools::WASM_TARGET]))?;
+    let wasm = root.join("target").join(tools::WASM_TARGET).join("release").join(format!("{}.wasm", build.package.replace('-', "_")));
+    let out_dir = build.out_dir;
+    if out_dir.exists() {
+        std::fs::remove_dir_all(out_dir).with_context(|| format!("cannot clear {}", out_dir.display()))?;
+    }
+    exec::run(Command::new("wasm-bindgen").arg("--target").arg("web").arg("--out-name").arg(build.out_name).arg("--out-dir").arg(out_dir).arg(&wasm))?;
+    let bg = out_dir.join(format!("{}_bg.wasm", build.out_name));
+    // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
+    exec::run(Command::new(wasm_opt).args(["-Oz", "--strip-debug", "--strip-producers",
+        "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+    ]).arg(&bg).arg("-o").arg(&bg))?;
     Ok(())
 }
 

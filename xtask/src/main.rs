@@ -8,7 +8,9 @@
 //! - `test`: every test, in every layer: native, headless browser (wasm-bindgen-test), end-to-end.
 //! - `build`: the widget package in `pkg/` (add `--release-names` for content-hashed file names).
 //! - `size`: the bytes a partner page downloads for the widget, raw, gzip and brotli.
+//! - `bench`: weight, time to interactive, receiver throughput: one report (`docs/bench.md`).
 
+mod bench;
 mod build;
 mod demo;
 mod exec;
@@ -18,11 +20,12 @@ mod tools;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <demo | test | build | size>
+const USAGE: &str = "usage: cargo xtask <demo | test | build | size | bench>
   demo    build the widget and serve the demo at http://127.0.0.1:8080/ (PORT changes the port)
   test    run every test: native, headless-browser (wasm-bindgen-test) and end-to-end
   build   build the widget package into pkg/
-  size    print the raw, gzip and brotli bytes of every file a partner page downloads";
+  size    print the raw, gzip and brotli bytes of every file a partner page downloads
+  bench   measure weight, time to interactive and receiver throughput; write docs/bench.md";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn main() {
         Some("test") => test::run(&args[1..]),
         Some("build") => build::run().map(|_| ()),
         Some("size") => size::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -34,10 +34,15 @@ pub fn measure(bytes: &[u8]) -> Sizes {
 
 /// Per-file sizes of the partner files in `pkg`, and their total.
 pub fn measure_package(pkg: &Path) -> anyhow::Result<(Vec<(String, Sizes)>, Sizes)> {
+    measure_files(pkg, &PARTNER_FILES)
+}
+
+/// Per-file sizes of `files` in `dir`, and their total.
+pub fn measure_files(dir: &Path, files: &[&str]) -> anyhow::Result<(Vec<(String, Sizes)>, Sizes)> {
     let mut rows = Vec::new();
     let mut total = Sizes::default();
-    for file in PARTNER_FILES {
-        let bytes = std::fs::read(pkg.join(file)).with_context(|| format!("{} is missing: run `cargo xtask build`", pkg.join(file).display()))?;
+    for file in files {
+        let bytes = std::fs::read(dir.join(file)).with_context(|| format!("{} is missing: run `cargo xtask build`", dir.join(file).display()))?;
         let sizes = measure(&bytes);
         total = total + sizes;
         rows.push((file.to_string(), sizes));

@@ -3,7 +3,8 @@
 //! 1. native: `cargo test --workspace` (core, receiver, widget logic, xtask);
 //! 2. browser: the widget's wasm-bindgen tests in headless Chromium through ChromeDriver;
 //! 3. end-to-end: Node's test runner driving Debian's Chromium with playwright-core against the
-//!    real receiver serving the demo pages and the built package.
+//!    real receiver serving the demo pages and the built package;
+//! 4. weight: the brotli total of the built package against the budget in `budgets.toml`.
 //!
 //! Every layer runs even when an earlier one failed, so one run shows every failure. Passing layer
 //! names (`cargo xtask test native e2e`) runs only those.
@@ -14,7 +15,7 @@ use anyhow::{bail, Context};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const LAYERS: [&str; 3] = ["native", "browser", "e2e"];
+const LAYERS: [&str; 4] = ["native", "browser", "e2e", "weight"];
 
 /// Passed and failed test counts read from a runner's summary lines.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +101,10 @@ fn end_to_end(counts: &mut Counts) -> anyhow::Result<()> {
     )
 }
 
+fn weight(counts: &mut Counts) -> anyhow::Result<()> {
+    crate::bench::budget::check_weight(&repo_root().join("pkg"), counts)
+}
+
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     for a in args {
         if !LAYERS.contains(&a.as_str()) {
@@ -107,7 +112,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         }
     }
     let wanted = |layer: &str| args.is_empty() || args.iter().any(|a| a == layer);
-    if wanted("browser") || wanted("e2e") {
+    if wanted("browser") || wanted("e2e") || wanted("weight") {
         // The end-to-end tests load the built package; building first also installs the wasm tools
         // that the browser layer needs.
         crate::build::run()?;
@@ -115,7 +120,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut total = Counts::default();
     let mut failures = Vec::new();
     type Layer = fn(&mut Counts) -> anyhow::Result<()>;
-    for (name, layer) in [("native", native as Layer), ("browser", browser), ("e2e", end_to_end)] {
+    for (name, layer) in [("native", native as Layer), ("browser", browser), ("e2e", end_to_end), ("weight", weight)] {
         if !wanted(name) {
             continue;
         }

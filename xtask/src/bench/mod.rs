@@ -1,0 +1,129 @@
+//! `cargo xtask bench`: every benchmark in one run, one report.
+//!
+//! - [`weight`]: the bytes a partner page downloads for the widget, next to a bare Yew counter
+//!   built with the same pipeline (`benches/yew-counter`), and the brotli budget of `budgets.toml`;
+//! - [`tti`]: time to an interactive form in headless Chromium, next to a plain HTML form page,
+//!   plus the JS heap and the wasm memory after load (`tests/bench/tti.mjs`);
+//! - [`receiver`]: durable signatures per second, latency under load, and a SIGKILL crash test;
+//! - [`signer_list`]: the live list's figures (issue 6).
+//!
+//! The report goes to `target/bench/report.json` and, as Markdown, to `docs/bench.md`; the summary
+//! block of the README is rewritten with the headline figures. A section that cannot be measured
+//! yet says why instead of showing a number; a section that fails makes the command exit non-zero
+//! after the report is written, so a broken benchmark never looks like a result.
+
+pub mod budget;
+mod receiver;
+mod report;
+mod signer_list;
+mod tti;
+mod twiggy;
+mod weight;
+
+use crate::repo_root;
+use anyhow::bail;
+use report::{Report, Section};
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,receiver,signers]
+  --loads N   fresh page loads per page for time to interactive (default 15, at least 15 for the report)
+  --twiggy    also list the heaviest items of the widget's wasm (installs twiggy from crates.io)
+  --only …    run only these sections (the report then covers only them)";
+
+/// What one run measures.
+pub struct Options {
+    pub loads: usize,
+    pub twiggy: bool,
+    sections: Vec<String>,
+}
+
+const SECTIONS: [&str; 4] = ["weight", "tti", "receiver", "signers"];
+
+impl Options {
+    fn parse(args: &[String]) -> anyhow::Result<Options> {
+        let mut options = Options { loads: 15, twiggy: false, sections: SECTIONS.iter().map(|s| s.to_string()).collect() };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--twiggy" => options.twiggy = true,
+                "--loads" => {
+                    let value = args.next().map(String::as_str).unwrap_or_default();
+                    options.loads = match value.parse() {
+                        Ok(n) if n > 0 => n,
+                        _ => bail!("--loads needs a positive number of page loads, found `{value}`\n{USAGE}"),
+                    };
+                }
+                "--only" => {
+                    let value = args.next().map(String::as_str).unwrap_or_default();
+                    options.sections = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+                    if let Some(unknown) = options.sections.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+                        bail!("unknown bench section `{unknown}`: choose from {}", SECTIONS.join(", "));
+                    }
+                    if options.sections.is_empty() {
+                        bail!("--only needs a comma-separated list of sections: {}", SECTIONS.join(", "));
+                    }
+                }
+                "-h" | "--help" => {
+                    println!("{USAGE}");
+                    std::process::exit(0);
+                }
+                other => bail!("unknown bench option `{other}`\n{USAGE}"),
+            }
+        }
+        Ok(options)
+    }
+
+    fn wants(&self, section: &str) -> bool {
+        self.sections.iter().any(|s| s == section)
+    }
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let options = Options::parse(args)?;
+    let started = Instant::now();
+    let root = repo_root();
+    let out_dir = root.join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+
+    // Both the weight and the page loads need the widget package and the counter, built fresh.
+    let built = weight::build_all(&root, &out_dir)?;
+    let mut report = Report::new(options.loads);
+    if options.wants("weight") {
+        report.weight = Section::from_result(weight::measure(&built));
+        report.weight.print_status("weight");
+    }
+    if options.twiggy {
+        twiggy::run(&root, &out_dir, 20)?;
+    }
+    if options.wants("tti") {
+        report.tti = Section::from_result(tti::run(&root, &built, &out_dir, options.loads));
+        report.tti.print_status("time to interactive");
+    }
+    if options.wants("receiver") {
+        report.receiver = receiver::run(&root, &out_dir);
+        report.receiver.print_status("receiver");
+    }
+    if options.wants("signers") {
+        report.signer_list = signer_list::run(&root, &out_dir);
+        report.signer_list.print_status("signer list");
+    }
+    report.elapsed_seconds = started.elapsed().as_secs_f64();
+
+    let json_path = out_dir.join("report.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")?;
+    let markdown = report.markdown();
+    println!("\n{markdown}");
+    if options.sections.len() == SECTIONS.len() {
+        std::fs::write(root.join("docs/bench.md"), &markdown)?;
+        report::update_readme(&root.join("README.md"), &report.readme_summary())?;
+        eprintln!("xtask bench: wrote {}, docs/bench.md and the README's figures", json_path.display());
+    } else {
+        eprintln!("xtask bench: wrote {} (docs/bench.md and the README are only rewritten by a full run)", json_path.display());
+    }
+    eprintln!("xtask bench: finished in {:.0} s", report.elapsed_seconds);
+    let failed = report.failed_sections();
+    if !failed.is_empty() {
+        bail!("benchmark section(s) failed: {}", failed.join(", "));
+    }
+    Ok(())
+}

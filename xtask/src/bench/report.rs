@@ -1,0 +1,267 @@
+//! The bench report: one JSON document (`target/bench/report.json`), the Markdown of
+//! `docs/bench.md`, and the summary block the README shows between two markers.
+
+use super::receiver::ReceiverReport;
+use super::signer_list::SignerListReport;
+use super::tti::TtiReport;
+use super::weight::WeightReport;
+use anyhow::Context;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The outcome of one benchmark section.
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Section<T> {
+    /// The section was not asked for in this run (`--only`).
+    Skipped,
+    /// Measured: the figures.
+    Measured { figures: T },
+    /// Not measurable yet (the feature it measures is not built): why, in words.
+    NotMeasured { reason: String },
+    /// The benchmark itself failed: the error. Makes `cargo xtask bench` exit non-zero.
+    Failed { error: String },
+}
+
+impl<T> Section<T> {
+    pub fn from_result(result: anyhow::Result<T>) -> Section<T> {
+        match result {
+            Ok(figures) => Section::Measured { figures },
+            Err(e) => Section::Failed { error: format!("{e:#}") },
+        }
+    }
+
+    pub fn figures(&self) -> Option<&T> {
+        match self {
+            Section::Measured { figures } => Some(figures),
+            _ => None,
+        }
+    }
+
+    pub fn print_status(&self, name: &str) {
+        match self {
+            Section::Skipped => {}
+            Section::Measured { .. } => eprintln!("xtask bench: {name}: measured"),
+            Section::NotMeasured { reason } => eprintln!("xtask bench: {name}: not measured: {reason}"),
+            Section::Failed { error } => eprintln!("xtask bench: {name}: FAILED: {error}"),
+        }
+    }
+
+    /// The README row of a section without figures (none when it was not asked for).
+    fn summary_gap(&self, figure: &str) -> String {
+        match self {
+            Section::Skipped | Section::Measured { .. } => String::new(),
+            Section::NotMeasured { .. } => format!("| {figure} | not measured yet ([why](docs/bench.md)) |\n"),
+            Section::Failed { .. } => format!("| {figure} | the benchmark failed ([error](docs/bench.md)) |\n"),
+        }
+    }
+
+    /// The Markdown paragraph for a section without figures.
+    fn missing_note(&self) -> String {
+        match self {
+            Section::Skipped => "Not run (`--only`).\n".into(),
+            Section::Measured { .. } => String::new(),
+            Section::NotMeasured { reason } => format!("Not measured yet: {reason}\n"),
+            Section::Failed { error } => format!("**The benchmark failed:** `{}`\n", error.replace('`', "'")),
+        }
+    }
+}
+
+/// Where and how the figures were taken.
+#[derive(Debug, Serialize)]
+pub struct Machine {
+    pub cpus: usize,
+    pub cpu_model: Option<String>,
+    pub os: String,
+}
+
+impl Machine {
+    fn current() -> Machine {
+        let cpu_model = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+            info.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string()))
+        });
+        Machine {
+            cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            cpu_model,
+            os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("{} CPU{} ({}), {}", self.cpus, if self.cpus == 1 { "" } else { "s" }, self.cpu_model.as_deref().unwrap_or("unknown model"), self.os)
+    }
+}
+
+/// Everything one `cargo xtask bench` run measured.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// UTC date of the run, `YYYY-MM-DD`.
+    pub date: String,
+    pub machine: Machine,
+    pub elapsed_seconds: f64,
+    pub page_loads: usize,
+    pub weight: Section<WeightReport>,
+    pub tti: Section<TtiReport>,
+    pub receiver: Section<ReceiverReport>,
+    pub signer_list: Section<SignerListReport>,
+}
+
+impl Report {
+    pub fn new(page_loads: usize) -> Report {
+        Report {
+            date: utc_date(std::time::SystemTime::now()),
+            machine: Machine::current(),
+            elapsed_seconds: 0.0,
+            page_loads,
+            weight: Section::Skipped,
+            tti: Section::Skipped,
+            receiver: Section::Skipped,
+            signer_list: Section::Skipped,
+        }
+    }
+
+    pub fn failed_sections(&self) -> Vec<&'static str> {
+        let mut failed = Vec::new();
+        let mut check = |name, failed_section: bool| {
+            if failed_section {
+                failed.push(name);
+            }
+        };
+        check("weight", matches!(self.weight, Section::Failed { .. }));
+        check("tti", matches!(self.tti, Section::Failed { .. }));
+        check("receiver", matches!(self.receiver, Section::Failed { .. }));
+        check("signers", matches!(self.signer_list, Section::Failed { .. }));
+        failed
+    }
+
+    /// The whole report as Markdown (the content of `docs/bench.md`).
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let _ = writeln!(md, "# Benchmarks\n");
+        let _ = writeln!(
+            md,
+            "Written by `cargo xtask bench` on {} on {}; the run took {:.0} s. The same run writes every figure to \
+             `target/bench/report.json`. Reproduce with `cargo xtask bench` (add `--twiggy` for the heaviest items of the wasm).\n",
+            self.date, self.machine.describe(), self.elapsed_seconds
+        );
+        let _ = writeln!(md, "## Weight: what a partner page downloads\n");
+        match self.weight.figures() {
+            Some(w) => md.push_str(&w.markdown()),
+            None => md.push_str(&self.weight.missing_note()),
+        }
+        let _ = writeln!(md, "\n## Time to interactive, in headless Chromium\n");
+        match self.tti.figures() {
+            Some(t) => md.push_str(&t.markdown()),
+            None => md.push_str(&self.tti.missing_note()),
+        }
+        let _ = writeln!(md, "\n## Receiver: SQLite on loopback\n");
+        match self.receiver.figures() {
+            Some(r) => md.push_str(&r.markdown()),
+            None => md.push_str(&self.receiver.missing_note()),
+        }
+        let _ = writeln!(md, "\n## Signer list\n");
+        match self.signer_list.figures() {
+            Some(s) => md.push_str(&s.markdown()),
+            None => md.push_str(&self.signer_list.missing_note()),
+        }
+        md
+    }
+
+    /// The headline figures for the README.
+    pub fn readme_summary(&self) -> String {
+        let mut rows = String::from("| figure | value |\n|---|---|\n");
+        if let Some(w) = self.weight.figures() {
+            rows.push_str(&w.summary_rows());
+        }
+        if let Some(t) = self.tti.figures() {
+            rows.push_str(&t.summary_rows());
+        }
+        match self.receiver.figures() {
+            Some(r) => rows.push_str(&r.summary_rows()),
+            None => rows.push_str(&self.receiver.summary_gap("receiver: durable signatures per second, latency, crash test")),
+        }
+        match self.signer_list.figures() {
+            Some(s) => rows.push_str(&s.summary_rows()),
+            None => rows.push_str(&self.signer_list.summary_gap("signer list of 100,000: first paint, JS heap")),
+        }
+        format!("Measured on {} on {} by `cargo xtask bench`; every figure and how it is taken: [docs/bench.md](docs/bench.md).\n\n{rows}", self.date, self.machine.describe())
+    }
+}
+
+const README_BEGIN: &str = "<!-- bench:begin (written by `cargo xtask bench`) -->";
+const README_END: &str = "<!-- bench:end -->";
+
+/// Replaces the README's text between the bench markers with `summary`.
+pub fn update_readme(readme: &Path, summary: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(readme).with_context(|| format!("cannot read {}", readme.display()))?;
+    let (Some(begin), Some(end)) = (text.find(README_BEGIN), text.find(README_END)) else {
+        anyhow::bail!("{} has no `{README_BEGIN}` … `{README_END}` block for the bench figures", readme.display());
+    };
+    if end < begin {
+        anyhow::bail!("{}: the bench markers are in the wrong order", readme.display());
+    }
+    let updated = format!("{}{README_BEGIN}\n{summary}{}", &text[..begin], &text[end..]);
+    if updated != text {
+        std::fs::write(readme, updated)?;
+    }
+    Ok(())
+}
+
+/// A byte count with thousands separators, as the README's tables show them.
+pub fn bytes(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `YYYY-MM-DD` (UTC) of a time (days-from-civil inverse, proleptic Gregorian calendar).
+pub fn utc_date(time: std::time::SystemTime) -> String {
+    let days = time.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn dates_and_byte_counts_read_as_people_write_them() {
+        assert_eq!(utc_date(UNIX_EPOCH), "1970-01-01");
+        assert_eq!(utc_date(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29");
+        assert_eq!(utc_date(UNIX_EPOCH + Duration::from_secs(1_795_651_200)), "2026-11-26");
+        assert_eq!(bytes(0), "0");
+        assert_eq!(bytes(999), "999");
+        assert_eq!(bytes(83_327), "83,327");
+        assert_eq!(bytes(1_258_185), "1,258,185");
+    }
+
+    #[test]
+    fn the_readme_block_is_replaced_and_the_rest_kept() {
+        let dir = std::env::temp_dir().join(format!("xtask-readme-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let readme = dir.join("README.md");
+        std::fs::write(&readme, format!("# T\n\nbefore\n{README_BEGIN}\nold figures\n{README_END}\nafter\n")).unwrap();
+        update_readme(&readme, "new figures\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&readme).unwrap(), format!("# T\n\nbefore\n{README_BEGIN}\nnew figures\n{README_END}\nafter\n"));
+        std::fs::write(&readme, "no markers\n").unwrap();
+        assert!(update_readme(&readme, "x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

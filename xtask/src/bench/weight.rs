@@ -1,0 +1,149 @@
+//! Weight: the bytes a partner page downloads for the widget, next to the baseline — a bare Yew
+//! counter in a shadow root (`benches/yew-counter`) built by the same pipeline in the same run.
+
+use super::budget::{Budgets, BUDGETS_FILE};
+use super::report::bytes;
+use crate::build::{build_wasm, ensure_tools, WasmBuild, PARTNER_FILES};
+use crate::size::{measure_files, Sizes};
+use anyhow::Context;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The files a page downloads for the counter, in load order (as [`PARTNER_FILES`] for the widget).
+pub const COUNTER_FILES: [&str; 3] = ["yew-counter.js", "yew_counter_wasm.js", "yew_counter_wasm_bg.wasm"];
+
+/// The goal of issue 8: the complete widget at no more than this many times the counter.
+const RATIO_GOAL: f64 = 1.5;
+
+/// The freshly built widget package and baseline counter.
+pub struct Built {
+    pub pkg: PathBuf,
+    pub counter: PathBuf,
+}
+
+/// Builds `pkg/` and the counter (into `out_dir/yew-counter`) with the one wasm pipeline.
+pub fn build_all(root: &Path, out_dir: &Path) -> anyhow::Result<Built> {
+    let pkg = crate::build::run()?;
+    let wasm_opt = ensure_tools()?;
+    let counter = out_dir.join("yew-counter");
+    build_wasm(root, &WasmBuild { package: "yew-counter", out_name: "yew_counter_wasm", out_dir: &counter }, &wasm_opt)?;
+    let loader = root.join("benches/yew-counter/js").join(COUNTER_FILES[0]);
+    std::fs::copy(&loader, counter.join(COUNTER_FILES[0])).with_context(|| format!("cannot copy {}", loader.display()))?;
+    Ok(Built { pkg, counter })
+}
+
+/// Raw, gzip (level 9) and brotli (quality 11) bytes of one file or of a total.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileWeight {
+    pub file: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+impl FileWeight {
+    fn new(file: &str, s: Sizes) -> FileWeight {
+        FileWeight { file: file.to_string(), raw: s.raw as u64, gzip: s.gzip as u64, brotli: s.brotli as u64 }
+    }
+
+    fn row(&self, label: &str) -> String {
+        format!("| {label} | {} | {} | {} |\n", bytes(self.raw), bytes(self.gzip), bytes(self.brotli))
+    }
+}
+
+/// widget / counter, per encoding.
+#[derive(Debug, Serialize)]
+pub struct Ratios {
+    pub raw: f64,
+    pub gzip: f64,
+    pub brotli: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WeightReport {
+    pub widget_files: Vec<FileWeight>,
+    pub widget_total: FileWeight,
+    pub counter_files: Vec<FileWeight>,
+    pub counter_total: FileWeight,
+    pub widget_over_counter: Ratios,
+    pub ratio_goal: f64,
+    pub budget_brotli_bytes: u64,
+    pub within_budget: bool,
+}
+
+fn weigh(dir: &Path, files: &[&str]) -> anyhow::Result<(Vec<FileWeight>, FileWeight)> {
+    let (rows, total) = measure_files(dir, files)?;
+    Ok((rows.iter().map(|(name, s)| FileWeight::new(name, *s)).collect(), FileWeight::new("total", total)))
+}
+
+pub fn measure(built: &Built) -> anyhow::Result<WeightReport> {
+    let (widget_files, widget_total) = weigh(&built.pkg, &PARTNER_FILES)?;
+    let (counter_files, counter_total) = weigh(&built.counter, &COUNTER_FILES)?;
+    let ratio = |w: u64, c: u64| w as f64 / c as f64;
+    let budget = Budgets::load()?.weight_brotli_total;
+    let report = WeightReport {
+        widget_over_counter: Ratios {
+            raw: ratio(widget_total.raw, counter_total.raw),
+            gzip: ratio(widget_total.gzip, counter_total.gzip),
+            brotli: ratio(widget_total.brotli, counter_total.brotli),
+        },
+        within_budget: widget_total.brotli <= budget,
+        budget_brotli_bytes: budget,
+        ratio_goal: RATIO_GOAL,
+        widget_files,
+        widget_total,
+        counter_files,
+        counter_total,
+    };
+    print!("{}", report.markdown());
+    Ok(report)
+}
+
+impl WeightReport {
+    pub fn markdown(&self) -> String {
+        let mut md = String::from(
+            "Bytes of every file a partner page downloads for the widget with the default campaign (the styles and the \
+             campaign are inside the wasm), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
+             Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
+             cargo release (size profile) → wasm-bindgen `--target web` → `wasm-opt -Oz`.\n\n\
+             | file | raw | gzip | brotli |\n|---|---:|---:|---:|\n",
+        );
+        for f in &self.widget_files {
+            md.push_str(&f.row(&format!("`{}`", f.file)));
+        }
+        md.push_str(&self.widget_total.row("**widget total**"));
+        let counter_files = self.counter_files.iter().map(|f| format!("`{}`", f.file)).collect::<Vec<_>>().join(" + ");
+        md.push_str(&self.counter_total.row(&format!("bare Yew counter total ({counter_files})")));
+        let r = &self.widget_over_counter;
+        let _ = writeln!(md, "| **widget / counter** | {:.2} | {:.2} | {:.2} |", r.raw, r.gzip, r.brotli);
+        let _ = writeln!(
+            md,
+            "\nGoal: widget / counter ≤ {:.1} (brotli: {:.2}, {}). Budget (`{BUDGETS_FILE}`, enforced by `cargo xtask test`): \
+             {} bytes brotli; the widget uses {} ({}).",
+            self.ratio_goal,
+            r.brotli,
+            if r.brotli <= self.ratio_goal { "met" } else { "not met" },
+            bytes(self.budget_brotli_bytes),
+            bytes(self.widget_total.brotli),
+            if self.within_budget { format!("{} to spare", bytes(self.budget_brotli_bytes - self.widget_total.brotli)) } else { "OVER BUDGET".into() },
+        );
+        md
+    }
+
+    pub fn summary_rows(&self) -> String {
+        format!(
+            "| widget download (loader + glue + wasm), brotli / gzip | {} / {} bytes |\n\
+             | bare Yew counter, same pipeline, brotli / gzip | {} / {} bytes |\n\
+             | widget / counter, brotli (goal ≤ {:.1}) | {:.2} |\n\
+             | weight budget, brotli (`{BUDGETS_FILE}`) | {} bytes |\n",
+            bytes(self.widget_total.brotli),
+            bytes(self.widget_total.gzip),
+            bytes(self.counter_total.brotli),
+            bytes(self.counter_total.gzip),
+            self.ratio_goal,
+            self.widget_over_counter.brotli,
+            bytes(self.budget_brotli_bytes),
+        )
+    }
+}
