@@ -130,6 +130,22 @@ pub struct Footnote {
     pub link: Option<String>,
 }
 
+/// Whether `id` is a valid campaign or demand id: lowercase ASCII letters and digits in words
+/// joined by single hyphens (`dhs-paragon`, `eo14093-sec3-dni-request`). Ids appear in URLs,
+/// storage keys and status feeds, so they are kept to characters that need no escaping anywhere.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Whether a link target may be rendered: `https:`, `http:` and `mailto:` URLs only. A campaign
+/// may come from any URL a partner configures, so `javascript:` and friends never reach an `href`.
+pub fn is_safe_href(href: &str) -> bool {
+    let lower = href.trim_start().to_ascii_lowercase();
+    ["https://", "http://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme))
+        && !href.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 impl Campaign {
     /// Every demand, depth first in reading order (a parent before its children).
     pub fn demands(&self) -> Demands<'_> {
@@ -216,6 +232,18 @@ mod tests {
         assert!(c.footnote(0).is_none());
         assert_eq!(c.footnote(1).map(|f| plain_text(&f.text)), Some("Note".to_string()));
         assert!(c.footnote(2).is_none());
+    }
+
+    #[test]
+    fn ids_and_hrefs() {
+        assert!(is_valid_id("eo14093-sec3-dni-request"));
+        for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é"] {
+            assert!(!is_valid_id(bad), "{bad:?}");
+        }
+        assert!(is_safe_href("https://example.org/a?b") && is_safe_href("mailto:x@example.org"));
+        for bad in ["javascript:alert(1)", "JavaScript:x", "data:text/html,x", "/relative", "https://a b"] {
+            assert!(!is_safe_href(bad), "{bad:?}");
+        }
     }
 
     #[test]
