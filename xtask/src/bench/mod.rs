@@ -13,6 +13,7 @@
 //! after the report is written, so a broken benchmark never looks like a result.
 
 pub mod budget;
+mod load;
 mod receiver;
 mod report;
 mod signer_list;
