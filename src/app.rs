@@ -9,16 +9,19 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
     pub config: WidgetConfig,
+    /// The negotiated language (see `Lang::for_host`), provided to every component as a context.
+    pub lang: Lang,
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let lang = Lang::negotiate(props.config.lang.as_deref());
+    let lang = props.lang;
     let campaign = use_memo((), |_| default_campaign());
-    match &*campaign {
+    let content = match &*campaign {
         Ok(campaign) => html! { <LetterView campaign={campaign.clone()} /> },
         Err(reason) => html! {
             <p class="error" role="alert">{ lang.format("error.campaign_unavailable", &[("reason", reason)]) }</p>
         },
-    }
+    };
+    html! { <ContextProvider<Lang> context={lang}>{ content }</ContextProvider<Lang>> }
 }

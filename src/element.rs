@@ -1,17 +1,24 @@
-//! Mounting one widget into its host element's open shadow root.
+//! Mounting one widget into its host element's open shadow root, and the JS API around it.
 //!
 //! The styles are a constructable stylesheet adopted by the shadow root: no `<style>` element and
 //! no inline style attribute, so the widget works under `style-src 'self'` and the host page's CSS
-//! cannot reach inside. The stylesheet is created once per page and shared by every widget.
+//! cannot reach inside. The stylesheet is created once per page and shared by every widget, as is
+//! the wasm instance itself (the loader `src/js/undersigned.js` makes sure of that).
+//!
+//! The widget's container (`<div class="undersigned" part="widget">`) carries what follows from the
+//! configuration but is not drawn by a component: the theme class, the chosen `lang` and its `dir`.
 
 use crate::app::{App, AppProps};
-use crate::config::WidgetConfig;
+use crate::config::{config_keys, WidgetConfig};
+use crate::i18n::Lang;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
 /// The widget's stylesheet: one file per concern under `src/styles/`, concatenated in this order.
-const STYLESHEETS: &[&str] = &[include_str!("styles/base.css")];
+/// Sizes inside the widget are in `px` or `em`, never `rem` (which follows the partner page's
+/// `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
+pub const STYLESHEETS: &[&str] = &[include_str!("styles/base.css")];
 
 thread_local! {
     static SHARED_SHEET: CssStyleSheet = {
@@ -25,32 +32,57 @@ thread_local! {
 #[wasm_bindgen]
 pub struct WidgetHandle {
     app: Option<AppHandle<App>>,
+    host: HtmlElement,
+    container: Element,
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
     /// Applies a new configuration (an object with the same keys as the element's attributes).
+    /// On invalid input the widget keeps its current configuration and the error names the key.
     pub fn update(&mut self, config: JsValue) -> Result<(), JsValue> {
         let config = parse_config(config)?;
+        let lang = Lang::for_host(&self.host, config.lang.as_deref());
+        decorate_container(&self.container, &config, lang);
         if let Some(app) = self.app.as_mut() {
-            app.update(AppProps { config });
+            app.update(AppProps { config, lang });
         }
         Ok(())
     }
 
-    /// Removes the widget's DOM and stops its timers and connections.
+    /// Removes the widget's DOM and stops its timers, connections and listeners (every component
+    /// is destroyed, which drops what it holds).
     pub fn unmount(&mut self) {
         if let Some(app) = self.app.take() {
             app.destroy();
+            self.container.remove();
         }
     }
 }
 
+/// Reads a config object (or `undefined`). When it is invalid, the error names the offending key,
+/// because serde's own message ("unknown variant …") does not say which attribute to fix.
 fn parse_config(config: JsValue) -> Result<WidgetConfig, JsValue> {
     if config.is_undefined() || config.is_null() {
         return Ok(WidgetConfig::default());
     }
-    serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&format!("undersigned: invalid config: {e}")))
+    serde_wasm_bindgen::from_value::<WidgetConfig>(config.clone()).map_err(|whole| {
+        let object: js_sys::Object = config.unchecked_into();
+        let culprit = js_sys::Object::entries(&object).iter().find_map(|entry| {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let single = js_sys::Object::from_entries(&js_sys::Array::of1(&entry)).ok()?;
+            let error = serde_wasm_bindgen::from_value::<WidgetConfig>(single.into()).err()?;
+            Some(format!("undersigned: invalid `{}`: {error}", entry.get(0).as_string().unwrap_or_default()))
+        });
+        JsValue::from_str(&culprit.unwrap_or_else(|| format!("undersigned: invalid config: {whole}")))
+    })
+}
+
+fn decorate_container(container: &Element, config: &WidgetConfig, lang: Lang) {
+    container.set_class_name(&format!("undersigned {}", config.theme.unwrap_or_default().class()));
+    // Setting attributes on an element we created cannot fail.
+    let _ = container.set_attribute("lang", lang.code());
+    let _ = container.set_attribute("dir", lang.dir());
 }
 
 fn shadow_root_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
@@ -60,16 +92,26 @@ fn shadow_root_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
     host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
 }
 
-/// Mounts a widget into `host`'s open shadow root (created when missing) with `config`.
+/// Mounts a widget into `host`'s open shadow root (created when missing) with `config`, an object
+/// whose keys are the attribute names (see `WidgetConfig`). Fails, naming the key, on an invalid
+/// value, before touching the element (so a no-JavaScript fallback inside it stays visible).
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsValue> {
     let config = parse_config(config)?;
+    let document = host.owner_document().ok_or_else(|| JsValue::from_str("undersigned: the element has no document"))?;
     let root = shadow_root_of(&host)?;
     SHARED_SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
-    let document = host.owner_document().ok_or_else(|| JsValue::from_str("undersigned: the element has no document"))?;
     let container = document.create_element("div")?;
-    container.set_class_name("undersigned");
+    container.set_attribute("part", "widget")?;
+    let lang = Lang::for_host(&host, config.lang.as_deref());
+    decorate_container(&container, &config, lang);
     root.append_child(&container)?;
-    let app = yew::Renderer::<App>::with_root_and_props(container, AppProps { config }).render();
-    Ok(WidgetHandle { app: Some(app) })
+    let app = yew::Renderer::<App>::with_root_and_props(container.clone(), AppProps { config, lang }).render();
+    Ok(WidgetHandle { app: Some(app), host, container })
+}
+
+/// The configuration keys, which are also the attribute names the loader observes.
+#[wasm_bindgen(js_name = configKeys)]
+pub fn config_keys_js() -> js_sys::Array {
+    config_keys().iter().map(|key| JsValue::from_str(key)).collect()
 }

@@ -3,7 +3,19 @@
 //! The files are compiled into the wasm by `build.rs` (a sorted table per language), so adding a
 //! language is adding one file. English is the reference: a key missing from another language falls
 //! back to English, and `build.rs` fails the build when a language has a key English lacks.
-//! Plural forms use the browser's `Intl.PluralRules`, so no plural data ships in the wasm.
+//! Plural forms, numbers and dates use the browser's `Intl`, so no locale data ships in the wasm.
+//!
+//! ## Using it in a component
+//! The root component provides the widget's [`Lang`] as a Yew context; every component reads it
+//! with [`use_lang`] and never picks a language itself:
+//! ```text
+//! let lang = crate::i18n::use_lang();
+//! html! { <button>{ lang.text("form.submit") }</button> }
+//! ```
+//! Which language: the widget's `lang` attribute (config key), else the closest `lang` attribute
+//! around the element (up to `<html lang>`), else the visitor's `navigator.languages`, else English
+//! ([`Lang::for_host`]). The widget's container carries the chosen `lang` and its `dir`, so a
+//! right-to-left language lays out right to left (the stylesheets use logical properties only).
 
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
@@ -38,6 +50,31 @@ impl Lang {
         LOCALES[self.index].0
     }
 
+    /// Every language the widget has strings for, English first.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        (0..LOCALES.len()).map(|index| Lang { index })
+    }
+
+    /// The writing direction of this language: `"rtl"` or `"ltr"` (the value of a `dir` attribute).
+    pub fn dir(self) -> &'static str {
+        direction_of(self.code())
+    }
+
+    /// The language for a widget mounted on `host`: the `lang` attribute or config key
+    /// (`configured`), else the closest `lang` attribute on or around `host`, else the visitor's
+    /// browser languages, else English. Tags the widget has no strings for are skipped.
+    pub fn for_host(host: &web_sys::Element, configured: Option<&str>) -> Lang {
+        let mut tags: Vec<String> = configured.map(str::to_string).into_iter().collect();
+        if let Some(tag) = host.closest("[lang]").ok().flatten().and_then(|el| el.get_attribute("lang")) {
+            tags.push(tag);
+        }
+        if let Some(languages) = web_sys::window().map(|w| w.navigator().languages()) {
+            tags.extend(languages.iter().filter_map(|tag| tag.as_string()));
+        }
+        // `lang=""` means "unknown language": skip it rather than stop at it.
+        Lang::negotiate(tags.iter().map(String::as_str).filter(|t| !t.trim().is_empty()))
+    }
+
     /// The string for `key`, falling back to English, then to the key itself (never panics, so a
     /// missing translation shows up as a visible key in review rather than a dead widget).
     pub fn text(self, key: &str) -> &'static str {
@@ -64,6 +101,19 @@ impl Lang {
         all.extend_from_slice(args);
         self.format(&chosen, &all)
     }
+}
+
+/// The widget's language, provided by the root component (see the module docs).
+#[yew::hook]
+pub fn use_lang() -> Lang {
+    yew::use_context::<Lang>().unwrap_or_default()
+}
+
+/// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`.
+pub fn direction_of(tag: &str) -> &'static str {
+    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) { "rtl" } else { "ltr" }
 }
 
 fn lookup(index: usize, key: &str) -> Option<&'static str> {
@@ -103,6 +153,29 @@ pub fn format_number(_lang: &str, count: f64) -> String {
     count.to_string()
 }
 
+/// A calendar date (`2024-10-31`, or a full ISO 8601 timestamp) written out for `lang`
+/// ("October 31, 2024", "31 de octubre de 2024"); None when `iso` is not a date.
+#[cfg(target_arch = "wasm32")]
+pub fn format_date(lang: &str, iso: &str) -> Option<String> {
+    let date = js_sys::Date::new(&iso.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    let options = js_sys::Object::new();
+    let set = |key: &str, value: &str| js_sys::Reflect::set(&options, &key.into(), &value.into());
+    set("dateStyle", "long").ok()?;
+    // A bare date parses as UTC midnight; formatting it in UTC keeps the day the organizers wrote.
+    if iso.len() == 10 {
+        set("timeZone", "UTC").ok()?;
+    }
+    Some(date.to_locale_date_string(lang, &options).into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn format_date(_lang: &str, iso: &str) -> Option<String> {
+    Some(iso.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +191,24 @@ mod tests {
         let es = Lang::from_tag("es").expect("Spanish exists");
         assert_eq!(es.text("language.name"), "Español");
         assert!(es.format("error.campaign_unavailable", &[("reason", "X")]).contains("carta: X."));
+    }
+
+    #[test]
+    fn right_to_left_languages_are_detected_by_primary_subtag() {
+        assert_eq!(direction_of("ar-EG"), "rtl");
+        assert_eq!(direction_of("he"), "rtl");
+        assert_eq!(direction_of("es-419"), "ltr");
+        assert!(Lang::all().all(|lang| lang.dir() == direction_of(lang.code())));
+    }
+
+    #[test]
+    fn every_language_has_every_english_key() {
+        // build.rs rejects keys English lacks; this catches the opposite, a key a language forgot,
+        // which would otherwise show up as English text inside a translated widget.
+        let english: Vec<&str> = LOCALES[0].1.iter().map(|(k, _)| *k).collect();
+        for (code, table) in &LOCALES[1..] {
+            let missing: Vec<&&str> = english.iter().filter(|k| table.binary_search_by(|(t, _)| t.cmp(k)).is_err()).collect();
+            assert!(missing.is_empty(), "locales/{code}.txt lacks {missing:?}: add them (every language is complete)");
+        }
     }
 }

@@ -1,15 +1,30 @@
-/** Configuration of one widget: the same keys as the `<undersigned-letter>` attributes. */
+/**
+ * Configuration of one widget: the same keys as the `<undersigned-letter>` attributes. Every key is
+ * documented in the README table "Attributes and config"; the source of truth is `WidgetConfig`
+ * in `src/config.rs`. Values may be strings (as attributes are) or the typed values shown.
+ */
 export interface UndersignedConfig {
+  /** URL of a campaign JSON to show instead of the built-in campaign. */
   campaign?: string;
+  /** URL the sign-on form posts to. */
   endpoint?: string;
+  /** Language tag (BCP 47) of the widget's strings; default: the closest `lang` around it, then the browser's. */
   lang?: string;
+  /** Colour theme; `auto` follows the visitor's system setting. Default `light`. */
+  theme?: 'light' | 'dark' | 'auto';
 }
 
 /** A mounted widget. */
 export interface WidgetHandle {
+  /** Applies a new configuration; throws (naming the key) on an invalid value and keeps the old one. */
   update(config: UndersignedConfig): void;
+  /** Removes the widget and stops its timers and connections. */
   unmount(): void;
 }
 
-/** Mounts a widget into `element`'s open shadow root. */
+/**
+ * Mounts a widget into `element`'s open shadow root (attached when missing). Rejects, naming the
+ * key, when the config is invalid. For `<undersigned-letter>` elements use attributes instead: the
+ * element mounts itself.
+ */
 export function mount(element: HTMLElement, config?: UndersignedConfig): Promise<WidgetHandle>;

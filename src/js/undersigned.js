@@ -3,58 +3,91 @@
 //   <script type="module" src="https://cdn.example/undersigned/undersigned.js"></script>
 //   <undersigned-letter endpoint="https://receiver.example/api/campaigns/dhs-paragon/signatures"></undersigned-letter>
 //
-// It finds the .wasm next to itself (import.meta.url, so any CDN path works), instantiates it once
-// per page however many widgets there are, and defines <undersigned-letter> only once even if the
-// script is included twice.
-import init, { mount as mountWasm } from './undersigned_wasm.js';
+// - It finds the .wasm next to itself (import.meta.url), so any CDN path works.
+// - One wasm instance per page, however many widgets and however many copies of this script: the
+//   first copy to run stores its runtime under a global symbol and every later copy (even from a
+//   different URL, which is a separate module instance) uses that one.
+// - <undersigned-letter> is defined once, and only after the wasm is ready: until then, or forever
+//   if WebAssembly cannot run, the element's own children (a no-JavaScript fallback form) show.
+// - Every attribute named by the widget's configuration (WidgetConfig in src/config.rs, read at
+//   run time through configKeys()) is observed; there is no list of attribute names to keep here.
+import init, { mount as mountWasm, configKeys } from './undersigned_wasm.js';
 
 const TAG = 'undersigned-letter';
-const ATTRIBUTES = ['campaign', 'endpoint', 'lang'];
+const RUNTIME = Symbol.for('undersigned.runtime');
+const WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);
+// `cargo xtask build --release` writes the wasm's Subresource Integrity hash here, so the wasm is
+// verified by the browser just like the scripts the snippet pins.
+const WASM_INTEGRITY = '';
 
-let wasmReady;
-function loadWasm() {
-  wasmReady ??= init({ module_or_path: new URL('./undersigned_wasm_bg.wasm', import.meta.url) });
-  return wasmReady;
+function runtime() {
+  globalThis[RUNTIME] ??= (async () => {
+    const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
+    await init({ module_or_path: response });
+    return { mount: mountWasm, configKeys: Array.from(configKeys()) };
+  })();
+  return globalThis[RUNTIME];
 }
 
-function configFromAttributes(element) {
+function report(error) {
+  console.error(typeof error === 'string' ? error : error?.message ?? error);
+}
+
+function configFromAttributes(element, keys) {
   const config = {};
-  for (const name of ATTRIBUTES) {
-    const value = element.getAttribute(name);
-    if (value !== null) config[name] = value;
+  for (const key of keys) {
+    const value = element.getAttribute(key);
+    if (value !== null) config[key] = value;
   }
   return config;
 }
 
-/** Mounts a widget into `element` with a config object (same keys as the attributes). */
+function defineElement({ mount, configKeys: keys }) {
+  if (customElements.get(TAG)) return;
+  class UndersignedLetter extends HTMLElement {
+    static get observedAttributes() { return keys; }
+    #handle;
+
+    connectedCallback() {
+      if (this.#handle) return; // moved within the page: the widget (and what was typed) stays
+      try {
+        this.#handle = mount(this, configFromAttributes(this, keys));
+      } catch (error) {
+        report(error);
+      }
+    }
+
+    disconnectedCallback() {
+      // A move is a disconnect followed by a connect in the same task: unmount only when the
+      // element is still out of the document once that task's microtasks run.
+      queueMicrotask(() => {
+        if (this.isConnected || !this.#handle) return;
+        this.#handle.unmount();
+        this.#handle = undefined;
+      });
+    }
+
+    attributeChangedCallback() {
+      if (!this.#handle) return; // before the first mount, connectedCallback reads every attribute
+      try {
+        this.#handle.update(configFromAttributes(this, keys));
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+  customElements.define(TAG, UndersignedLetter);
+}
+
+runtime().then(defineElement, (error) => {
+  console.error('undersigned: the widget could not start, so the content inside <undersigned-letter> stays in place.', error);
+});
+
+/**
+ * Mounts a widget into `element` (any element without a shadow root, e.g. a <div>) with a config
+ * object whose keys are the attribute names. Resolves to a handle with update(config) and unmount().
+ */
 export async function mount(element, config = {}) {
-  await loadWasm();
-  return mountWasm(element, config);
+  const { mount: mountInElement } = await runtime();
+  return mountInElement(element, config);
 }
-
-class UndersignedLetter extends HTMLElement {
-  static get observedAttributes() { return ATTRIBUTES; }
-
-  connectedCallback() {
-    const generation = (this._generation = (this._generation ?? 0) + 1);
-    loadWasm().then(() => {
-      // Removed, or removed and added again, while the wasm was loading: the newest call wins.
-      if (!this.isConnected || generation !== this._generation || this._handle) return;
-      this._handle = mountWasm(this, configFromAttributes(this));
-    }).catch((error) => {
-      console.error('undersigned: the widget could not start', error);
-    });
-  }
-
-  disconnectedCallback() {
-    this._generation = (this._generation ?? 0) + 1;
-    this._handle?.unmount();
-    this._handle = undefined;
-  }
-
-  attributeChangedCallback() {
-    this._handle?.update(configFromAttributes(this));
-  }
-}
-
-if (!customElements.get(TAG)) customElements.define(TAG, UndersignedLetter);

@@ -1,0 +1,44 @@
+//! Every configuration key (= attribute name) is documented: the README table "Attributes and
+//! config" and the TypeScript declarations must name each key of `WidgetConfig`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use undersigned::config::config_keys;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// The README's "Attributes and config" table: its rows up to the first blank line after it.
+fn readme_table() -> String {
+    let readme = read("README.md");
+    let start = readme.find("### Attributes and config").expect("README has the section `### Attributes and config`");
+    readme[start..].lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_config_key_has_a_row_in_the_readme_table() {
+    let table = readme_table();
+    for key in config_keys() {
+        assert!(table.contains(&format!("| `{key}` |")), "README.md \"Attributes and config\" lacks a row for `{key}`: add `| `{key}` | value | default | what it does |`");
+    }
+}
+
+#[test]
+fn every_readme_row_is_a_config_key() {
+    let keys = config_keys();
+    for row in readme_table().lines().skip(2) {
+        let key = row.trim_start_matches('|').split('|').next().unwrap_or("").trim().trim_matches('`');
+        assert!(keys.contains(&key), "README.md documents `{key}`, which WidgetConfig (src/config.rs) does not have");
+    }
+}
+
+#[test]
+fn every_config_key_is_declared_for_typescript() {
+    let dts = read("src/js/undersigned.d.ts");
+    let interface = &dts[dts.find("interface UndersignedConfig").expect("undersigned.d.ts declares UndersignedConfig")..];
+    let interface = &interface[..interface.find("\n}").expect("the interface closes")];
+    for key in config_keys() {
+        let declared = if key.contains('-') { format!("'{key}'?:") } else { format!("{key}?:") };
+        assert!(interface.contains(&declared), "src/js/undersigned.d.ts UndersignedConfig lacks `{declared}`");
+    }
+}

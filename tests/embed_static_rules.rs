@@ -1,0 +1,74 @@
+//! Rules for a widget that lives on pages it does not control, checked on the source:
+//! - no `rem` units in the stylesheets: `rem` follows the partner page's `html { font-size }`
+//!   (`10px` is common), so sizes inside the widget use `em` or `px`;
+//! - no physical left/right properties: logical ones (`margin-inline-start`, …) lay out right to
+//!   left when the widget's language is written that way;
+//! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+
+fn files_under(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())) {
+        let path = entry.expect("readable directory").path();
+        if path.is_dir() {
+            files_under(&path, extension, out);
+        } else if path.extension().is_some_and(|e| e == extension) {
+            out.push(path);
+        }
+    }
+}
+
+fn source(extension: &str, under: &str) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join(under), extension, &mut files);
+    files.into_iter().map(|p| {
+        let text = std::fs::read_to_string(&p).expect("readable source");
+        (p, text)
+    }).collect()
+}
+
+/// CSS text without comments.
+fn strip_comments(css: &str) -> String {
+    let mut out = String::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+    }
+    out + rest
+}
+
+#[test]
+fn stylesheets_use_no_rem_units() {
+    for (path, css) in source("css", "src/styles") {
+        for (i, line) in strip_comments(&css).lines().enumerate() {
+            let uses_rem = line.match_indices("rem").any(|(at, _)| {
+                at > 0 && line.as_bytes()[at - 1].is_ascii_digit() && !line[at + 3..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+            });
+            assert!(!uses_rem, "{}:{}: `{}` uses rem, which follows the partner page's root font size: use em", path.display(), i + 1, line.trim());
+        }
+    }
+}
+
+#[test]
+fn stylesheets_use_logical_directions() {
+    const PHYSICAL: &[&str] = &["margin-left", "margin-right", "padding-left", "padding-right", "border-left", "border-right", "text-align: left", "text-align: right", "float: left", "float: right"];
+    for (path, css) in source("css", "src/styles") {
+        for (i, line) in strip_comments(&css).lines().enumerate() {
+            if let Some(p) = PHYSICAL.iter().find(|p| line.contains(*p)) {
+                panic!("{}:{}: `{p}` does not follow right-to-left languages: use the logical property (inline-start / inline-end)", path.display(), i + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn components_set_no_inline_style_attributes() {
+    for (path, rust) in source("rs", "src") {
+        for (i, line) in rust.lines().enumerate() {
+            let inline = line.contains(" style={") || line.contains(" style=\"") || line.contains("set_attribute(\"style\"");
+            assert!(!inline, "{}:{}: an inline style attribute is blocked by a strict CSP (style-src 'self'): use a class, or element.style().set_property for computed geometry", path.display(), i + 1);
+        }
+    }
+}
