@@ -3,6 +3,8 @@
 //!   (`10px` is common), so sizes inside the widget use `em` or `px`;
 //! - no physical left/right properties: logical ones (`margin-inline-start`, …) lay out right to
 //!   left when the widget's language is written that way;
+//! - colours, font and radius through base.css's `--_` tokens: the public `--undersigned-*`
+//!   properties are only defined when a partner sets them, and read only in base.css;
 //! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -59,6 +61,18 @@ fn stylesheets_use_logical_directions() {
             if let Some(p) = PHYSICAL.iter().find(|p| line.contains(*p)) {
                 panic!("{}:{}: `{p}` does not follow right-to-left languages: use the logical property (inline-start / inline-end)", path.display(), i + 1);
             }
+        }
+    }
+}
+
+#[test]
+fn only_base_css_reads_the_public_custom_properties() {
+    for (path, css) in source("css", "src/styles") {
+        if path.ends_with("base.css") {
+            continue;
+        }
+        for (i, line) in strip_comments(&css).lines().enumerate() {
+            assert!(!line.contains("var(--undersigned-"), "{}:{}: read the theme through base.css's tokens (var(--_accent), var(--_radius), …): --undersigned-* is unset unless a partner sets it", path.display(), i + 1);
         }
     }
 }
