@@ -42,3 +42,33 @@ fn every_config_key_is_declared_for_typescript() {
         assert!(interface.contains(&declared), "src/js/undersigned.d.ts UndersignedConfig lacks `{declared}`");
     }
 }
+
+/// Every part the README offers partners exists in the widget's source (`part="…"`).
+#[test]
+fn every_documented_part_exists() {
+    let readme = read("README.md");
+    let theming = &readme[readme.find("### Theming").expect("README has `### Theming`")..];
+    let table = theming[theming.find("| part |").expect("the Theming section has a `| part |` table")..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_start_matches('|').split('|').next().unwrap_or("").trim().trim_matches('`').to_string())
+        .collect::<Vec<_>>();
+    assert!(!table.is_empty(), "the part table lists parts");
+    let mut sources = String::new();
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push_str(&std::fs::read_to_string(&path).expect("readable source"));
+            }
+        }
+    }
+    for part in table {
+        let quoted = [format!("part=\"{part}\""), format!("\"part\", \"{part}\"")];
+        assert!(quoted.iter().any(|q| sources.contains(q)), "README offers the part `{part}`, but no element in src/ has part=\"{part}\"");
+    }
+}

@@ -1,0 +1,43 @@
+// Helpers shared by the embedding tests (tests/e2e/embed*.test.mjs, a11y*.test.mjs).
+import { newPage } from './harness.mjs';
+
+/**
+ * A page that also records Content-Security-Policy violations (into `page.problems`, like console
+ * errors): the listener is installed before any page script runs, through the DevTools protocol,
+ * so the page's own policy does not apply to it.
+ */
+export async function newWatchedPage(browser, options = {}) {
+  const page = await newPage(browser, options);
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline content'}`);
+    });
+  });
+  return page;
+}
+
+/** Waits until the widget in `selector` has rendered `needle` in its shadow root. */
+export async function waitForWidgetText(page, selector, needle, timeout = 15_000) {
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel)?.shadowRoot?.textContent?.includes(text),
+    [selector, needle],
+    { timeout },
+  );
+}
+
+/** Computed style properties of the element matching `inner` inside the widget `host`'s shadow root. */
+export async function shadowStyle(page, host, inner, properties) {
+  return page.evaluate(([h, i, props]) => {
+    const el = document.querySelector(h)?.shadowRoot?.querySelector(i);
+    if (!el) return null;
+    const style = getComputedStyle(el);
+    return Object.fromEntries(props.map((p) => [p, style.getPropertyValue(p)]));
+  }, [host, inner, properties]);
+}
+
+/** Serves `html` at `path` on the receiver's origin, as a partner page pasted by hand would be. */
+export async function servePage(page, origin, path, html) {
+  await page.route(`${origin}${path}`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+}
+
+export const SEED_TITLE = 'Coalition Letter to DHS re: Paragon Solutions, Inc. Contract';
