@@ -4,6 +4,8 @@
 use super::budget::{Budgets, BUDGETS_FILE};
 use super::report::bytes;
 use crate::build::{build_wasm, ensure_tools, WasmBuild, PARTNER_FILES};
+use crate::exec::{cargo, output};
+use crate::tools::WASM_TARGET;
 use crate::size::{measure_files, Sizes};
 use anyhow::Context;
 use serde::Serialize;
@@ -70,6 +72,25 @@ pub struct WeightReport {
     pub ratio_goal: f64,
     pub budget_brotli_bytes: u64,
     pub within_budget: bool,
+    /// Crates linked into the widget's wasm in more than one version (`name (v1, v2)`).
+    pub widget_duplicate_crates: Vec<String>,
+    /// The same for the counter: duplicates that come with Yew itself.
+    pub counter_duplicate_crates: Vec<String>,
+}
+
+/// Crates in more than one version among what a wasm crate links (build scripts and proc-macros
+/// excluded: they run on the build machine and never reach the wasm).
+fn duplicate_crates(package: &str) -> anyhow::Result<Vec<String>> {
+    let tree = output(cargo().current_dir(crate::repo_root()).args(["tree", "-p", package, "--target", WASM_TARGET, "-e", "normal,no-proc-macro", "--duplicates", "--depth", "0", "--prefix", "none"]))
+        .with_context(|| format!("`cargo tree --duplicates -p {package}` failed"))?;
+    let mut versions: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for line in tree.lines() {
+        let mut words = line.split_whitespace();
+        if let (Some(name), Some(version)) = (words.next(), words.next()) {
+            versions.entry(name).or_default().push(version);
+        }
+    }
+    Ok(versions.into_iter().filter(|(_, v)| v.len() > 1).map(|(name, v)| format!("{name} ({})", v.join(", "))).collect())
 }
 
 fn weigh(dir: &Path, files: &[&str]) -> anyhow::Result<(Vec<FileWeight>, FileWeight)> {
@@ -83,6 +104,8 @@ pub fn measure(built: &Built) -> anyhow::Result<WeightReport> {
     let ratio = |w: u64, c: u64| w as f64 / c as f64;
     let budget = Budgets::load()?.weight_brotli_total;
     let report = WeightReport {
+        widget_duplicate_crates: duplicate_crates("undersigned")?,
+        counter_duplicate_crates: duplicate_crates("yew-counter")?,
         widget_over_counter: Ratios {
             raw: ratio(widget_total.raw, counter_total.raw),
             gzip: ratio(widget_total.gzip, counter_total.gzip),
@@ -127,6 +150,17 @@ impl WeightReport {
             bytes(self.budget_brotli_bytes),
             bytes(self.widget_total.brotli),
             if self.within_budget { format!("{} to spare", bytes(self.budget_brotli_bytes - self.widget_total.brotli)) } else { "OVER BUDGET".into() },
+        );
+        let own: Vec<&String> = self.widget_duplicate_crates.iter().filter(|d| !self.counter_duplicate_crates.contains(d)).collect();
+        let _ = writeln!(
+            md,
+            "
+One version of each crate (`cargo tree --duplicates`, build-time crates excluded): {}.",
+            match (self.widget_duplicate_crates.is_empty(), own.is_empty()) {
+                (true, _) => "no crate is linked twice".to_string(),
+                (false, true) => format!("only {}, which the bare counter has too (Yew 0.23 brings them)", self.widget_duplicate_crates.join(", ")),
+                (false, false) => format!("**{}** beyond what Yew itself brings ({})", own.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "), self.counter_duplicate_crates.join(", ")),
+            }
         );
         md
     }
