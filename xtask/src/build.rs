@@ -1,5 +1,11 @@
 //! Building the widget package `pkg/`: cargo (release, size-tuned) → wasm-bindgen → wasm-opt -Oz,
-//! plus the loader, its type declarations and an npm package.json.
+//! plus the loader, its type declarations and an npm package.json; and `pkg/cdn/`, the same three
+//! partner files under content-hashed names with the Subresource Integrity snippet ([`cdn`]).
+//!
+//! `cargo xtask build --release [--base-url https://cdn.example/undersigned/]` also prints that
+//! snippet (written to `pkg/cdn/snippet.html` by every build).
+
+pub mod cdn;
 
 use crate::exec::{self, cargo};
 use crate::{repo_root, tools};
@@ -20,13 +26,44 @@ pub struct WasmBuild<'a> {
     pub out_dir: &'a Path,
 }
 
-/// Builds `pkg/` and returns its path.
+/// Builds `pkg/` (and `pkg/cdn/` with the placeholder base URL) and returns its path.
 pub fn run() -> anyhow::Result<PathBuf> {
     let wasm_opt = ensure_tools()?;
     let root = repo_root();
     let pkg = root.join("pkg");
     build_widget_package(&root, &pkg, &wasm_opt)?;
+    cdn::write(&pkg, cdn::PLACEHOLDER_BASE_URL)?;
     Ok(pkg)
+}
+
+/// `cargo xtask build [--release] [--base-url URL]`.
+pub fn run_cli(args: &[String]) -> anyhow::Result<()> {
+    let mut release = false;
+    let mut base_url = cdn::PLACEHOLDER_BASE_URL.to_string();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--release" => release = true,
+            "--base-url" => {
+                let url = rest.next().context("--base-url needs a URL, e.g. --base-url https://cdn.example/undersigned/")?;
+                if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) {
+                    anyhow::bail!("--base-url `{url}` must be an http(s) URL or a path starting with `/`");
+                }
+                base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+            }
+            other => anyhow::bail!("unknown option `{other}` for build: use --release and --base-url URL"),
+        }
+    }
+    let pkg = run()?;
+    let (release_files, snippet) = cdn::write(&pkg, &base_url)?;
+    if release {
+        println!("\nContent-hashed files in {} (upload them to {base_url}):", pkg.join("cdn").display());
+        for file in [&release_files.loader, &release_files.glue, &release_files.wasm] {
+            println!("  {}  {}", file.name, file.integrity);
+        }
+        println!("\nThe snippet for partner pages (also in pkg/cdn/snippet.html):\n\n{snippet}");
+    }
+    Ok(())
 }
 
 /// Ensures the wasm32 target and the wasm-bindgen CLI, and returns the `wasm-opt` to use.

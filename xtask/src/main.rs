@@ -6,7 +6,8 @@
 //!
 //! - `demo`: build the widget, start the receiver on an embedded SQLite file, serve the demo pages.
 //! - `test`: every test, in every layer: native, headless browser (wasm-bindgen-test), end-to-end.
-//! - `build`: the widget package in `pkg/` (add `--release-names` for content-hashed file names).
+//! - `build`: the widget package in `pkg/`, and its content-hashed copy in `pkg/cdn/` (`--release`
+//!   prints the snippet with Subresource Integrity; `--base-url` sets where the files will live).
 //! - `size`: the bytes a partner page downloads for the widget, raw, gzip and brotli.
 //! - `bench`: weight, time to interactive, receiver throughput: one report (`docs/bench.md`).
 
@@ -23,7 +24,8 @@ use std::path::PathBuf;
 const USAGE: &str = "usage: cargo xtask <demo | test | build | size | bench>
   demo    build the widget and serve the demo at http://127.0.0.1:8080/ (PORT changes the port)
   test    run every test: native, headless-browser (wasm-bindgen-test) and end-to-end
-  build   build the widget package into pkg/
+  build   build the widget package into pkg/ and hashed copies into pkg/cdn/
+          (--release prints the snippet with integrity; --base-url https://cdn.example/undersigned/)
   size    print the raw, gzip and brotli bytes of every file a partner page downloads
   bench   measure weight, time to interactive and receiver throughput; write docs/bench.md";
 
@@ -32,7 +34,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(),
         Some("test") => test::run(&args[1..]),
-        Some("build") => build::run().map(|_| ()),
+        Some("build") => build::run_cli(&args[1..]),
         Some("size") => size::run(),
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {

@@ -1,0 +1,151 @@
+//! The CDN release: content-hashed copies of the three files a partner page downloads, in
+//! `pkg/cdn/`, and the embed snippet with Subresource Integrity.
+//!
+//! A file's name carries the hash of its content, so a CDN may cache it forever; the snippet pins
+//! the loader with `integrity`, preloads the glue with `integrity`, and the loader itself carries
+//! the wasm's hash and fetches it with `integrity`: every byte the page runs is verified.
+//!
+//! Names are rewritten inside the files (the loader imports the hashed glue and fetches the hashed
+//! wasm), so the hashes are taken in dependency order: wasm, then glue, then loader.
+
+use anyhow::{bail, Context};
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+use std::path::Path;
+
+/// One content-hashed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashedFile {
+    /// The file name in `pkg/cdn/` (`undersigned.3f2a9c0d1e4b5a67.js`).
+    pub name: String,
+    /// The Subresource Integrity value (`sha384-…`).
+    pub integrity: String,
+}
+
+/// The hashed loader, glue and wasm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub loader: HashedFile,
+    pub glue: HashedFile,
+    pub wasm: HashedFile,
+}
+
+/// Where the snippet says the files live when no `--base-url` is given.
+pub const PLACEHOLDER_BASE_URL: &str = "https://your-cdn.example/undersigned/";
+
+/// The Subresource Integrity value of `bytes`.
+pub fn integrity(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+/// `stem.<first 16 hex digits of SHA-256>.ext`.
+pub fn hashed_name(stem: &str, extension: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{stem}.{hex}.{extension}")
+}
+
+/// Replaces the one occurrence of `from` in `text` by `to`; an error when it occurs zero or several
+/// times, because then the loader or the glue changed shape and this rewrite must follow.
+fn replace_once(text: &str, from: &str, to: &str, file: &str) -> anyhow::Result<String> {
+    match text.matches(from).count() {
+        1 => Ok(text.replacen(from, to, 1)),
+        n => bail!("expected `{from}` exactly once in {file}, found it {n} times: update xtask/src/build/cdn.rs"),
+    }
+}
+
+/// The three files with their references rewritten to hashed names: (release, [(name, bytes)]).
+pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, Vec<(String, Vec<u8>)>)> {
+    let wasm_file = HashedFile { name: hashed_name("undersigned_wasm_bg", "wasm", wasm), integrity: integrity(wasm) };
+    // The glue's own default URL of the wasm (used when init() gets no argument).
+    let glue = replace_once(glue, "'undersigned_wasm_bg.wasm'", &format!("'{}'", wasm_file.name), "undersigned_wasm.js")?;
+    let glue_file = HashedFile { name: hashed_name("undersigned_wasm", "js", glue.as_bytes()), integrity: integrity(glue.as_bytes()) };
+    let loader = replace_once(loader, "'./undersigned_wasm.js'", &format!("'./{}'", glue_file.name), "undersigned.js")?;
+    let loader = replace_once(&loader, "'./undersigned_wasm_bg.wasm'", &format!("'./{}'", wasm_file.name), "undersigned.js")?;
+    let loader = replace_once(&loader, "const WASM_INTEGRITY = '';", &format!("const WASM_INTEGRITY = '{}';", wasm_file.integrity), "undersigned.js")?;
+    let loader_file = HashedFile { name: hashed_name("undersigned", "js", loader.as_bytes()), integrity: integrity(loader.as_bytes()) };
+    let files = vec![
+        (loader_file.name.clone(), loader.into_bytes()),
+        (glue_file.name.clone(), glue.into_bytes()),
+        (wasm_file.name.clone(), wasm.to_vec()),
+    ];
+    Ok((Release { loader: loader_file, glue: glue_file, wasm: wasm_file }, files))
+}
+
+/// The embed snippet for files served from `base_url` (ending in `/`).
+pub fn snippet(release: &Release, base_url: &str) -> String {
+    format!(
+        "<script type=\"module\" src=\"{base_url}{}\" integrity=\"{}\" crossorigin=\"anonymous\"></script>\n\
+         <link rel=\"modulepreload\" href=\"{base_url}{}\" integrity=\"{}\" crossorigin=\"anonymous\">\n\
+         <undersigned-letter endpoint=\"https://receiver.example/api/campaigns/dhs-paragon/signatures\"></undersigned-letter>\n",
+        release.loader.name, release.loader.integrity, release.glue.name, release.glue.integrity,
+    )
+}
+
+/// Writes `pkg/cdn/` from the plain files in `pkg/` and `pkg/cdn/snippet.html` (for `base_url`).
+pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
+    let read = |name: &str| std::fs::read(pkg.join(name)).with_context(|| format!("cannot read {}", pkg.join(name).display()));
+    let text = |name: &str| -> anyhow::Result<String> { String::from_utf8(read(name)?).with_context(|| format!("{name} is not UTF-8")) };
+    let (release, files) = hash_files(&text("undersigned.js")?, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
+    let dir = pkg.join("cdn");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in files {
+        std::fs::write(dir.join(&name), bytes).with_context(|| format!("cannot write {name}"))?;
+    }
+    let snippet = snippet(&release, base_url);
+    std::fs::write(dir.join("snippet.html"), &snippet)?;
+    Ok((release, snippet))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOADER: &str = "import init from './undersigned_wasm.js';\nconst WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);\nconst WASM_INTEGRITY = '';\n";
+    const GLUE: &str = "module_or_path = new URL('undersigned_wasm_bg.wasm', import.meta.url);\n";
+
+    #[test]
+    fn integrity_is_the_standard_sha384_of_the_bytes() {
+        // Known value: `printf 'alert(1)' | openssl dgst -sha384 -binary | base64`.
+        assert_eq!(integrity(b"alert(1)"), "sha384-HT2E9NfWiuQ/w1PRai+hTyqW16NIoCGA/m8VQDUopfAtcz6YQjtsMmQd5uRbVDpW");
+    }
+
+    #[test]
+    fn references_point_at_the_hashed_files_and_the_loader_pins_the_wasm() {
+        let (release, files) = hash_files(LOADER, GLUE, b"\0asm").expect("rewrites");
+        let loader = String::from_utf8(files[0].1.clone()).expect("utf-8");
+        let glue = String::from_utf8(files[1].1.clone()).expect("utf-8");
+        assert!(loader.contains(&format!("'./{}'", release.glue.name)));
+        assert!(loader.contains(&format!("'./{}'", release.wasm.name)));
+        assert!(loader.contains(&format!("const WASM_INTEGRITY = '{}';", release.wasm.integrity)));
+        assert!(glue.contains(&format!("'{}'", release.wasm.name)));
+        assert_eq!(release.loader.integrity, integrity(loader.as_bytes()), "the loader's hash covers the rewritten text");
+        assert!(release.loader.name.starts_with("undersigned.") && release.loader.name.ends_with(".js"));
+    }
+
+    #[test]
+    fn a_different_wasm_changes_every_name() {
+        let (a, _) = hash_files(LOADER, GLUE, b"\0asm1").expect("rewrites");
+        let (b, _) = hash_files(LOADER, GLUE, b"\0asm2").expect("rewrites");
+        assert_ne!(a.wasm.name, b.wasm.name);
+        assert_ne!(a.glue.name, b.glue.name, "the glue names the wasm");
+        assert_ne!(a.loader.name, b.loader.name, "the loader names both");
+    }
+
+    #[test]
+    fn a_loader_that_changed_shape_is_an_error_not_a_silent_miss() {
+        let error = hash_files("import init from './glue.js';", GLUE, b"\0asm").expect_err("nothing to rewrite");
+        assert!(error.to_string().contains("exactly once in undersigned.js"), "{error}");
+    }
+
+    #[test]
+    fn the_snippet_pins_loader_and_glue_with_integrity_and_cors() {
+        let (release, _) = hash_files(LOADER, GLUE, b"\0asm").expect("rewrites");
+        let text = snippet(&release, "https://cdn.example/u/");
+        assert!(text.contains(&format!("src=\"https://cdn.example/u/{}\" integrity=\"{}\" crossorigin=\"anonymous\"", release.loader.name, release.loader.integrity)));
+        assert!(text.contains(&format!("rel=\"modulepreload\" href=\"https://cdn.example/u/{}\" integrity=\"{}\"", release.glue.name, release.glue.integrity)));
+    }
+}
