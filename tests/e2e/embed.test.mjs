@@ -242,3 +242,28 @@ test('without JavaScript, or when the wasm cannot load, the fallback form and le
   assert.equal(await noWasm.evaluate(() => document.querySelector('undersigned-letter').shadowRoot), null);
   await noWasm.context().close();
 });
+
+test('the JavaScript API mounts into any element with a config object, updates and unmounts', async () => {
+  const page = await newWatchedPage(browser);
+  await page.goto(`${receiver.url}/www/blank.html`);
+  const result = await page.evaluate(async () => {
+    const { mount } = await import('/pkg/undersigned.js');
+    const host = document.createElement('div');
+    document.querySelector('main').append(host);
+    const widget = await mount(host, { theme: 'dark', lang: 'es', endpoint: '/api/campaigns/dhs-paragon/signatures' });
+    const container = () => host.shadowRoot.querySelector('.undersigned');
+    const mounted = { lang: container().lang, dark: container().classList.contains('theme-dark') };
+    let rejected = '';
+    try { await mount(document.createElement('div'), { theme: 42 }); } catch (e) { rejected = String(e); }
+    widget.update({ lang: 'en', theme: 'light' });
+    const updated = { lang: container().lang, light: container().classList.contains('theme-light') };
+    widget.unmount();
+    return { mounted, updated, rejected, afterUnmount: host.shadowRoot.childElementCount };
+  });
+  assert.deepEqual(result.mounted, { lang: 'es', dark: true });
+  assert.deepEqual(result.updated, { lang: 'en', light: true });
+  assert.match(result.rejected, /`theme`.*`42` is not a theme/);
+  assert.equal(result.afterUnmount, 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
