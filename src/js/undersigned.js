@@ -47,12 +47,15 @@ function defineElement({ mount, configKeys: keys }) {
   class UndersignedLetter extends HTMLElement {
     static get observedAttributes() { return keys; }
     #handle;
+    #invalid = false; // the last mount failed on an invalid attribute: retry when one changes
 
     connectedCallback() {
       if (this.#handle) return; // moved within the page: the widget (and what was typed) stays
       try {
         this.#handle = mount(this, configFromAttributes(this, keys));
+        this.#invalid = false;
       } catch (error) {
+        this.#invalid = true;
         report(error);
       }
     }
@@ -68,7 +71,12 @@ function defineElement({ mount, configKeys: keys }) {
     }
 
     attributeChangedCallback() {
-      if (!this.#handle) return; // before the first mount, connectedCallback reads every attribute
+      if (!this.#handle) {
+        // Before the first mount connectedCallback reads every attribute; after a refused one, a
+        // corrected attribute gets the widget going.
+        if (this.#invalid && this.isConnected) this.connectedCallback();
+        return;
+      }
       try {
         this.#handle.update(configFromAttributes(this, keys));
       } catch (error) {

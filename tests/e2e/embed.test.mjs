@@ -172,6 +172,9 @@ test('an invalid attribute value is reported by name and the rest keeps working'
   assert.equal(page.problems.length, 1, page.problems.join('\n'));
   assert.match(page.problems[0], /`theme`.*light, dark or auto/);
   assert.ok(await page.locator('#fallback').isVisible(), 'the fallback stays visible');
+  await page.evaluate(() => document.querySelector('undersigned-letter').setAttribute('theme', 'dark'));
+  await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
+  assert.equal(await page.locator('#fallback').isVisible(), false, 'a corrected attribute starts the widget');
   await page.context().close();
 });
 
