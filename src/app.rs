@@ -2,6 +2,7 @@
 
 use crate::campaign_source::default_campaign;
 use crate::config::WidgetConfig;
+use crate::form::SignOn;
 use crate::i18n::Lang;
 use crate::letter::LetterView;
 use yew::prelude::*;
@@ -18,7 +19,12 @@ pub fn app(props: &AppProps) -> Html {
     let lang = props.lang;
     let campaign = use_memo((), |_| default_campaign());
     let content = match &*campaign {
-        Ok(campaign) => html! { <LetterView campaign={campaign.clone()} /> },
+        Ok(campaign) => html! {
+            <>
+                <LetterView campaign={campaign.clone()} />
+                <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
+            </>
+        },
         Err(reason) => html! {
             <p class="error" role="alert">{ lang.format("error.campaign_unavailable", &[("reason", reason)]) }</p>
         },

@@ -34,6 +34,25 @@ pub struct WidgetConfig {
     /// Colour theme: `light` (default), `dark`, or `auto` (follows the visitor's system setting).
     #[serde(deserialize_with = "from_text")]
     pub theme: Option<Theme>,
+    /// Base URL of a reference receiver; the form posts to `{receiver}/api/campaigns/{id}/signatures`
+    /// when `endpoint` is not set.
+    pub receiver: Option<String>,
+    /// How the form encodes signatures: `json` (default), `form` or `text` (docs/wire-format.md).
+    pub encoding: Option<String>,
+    /// For `encoding="form"`: field names the endpoint expects, `email:EMAIL,name:FNAME`.
+    pub field_map: Option<String>,
+    /// `off` sends `form`/`text` signatures without CORS, counting the opaque answer as delivered
+    /// (for endpoints that send no CORS headers); default `on`.
+    pub cors: Option<String>,
+    /// Where signatures from this page come from (sent as `source`).
+    pub source: Option<String>,
+    /// URL the visitor is taken to after signing.
+    pub redirect: Option<String>,
+    /// The privacy line under the form (who receives the data); by default it names the
+    /// endpoint's host.
+    pub privacy: Option<String>,
+    /// Link to the organizers' privacy notice.
+    pub privacy_url: Option<String>,
 }
 
 /// The widget's colour theme.

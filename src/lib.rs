@@ -8,6 +8,7 @@
 //! - [`element`]: the shadow-root glue: styles, mounting and unmounting one widget.
 //! - [`app`]: the root component.
 //! - [`letter`]: the letter view.
+//! - [`form`]: the sign-on form; [`net`]: delivering its signatures exactly once (outbox, retries).
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
 //! - [`i18n`]: translations (`locales/*.txt`), plural rules and number formats.
 
@@ -15,8 +16,10 @@ pub mod app;
 pub mod campaign_source;
 pub mod config;
 pub mod element;
+pub mod form;
 pub mod i18n;
 pub mod letter;
 pub mod live;
+pub mod net;
 
 pub use element::{mount, WidgetHandle};

@@ -12,6 +12,22 @@ export interface UndersignedConfig {
   lang?: string;
   /** Colour theme; `auto` follows the visitor's system setting. Default `light`. */
   theme?: 'light' | 'dark' | 'auto';
+  /** Base URL of a reference receiver; without `endpoint` the form posts to `{receiver}/api/campaigns/{id}/signatures`. */
+  receiver?: string;
+  /** How signatures are sent (docs/wire-format.md). Default `json`. */
+  encoding?: 'json' | 'form' | 'text';
+  /** For `form`: field names the endpoint expects, e.g. `email:EMAIL,name:FNAME`. */
+  'field-map'?: string;
+  /** `off` (with `form` or `text`) sends without CORS; the opaque answer counts as delivered. Default `on`. */
+  cors?: 'on' | 'off';
+  /** Sent with every signature as `source`. */
+  source?: string;
+  /** Page the visitor is taken to after signing. */
+  redirect?: string;
+  /** The privacy line under the form (who receives the data). */
+  privacy?: string;
+  /** Link to the organizers' privacy notice. */
+  'privacy-url'?: string;
 }
 
 /** A mounted widget. */

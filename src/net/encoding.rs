@@ -1,0 +1,145 @@
+//! The three request encodings (`encoding` attribute) and the `field-map` renaming for `form`.
+//! The format is documented, with tested examples, in docs/wire-format.md.
+
+use std::str::FromStr;
+use undersigned_core::signature::{field, wire, SignatureSubmission};
+
+/// How the signature travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// `application/json`: the reference receiver's format (needs a CORS preflight cross-origin).
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`: for form services; a CORS-simple request.
+    Form,
+    /// `text/plain` holding JSON: a CORS-simple request with a structured body.
+    Text,
+}
+
+impl Encoding {
+    /// The attribute value (`json`, `form`, `text`), also sent in DOM event details.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Json => "json",
+            Encoding::Form => "form",
+            Encoding::Text => "text",
+        }
+    }
+
+    /// The request's `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Encoding::Json => "application/json",
+            Encoding::Form => "application/x-www-form-urlencoded;charset=UTF-8",
+            Encoding::Text => "text/plain;charset=UTF-8",
+        }
+    }
+}
+
+impl FromStr for Encoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "json" => Ok(Encoding::Json),
+            "form" => Ok(Encoding::Form),
+            "text" => Ok(Encoding::Text),
+            other => Err(format!("encoding `{other}` is not supported; use json, form or text")),
+        }
+    }
+}
+
+/// Field names an organizer's form backend expects instead of the wire names, from the
+/// `field-map` attribute: `email:EMAIL,name:FNAME` (wire name, colon, their name; comma-separated).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMap {
+    renames: Vec<(&'static str, String)>,
+}
+
+impl FromStr for FieldMap {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut renames: Vec<(&'static str, String)> = Vec::new();
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (ours, theirs) = entry
+                .split_once(':')
+                .ok_or_else(|| format!("field-map entry `{entry}` needs the form `wire-name:their-name`"))?;
+            let (ours, theirs) = (ours.trim(), theirs.trim());
+            let wire_name = field::ALL
+                .into_iter()
+                .find(|name| *name == ours)
+                .ok_or_else(|| format!("field-map names `{ours}`, which is not a field; fields are {}", field::ALL.join(", ")))?;
+            if theirs.is_empty() {
+                return Err(format!("field-map entry `{entry}` gives no name for `{ours}`"));
+            }
+            if renames.iter().any(|(o, _)| *o == wire_name) {
+                return Err(format!("field-map renames `{ours}` twice"));
+            }
+            renames.push((wire_name, theirs.to_string()));
+        }
+        Ok(FieldMap { renames })
+    }
+}
+
+impl FieldMap {
+    /// The name `wire_name` is sent under.
+    pub fn name_for<'a>(&'a self, wire_name: &'a str) -> &'a str {
+        self.renames.iter().find(|(ours, _)| *ours == wire_name).map_or(wire_name, |(_, theirs)| theirs.as_str())
+    }
+}
+
+/// The `application/x-www-form-urlencoded` body of `submission`, fields renamed by `map`.
+pub fn form_body(submission: &SignatureSubmission, map: &FieldMap) -> String {
+    wire::encode_form(submission.to_form_pairs().into_iter().map(|(name, value)| (map.name_for(name).to_string(), value)))
+}
+
+/// The JSON body of `submission` (for `json` and `text`), written by the browser's
+/// `JSON.stringify` so that no JSON serializer ships in the wasm.
+pub fn json_body(submission: &SignatureSubmission) -> Result<String, String> {
+    use serde::Serialize;
+    let value = submission
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| format!("the signature could not be encoded: {e}"))?;
+    js_sys::JSON::stringify(&value).map(String::from).map_err(|_| "the signature could not be encoded as JSON".to_string())
+}
+
+/// The request body of `submission` in `encoding`.
+pub fn body(encoding: Encoding, submission: &SignatureSubmission, map: &FieldMap) -> Result<String, String> {
+    match encoding {
+        Encoding::Json | Encoding::Text => json_body(submission),
+        Encoding::Form => Ok(form_body(submission, map)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_parse_with_json_as_default() {
+        assert_eq!("".parse(), Ok(Encoding::Json));
+        assert_eq!(" FORM ".parse(), Ok(Encoding::Form));
+        assert!("xml".parse::<Encoding>().unwrap_err().contains("json, form or text"));
+        assert!(Encoding::Form.content_type().starts_with("application/x-www-form-urlencoded"));
+    }
+
+    #[test]
+    fn field_map_renames_only_what_it_names_and_explains_mistakes() {
+        let map: FieldMap = "email:EMAIL, name:FNAME".parse().expect("valid");
+        let submission = SignatureSubmission {
+            kind: "individual".into(),
+            name: "Ana López".into(),
+            email: "a@b.org".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            form_body(&submission, &map),
+            "kind=individual&FNAME=Ana+L%C3%B3pez&EMAIL=a%40b.org&list_publicly=false&updates_opt_in=false"
+        );
+        assert!("mail:EMAIL".parse::<FieldMap>().unwrap_err().contains("not a field"));
+        assert!("email".parse::<FieldMap>().unwrap_err().contains("wire-name:their-name"));
+        assert!("email:".parse::<FieldMap>().unwrap_err().contains("gives no name"));
+        assert_eq!("".parse::<FieldMap>(), Ok(FieldMap::default()));
+    }
+}

@@ -1,0 +1,136 @@
+//! What an endpoint's answer means for a signature, and how long to wait before trying again:
+//! capped exponential backoff with jitter, or the endpoint's own `Retry-After`.
+
+use serde::Deserialize;
+use undersigned_core::api_error::FieldError;
+
+/// The first retry waits about this long (half of it fixed, half random).
+pub const BASE_DELAY_MS: u64 = 1_000;
+/// No backoff waits longer than this while the page is open.
+pub const MAX_DELAY_MS: u64 = 60_000;
+/// A `Retry-After` longer than this is capped (the signature stays in the outbox regardless).
+pub const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
+
+/// The wait before retry number `attempt` (0 for the first retry): the ceiling doubles from
+/// [`BASE_DELAY_MS`] up to [`MAX_DELAY_MS`]; half of it is fixed and half scaled by `jitter` in
+/// [0, 1], so that many pages failing together do not retry together.
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let ceiling = BASE_DELAY_MS.saturating_mul(1u64 << attempt.min(20)).min(MAX_DELAY_MS);
+    let half = ceiling / 2;
+    half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64
+}
+
+/// A `Retry-After` header in delta-seconds, as milliseconds (capped). HTTP dates are converted by
+/// the caller, which has a clock.
+pub fn retry_after_ms(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok().map(|s| s.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+}
+
+/// The parts of a JSON answer the widget reads; anything else in it is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AnswerBody {
+    /// The reference receiver's error code (`validation_failed`, …).
+    pub code: Option<String>,
+    /// Its success status (`signed`, `pending`, `already_signed`).
+    pub status: Option<String>,
+    pub message: Option<String>,
+    pub fields: Vec<FieldError>,
+}
+
+/// One answer from the endpoint, as far as the browser lets us see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The request never got an answer (offline, DNS, refused connection, CORS failure, timeout).
+    NetworkError,
+    /// A `no-cors` answer: delivered, contents unknowable.
+    Opaque,
+    /// An HTTP answer; `body` is None when it was not JSON.
+    Http { status: u16, retry_after_ms: Option<u64>, body: Option<AnswerBody> },
+}
+
+/// What to do with the signature after an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Stored by the endpoint: remove it from the outbox.
+    Delivered { already_signed: bool },
+    /// Refused for fields the visitor can correct.
+    FieldErrors(Vec<FieldError>),
+    /// Worth sending again, after `retry_after_ms` when the endpoint said so.
+    Retry { retry_after_ms: Option<u64> },
+    /// Refused for a reason the visitor cannot fix by correcting fields.
+    Refused { status: u16, code: Option<String>, message: Option<String> },
+}
+
+/// The verdict for `answer`.
+pub fn judge(answer: Answer) -> Verdict {
+    match answer {
+        Answer::NetworkError => Verdict::Retry { retry_after_ms: None },
+        Answer::Opaque => Verdict::Delivered { already_signed: false },
+        Answer::Http { status, retry_after_ms, body } => match status {
+            200..=299 => Verdict::Delivered {
+                already_signed: body.as_ref().and_then(|b| b.status.as_deref()) == Some("already_signed"),
+            },
+            408 | 425 | 429 | 500..=599 => Verdict::Retry { retry_after_ms },
+            _ => {
+                let body = body.unwrap_or_default();
+                if (400..=499).contains(&status) && !body.fields.is_empty() {
+                    Verdict::FieldErrors(body.fields)
+                } else {
+                    Verdict::Refused { status, code: body.code, message: body.message }
+                }
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(status: u16, body: Option<AnswerBody>) -> Answer {
+        Answer::Http { status, retry_after_ms: None, body }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
+        assert_eq!(backoff_ms(0, 0.0), 500);
+        assert_eq!(backoff_ms(0, 1.0), 1_000);
+        assert_eq!(backoff_ms(3, 0.0), 4_000);
+        assert_eq!(backoff_ms(10, 1.0), MAX_DELAY_MS);
+        assert_eq!(backoff_ms(u32::MAX, 0.5), MAX_DELAY_MS / 2 + MAX_DELAY_MS / 4);
+        assert_eq!(backoff_ms(2, f64::NAN), 2_000);
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_capped() {
+        assert_eq!(retry_after_ms(" 3 "), Some(3_000));
+        assert_eq!(retry_after_ms("99999999999"), Some(MAX_RETRY_AFTER_MS));
+        assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn any_success_delivers_and_already_signed_is_recognised() {
+        assert_eq!(judge(http(201, None)), Verdict::Delivered { already_signed: false });
+        assert_eq!(judge(Answer::Opaque), Verdict::Delivered { already_signed: false });
+        let already = AnswerBody { status: Some("already_signed".into()), ..Default::default() };
+        assert_eq!(judge(http(200, Some(already))), Verdict::Delivered { already_signed: true });
+    }
+
+    #[test]
+    fn transient_failures_retry_and_field_errors_go_back_to_the_form() {
+        assert_eq!(judge(Answer::NetworkError), Verdict::Retry { retry_after_ms: None });
+        assert_eq!(judge(http(503, None)), Verdict::Retry { retry_after_ms: None });
+        let limited = Answer::Http { status: 429, retry_after_ms: Some(2_000), body: None };
+        assert_eq!(judge(limited), Verdict::Retry { retry_after_ms: Some(2_000) });
+        let field = FieldError { field: "email".into(), code: "invalid_email".into(), message: "m".into() };
+        let body = AnswerBody { code: Some("validation_failed".into()), fields: vec![field.clone()], ..Default::default() };
+        assert_eq!(judge(http(422, Some(body))), Verdict::FieldErrors(vec![field]));
+        let forbidden = AnswerBody { code: Some("origin_not_allowed".into()), message: Some("no".into()), ..Default::default() };
+        assert_eq!(
+            judge(http(403, Some(forbidden))),
+            Verdict::Refused { status: 403, code: Some("origin_not_allowed".into()), message: Some("no".into()) }
+        );
+        assert_eq!(judge(http(302, None)), Verdict::Refused { status: 302, code: None, message: None });
+    }
+}
