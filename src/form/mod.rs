@@ -69,7 +69,7 @@ pub fn sign_on(props: &SignOnProps) -> Html {
         },
         Err(_) => html! {
             <section class="sign-on" aria-labelledby="us-sign-heading">
-                <h2 id="us-sign-heading">{ lang.text("form.heading") }</h2>
+                <h2 id="us-sign-heading" part="heading">{ lang.text("form.heading") }</h2>
                 <p class="notice">{ lang.text("form.unavailable") }</p>
             </section>
         },
@@ -231,7 +231,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
 
     html! {
         <section class="sign-on" aria-labelledby="us-sign-heading" ref={section_ref}>
-            <h2 id="us-sign-heading">{ lang.text("form.heading") }</h2>
+            <h2 id="us-sign-heading" part="heading">{ lang.text("form.heading") }</h2>
             { earlier_notice }
             { body }
         </section>
@@ -354,7 +354,7 @@ fn draw_form(
                     { " " }<a href={url.clone()} target="_blank" rel="noopener noreferrer">{ lang.text("form.privacy.link") }</a>
                 }
             </p>
-            <button type="submit" class="sign" disabled={!editable}>{ lang.text("form.submit") }</button>
+            <button type="submit" class="sign" part="button" disabled={!editable}>{ lang.text("form.submit") }</button>
             <p id="us-status" class="status" role="status" tabindex="-1" ref={status_ref.clone()}>{ status }</p>
         </form>
     }
