@@ -1,13 +1,30 @@
-//! The command line: `undersigned-server serve` runs the receiver.
+//! The command line: `undersigned-server serve` runs the receiver; `undersigned-server admin …`
+//! runs the organizers' operations.
+//!
+//! `admin` talks to the database directly rather than to a running receiver's HTTP API: it works
+//! when no receiver runs (before the first start, during an outage), needs no token (access to
+//! the database already is full access), and runs exactly the operations the admin API runs
+//! ([`crate::admin`]). Running receivers see its status changes through the event pump
+//! (PostgreSQL NOTIFY at once; on SQLite within the poll period).
 
-use crate::config::{ServerConfig, StaticMount};
+use crate::admin::{self, StatusUpdate};
+use crate::config::{self, FileConfig, ServerConfig, StaticMount};
+use crate::http::rate_limit::RateLimit;
+use crate::store::{Moderation, SignerState, Store};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+use undersigned_core::feed::Evidence;
+use undersigned_core::status::DemandStatus;
 
 #[derive(Debug, Parser)]
 #[command(name = "undersigned-server", version, about = "The Undersigned reference receiver")]
 pub struct Cli {
+    /// A TOML configuration file (keys in docs/receiver.md); flags and environment variables win.
+    #[arg(long, env = "UNDERSIGNED_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -16,34 +33,251 @@ pub struct Cli {
 pub enum Command {
     /// Runs the receiver.
     Serve(ServeArgs),
+    /// Organizers' operations on the database (no running receiver needed).
+    Admin(AdminArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "UNDERSIGNED_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "UNDERSIGNED_LISTEN")]
+    pub listen: Option<SocketAddr>,
     /// `sqlite://data/undersigned.db` (created when missing) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/undersigned.db")]
-    pub database_url: String,
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
     /// Serve a folder of static files: `PREFIX=DIR`, e.g. `--static /pkg=pkg`. Repeatable.
     #[arg(long = "static", value_name = "PREFIX=DIR")]
     pub static_mounts: Vec<StaticMount>,
     /// Campaign source files to import at start. Repeatable.
     #[arg(long = "campaign", value_name = "FILE")]
     pub campaign_files: Vec<PathBuf>,
+    /// Folder for the generated admin token [default: the SQLite file's folder, or `data`].
+    #[arg(long, env = "UNDERSIGNED_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The admin bearer token (at least 16 characters); generated on first start when unset.
+    #[arg(long, env = "UNDERSIGNED_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// A partner origin allowed to post to every campaign (`https://partner.example`, or `*`).
+    /// Repeatable; the environment variable takes a comma-separated list.
+    #[arg(long = "allow-origin", env = "UNDERSIGNED_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Signatures per minute per client address; 0 turns the limit off (load tests) [default: 30].
+    #[arg(long, env = "UNDERSIGNED_RATE_LIMIT_PER_MINUTE")]
+    pub rate_limit_per_minute: Option<u32>,
+    /// Signatures a client may send at once before the per-minute rate applies [default: 10].
+    #[arg(long, env = "UNDERSIGNED_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+    /// Largest request body, in bytes [default: 16384].
+    #[arg(long, env = "UNDERSIGNED_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Milliseconds between checks for status changes made elsewhere [default: 2000].
+    #[arg(long, env = "UNDERSIGNED_EVENT_POLL_MS")]
+    pub event_poll_ms: Option<u64>,
+    /// Count clients by the last `X-Forwarded-For` address (only behind a proxy that sets it).
+    #[arg(long, env = "UNDERSIGNED_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl ServeArgs {
+    /// Flags and environment first, then the file, then defaults.
+    pub fn resolve(self, file: FileConfig) -> anyhow::Result<ServerConfig> {
+        let database_url = self.database_url.or(file.database_url).unwrap_or_else(|| config::DEFAULT_DATABASE_URL.into());
+        let mut static_mounts = self.static_mounts;
+        for mount in &file.static_mounts {
+            static_mounts.push(mount.parse().map_err(anyhow::Error::msg).context("in the configuration file's `static`")?);
+        }
+        let mut allowed_origins = self.allowed_origins;
+        allowed_origins.extend(file.allowed_origins);
+        Ok(ServerConfig {
+            listen: self.listen.or(file.listen).unwrap_or_else(|| config::DEFAULT_LISTEN.parse().expect("the default address parses")),
+            data_dir: self.data_dir.or(file.data_dir).unwrap_or_else(|| config::default_data_dir(&database_url)),
+            database_url,
+            static_mounts,
+            campaign_files: if self.campaign_files.is_empty() { file.campaigns } else { self.campaign_files },
+            admin_token: self.admin_token.or(file.admin_token),
+            allowed_origins: allowed_origins.into_iter().filter(|o| !o.trim().is_empty()).collect(),
+            rate_limit: RateLimit {
+                per_minute: self.rate_limit_per_minute.or(file.rate_limit_per_minute).unwrap_or(config::DEFAULT_RATE_LIMIT.per_minute),
+                burst: self.rate_limit_burst.or(file.rate_limit_burst).unwrap_or(config::DEFAULT_RATE_LIMIT.burst),
+            },
+            max_body_bytes: self.max_body_bytes.or(file.max_body_bytes).unwrap_or(config::DEFAULT_MAX_BODY_BYTES),
+            event_poll: Duration::from_millis(self.event_poll_ms.or(file.event_poll_ms).unwrap_or(config::DEFAULT_EVENT_POLL_MS)),
+            trust_forwarded_for: self.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    /// The receiver's database [default: the configuration file's, else sqlite://data/undersigned.db].
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub action: AdminAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Lists the campaigns.
+    Campaigns,
+    /// Imports or updates a campaign from its authoring file.
+    Import { file: PathBuf },
+    /// Shows a campaign's settings, or changes the ones given.
+    Settings {
+        campaign: String,
+        /// `auto` (individuals approved at once) or `review` (everyone waits for approval).
+        #[arg(long)]
+        moderation: Option<String>,
+        /// Whether organizations wait for approval under `auto` moderation.
+        #[arg(long)]
+        organizations_need_review: Option<bool>,
+        /// Replaces the partner origins (repeatable; `--allow-origin ''` clears the list).
+        #[arg(long = "allow-origin")]
+        allowed_origins: Option<Vec<String>>,
+        /// Minimum milliseconds between showing the form and sending it.
+        #[arg(long)]
+        min_fill_ms: Option<i64>,
+    },
+    /// Sets a demand's status, note and evidence (history is kept).
+    SetStatus {
+        campaign: String,
+        demand: String,
+        /// outstanding, partially_disclosed, disclosed or refused.
+        status: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// `URL DATE [TITLE]` as one argument separated by spaces, e.g.
+        /// `--evidence "https://example.org/foia 2026-11-20 FOIA response"`. Repeatable.
+        #[arg(long)]
+        evidence: Vec<String>,
+    },
+    /// Prints a demand's history of changes.
+    History { campaign: String, demand: String },
+    /// Lists signers (with emails), optionally of one state.
+    Signers {
+        campaign: String,
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Approves a signer.
+    Approve { campaign: String, signer: i64 },
+    /// Rejects a signer.
+    Reject { campaign: String, signer: i64 },
+    /// Erases a signer completely (right to erasure).
+    Erase { campaign: String, signer: i64 },
+    /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
+    Export {
+        campaign: String,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::read(path)?,
+        None => FileConfig::default(),
+    };
     match cli.command {
-        Command::Serve(args) => {
-            let config = ServerConfig {
-                listen: args.listen,
-                database_url: args.database_url,
-                static_mounts: args.static_mounts,
-                campaign_files: args.campaign_files,
-            };
-            crate::routes::serve(config).await
+        Command::Serve(args) => crate::app::serve(args.resolve(file)?).await,
+        Command::Admin(args) => {
+            let url = args.database_url.or(file.database_url).unwrap_or_else(|| config::DEFAULT_DATABASE_URL.into());
+            let store = Store::connect(&url).await?;
+            let result = run_admin(&store, args.action).await;
+            store.close().await;
+            result
         }
     }
+}
+
+fn parse_signer_state(state: Option<&str>) -> anyhow::Result<Option<SignerState>> {
+    state.map(|s| SignerState::parse(s).with_context(|| format!("unknown state `{s}`: use pending, approved, rejected or spam"))).transpose()
+}
+
+fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
+    let mut parts = text.splitn(3, ' ');
+    let (Some(url), Some(date)) = (parts.next(), parts.next()) else {
+        anyhow::bail!("--evidence `{text}`: write `URL YYYY-MM-DD [title]`");
+    };
+    Ok(Evidence { url: url.to_string(), date: date.to_string(), title: parts.next().unwrap_or("").to_string() })
+}
+
+async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
+    let done = |r: admin::AdminResult<()>| r.map_err(|e| anyhow::anyhow!("{e}"));
+    match action {
+        AdminAction::Campaigns => {
+            for id in store.campaign_ids().await? {
+                println!("{id}");
+            }
+        }
+        AdminAction::Import { file } => {
+            let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let id = admin::import_campaign(store, &file.display().to_string(), &source).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("imported campaign {id}");
+        }
+        AdminAction::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms } => {
+            let mut settings = admin::campaign_settings(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let changing = moderation.is_some() || organizations_need_review.is_some() || allowed_origins.is_some() || min_fill_ms.is_some();
+            if let Some(m) = moderation {
+                settings.moderation = match m.as_str() {
+                    "auto" => Moderation::Auto,
+                    "review" => Moderation::Review,
+                    other => anyhow::bail!("--moderation `{other}`: use auto or review"),
+                };
+            }
+            if let Some(v) = organizations_need_review {
+                settings.organizations_need_review = v;
+            }
+            if let Some(origins) = allowed_origins {
+                settings.allowed_origins = origins.into_iter().filter(|o| !o.is_empty()).collect();
+            }
+            if let Some(ms) = min_fill_ms {
+                settings.min_fill_ms = ms;
+            }
+            if changing {
+                done(admin::set_campaign_settings(store, &campaign, &settings).await)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&settings)?);
+        }
+        AdminAction::SetStatus { campaign, demand, status, note, evidence } => {
+            let status = DemandStatus::parse(&status).map_err(anyhow::Error::msg)?;
+            let evidence = evidence.iter().map(|e| parse_evidence(e)).collect::<anyhow::Result<Vec<_>>>()?;
+            let change = admin::set_demand_status(store, &campaign, &demand, StatusUpdate { status, note, evidence }, "cli")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&change)?);
+        }
+        AdminAction::History { campaign, demand } => {
+            for change in store.demand_history(&campaign, &demand).await? {
+                println!("{}", serde_json::to_string(&change)?);
+            }
+        }
+        AdminAction::Signers { campaign, state } => {
+            let state = parse_signer_state(state.as_deref())?;
+            let mut offset = 0;
+            loop {
+                let page = store.signers(&campaign, state, 1000, offset).await?;
+                for signer in &page {
+                    println!("{}", serde_json::to_string(signer)?);
+                }
+                if page.len() < 1000 {
+                    break;
+                }
+                offset += 1000;
+            }
+        }
+        AdminAction::Approve { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Approved).await)?,
+        AdminAction::Reject { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Rejected).await)?,
+        AdminAction::Erase { campaign, signer } => done(admin::erase(store, &campaign, signer).await)?,
+        AdminAction::Export { campaign, state, output } => {
+            let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            match output {
+                Some(path) => std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{csv}"),
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,7 +1,13 @@
-//! Receiver configuration.
+//! Receiver configuration: command-line flags, then environment variables, then a TOML file
+//! (`--config FILE` or `UNDERSIGNED_CONFIG`), then defaults; the first that sets a value wins.
+//! docs/receiver.md lists every key.
 
+use crate::http::rate_limit::RateLimit;
+use anyhow::Context;
+use serde::Deserialize;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A folder served as static files under a URL prefix (the demo pages, the widget package), or one
 /// file served at exactly that path.
@@ -26,7 +32,7 @@ impl std::str::FromStr for StaticMount {
     }
 }
 
-/// Everything `serve` needs.
+/// Everything `serve` needs, resolved.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub listen: SocketAddr,
@@ -35,4 +41,101 @@ pub struct ServerConfig {
     pub static_mounts: Vec<StaticMount>,
     /// Campaign source files imported (created or updated) at start.
     pub campaign_files: Vec<PathBuf>,
+    /// Where the generated admin token is kept.
+    pub data_dir: PathBuf,
+    /// The admin token; None: read from (or generate into) `data_dir/admin-token`.
+    pub admin_token: Option<String>,
+    /// Origins allowed to post to every campaign, besides each campaign's own list.
+    pub allowed_origins: Vec<String>,
+    pub rate_limit: RateLimit,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Period of the safety-net poll for status changes made elsewhere (CLI, other instances).
+    pub event_poll: Duration,
+    /// Take the client address for rate limiting from the last `X-Forwarded-For` entry (set this
+    /// only behind a reverse proxy that appends it).
+    pub trust_forwarded_for: bool,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/undersigned.db";
+pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_minute: 30, burst: 10 };
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024;
+pub const DEFAULT_EVENT_POLL_MS: u64 = 2000;
+
+/// The TOML file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    #[serde(rename = "static", default)]
+    pub static_mounts: Vec<String>,
+    #[serde(default)]
+    pub campaigns: Vec<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub admin_token: Option<String>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub rate_limit_per_minute: Option<u32>,
+    pub rate_limit_burst: Option<u32>,
+    pub max_body_bytes: Option<usize>,
+    pub event_poll_ms: Option<u64>,
+    pub trust_forwarded_for: Option<bool>,
+}
+
+impl FileConfig {
+    pub fn read(path: &Path) -> anyhow::Result<FileConfig> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
+    }
+}
+
+/// The data folder when none is configured: the SQLite file's folder, or `data` for PostgreSQL.
+pub fn default_data_dir(database_url: &str) -> PathBuf {
+    database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|path| path.split('?').next().unwrap_or(path))
+        .and_then(|path| Path::new(path).parent().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("data"))
+}
+
+impl ServerConfig {
+    /// A configuration with every default, for a database URL and listen address (tests, bench).
+    pub fn new(listen: SocketAddr, database_url: &str) -> ServerConfig {
+        ServerConfig {
+            listen,
+            database_url: database_url.to_string(),
+            static_mounts: Vec::new(),
+            campaign_files: Vec::new(),
+            data_dir: default_data_dir(database_url),
+            admin_token: None,
+            allowed_origins: Vec::new(),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            event_poll: Duration::from_millis(DEFAULT_EVENT_POLL_MS),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_follows_the_sqlite_file() {
+        assert_eq!(default_data_dir("sqlite://var/lib/u/undersigned.db"), PathBuf::from("var/lib/u"));
+        assert_eq!(default_data_dir("sqlite://x.db"), PathBuf::from("data"));
+        assert_eq!(default_data_dir("postgres://u@h/db"), PathBuf::from("data"));
+    }
+
+    #[test]
+    fn file_keys_parse_and_unknown_keys_are_refused() {
+        let file: FileConfig = toml::from_str("listen = \"0.0.0.0:80\"\nallowed_origins = [\"https://p.example\"]\nrate_limit_per_minute = 0\n").unwrap();
+        assert_eq!(file.rate_limit_per_minute, Some(0));
+        assert!(toml::from_str::<FileConfig>("lissten = 1").is_err());
+    }
 }

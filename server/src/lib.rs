@@ -2,16 +2,30 @@
 //!
 //! The endpoint a campaign's widget posts signatures to, out of the box, and the organizers' back
 //! office. axum over SQLite by default (one file, WAL, `synchronous=FULL`), PostgreSQL when the
-//! database URL is `postgres://…`.
+//! database URL is `postgres://…`. docs/receiver.md is the reference (API, errors, configuration).
 //!
+//! - [`app`]: start and stop a receiver (graceful shutdown).
 //! - [`cli`]: the command line (`serve`, `admin …`).
 //! - [`config`]: configuration from flags, environment and file.
-//! - [`store`]: the database: connection, migrations.
-//! - [`routes`]: the HTTP surface.
+//! - [`http`]: the HTTP surface: public API, admin API, origins, rate limit, errors.
+//! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
+//! - [`writer`]: group commit of signatures.
+//! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
+//! - [`status_feed`]: builds the public status feed.
+//! - [`live`]: live events for Server-Sent Events, across instances.
+//! - [`store`]: the database (one set of queries for both backends), migrations.
+//! - [`clock`]: timestamps.
 //! - [`telemetry`]: structured logs.
 
+pub mod admin;
+pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
-pub mod routes;
+pub mod http;
+pub mod live;
+pub mod signing;
+pub mod status_feed;
 pub mod store;
 pub mod telemetry;
+pub mod writer;

@@ -1,68 +1,514 @@
-//! The database: SQLite by default, PostgreSQL for campaigns that outgrow one machine.
+//! The database: SQLite by default (one file, WAL, `synchronous=FULL`), PostgreSQL when the URL is
+//! `postgres://…`. Both run the same SQL through sqlx's `Any` driver (`$1` placeholders work in
+//! both), so there is one query per operation, not one per backend; only the migrations (types)
+//! and the cross-instance notification differ.
+//!
+//! Timestamps are RFC 3339 text made by [`crate::clock`], never database functions, so both
+//! backends store the same thing.
 
+use crate::clock;
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
 use std::str::FromStr;
+use undersigned_core::feed::{DemandState, Evidence};
+use undersigned_core::signature::{SignerKind, ValidSignature};
+use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The PostgreSQL channel on which a committed status change announces its history id.
+pub const NOTIFY_CHANNEL: &str = "undersigned_events";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 /// A connected, migrated store.
 #[derive(Clone)]
-pub enum Store {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+/// How new signatures of a campaign are moderated, and who may post them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CampaignSettings {
+    /// `auto`: individuals are approved at once; `review`: everyone waits for an organizer.
+    pub moderation: Moderation,
+    /// Organizations wait for approval even under `auto` moderation (the default).
+    pub organizations_need_review: bool,
+    /// Partner origins (`https://partner.example`) allowed to post signatures from a browser.
+    pub allowed_origins: Vec<String>,
+    /// Submissions sent sooner than this after the form was shown are kept apart as suspected spam.
+    pub min_fill_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moderation {
+    Auto,
+    Review,
+}
+
+impl Moderation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Moderation::Auto => "auto",
+            Moderation::Review => "review",
+        }
+    }
+}
+
+/// A campaign with the receiver's settings for it.
+#[derive(Debug, Clone)]
+pub struct CampaignRecord {
+    pub campaign: Campaign,
+    pub settings: CampaignSettings,
+}
+
+/// Where a signer stands in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerState {
+    Pending,
+    Approved,
+    Rejected,
+    /// Honeypot filled or sent too fast: kept apart for an organizer to review, never dropped.
+    Spam,
+}
+
+impl SignerState {
+    pub const ALL: [SignerState; 4] = [SignerState::Pending, SignerState::Approved, SignerState::Rejected, SignerState::Spam];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerState::Pending => "pending",
+            SignerState::Approved => "approved",
+            SignerState::Rejected => "rejected",
+            SignerState::Spam => "spam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignerState> {
+        SignerState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A validated signature ready to store (the submission already judged for spam).
+#[derive(Debug, Clone)]
+pub struct NewSigner {
+    pub campaign_id: String,
+    pub idempotency_key: Option<String>,
+    /// Hash of the validated submission: the same key with another payload is refused.
+    pub payload_hash: String,
+    pub kind: SignerKind,
+    pub email_normalized: String,
+    pub state: SignerState,
+    pub listed: bool,
+    /// The validated submission as JSON.
+    pub data: String,
+    pub spam_reason: Option<String>,
+}
+
+/// What storing a signature came to; `status`/`body` are the HTTP answer, replayed verbatim for a
+/// retry with the same idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Answer { status: u16, body: String },
+    /// The key was used before with a different payload.
+    KeyReused,
+}
+
+/// A stored signer, as organizers see it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SignerRow {
+    pub id: i64,
+    pub kind: SignerKind,
+    pub state: SignerState,
+    pub listed: bool,
+    pub email: String,
+    pub data: ValidSignature,
+    pub spam_reason: Option<String>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+}
+
+/// Public signer counts of a campaign.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SignerCounts {
+    /// Approved signers, listed or not.
+    pub total: i64,
+    /// Approved organizations that agreed to be listed.
+    pub organizations: i64,
+    /// Approved individuals that agreed to be listed.
+    pub individuals: i64,
+}
+
+/// A status change, as kept in the history (its id is the SSE event id).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatusChange {
+    pub id: i64,
+    pub campaign: String,
+    pub demand: DemandState,
+    pub changed_by: String,
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 impl Store {
     /// Connects to `database_url` and applies pending migrations. A SQLite file (and its folder) is
-    /// created when missing; it runs in WAL mode with `synchronous=FULL` so that an acknowledged
-    /// write survives a crash.
+    /// created when missing; every connection runs in WAL mode with `synchronous=FULL`, so that an
+    /// acknowledged write survives a crash or power loss.
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
-        if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-            let pool = PgPool::connect(database_url).await.context("cannot connect to PostgreSQL")?;
+        sqlx::any::install_default_drivers();
+        if is_postgres(database_url) {
+            let options = AnyConnectOptions::from_str(database_url).context("the PostgreSQL URL is not valid")?;
+            let pool = AnyPoolOptions::new().max_connections(16).connect_with(options).await.context("cannot connect to PostgreSQL")?;
             POSTGRES_MIGRATIONS.run(&pool).await.context("PostgreSQL migrations failed")?;
-            return Ok(Store::Postgres(pool));
+            return Ok(Store { pool, backend: Backend::Postgres, url: database_url.to_string() });
         }
-        let options = SqliteConnectOptions::from_str(database_url)
-            .with_context(|| format!("`{database_url}` is neither a sqlite:// nor a postgres:// URL"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full);
-        if let Some(parent) = options.get_filename().parent() {
+        let Some(path) = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")) else {
+            anyhow::bail!("`{database_url}` is neither a sqlite:// nor a postgres:// URL");
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
             }
         }
-        let pool = SqlitePoolOptions::new().connect_with(options).await.context("cannot open the SQLite database")?;
+        let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // busy_timeout: readers and the one writer wait for each other instead of failing.
+                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the SQLite database {path}"))?;
         SQLITE_MIGRATIONS.run(&pool).await.context("SQLite migrations failed")?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store { pool, backend: Backend::Sqlite, url: database_url.to_string() })
     }
 
-    /// Creates or replaces a campaign.
-    pub async fn upsert_campaign(&self, campaign: &Campaign) -> anyhow::Result<()> {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Closes every connection (after the last write was committed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Creates or replaces a campaign (its settings are kept on update). `source` is the authoring
+    /// text it was compiled from, kept so organizers can fetch what is live.
+    pub async fn upsert_campaign(&self, campaign: &Campaign, source: Option<&str>) -> anyhow::Result<()> {
         let json = serde_json::to_string(campaign)?;
-        match self {
-            Store::Sqlite(pool) => {
-                sqlx::query("INSERT INTO campaigns (id, json) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-                    .bind(&campaign.id).bind(&json).execute(pool).await?;
-            }
-            Store::Postgres(pool) => {
-                sqlx::query("INSERT INTO campaigns (id, json) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = now()")
-                    .bind(&campaign.id).bind(&json).execute(pool).await?;
-            }
-        }
+        sqlx::query("INSERT INTO campaigns (id, json, source) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET json = excluded.json, source = COALESCE(excluded.source, campaigns.source)")
+            .bind(&campaign.id)
+            .bind(&json)
+            .bind(source)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    /// The campaign with this id, if the receiver knows it.
-    pub async fn campaign(&self, id: &str) -> anyhow::Result<Option<Campaign>> {
-        let json: Option<String> = match self {
-            Store::Sqlite(pool) => sqlx::query_scalar("SELECT json FROM campaigns WHERE id = ?1").bind(id).fetch_optional(pool).await?,
-            Store::Postgres(pool) => sqlx::query_scalar("SELECT json FROM campaigns WHERE id = $1").bind(id).fetch_optional(pool).await?,
-        };
-        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    /// The campaign with this id and its settings, if the receiver knows it.
+    pub async fn campaign(&self, id: &str) -> anyhow::Result<Option<CampaignRecord>> {
+        let row = sqlx::query("SELECT json, moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let campaign: Campaign = serde_json::from_str(&row.try_get::<String, _>(0)?).context("a stored campaign does not parse")?;
+        let moderation = if row.try_get::<String, _>(1)? == "review" { Moderation::Review } else { Moderation::Auto };
+        let origins: String = row.try_get(3)?;
+        Ok(Some(CampaignRecord {
+            campaign,
+            settings: CampaignSettings {
+                moderation,
+                organizations_need_review: row.try_get::<i64, _>(2)? != 0,
+                allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
+                min_fill_ms: row.try_get(4)?,
+            },
+        }))
     }
+
+    /// Ids of every campaign, sorted.
+    pub async fn campaign_ids(&self) -> anyhow::Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM campaigns ORDER BY id").fetch_all(&self.pool).await?)
+    }
+
+    /// Replaces a campaign's settings; false when the campaign does not exist.
+    pub async fn set_campaign_settings(&self, id: &str, s: &CampaignSettings) -> anyhow::Result<bool> {
+        let done = sqlx::query("UPDATE campaigns SET moderation = $1, organizations_need_review = $2, allowed_origins = $3, min_fill_ms = $4 WHERE id = $5")
+            .bind(s.moderation.as_str())
+            .bind(i64::from(s.organizations_need_review))
+            .bind(s.allowed_origins.join("\n"))
+            .bind(s.min_fill_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores a batch of signatures in ONE transaction (group commit: one fsync for many
+    /// signatures) and returns each one's outcome, in order, only after the commit.
+    pub async fn write_signers(&self, batch: &[NewSigner]) -> anyhow::Result<Vec<WriteOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let now = clock::now();
+        for s in batch {
+            if let Some(key) = &s.idempotency_key {
+                // Claim the key first: on PostgreSQL a concurrent claim by another instance waits
+                // here for that transaction and then sees its row.
+                let claimed = sqlx::query("INSERT INTO idempotency_keys (campaign_id, key, payload_hash, http_status, body, created_at) VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (campaign_id, key) DO NOTHING")
+                    .bind(&s.campaign_id)
+                    .bind(key)
+                    .bind(&s.payload_hash)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if !claimed {
+                    let row = sqlx::query("SELECT payload_hash, http_status, body FROM idempotency_keys WHERE campaign_id = $1 AND key = $2")
+                        .bind(&s.campaign_id)
+                        .bind(key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let hash: String = row.try_get(0)?;
+                    outcomes.push(if hash == s.payload_hash {
+                        WriteOutcome::Answer { status: row.try_get::<i64, _>(1)? as u16, body: row.try_get(2)? }
+                    } else {
+                        WriteOutcome::KeyReused
+                    });
+                    continue;
+                }
+            }
+            let inserted = sqlx::query("INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign_id, email_normalized) DO NOTHING")
+                .bind(&s.campaign_id)
+                .bind(s.kind.as_str())
+                .bind(&s.email_normalized)
+                .bind(s.state.as_str())
+                .bind(i64::from(s.listed))
+                .bind(&s.data)
+                .bind(&s.spam_reason)
+                .bind(&s.payload_hash)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+            let (status, body) = crate::signing::answer(inserted.then_some(s.state));
+            if let Some(key) = &s.idempotency_key {
+                sqlx::query("UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4")
+                    .bind(i64::from(status))
+                    .bind(&body)
+                    .bind(&s.campaign_id)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            outcomes.push(WriteOutcome::Answer { status, body });
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// Approved signer counts.
+    pub async fn signer_counts(&self, campaign: &str) -> anyhow::Result<SignerCounts> {
+        let rows = sqlx::query("SELECT kind, listed, COUNT(*) FROM signers WHERE campaign_id = $1 AND state = 'approved' GROUP BY kind, listed")
+            .bind(campaign)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = SignerCounts::default();
+        for row in rows {
+            let (kind, listed, n): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            counts.total += n;
+            if listed != 0 {
+                match SignerKind::parse(&kind) {
+                    Some(SignerKind::Organization) => counts.organizations += n,
+                    Some(SignerKind::Individual) => counts.individuals += n,
+                    None => {}
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// One page of approved, listed signers of one kind, oldest first: (id, validated submission).
+    pub async fn public_signers(&self, campaign: &str, kind: SignerKind, limit: i64, offset: i64) -> anyhow::Result<Vec<(i64, ValidSignature)>> {
+        let rows = sqlx::query("SELECT id, data FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
+            .bind(campaign)
+            .bind(kind.as_str())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(|r| Ok((r.try_get(0)?, serde_json::from_str(&r.try_get::<String, _>(1)?)?))).collect()
+    }
+
+    /// Signers for organizers, including emails, optionally of one state; oldest first.
+    pub async fn signers(&self, campaign: &str, state: Option<SignerState>, limit: i64, offset: i64) -> anyhow::Result<Vec<SignerRow>> {
+        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
+            .bind(campaign)
+            .bind(state.map_or("", SignerState::as_str))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(SignerRow {
+                    id: r.try_get(0)?,
+                    kind: SignerKind::parse(&r.try_get::<String, _>(1)?).context("a stored signer has an unknown kind")?,
+                    state: SignerState::parse(&r.try_get::<String, _>(2)?).context("a stored signer has an unknown state")?,
+                    listed: r.try_get::<i64, _>(3)? != 0,
+                    email: r.try_get(4)?,
+                    data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
+                    spam_reason: r.try_get(6)?,
+                    created_at: r.try_get(7)?,
+                    decided_at: r.try_get(8)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a signer to `state` (approve, reject, or back to pending); false when there is no such
+    /// signer in this campaign.
+    pub async fn set_signer_state(&self, campaign: &str, id: i64, state: SignerState) -> anyhow::Result<bool> {
+        let done = sqlx::query("UPDATE signers SET state = $1, decided_at = $2 WHERE campaign_id = $3 AND id = $4")
+            .bind(state.as_str())
+            .bind(clock::now())
+            .bind(campaign)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Erases a signer completely (right to erasure): the row and the stored answers of the
+    /// idempotency keys are deleted; false when there is no such signer.
+    pub async fn erase_signer(&self, campaign: &str, id: i64) -> anyhow::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        // The stored answers hold no personal data, but their payload hash could confirm a
+        // guessed submission: they go with the signer.
+        sqlx::query("DELETE FROM idempotency_keys WHERE campaign_id = $1 AND payload_hash IN (SELECT payload_hash FROM signers WHERE campaign_id = $1 AND id = $2)")
+            .bind(campaign)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM signers WHERE campaign_id = $1 AND id = $2").bind(campaign).bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The status of every demand that was changed since import, as of change `upto` (inclusive):
+    /// the latest history entry of each demand with an id not above it.
+    pub async fn demand_states(&self, campaign: &str, upto: i64) -> anyhow::Result<Vec<DemandState>> {
+        let rows = sqlx::query("SELECT h.demand_id, h.status, h.note, h.evidence, h.changed_at FROM demand_history h WHERE h.campaign_id = $1 AND h.id = (SELECT MAX(l.id) FROM demand_history l WHERE l.campaign_id = h.campaign_id AND l.demand_id = h.demand_id AND l.id <= $2)")
+            .bind(campaign)
+            .bind(upto)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(|r| demand_from_row(&r, 0)).collect()
+    }
+
+    /// Records a demand's new status, note and evidence as a history entry whose id orders the change among all others (the SSE event id). On PostgreSQL the writers
+    /// take one advisory lock so that ids commit in order (a reader never skips a late commit) and
+    /// the change is announced with NOTIFY, delivered to every instance at commit.
+    pub async fn set_demand_status(&self, campaign: &str, state: &DemandState, changed_by: &str) -> anyhow::Result<i64> {
+        let evidence = serde_json::to_string(&state.evidence)?;
+        let now = clock::now();
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7275737) :: TEXT").execute(&mut *tx).await?;
+        }
+        let id: i64 = sqlx::query_scalar("INSERT INTO demand_history (campaign_id, demand_id, status, note, evidence, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(campaign)
+            .bind(&state.id)
+            .bind(state.status.as_str())
+            .bind(&state.note)
+            .bind(&evidence)
+            .bind(&now)
+            .bind(changed_by)
+            .fetch_one(&mut *tx)
+            .await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2) :: TEXT").bind(NOTIFY_CHANNEL).bind(id.to_string()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Status changes with an id above `after`, oldest first, at most `limit`; of one campaign or all.
+    pub async fn status_changes_after(&self, campaign: Option<&str>, after: i64, limit: i64) -> anyhow::Result<Vec<StatusChange>> {
+        let rows = sqlx::query("SELECT id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by FROM demand_history WHERE id > $1 AND ($2 = '' OR campaign_id = $2) ORDER BY id LIMIT $3")
+            .bind(after)
+            .bind(campaign.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(&r, 2)?, changed_by: r.try_get(7)? }))
+            .collect()
+    }
+
+    /// The history of one demand, oldest first.
+    pub async fn demand_history(&self, campaign: &str, demand: &str) -> anyhow::Result<Vec<StatusChange>> {
+        let rows = sqlx::query("SELECT id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by FROM demand_history WHERE campaign_id = $1 AND demand_id = $2 ORDER BY id")
+            .bind(campaign)
+            .bind(demand)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(&r, 2)?, changed_by: r.try_get(7)? }))
+            .collect()
+    }
+
+    /// The id of the latest status change (0 when there is none).
+    pub async fn latest_change_id(&self, campaign: Option<&str>) -> anyhow::Result<i64> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM demand_history WHERE ($1 = '' OR campaign_id = $1)")
+            .bind(campaign.unwrap_or(""))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id.unwrap_or(0))
+    }
+
+    /// Forgets idempotency answers older than `before` (a timestamp): retries come within minutes
+    /// or days, and the hashes should not be kept forever.
+    pub async fn prune_idempotency_keys(&self, before: &str) -> anyhow::Result<u64> {
+        Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(&self.pool).await?.rows_affected())
+    }
+}
+
+/// Reads (demand_id, status, note, evidence, timestamp) starting at column `at`.
+fn demand_from_row(r: &sqlx::any::AnyRow, at: usize) -> anyhow::Result<DemandState> {
+    let status: String = r.try_get(at + 1)?;
+    let evidence: Vec<Evidence> = serde_json::from_str(&r.try_get::<String, _>(at + 3)?)?;
+    Ok(DemandState {
+        id: r.try_get(at)?,
+        status: DemandStatus::parse(&status).map_err(anyhow::Error::msg)?,
+        note: r.try_get(at + 2)?,
+        updated_at: Some(r.try_get(at + 4)?),
+        evidence,
+    })
 }

@@ -15,6 +15,7 @@ mod bench;
 mod build;
 mod demo;
 mod exec;
+mod postgres;
 mod size;
 mod test;
 mod tools;

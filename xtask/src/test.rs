@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test in every layer, and a non-zero exit when any of them fails.
 //!
-//! 1. native: `cargo test --workspace` (core, receiver, widget logic, xtask);
+//! 1. native: `cargo test --workspace` (core, receiver, widget logic, xtask), with a throwaway
+//!    PostgreSQL for the receiver's tests unless `UNDERSIGNED_TEST_POSTGRES_URL` names one;
 //! 2. browser: the widget's wasm-bindgen tests in headless Chromium through ChromeDriver;
 //! 3. end-to-end: Node's test runner driving Debian's Chromium with playwright-core against the
 //!    real receiver serving the demo pages and the built package;
@@ -62,8 +63,20 @@ fn run_counting(cmd: &mut Command, counts: &mut Counts) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The receiver's tests run every case against SQLite and PostgreSQL: a server given in
+/// `UNDERSIGNED_TEST_POSTGRES_URL`, else a throwaway one started here (and stopped after).
 fn native(counts: &mut Counts) -> anyhow::Result<()> {
-    run_counting(cargo().current_dir(repo_root()).args(["test", "--workspace"]), counts)
+    let mut cmd = cargo();
+    cmd.current_dir(repo_root()).args(["test", "--workspace"]);
+    let _postgres = match std::env::var(crate::postgres::TEST_URL_ENV) {
+        Ok(url) if !url.is_empty() => None,
+        _ => {
+            let server = crate::postgres::ThrowawayPostgres::start()?;
+            cmd.env(crate::postgres::TEST_URL_ENV, &server.url);
+            Some(server)
+        }
+    };
+    run_counting(&mut cmd, counts)
 }
 
 fn browser(counts: &mut Counts) -> anyhow::Result<()> {

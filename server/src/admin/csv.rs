@@ -1,0 +1,72 @@
+//! Signers as CSV (RFC 4180) for spreadsheets. A cell that begins with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return is prefixed with `'`, so that a spreadsheet shows it as text instead of
+//! running it as a formula (CSV injection; OWASP's recommendation).
+
+use crate::store::SignerRow;
+
+const COLUMNS: [&str; 18] = [
+    "id", "state", "kind", "organization", "name", "title", "affiliation", "email", "country", "list_publicly", "updates_opt_in",
+    "source", "utm_source", "utm_medium", "utm_campaign", "spam_reason", "created_at", "decided_at",
+];
+
+pub fn header() -> String {
+    line(COLUMNS.iter().map(|c| c.to_string()))
+}
+
+pub fn row(r: &SignerRow) -> String {
+    let s = &r.data;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    line([
+        r.id.to_string(),
+        r.state.as_str().to_string(),
+        s.kind.as_str().to_string(),
+        opt(&s.organization),
+        s.name.clone(),
+        opt(&s.title),
+        opt(&s.affiliation),
+        s.email.clone(),
+        opt(&s.country),
+        s.list_publicly.to_string(),
+        s.updates_opt_in.to_string(),
+        opt(&s.source),
+        opt(&s.utm_source),
+        opt(&s.utm_medium),
+        opt(&s.utm_campaign),
+        opt(&r.spam_reason),
+        r.created_at.clone(),
+        opt(&r.decided_at),
+    ])
+}
+
+fn line(cells: impl IntoIterator<Item = String>) -> String {
+    let mut out = cells.into_iter().map(|c| cell(&c)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    out
+}
+
+/// One cell: neutralised, then quoted when it holds a comma, a quote or a line break.
+pub fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_neutralised_and_quoting_is_rfc4180() {
+        assert_eq!(cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("\rx"), "\"'\rx\"");
+        assert_eq!(cell("Ana, PhD"), "\"Ana, PhD\"");
+        assert_eq!(cell("plain"), "plain");
+    }
+}

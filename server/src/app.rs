@@ -1,0 +1,94 @@
+//! Starting and stopping a receiver: connect the store, import the configured campaigns, start
+//! the signature writer and the live-event pump, serve HTTP until asked to stop, then finish
+//! in-flight requests, end the event streams and let the writer commit what it holds.
+
+use crate::admin::token::AdminToken;
+use crate::config::ServerConfig;
+use crate::http::rate_limit::RateLimiter;
+use crate::http::{self, AppState};
+use crate::live::LiveHub;
+use crate::store::Store;
+use crate::writer::SignatureWriter;
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// A receiver serving in the background (tests, `serve`).
+pub struct RunningServer {
+    pub address: SocketAddr,
+    pub store: Store,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, finishes in-flight requests, ends event streams; returns once done.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.context("the server task panicked")?
+    }
+}
+
+/// Connects, imports the configured campaigns, binds `config.listen`, and serves in the background.
+pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let store = Store::connect(&config.database_url).await?;
+    for file in &config.campaign_files {
+        let source = std::fs::read_to_string(file).with_context(|| format!("cannot read the campaign file {}", file.display()))?;
+        crate::admin::import_campaign(&store, &file.display().to_string(), &source).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let admin_token = AdminToken::resolve(config.admin_token.as_deref(), &config.data_dir)?;
+    let (stop, stopped) = watch::channel(false);
+    let live = LiveHub::new(stopped.clone());
+    tokio::spawn(live.clone().run_pump(store.clone(), config.event_poll));
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        writer: SignatureWriter::start(store.clone()),
+        live,
+        limiter: RateLimiter::new(config.rate_limit),
+        admin_token,
+        config: config.clone(),
+    });
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let mut shutdown = stopped;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = shutdown.wait_for(|stop| *stop).await;
+            })
+            .await
+            .context("the HTTP server failed")
+    });
+    tracing::info!(%address, backend = ?store.backend(), "undersigned-server listening");
+    Ok(RunningServer { address, store, stop, task })
+}
+
+/// `serve`: runs until Ctrl-C or SIGTERM, then shuts down gracefully.
+pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let server = start(config).await?;
+    println!("undersigned-server listening on http://{}/", server.address);
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    let store = server.store.clone();
+    server.stop().await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

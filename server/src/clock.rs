@@ -1,0 +1,39 @@
+//! Timestamps as the feed and the database store them: RFC 3339 in UTC with milliseconds
+//! (`2026-11-26T16:00:00.123Z`), fixed width so that they sort as text in both SQLite and PostgreSQL.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The current time, formatted.
+pub fn now() -> String {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    format_millis(since.as_millis() as i64)
+}
+
+/// Formats milliseconds since the Unix epoch (days to civil date: Howard Hinnant's algorithm).
+pub fn format_millis(millis: i64) -> String {
+    let (days, ms_of_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(format_millis(1_795_708_800_123), "2026-11-26T16:00:00.123Z");
+        assert!(undersigned_core::feed::is_timestamp(&now()));
+    }
+}

@@ -1,0 +1,71 @@
+//! The one error type of every handler: core's [`ApiError`] body with its HTTP status, plus a
+//! `Retry-After` when the client should wait. Store failures become `storage_unavailable` (503,
+//! retryable) and are logged with their cause; the client sees no internals.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
+
+#[derive(Debug)]
+pub struct HttpError {
+    pub body: ApiError,
+    pub retry_after_secs: Option<u64>,
+}
+
+pub type HttpResult<T> = Result<T, HttpError>;
+
+impl HttpError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> HttpError {
+        HttpError { body: ApiError::new(code, message), retry_after_secs: None }
+    }
+
+    pub fn fields(code: ErrorCode, message: impl Into<String>, fields: Vec<FieldError>) -> HttpError {
+        HttpError { body: ApiError::new(code, message).with_fields(fields), retry_after_secs: None }
+    }
+
+    pub fn unknown_campaign(id: &str) -> HttpError {
+        HttpError::new(ErrorCode::UnknownCampaign, format!("There is no campaign `{id}` on this receiver; check the widget's campaign id."))
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> HttpError {
+        HttpError {
+            body: ApiError::new(ErrorCode::RateLimited, format!("Too many requests from your address; try again in {retry_after_secs} s.")),
+            retry_after_secs: Some(retry_after_secs),
+        }
+    }
+
+    /// A database failure: logged here with its cause, answered as retryable.
+    pub fn storage(error: anyhow::Error) -> HttpError {
+        tracing::error!(error = format!("{error:#}"), "database operation failed");
+        HttpError {
+            body: ApiError::new(ErrorCode::StorageUnavailable, "The receiver cannot reach its database right now; try again in a minute."),
+            retry_after_secs: Some(5),
+        }
+    }
+}
+
+impl From<anyhow::Error> for HttpError {
+    fn from(error: anyhow::Error) -> HttpError {
+        HttpError::storage(error)
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Answers unknown paths with `not_found` in the JSON shape (under `/api/`).
+pub async fn api_not_found() -> HttpError {
+    HttpError::new(ErrorCode::NotFound, "There is no endpoint at this path; see docs/receiver.md for the API.")
+}

@@ -1,0 +1,54 @@
+//! The HTTP surface: the public API (signatures, signers, status feed, events), the admin API,
+//! `/healthz`, and optional static folders (the demo pages and the widget package, so that
+//! `cargo xtask demo` needs one process only).
+
+pub mod admin_api;
+pub mod error;
+pub mod origin;
+pub mod public;
+pub mod rate_limit;
+
+use crate::admin::token::AdminToken;
+use crate::config::ServerConfig;
+use crate::live::LiveHub;
+use crate::store::Store;
+use crate::writer::SignatureWriter;
+use axum::routing::get;
+use axum::Router;
+use rate_limit::RateLimiter;
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Shared state of every handler.
+pub struct AppState {
+    pub store: Store,
+    pub writer: SignatureWriter,
+    pub live: Arc<LiveHub>,
+    pub limiter: RateLimiter,
+    pub admin_token: AdminToken,
+    pub config: ServerConfig,
+}
+
+/// The whole router.
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        .merge(public::routes())
+        .nest("/api/admin", admin_api::routes(state.clone()))
+        .route("/api/{*rest}", axum::routing::any(error::api_not_found))
+        .with_state(state.clone());
+    for mount in &state.config.static_mounts {
+        app = if mount.dir.is_file() {
+            app.route_service(&mount.prefix, ServeFile::new(&mount.dir))
+        } else if mount.prefix == "/" {
+            app.fallback_service(ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+        } else {
+            app.nest_service(&mount.prefix, ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+        };
+    }
+    app.layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}

@@ -1,0 +1,266 @@
+//! The public API that widgets on partner pages call.
+//!
+//! - `POST /api/campaigns/{id}/signatures`: sign (JSON, form or text/plain-JSON).
+//! - `GET  /api/campaigns/{id}`: the compiled campaign.
+//! - `GET  /api/campaigns/{id}/signers?kind=organization|individual&page=1&per_page=50`
+//! - `GET  /api/campaigns/{id}/status`: the status feed (ETag / If-None-Match).
+//! - `GET  /api/campaigns/{id}/events`: Server-Sent Events (`feed`, `demand`, `signers`).
+
+use super::error::{HttpError, HttpResult};
+use super::{origin, AppState};
+use crate::live::LiveEvent;
+use crate::signing::{self, Encoding};
+use crate::status_feed;
+use crate::store::{CampaignRecord, WriteOutcome};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures_util::Stream;
+use sha2::{Digest, Sha256};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+use undersigned_core::api_error::ErrorCode;
+use undersigned_core::signature::SignerKind;
+
+/// Largest page of the public signer list.
+pub const MAX_PER_PAGE: i64 = 200;
+/// A resume further behind than this gets the whole feed instead of every change.
+const MAX_REPLAY: i64 = 1000;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    let reads = Router::new()
+        .route("/api/campaigns/{id}", get(campaign))
+        .route("/api/campaigns/{id}/signers", get(signers))
+        .route("/api/campaigns/{id}/status", get(status))
+        .route("/api/campaigns/{id}/events", get(events))
+        .layer(axum::middleware::from_fn(origin::public_read));
+    Router::new().route("/api/campaigns/{id}/signatures", axum::routing::post(sign).options(sign_preflight)).merge(reads)
+}
+
+async fn load(state: &AppState, id: &str) -> HttpResult<CampaignRecord> {
+    state.store.campaign(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
+}
+
+async fn campaign(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> HttpResult<Response> {
+    Ok(Json(load(&state, &id).await?.campaign).into_response())
+}
+
+async fn sign_preflight(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> HttpResult<Response> {
+    let record = load(&state, &id).await?;
+    origin::check(&headers, &record.settings.allowed_origins, &state.config.allowed_origins)?;
+    Ok(match origin::request_origin(&headers) {
+        Some(o) => origin::preflight(o, "POST"),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The client address that the rate limit counts.
+fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if state.config.trust_forwarded_for {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
+        if let Some(ip) = forwarded.and_then(|ip| ip.trim().parse().ok()) {
+            return ip;
+        }
+    }
+    peer.ip()
+}
+
+async fn sign(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(id): Path<String>, request: Request) -> Response {
+    let request_origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let result = sign_inner(&state, peer, &id, request).await;
+    let mut response = match result {
+        Ok(response) => response,
+        Err(e) => {
+            if e.body.code == ErrorCode::OriginNotAllowed {
+                // The refusal must be readable by the page that was refused: that is the point of
+                // a clear error code instead of an opaque CORS failure.
+                let mut response = e.into_response();
+                origin::allow(&mut response, request_origin.as_deref());
+                return response;
+            }
+            e.into_response()
+        }
+    };
+    origin::allow(&mut response, request_origin.as_deref());
+    response
+}
+
+async fn sign_inner(state: &AppState, peer: SocketAddr, id: &str, request: Request) -> HttpResult<Response> {
+    let (parts, body) = request.into_parts();
+    if let Err(wait) = state.limiter.check(client_ip(state, peer, &parts.headers)) {
+        return Err(HttpError::rate_limited(wait));
+    }
+    let record = load(state, id).await?;
+    origin::check(&parts.headers, &record.settings.allowed_origins, &state.config.allowed_origins)?;
+    let encoding = Encoding::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
+    let bytes = read_limited(body, state.config.max_body_bytes).await?;
+    let submission = signing::decode(encoding, &bytes)?;
+    let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let signature = signing::validate(submission, header_key)?;
+    let signer = signing::new_signer(id, &signature, &record.settings)?;
+    match state.writer.write(signer).await? {
+        WriteOutcome::Answer { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            Ok((status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+        }
+        WriteOutcome::KeyReused => Err(HttpError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "This idempotency key was already used for a different signature; send a new signature with a new key.",
+        )),
+    }
+}
+
+/// Reads a body up to `limit` bytes; `payload_too_large` beyond.
+async fn read_limited(body: Body, limit: usize) -> HttpResult<Bytes> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        HttpError::new(ErrorCode::PayloadTooLarge, format!("The body is larger than {limit} bytes; a signature is much smaller. Send only the signature fields."))
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SignersQuery {
+    kind: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+async fn signers(State(state): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<SignersQuery>) -> HttpResult<Response> {
+    load(&state, &id).await?;
+    let kind_name = q.kind.as_deref().unwrap_or("individual");
+    let kind = SignerKind::parse(kind_name)
+        .ok_or_else(|| HttpError::new(ErrorCode::InvalidRequest, format!("kind must be `organization` or `individual`, not `{kind_name}`.")))?;
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if page < 1 || !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(HttpError::new(ErrorCode::InvalidRequest, format!("page starts at 1 and per_page is 1 to {MAX_PER_PAGE}.")));
+    }
+    let counts = state.store.signer_counts(&id).await?;
+    let rows = state.store.public_signers(&id, kind, per_page, (page - 1) * per_page).await?;
+    let total_of_kind = match kind {
+        SignerKind::Organization => counts.organizations,
+        SignerKind::Individual => counts.individuals,
+    };
+    Ok(Json(serde_json::json!({
+        "campaign": id,
+        "kind": kind.as_str(),
+        "page": page,
+        "per_page": per_page,
+        "pages": (total_of_kind + per_page - 1) / per_page,
+        "counts": counts,
+        "signers": rows.iter().map(|(id, s)| signing::public_entry(*id, s)).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+async fn status(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> HttpResult<Response> {
+    let record = load(&state, &id).await?;
+    let upto = state.store.latest_change_id(Some(&id)).await?;
+    let feed = status_feed::build(&state.store, &record, upto).await?;
+    if let Err(problems) = feed.validate() {
+        tracing::error!(campaign = %id, ?problems, "the status feed does not meet its own format");
+    }
+    let body = serde_json::to_vec(&feed).map_err(anyhow::Error::from)?;
+    let etag = format!("\"{}\"", &signing::hex(&Sha256::digest(&body))[..32]);
+    let cache = [(header::ETAG, etag.clone()), (header::CACHE_CONTROL, "no-cache".to_string())];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag));
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EventsQuery {
+    last_event_id: Option<String>,
+}
+
+fn sse_json(name: &str, data: &impl serde::Serialize) -> Event {
+    Event::default().event(name).json_data(data).unwrap_or_else(|_| Event::default().comment("unserializable event"))
+}
+
+async fn events(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> HttpResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let record = load(&state, &id).await?;
+    let resume_text = headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string).or(q.last_event_id);
+    let resume = match resume_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(t.parse::<i64>().map_err(|_| HttpError::new(ErrorCode::InvalidRequest, format!("Last-Event-ID must be an event id from this stream, not `{t}`.")))?),
+    };
+    // Subscribe before reading what to send first, so nothing committed in between is missed;
+    // ids already sent are skipped.
+    let mut subscription = state.live.subscribe(&id);
+    let latest = state.store.latest_change_id(Some(&id)).await?;
+    let replay = match resume {
+        Some(last) if last <= latest => {
+            let changes = state.store.status_changes_after(Some(&id), last, MAX_REPLAY).await?;
+            (changes.len() < MAX_REPLAY as usize).then_some((last, changes))
+        }
+        _ => None,
+    };
+    let store = state.store.clone();
+    let shutdown = state.live.shutdown_signal();
+    let stream = async_stream::stream! {
+        let mut sent = match replay {
+            Some((last, changes)) => {
+                let mut sent = last;
+                for change in changes {
+                    sent = change.id;
+                    yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
+                }
+                sent
+            }
+            None => match status_feed::build(&store, &record, latest).await {
+                Ok(feed) => {
+                    yield Ok(sse_json("feed", &feed).id(latest.to_string()));
+                    latest
+                }
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "events: building the feed failed; closing the stream");
+                    return;
+                }
+            },
+        };
+        if let Ok(counts) = store.signer_counts(&record.campaign.id).await {
+            yield Ok(sse_json("signers", &counts));
+        }
+        tokio::pin!(shutdown);
+        loop {
+            let event = tokio::select! {
+                _ = &mut shutdown => return,
+                event = subscription.events.recv() => event,
+            };
+            match event {
+                Ok(LiveEvent::Status(change)) if change.campaign == record.campaign.id && change.id > sent => {
+                    sent = change.id;
+                    yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
+                }
+                Ok(LiveEvent::Signers { campaign, counts }) if *campaign == *record.campaign.id => {
+                    yield Ok(sse_json("signers", &counts));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    // This client fell behind the broadcast: send the whole feed again.
+                    let Ok(upto) = store.latest_change_id(Some(&record.campaign.id)).await else { return };
+                    let Ok(feed) = status_feed::build(&store, &record, upto).await else { return };
+                    sent = upto;
+                    yield Ok(sse_json("feed", &feed).id(upto.to_string()));
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    };
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,180 @@
+//! Live events for the SSE streams of this instance: status changes and signer counts.
+//!
+//! Every status change is a row of `demand_history`, whose id is the event id. One pump task per
+//! instance reads the rows it has not seen yet and broadcasts them to the streams. It runs when
+//! this instance made a change (a local nudge), when PostgreSQL announces a commit by any instance
+//! (LISTEN/NOTIFY), and on a slow timer that also catches changes made by the CLI on SQLite or
+//! a notification lost while reconnecting. Reading from the table rather than trusting the
+//! notification payload means every instance sends the same events, in the same order, with
+//! the same ids, and a client resuming with `Last-Event-ID` gets exactly what it missed.
+//!
+//! Signer counts are not events with ids (only the latest count matters): every second the pump
+//! counts the campaigns that have listeners and broadcasts the counts that changed.
+
+use crate::store::{Backend, SignerCounts, StatusChange, Store, NOTIFY_CHANNEL};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch, Notify};
+
+/// What the streams receive.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    Status(Arc<StatusChange>),
+    Signers { campaign: Arc<str>, counts: SignerCounts },
+}
+
+/// The broadcast point of one instance.
+pub struct LiveHub {
+    sender: broadcast::Sender<LiveEvent>,
+    nudge: Notify,
+    /// Streams open per campaign: only those campaigns get counted.
+    listeners: Mutex<HashMap<String, usize>>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Held by an open stream; unregisters it when dropped.
+pub struct Subscription {
+    hub: Arc<LiveHub>,
+    campaign: String,
+    pub events: broadcast::Receiver<LiveEvent>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut listeners = self.hub.listeners.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = listeners.get_mut(&self.campaign) {
+            *n -= 1;
+            if *n == 0 {
+                listeners.remove(&self.campaign);
+            }
+        }
+    }
+}
+
+impl LiveHub {
+    pub fn new(shutdown: watch::Receiver<bool>) -> Arc<LiveHub> {
+        let (sender, _) = broadcast::channel(1024);
+        Arc::new(LiveHub { sender, nudge: Notify::new(), listeners: Mutex::new(HashMap::new()), shutdown })
+    }
+
+    /// Subscribes a stream of `campaign`: events broadcast from now on.
+    pub fn subscribe(self: &Arc<Self>, campaign: &str) -> Subscription {
+        *self.listeners.lock().unwrap_or_else(|p| p.into_inner()).entry(campaign.to_string()).or_default() += 1;
+        Subscription { hub: self.clone(), campaign: campaign.to_string(), events: self.sender.subscribe() }
+    }
+
+    /// Asks the pump to look for new changes now (after this instance committed one).
+    pub fn nudge(&self) {
+        self.nudge.notify_one();
+    }
+
+    /// Resolves when the server is shutting down (streams end so that shutdown can finish).
+    pub fn shutdown_signal(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.shutdown.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    }
+
+    fn watched_campaigns(&self) -> Vec<String> {
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect()
+    }
+
+    /// Runs the pump until shutdown. `poll` is the slow timer's period.
+    pub async fn run_pump(self: Arc<Self>, store: Store, poll: Duration) {
+        let mut last_id = match store.latest_change_id(None).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "live events: cannot read the latest change id; starting from 0");
+                0
+            }
+        };
+        let notified = Arc::new(Notify::new());
+        if store.backend() == Backend::Postgres {
+            tokio::spawn(listen_postgres(store.url().to_string(), notified.clone(), self.shutdown_signal()));
+        }
+        let mut poll_timer = tokio::time::interval(poll);
+        let mut count_timer = tokio::time::interval(Duration::from_secs(1));
+        let mut counts: HashMap<String, SignerCounts> = HashMap::new();
+        let shutdown = self.shutdown_signal();
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = self.nudge.notified() => {}
+                _ = notified.notified() => {}
+                _ = poll_timer.tick() => {}
+                _ = count_timer.tick() => {
+                    self.broadcast_counts(&store, &mut counts).await;
+                    continue;
+                }
+            }
+            loop {
+                match store.status_changes_after(None, last_id, 500).await {
+                    Ok(changes) => {
+                        let done = changes.len() < 500;
+                        for change in changes {
+                            last_id = change.id;
+                            let _ = self.sender.send(LiveEvent::Status(Arc::new(change)));
+                        }
+                        if done {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = format!("{e:#}"), "live events: reading new changes failed; retrying on the next tick");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn broadcast_counts(&self, store: &Store, last: &mut HashMap<String, SignerCounts>) {
+        let watched = self.watched_campaigns();
+        last.retain(|campaign, _| watched.contains(campaign));
+        for campaign in watched {
+            match store.signer_counts(&campaign).await {
+                Ok(counts) if last.get(&campaign) != Some(&counts) => {
+                    last.insert(campaign.clone(), counts);
+                    let _ = self.sender.send(LiveEvent::Signers { campaign: campaign.into(), counts });
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "live events: counting signers failed"),
+            }
+        }
+    }
+}
+
+/// Wakes the pump for every NOTIFY on [`NOTIFY_CHANNEL`]; reconnects with a pause after errors.
+async fn listen_postgres(url: String, notified: Arc<Notify>, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        let session = listen_once(&url, &notified);
+        tokio::select! {
+            _ = &mut shutdown => return,
+            result = session => {
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "live events: PostgreSQL LISTEN failed; reconnecting in 2 s (polling meanwhile)");
+                }
+            }
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+        }
+    }
+}
+
+async fn listen_once(url: &str, notified: &Notify) -> Result<(), sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(NOTIFY_CHANNEL).await?;
+    tracing::info!("live events: listening for PostgreSQL notifications");
+    // A (re)connection may have missed notifications: look once.
+    notified.notify_one();
+    loop {
+        listener.recv().await?;
+        notified.notify_one();
+    }
+}

@@ -1,0 +1,136 @@
+//! From a request body to a stored signature: decoding the widget's three encodings, validating
+//! with the rules in `core` (the same code the widget runs), judging spam, and choosing the
+//! moderation state. Also the answers the client gets, which the store keeps for idempotent retries.
+
+use crate::http::error::{HttpError, HttpResult};
+use crate::store::{CampaignSettings, Moderation, NewSigner, SignerState};
+use sha2::{Digest, Sha256};
+use undersigned_core::api_error::{ErrorCode, FieldError};
+use undersigned_core::signature::{self, SignatureSubmission, SignerKind, ValidSignature};
+
+/// The encodings the widget sends (see docs/receiver.md and docs/wire-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    Form,
+    /// `text/plain` holding JSON: a CORS-simple request.
+    Text,
+}
+
+impl Encoding {
+    /// The encoding of a `Content-Type` (parameters such as `charset` ignored).
+    pub fn from_content_type(content_type: Option<&str>) -> HttpResult<Encoding> {
+        let essence = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" => Ok(Encoding::Json),
+            "application/x-www-form-urlencoded" => Ok(Encoding::Form),
+            "text/plain" => Ok(Encoding::Text),
+            _ => Err(HttpError::new(
+                ErrorCode::UnsupportedMediaType,
+                format!(
+                    "Send the signature as application/json, application/x-www-form-urlencoded or text/plain (holding JSON), not `{}`.",
+                    content_type.unwrap_or("no Content-Type")
+                ),
+            )),
+        }
+    }
+}
+
+/// Decodes a body into the wire shape.
+pub fn decode(encoding: Encoding, body: &[u8]) -> HttpResult<SignatureSubmission> {
+    match encoding {
+        Encoding::Form => Ok(SignatureSubmission::from_form_pairs(form_urlencoded::parse(body))),
+        Encoding::Json | Encoding::Text => serde_json::from_slice(body).map_err(|e| {
+            HttpError::new(ErrorCode::MalformedBody, format!("The body is not a JSON object of signature fields ({e}); send it as the widget does."))
+        }),
+    }
+}
+
+/// Validates with core's rules; a header idempotency key fills in for a missing body field.
+pub fn validate(mut submission: SignatureSubmission, header_key: Option<&str>) -> HttpResult<ValidSignature> {
+    if let Some(key) = header_key.map(str::trim).filter(|k| !k.is_empty()) {
+        if submission.idempotency_key.trim().is_empty() {
+            submission.idempotency_key = key.to_string();
+        } else if !submission.idempotency_key.trim().eq_ignore_ascii_case(key) {
+            return Err(HttpError::new(
+                ErrorCode::InvalidRequest,
+                "The Idempotency-Key header and the body's idempotency_key differ; send one key.",
+            ));
+        }
+    }
+    signature::validate(&submission, signature::unicode_nfc).map_err(|errors| {
+        let fields = errors.into_iter().map(|e| FieldError { field: e.field, code: e.code, message: e.message }).collect();
+        HttpError::fields(ErrorCode::ValidationFailed, "Some fields need attention; see `fields`.", fields)
+    })
+}
+
+/// Spam judgment and moderation: a filled honeypot or a form sent faster than the campaign's
+/// minimum fill time is kept apart as `spam` for review; otherwise the campaign's moderation
+/// decides between `approved` and `pending`. An unknown fill time (a form service, a plain HTML
+/// form) is not held against the signer.
+pub fn judge(signature: &ValidSignature, settings: &CampaignSettings) -> (SignerState, Option<String>) {
+    if signature.honeypot_filled {
+        return (SignerState::Spam, Some("the honeypot field was filled in".into()));
+    }
+    if let Some(ms) = signature.fill_ms {
+        if (ms as i64) < settings.min_fill_ms {
+            return (SignerState::Spam, Some(format!("sent {ms} ms after the form was shown (minimum {} ms)", settings.min_fill_ms)));
+        }
+    }
+    let organization = signature.kind == SignerKind::Organization;
+    if settings.moderation == Moderation::Review || (organization && settings.organizations_need_review) {
+        (SignerState::Pending, None)
+    } else {
+        (SignerState::Approved, None)
+    }
+}
+
+/// What the store needs, with the hash that tells a retry from another payload under one key.
+pub fn new_signer(campaign_id: &str, signature: &ValidSignature, settings: &CampaignSettings) -> anyhow::Result<NewSigner> {
+    let (state, spam_reason) = judge(signature, settings);
+    let data = serde_json::to_string(signature)?;
+    // The fill time and the honeypot are judged, not part of what was signed: a retry may differ.
+    let mut signed = signature.clone();
+    signed.fill_ms = None;
+    signed.honeypot_filled = false;
+    let payload_hash = hex(&Sha256::digest(serde_json::to_vec(&signed)?));
+    Ok(NewSigner {
+        campaign_id: campaign_id.to_string(),
+        idempotency_key: signature.idempotency_key.clone(),
+        payload_hash,
+        kind: signature.kind,
+        email_normalized: signature.email_normalized.clone(),
+        state,
+        listed: signature.list_publicly,
+        data,
+        spam_reason,
+    })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The answer for a stored signature in `state`, or for an address that had already signed
+/// (`None`): (HTTP status, JSON body). Spam is answered like `pending`: the signer (possibly a
+/// person typing fast) learns that the signature waits for review, a bot learns nothing.
+pub fn answer(stored: Option<SignerState>) -> (u16, String) {
+    let (status, word, message) = match stored {
+        Some(SignerState::Approved) => (201, "signed", "Thank you: your signature is on the letter."),
+        Some(SignerState::Pending | SignerState::Spam | SignerState::Rejected) => {
+            (201, "pending", "Thank you: your signature was received and will appear once the organizers have reviewed it.")
+        }
+        None => (200, "already_signed", "This email address has already signed this letter; nothing was changed."),
+    };
+    (status, serde_json::json!({ "status": word, "message": message }).to_string())
+}
+
+/// A signer as the public list shows it: never an email, never an organization's contact person.
+pub fn public_entry(id: i64, signature: &ValidSignature) -> serde_json::Value {
+    match signature.kind {
+        SignerKind::Organization => serde_json::json!({ "id": id, "name": signature.organization, "country": signature.country }),
+        SignerKind::Individual => serde_json::json!({
+            "id": id, "name": signature.name, "title": signature.title, "affiliation": signature.affiliation, "country": signature.country,
+        }),
+    }
+}

@@ -1,0 +1,72 @@
+//! Group commit for signatures. Handlers hand their validated signature to a writer task and wait;
+//! the writer takes everything that is waiting (up to [`MAX_BATCH`]), stores it in one
+//! transaction, and answers each handler only after the commit. Under load one fsync then covers
+//! many signatures; alone, a signature is committed at once (no waiting for a batch to fill).
+//!
+//! SQLite has one writer (it allows no more); PostgreSQL gets several, each its own transactions.
+
+use crate::store::{Backend, NewSigner, Store, WriteOutcome};
+use tokio::sync::oneshot;
+
+pub const MAX_BATCH: usize = 256;
+
+struct Job {
+    signer: NewSigner,
+    reply: oneshot::Sender<Result<WriteOutcome, String>>,
+}
+
+/// The handlers' side of the writer tasks.
+#[derive(Clone)]
+pub struct SignatureWriter {
+    jobs: async_channel::Sender<Job>,
+}
+
+impl SignatureWriter {
+    /// Starts the writer tasks; they stop when every `SignatureWriter` clone is dropped, after
+    /// finishing what was queued.
+    pub fn start(store: Store) -> SignatureWriter {
+        let (jobs, queue) = async_channel::bounded::<Job>(MAX_BATCH * 8);
+        let writers = match store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        };
+        for _ in 0..writers {
+            tokio::spawn(run(store.clone(), queue.clone()));
+        }
+        SignatureWriter { jobs }
+    }
+
+    /// Stores one signature; resolves after its transaction committed (or failed).
+    pub async fn write(&self, signer: NewSigner) -> anyhow::Result<WriteOutcome> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job { signer, reply }).await.map_err(|_| anyhow::anyhow!("the signature writer has stopped"))?;
+        answer.await.map_err(|_| anyhow::anyhow!("the signature writer stopped before answering"))?.map_err(anyhow::Error::msg)
+    }
+}
+
+async fn run(store: Store, queue: async_channel::Receiver<Job>) {
+    while let Ok(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let signers: Vec<NewSigner> = batch.iter().map(|j| j.signer.clone()).collect();
+        match store.write_signers(&signers).await {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                let message = format!("{e:#}");
+                tracing::error!(error = %message, signatures = signers.len(), "a signature batch failed to commit; nothing was acknowledged");
+                for job in batch {
+                    let _ = job.reply.send(Err(message.clone()));
+                }
+            }
+        }
+    }
+}
