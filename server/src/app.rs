@@ -42,6 +42,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let (stop, stopped) = watch::channel(false);
     let live = LiveHub::new(stopped.clone());
     tokio::spawn(live.clone().run_pump(store.clone(), config.event_poll));
+    tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
     let state = Arc::new(AppState {
         store: store.clone(),
         writer: SignatureWriter::start(store.clone()),
@@ -64,6 +65,25 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     });
     tracing::info!(%address, backend = ?store.backend(), "undersigned-server listening");
     Ok(RunningServer { address, store, stop, task })
+}
+
+/// How long a retry can still get its original answer: the widget's outbox resends within days.
+pub const IDEMPOTENCY_RETENTION_DAYS: i64 = 30;
+
+/// Forgets old idempotency answers once an hour.
+async fn prune_idempotency_keys(store: Store, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = hourly.tick() => match store.prune_idempotency_keys(&crate::clock::days_ago(IDEMPOTENCY_RETENTION_DAYS)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(keys = n, "forgot idempotency answers older than {IDEMPOTENCY_RETENTION_DAYS} days"),
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning idempotency answers failed"),
+            },
+        }
+    }
 }
 
 /// `serve`: runs until Ctrl-C or SIGTERM, then shuts down gracefully.

@@ -5,8 +5,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The current time, formatted.
 pub fn now() -> String {
-    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    format_millis(since.as_millis() as i64)
+    format_millis(now_millis())
+}
+
+/// The time `days` days ago, formatted.
+pub fn days_ago(days: i64) -> String {
+    format_millis(now_millis() - days * 86_400_000)
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as i64
 }
 
 /// Formats milliseconds since the Unix epoch (days to civil date: Howard Hinnant's algorithm).

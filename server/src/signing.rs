@@ -5,7 +5,7 @@
 use crate::http::error::{HttpError, HttpResult};
 use crate::store::{CampaignSettings, Moderation, NewSigner, SignerState};
 use sha2::{Digest, Sha256};
-use undersigned_core::api_error::{ErrorCode, FieldError};
+use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{self, SignatureSubmission, SignerKind, ValidSignature};
 
 /// The encodings the widget sends (see docs/receiver.md and docs/wire-format.md).
@@ -59,8 +59,7 @@ pub fn validate(mut submission: SignatureSubmission, header_key: Option<&str>) -
         }
     }
     signature::validate(&submission, signature::unicode_nfc).map_err(|errors| {
-        let fields = errors.into_iter().map(|e| FieldError { field: e.field, code: e.code, message: e.message }).collect();
-        HttpError::fields(ErrorCode::ValidationFailed, "Some fields need attention; see `fields`.", fields)
+        HttpError::fields(ErrorCode::ValidationFailed, "Some fields need attention; see `fields`.", errors)
     })
 }
 

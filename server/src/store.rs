@@ -272,10 +272,15 @@ impl Store {
     /// Stores a batch of signatures in ONE transaction (group commit: one fsync for many
     /// signatures) and returns each one's outcome, in order, only after the commit.
     pub async fn write_signers(&self, batch: &[NewSigner]) -> anyhow::Result<Vec<WriteOutcome>> {
+        // Rows are locked in one order (campaign, email) in every batch, so that two concurrent
+        // batches on PostgreSQL wait for each other instead of deadlocking.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|&a, &b| (&batch[a].campaign_id, &batch[a].email_normalized).cmp(&(&batch[b].campaign_id, &batch[b].email_normalized)));
         let mut tx = self.pool.begin().await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut outcomes = vec![WriteOutcome::KeyReused; batch.len()];
         let now = clock::now();
-        for s in batch {
+        for index in order {
+            let s = &batch[index];
             if let Some(key) = &s.idempotency_key {
                 // Claim the key first: on PostgreSQL a concurrent claim by another instance waits
                 // here for that transaction and then sees its row.
@@ -295,11 +300,11 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                     let hash: String = row.try_get(0)?;
-                    outcomes.push(if hash == s.payload_hash {
+                    outcomes[index] = if hash == s.payload_hash {
                         WriteOutcome::Answer { status: row.try_get::<i64, _>(1)? as u16, body: row.try_get(2)? }
                     } else {
                         WriteOutcome::KeyReused
-                    });
+                    };
                     continue;
                 }
             }
@@ -327,7 +332,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            outcomes.push(WriteOutcome::Answer { status, body });
+            outcomes[index] = WriteOutcome::Answer { status, body };
         }
         tx.commit().await?;
         Ok(outcomes)

@@ -94,6 +94,10 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
     assert_eq!(code(wrong).await.1, "invalid_token");
     let nowhere = s.http.get(s.url("/api/nowhere")).send().await.unwrap();
     assert_eq!(code(nowhere).await.1, "not_found");
+    let (status, name, _) = code(s.http.get(s.sign_url()).send().await.unwrap()).await;
+    assert_eq!((status, name.as_str()), (405, "method_not_allowed"));
+    let res = s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/abc/approve")).send().await.unwrap();
+    assert_eq!(code(res).await.1, "invalid_request");
     assert!(s.admin_signers().await.is_empty(), "no mistake stored anything");
     s.stop().await;
 });

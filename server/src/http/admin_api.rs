@@ -51,6 +51,11 @@ impl From<AdminError> for HttpError {
     }
 }
 
+/// A signer id from the path; a non-number is `invalid_request` rather than a plain-text rejection.
+fn signer_id(text: &str) -> HttpResult<i64> {
+    text.parse().map_err(|_| HttpError::new(ErrorCode::InvalidRequest, format!("`{text}` is not a signer id; the ids are numbers (see the signer list).")))
+}
+
 fn bad_json(e: axum::extract::rejection::JsonRejection) -> HttpError {
     HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected JSON: {}", e.body_text()))
 }
@@ -129,17 +134,20 @@ async fn export_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv).into_response())
 }
 
-async fn approve(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, i64)>) -> HttpResult<Response> {
+async fn approve(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+    let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Approved).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "approved" })).into_response())
 }
 
-async fn reject(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, i64)>) -> HttpResult<Response> {
+async fn reject(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+    let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Rejected).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "rejected" })).into_response())
 }
 
-async fn erase(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, i64)>) -> HttpResult<Response> {
+async fn erase(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+    let signer = signer_id(&signer)?;
     admin::erase(&state.store, &id, signer).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -69,3 +69,8 @@ impl IntoResponse for HttpError {
 pub async fn api_not_found() -> HttpError {
     HttpError::new(ErrorCode::NotFound, "There is no endpoint at this path; see docs/receiver.md for the API.")
 }
+
+/// Answers a known path with the wrong method with `method_not_allowed` in the JSON shape.
+pub async fn method_not_allowed() -> HttpError {
+    HttpError::new(ErrorCode::MethodNotAllowed, "This endpoint does not take this method; see docs/receiver.md for the API.")
+}

@@ -36,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(public::routes())
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
+        .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state.clone());
     for mount in &state.config.static_mounts {
         app = if mount.dir.is_file() {
