@@ -65,7 +65,7 @@ impl ThrowawayPostgres {
             exec::run(Command::new("chown").arg(user).arg(&dir))?;
         }
         let port = free_port()?;
-        let mut server = ThrowawayPostgres { bin, dir, user, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+        let server = ThrowawayPostgres { bin, dir, user, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
         let data = server.dir.join("data");
         let mut initdb = server.command("initdb");
         initdb.args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D"]).arg(&data);
