@@ -1,0 +1,153 @@
+// Signing on partner pages, end to end against the real receiver: the hostile-CSS page, the
+// strict-CSP page, the keyboard alone, and the no-JavaScript fallback form. Each signature is
+// checked where it matters: in the receiver's store (through its admin API).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startReceiver, launchBrowser, repoRoot } from './harness.mjs';
+import { newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
+
+const TOKEN = 'embed-e2e-admin-token-0123456789';
+const CAMPAIGN = 'dhs-paragon';
+
+let receiver;
+let browser;
+before(async () => {
+  receiver = await startReceiver({ extraArgs: ['--admin-token', TOKEN] });
+  browser = await launchBrowser();
+  // Tests type faster than people: without this the receiver would keep their signatures apart as
+  // likely spam (min_fill_ms), which is right for bots and beside the point here.
+  const res = await admin('PUT', `/campaigns/${CAMPAIGN}/settings`, { moderation: 'auto', organizations_need_review: true, allowed_origins: [], min_fill_ms: 0 });
+  assert.equal(res.status, 200, await res.text());
+});
+after(async () => {
+  await browser?.close();
+  await receiver?.stop();
+});
+
+function admin(method, path, body) {
+  return fetch(`${receiver.url}/api/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** The stored signer with `email`, polled until it appears (the receiver commits in batches). */
+async function storedSigner(email) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await admin('GET', `/campaigns/${CAMPAIGN}/signers?per_page=200`);
+    assert.equal(res.status, 200);
+    const { signers } = await res.json();
+    const found = signers.find((s) => JSON.stringify(s).includes(email));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no stored signer with ${email}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Signs with the mouse and the fill API, as most visitors do. */
+async function signWithForm(page, { name, email }) {
+  const widget = page.locator('undersigned-letter .undersigned');
+  await widget.getByLabel('An individual').check();
+  await widget.getByLabel(/^Full name/).fill(name);
+  await widget.getByLabel(/^Email/).fill(email);
+  await widget.getByLabel('List my name publicly').check();
+  await widget.getByRole('button', { name: 'Sign the letter' }).click();
+  await waitForWidgetText(page, 'undersigned-letter', 'Thank you for signing');
+}
+
+for (const [where, path] of [['the hostile-CSS partner page', '/www/partner.html'], ['the strict-CSP page', '/www/strict-csp.html']]) {
+  test(`${where} renders the letter and accepts a signature, with no console error or CSP violation`, async () => {
+    const page = await newWatchedPage(browser);
+    await page.goto(`${receiver.url}${path}`);
+    await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
+    const email = `signer-${path.replace(/\W/g, '')}@example.org`;
+    await signWithForm(page, { name: `Signer from ${where}`, email });
+    const stored = await storedSigner(email);
+    assert.equal(stored.state, 'approved', JSON.stringify(stored));
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+test('the whole sign-on works with the keyboard alone, with a visible focus indicator at every stop', async () => {
+  const page = await newWatchedPage(browser);
+  await page.goto(`${receiver.url}/www/strict-csp.html`);
+  await waitForWidgetText(page, 'undersigned-letter', 'Sign the letter');
+  const email = 'keyboard-only@example.org';
+  // The focused element, looking through shadow roots.
+  const focused = () => page.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    const style = el ? getComputedStyle(el) : null;
+    return el && {
+      tag: el.tagName.toLowerCase(), type: el.type ?? '', name: el.name ?? '', value: el.value ?? '', checked: !!el.checked,
+      inWidget: el.getRootNode() !== document,
+      outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+  const done = new Set();
+  let submitted = false;
+  for (let presses = 0; presses < 150 && !submitted; presses++) {
+    await page.keyboard.press('Tab');
+    const el = await focused();
+    if (!el?.inWidget) continue;
+    assert.ok(el.outline, `a visible focus indicator on ${JSON.stringify(el)}`);
+    if (el.name === 'kind' && !done.has('kind')) {
+      // A radio group is one tab stop; the arrow keys choose within it.
+      if (el.value !== 'individual') await page.keyboard.press('ArrowDown');
+      const chosen = await focused();
+      assert.equal(chosen.value, 'individual');
+      assert.ok(chosen.checked);
+      done.add('kind');
+    } else if (el.name === 'name' && !done.has('name')) {
+      await page.keyboard.type('Kim Keyboard');
+      done.add('name');
+    } else if (el.name === 'email' && !done.has('email')) {
+      await page.keyboard.type(email);
+      done.add('email');
+    } else if (el.name === 'list_publicly' && !done.has('list')) {
+      await page.keyboard.press('Space');
+      assert.ok((await focused()).checked, 'Space ticks the checkbox');
+      done.add('list');
+    } else if (el.tag === 'button' && el.type === 'submit') {
+      assert.deepEqual([...done].sort(), ['email', 'kind', 'list', 'name'], 'every field was reached before the button');
+      await page.keyboard.press('Enter');
+      submitted = true;
+    }
+  }
+  assert.ok(submitted, 'the submit button is reachable with Tab');
+  await waitForWidgetText(page, 'undersigned-letter', 'Thank you for signing');
+  const stored = await storedSigner(email);
+  assert.equal(stored.state, 'approved', JSON.stringify(stored));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('without JavaScript the README fallback form posts the signature to the endpoint (form encoding)', async () => {
+  // The markup exactly as the README documents it, pointed at this receiver.
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### No-JavaScript fallback'));
+  const markup = section.slice(section.indexOf('```html') + 7, section.indexOf('```', section.indexOf('```html') + 7))
+    .replaceAll('https://receiver.example', receiver.url);
+  const page = await newWatchedPage(browser, { javaScriptEnabled: false });
+  await servePage(page, receiver.url, '/fallback.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fallback</title>
+<script type="module" src="/pkg/undersigned.js"></script></head><body><main>${markup}</main></body></html>`);
+  await page.goto(`${receiver.url}/fallback.html`);
+  const form = page.locator('undersigned-letter form');
+  await form.getByLabel('an individual').check();
+  await form.getByLabel('Your name').fill('Nora No-Script');
+  await form.getByLabel('Email').fill('no-script@example.org');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${CAMPAIGN}/signatures`) && r.request().method() === 'POST'),
+    form.getByRole('button', { name: 'Sign the letter' }).click(),
+  ]);
+  assert.ok(response.status() < 400, `the receiver accepted the form post: ${response.status()} ${await response.text()}`);
+  assert.equal(response.request().headers()['content-type'], 'application/x-www-form-urlencoded');
+  const stored = await storedSigner('no-script@example.org');
+  assert.equal(stored.state, 'approved', JSON.stringify(stored));
+  await page.context().close();
+});
