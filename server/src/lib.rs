@@ -14,7 +14,7 @@
 //! - [`status_feed`]: builds the public status feed.
 //! - [`live`]: live events for Server-Sent Events, across instances.
 //! - [`store`]: the database (one set of queries for both backends), migrations.
-//! - [`clock`]: timestamps.
+//! - [`clock`]: timestamps as the feed and the database store them.
 //! - [`telemetry`]: structured logs.
 
 pub mod admin;

@@ -232,23 +232,22 @@ impl Store {
 
     /// The campaign with this id and its settings, if the receiver knows it.
     pub async fn campaign(&self, id: &str) -> anyhow::Result<Option<CampaignRecord>> {
-        let row = sqlx::query("SELECT json, moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1")
+        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, json FROM campaigns WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let campaign: Campaign = serde_json::from_str(&row.try_get::<String, _>(0)?).context("a stored campaign does not parse")?;
-        let moderation = if row.try_get::<String, _>(1)? == "review" { Moderation::Review } else { Moderation::Auto };
-        let origins: String = row.try_get(3)?;
-        Ok(Some(CampaignRecord {
-            campaign,
-            settings: CampaignSettings {
-                moderation,
-                organizations_need_review: row.try_get::<i64, _>(2)? != 0,
-                allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
-                min_fill_ms: row.try_get(4)?,
-            },
-        }))
+        let campaign: Campaign = serde_json::from_str(&row.try_get::<String, _>(4)?).context("a stored campaign does not parse")?;
+        Ok(Some(CampaignRecord { campaign, settings: settings_from_row(&row)? }))
+    }
+
+    /// Only the settings of a campaign (signing needs no more, and skips parsing the letter).
+    pub async fn campaign_settings(&self, id: &str) -> anyhow::Result<Option<CampaignSettings>> {
+        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(settings_from_row).transpose()
     }
 
     /// Ids of every campaign, sorted.
@@ -472,9 +471,7 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter()
-            .map(|r| Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(&r, 2)?, changed_by: r.try_get(7)? }))
-            .collect()
+        rows.iter().map(change_from_row).collect()
     }
 
     /// The history of one demand, oldest first.
@@ -484,9 +481,7 @@ impl Store {
             .bind(demand)
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter()
-            .map(|r| Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(&r, 2)?, changed_by: r.try_get(7)? }))
-            .collect()
+        rows.iter().map(change_from_row).collect()
     }
 
     /// The id of the latest status change (0 when there is none).
@@ -503,6 +498,23 @@ impl Store {
     pub async fn prune_idempotency_keys(&self, before: &str) -> anyhow::Result<u64> {
         Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(&self.pool).await?.rows_affected())
     }
+}
+
+/// Reads settings selected as (moderation, organizations_need_review, allowed_origins, min_fill_ms).
+fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings> {
+    let moderation = if row.try_get::<String, _>(0)? == "review" { Moderation::Review } else { Moderation::Auto };
+    let origins: String = row.try_get(2)?;
+    Ok(CampaignSettings {
+        moderation,
+        organizations_need_review: row.try_get::<i64, _>(1)? != 0,
+        allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
+        min_fill_ms: row.try_get(3)?,
+    })
+}
+
+/// Reads a history row selected as (id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by).
+fn change_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<StatusChange> {
+    Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(r, 2)?, changed_by: r.try_get(7)? })
 }
 
 /// Reads (demand_id, status, note, evidence, timestamp) starting at column `at`.

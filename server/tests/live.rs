@@ -125,3 +125,40 @@ async fn two_instances_on_one_postgres_both_push_a_change() {
     one.stop().await;
     two.stop().await;
 }
+
+/// Runs `undersigned-server admin --database-url URL …` and returns its standard output.
+fn admin_cli(db: &TestDb, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned-server"))
+        .args(["admin", "--database-url", &db.url])
+        .args(args)
+        .output()
+        .expect("the CLI runs");
+    assert!(output.status.success(), "admin {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+both_backends!(the_admin_cli_works_on_the_database_and_running_receivers_follow, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let mut evil = individual("cli@example.org", &uuid(1));
+    evil["name"] = "+SUM(1)".into();
+    assert_eq!(s.sign(evil).await.0, 201);
+    let mut client = SseClient::connect(&s.url(&format!("/api/campaigns/{CAMPAIGN}/events")), None).await;
+    assert_eq!(client.next(WAIT).await.event, "feed");
+
+    let listed = admin_cli(&db, &["signers", CAMPAIGN]);
+    let signer: serde_json::Value = serde_json::from_str(listed.lines().next().expect("one signer")).unwrap();
+    assert_eq!(signer["email"], "cli@example.org");
+    let csv = admin_cli(&db, &["export", CAMPAIGN]);
+    assert!(csv.contains(",'+SUM(1),"), "{csv}");
+
+    admin_cli(&db, &["set-status", CAMPAIGN, "contract", "refused", "--note", "Denied.", "--evidence", "https://example.org/letter 2026-11-25 Denial letter"]);
+    let change = client.next_named("demand", WAIT).await;
+    assert_eq!(change.json()["status"], "refused");
+    assert_eq!(change.json()["evidence"][0]["title"], "Denial letter");
+
+    let id = signer["id"].to_string();
+    admin_cli(&db, &["erase", CAMPAIGN, &id]);
+    assert_eq!(admin_cli(&db, &["signers", CAMPAIGN]), "");
+    s.stop().await;
+});

@@ -11,7 +11,7 @@ use super::{origin, AppState};
 use crate::live::LiveEvent;
 use crate::signing::{self, Encoding};
 use crate::status_feed;
-use crate::store::{CampaignRecord, WriteOutcome};
+use crate::store::{CampaignRecord, CampaignSettings, WriteOutcome};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -51,9 +51,13 @@ async fn campaign(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     Ok(Json(load(&state, &id).await?.campaign).into_response())
 }
 
+async fn load_settings(state: &AppState, id: &str) -> HttpResult<CampaignSettings> {
+    state.store.campaign_settings(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
+}
+
 async fn sign_preflight(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> HttpResult<Response> {
-    let record = load(&state, &id).await?;
-    origin::check(&headers, &record.settings.allowed_origins, &state.config.allowed_origins)?;
+    let settings = load_settings(&state, &id).await?;
+    origin::check(&headers, &settings.allowed_origins, &state.config.allowed_origins)?;
     Ok(match origin::request_origin(&headers) {
         Some(o) => origin::preflight(o, "POST"),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -86,14 +90,14 @@ async fn sign_inner(state: &AppState, peer: SocketAddr, id: &str, request: Reque
     if let Err(wait) = state.limiter.check(client_ip(state, peer, &parts.headers)) {
         return Err(HttpError::rate_limited(wait));
     }
-    let record = load(state, id).await?;
-    origin::check(&parts.headers, &record.settings.allowed_origins, &state.config.allowed_origins)?;
+    let settings = load_settings(state, id).await?;
+    origin::check(&parts.headers, &settings.allowed_origins, &state.config.allowed_origins)?;
     let encoding = Encoding::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
     let bytes = read_limited(body, state.config.max_body_bytes).await?;
     let submission = signing::decode(encoding, &bytes)?;
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
-    let signer = signing::new_signer(id, &signature, &record.settings)?;
+    let signer = signing::new_signer(id, &signature, &settings)?;
     match state.writer.write(signer).await? {
         WriteOutcome::Answer { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

@@ -86,8 +86,7 @@ impl TestServer {
     pub async fn start(config: ServerConfig) -> TestServer {
         let server = app::start(config).await.expect("the receiver starts");
         let base = format!("http://{}", server.address);
-        let this = TestServer { server: Some(server), base, http: reqwest::Client::new() };
-        this
+        TestServer { server: Some(server), base, http: reqwest::Client::new() }
     }
 
     /// Starts a receiver on `db` with `tweak` applied to the test configuration, and imports the
