@@ -46,6 +46,14 @@ function defineElement({ mount, configKeys: keys }) {
   if (customElements.get(TAG)) return;
   class UndersignedLetter extends HTMLElement {
     static get observedAttributes() { return keys; }
+    static #mounted = new Set();
+    static {
+      // A page that switches language (`<html lang>` or a section's `lang`) switches the widgets
+      // that follow it: they re-read their configuration, and with it the language around them.
+      new MutationObserver(() => {
+        for (const element of UndersignedLetter.#mounted) element.#apply();
+      }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    }
     #handle;
     #invalid = false; // the last mount failed on an invalid attribute: retry when one changes
 
@@ -53,6 +61,7 @@ function defineElement({ mount, configKeys: keys }) {
       if (this.#handle) return; // moved within the page: the widget (and what was typed) stays
       try {
         this.#handle = mount(this, configFromAttributes(this, keys));
+        UndersignedLetter.#mounted.add(this);
         this.#invalid = false;
       } catch (error) {
         this.#invalid = true;
@@ -67,6 +76,7 @@ function defineElement({ mount, configKeys: keys }) {
         if (this.isConnected || !this.#handle) return;
         this.#handle.unmount();
         this.#handle = undefined;
+        UndersignedLetter.#mounted.delete(this);
       });
     }
 
@@ -77,6 +87,12 @@ function defineElement({ mount, configKeys: keys }) {
         if (this.#invalid && this.isConnected) this.connectedCallback();
         return;
       }
+      this.#apply();
+    }
+
+    /** Re-reads the attributes (and the language around the element) into the mounted widget. */
+    #apply() {
+      if (!this.#handle) return;
       try {
         this.#handle.update(configFromAttributes(this, keys));
       } catch (error) {

@@ -10,16 +10,21 @@ import { newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embe
 
 const TOKEN = 'embed-e2e-admin-token-0123456789';
 const CAMPAIGN = 'dhs-paragon';
+// A second campaign (tests/fixtures/other-campaign.md), imported at start.
+const OTHER = 'library-records';
+const OTHER_TITLE = 'Open Letter on Library Patron Records';
 
 let receiver;
 let browser;
 before(async () => {
-  receiver = await startReceiver({ extraArgs: ['--admin-token', TOKEN] });
+  receiver = await startReceiver({ extraArgs: ['--admin-token', TOKEN, '--campaign', 'tests/fixtures/other-campaign.md'] });
   browser = await launchBrowser();
   // Tests type faster than people: without this the receiver would keep their signatures apart as
   // likely spam (min_fill_ms), which is right for bots and beside the point here.
-  const res = await admin('PUT', `/campaigns/${CAMPAIGN}/settings`, { moderation: 'auto', organizations_need_review: true, allowed_origins: [], min_fill_ms: 0 });
-  assert.equal(res.status, 200, await res.text());
+  for (const id of [CAMPAIGN, OTHER]) {
+    const res = await admin('PUT', `/campaigns/${id}/settings`, { moderation: 'auto', organizations_need_review: true, allowed_origins: [], min_fill_ms: 0 });
+    assert.equal(res.status, 200, await res.text());
+  }
 });
 after(async () => {
   await browser?.close();
@@ -34,11 +39,18 @@ function admin(method, path, body) {
   });
 }
 
+/** The signers stored for `campaign`. */
+async function storedSigners(campaign) {
+  const res = await admin('GET', `/campaigns/${campaign}/signers?per_page=200`);
+  assert.equal(res.status, 200);
+  return (await res.json()).signers;
+}
+
 /** The stored signer with `email`, polled until it appears (the receiver commits in batches). */
-async function storedSigner(email) {
+async function storedSigner(email, campaign = CAMPAIGN) {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const res = await admin('GET', `/campaigns/${CAMPAIGN}/signers?per_page=200`);
+    const res = await admin('GET', `/campaigns/${campaign}/signers?per_page=200`);
     assert.equal(res.status, 200);
     const { signers } = await res.json();
     const found = signers.find((s) => JSON.stringify(s).includes(email));
@@ -49,14 +61,14 @@ async function storedSigner(email) {
 }
 
 /** Signs with the mouse and the fill API, as most visitors do. */
-async function signWithForm(page, { name, email }) {
-  const widget = page.locator('undersigned-letter .undersigned');
+async function signWithForm(page, { name, email, host = 'undersigned-letter' }) {
+  const widget = page.locator(`${host} .undersigned`);
   await widget.getByLabel('An individual').check();
   await widget.getByLabel(/^Full name/).fill(name);
   await widget.getByLabel(/^Email/).fill(email);
   await widget.getByLabel('List my name publicly').check();
   await widget.getByRole('button', { name: 'Sign the letter' }).click();
-  await waitForWidgetText(page, 'undersigned-letter', 'Thank you for signing');
+  await waitForWidgetText(page, host, 'Thank you for signing');
 }
 
 for (const [where, path] of [['the hostile-CSS partner page', '/www/partner.html'], ['the strict-CSP page', '/www/strict-csp.html']]) {

@@ -207,6 +207,15 @@ test('language: the lang attribute, else the page, else the browser; right-to-le
   const langOf = (sel) => page.evaluate((s) => document.querySelector(s).shadowRoot.querySelector('.undersigned').lang, sel);
   assert.equal(await langOf('#attr'), 'en');
   assert.equal(await langOf('#section'), 'es', 'the closest lang around the element');
+  await waitForWidgetText(page, '#section', 'Firme la carta');
+  await waitForWidgetText(page, '#attr', 'Sign the letter');
+  // A page that switches its language switches the widgets that follow it, not the others.
+  await page.evaluate(() => document.querySelector('section').setAttribute('lang', 'en'));
+  await waitForWidgetText(page, '#section', 'Sign the letter');
+  assert.equal(await langOf('#section'), 'en');
+  await page.evaluate(() => document.querySelector('section').setAttribute('lang', 'es'));
+  await waitForWidgetText(page, '#section', 'Firme la carta');
+  assert.equal(await langOf('#attr'), 'en', 'a widget with its own lang keeps it');
   // Right to left: the widget's container takes its dir from the language; forcing rtl shows the
   // layout follows (logical properties), with the title starting at the right edge.
   const rtl = await page.evaluate(() => {
