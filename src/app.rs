@@ -5,6 +5,9 @@ use crate::config::WidgetConfig;
 use crate::form::SignOn;
 use crate::i18n::Lang;
 use crate::letter::LetterView;
+use crate::live::source::LiveSource;
+use crate::live::LiveList;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -22,7 +25,9 @@ pub fn app(props: &AppProps) -> Html {
         Ok(campaign) => html! {
             <>
                 <LetterView campaign={campaign.clone()} />
-                <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
+                <LiveList {lang} campaign={Rc::new(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
+                    <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
+                </LiveList>
             </>
         },
         Err(reason) => html! {

@@ -34,8 +34,10 @@ pub struct WidgetConfig {
     /// Colour theme: `light` (default), `dark`, or `auto` (follows the visitor's system setting).
     #[serde(deserialize_with = "from_text")]
     pub theme: Option<Theme>,
-    /// Base URL of a reference receiver; the form posts to `{receiver}/api/campaigns/{id}/signatures`
-    /// when `endpoint` is not set.
+    /// Base URL of a reference receiver (`https://receiver.example`, or `/` for the page's own
+    /// origin). The form posts to `{receiver}/api/campaigns/{id}/signatures` when `endpoint` is not
+    /// set; the live list follows `{receiver}/api/campaigns/{id}/events` (statuses, signer count)
+    /// and shows the receiver's public signer list.
     pub receiver: Option<String>,
     /// How the form encodes signatures: `json` (default), `form` or `text` (docs/wire-format.md).
     pub encoding: Option<String>,
@@ -53,6 +55,16 @@ pub struct WidgetConfig {
     pub privacy: Option<String>,
     /// Link to the organizers' privacy notice.
     pub privacy_url: Option<String>,
+    /// URL of a static status feed (JSON in the format of `core/src/feed.rs`) that the live list
+    /// polls instead of following a receiver: for organizers who host a file, not a receiver.
+    /// Takes precedence over `receiver` for the statuses.
+    pub status_feed: Option<String>,
+    /// Seconds between two polls of `status-feed` (default 60, at least 1).
+    #[serde(deserialize_with = "from_text")]
+    pub status_poll_interval: Option<u32>,
+    /// The number of signatures the campaign aims for: a goal bar under the live signer count.
+    #[serde(deserialize_with = "from_text")]
+    pub goal: Option<u64>,
 }
 
 /// The widget's colour theme.

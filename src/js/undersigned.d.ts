@@ -12,7 +12,7 @@ export interface UndersignedConfig {
   lang?: string;
   /** Colour theme; `auto` follows the visitor's system setting. Default `light`. */
   theme?: 'light' | 'dark' | 'auto';
-  /** Base URL of a reference receiver; without `endpoint` the form posts to `{receiver}/api/campaigns/{id}/signatures`. */
+  /** Base URL of a reference receiver: the form posts there without `endpoint`; the live list follows its events and signer list. */
   receiver?: string;
   /** How signatures are sent (docs/wire-format.md). Default `json`. */
   encoding?: 'json' | 'form' | 'text';
@@ -28,6 +28,12 @@ export interface UndersignedConfig {
   privacy?: string;
   /** Link to the organizers' privacy notice. */
   'privacy-url'?: string;
+  /** URL of a static status feed JSON to poll instead of a receiver's stream. */
+  'status-feed'?: string;
+  /** Seconds between two polls of `status-feed` (default 60, at least 1). */
+  'status-poll-interval'?: number | string;
+  /** The number of signatures aimed for: a goal bar under the signer count. */
+  goal?: number | string;
 }
 
 /** A mounted widget. */

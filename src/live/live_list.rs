@@ -131,29 +131,35 @@ pub fn live_list(props: &LiveListProps) -> Html {
     });
     let receiver = props.source.receiver().cloned();
     let counts = state.shown().signers;
+    let has_signers = receiver.is_some() || counts.is_some();
+    if total == 0 && !has_signers {
+        return Html::default();
+    }
     html! {
-        <section class="live" aria-labelledby="live-heading">
-            <h2 id="live-heading" class="live-heading">{ lang.text("live.heading") }</h2>
-            <div class="live-bar">
-                { for summary }
-                { for latest }
-                { for pause }
-            </div>
-            { for notice }
+        <div class="live">
             if total > 0 {
-                <DemandList {lang} roots={roots} letter_lang={AttrValue::from(props.campaign.language.clone())} state={state.clone()} />
+                <section class="live-demands" aria-labelledby="live-heading">
+                    <h2 id="live-heading" class="live-heading">{ lang.text("live.heading") }</h2>
+                    <div class="live-bar">
+                        { for summary }
+                        { for latest }
+                        { for pause }
+                    </div>
+                    { for notice }
+                    <DemandList {lang} roots={roots} letter_lang={AttrValue::from(props.campaign.language.clone())} state={state.clone()} />
+                </section>
             }
             <div class="live-region" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
-            if receiver.is_some() || counts.is_some() {
+            if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
-                    <h3 id="signers-heading">{ lang.text("live.signers.heading") }</h3>
+                    <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>
                     <SignerCount {lang} {counts} goal={props.goal} />
                     if let Some(urls) = receiver {
                         <SignerList {lang} {urls} {counts} />
                     }
                 </section>
             }
-        </section>
+        </div>
     }
 }
 

@@ -183,7 +183,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
     });
     html! {
         <section class={classes!("signer-group", props.group.kind())}>
-            <h4>{ heading }</h4>
+            <h3>{ heading }</h3>
             { body }
             { for pager }
         </section>

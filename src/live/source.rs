@@ -62,6 +62,11 @@ impl ReceiverUrls {
 }
 
 impl LiveSource {
+    /// The source a widget with `config` follows, for the campaign `campaign_id`.
+    pub fn from_config(config: &crate::config::WidgetConfig, campaign_id: &str) -> Self {
+        LiveSource::choose(config.status_feed.as_deref(), config.status_poll_interval, config.receiver.as_deref(), config.endpoint.as_deref(), campaign_id)
+    }
+
     /// The source for these attribute values (see the module documentation for the precedence).
     pub fn choose(status_feed: Option<&str>, poll_seconds: Option<u32>, receiver: Option<&str>, endpoint: Option<&str>, campaign_id: &str) -> Self {
         if let Some(url) = present(status_feed) {

@@ -1,0 +1,155 @@
+// The live list end to end, in Debian's Chromium against the real receiver (which serves the
+// widget package): a static status feed polled with If-None-Match, a malformed feed, the pause
+// control, and a status change made through the receiver's admin API arriving over SSE.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { startReceiver, launchBrowser, newPage } from './harness.mjs';
+
+const CAMPAIGN = 'dhs-paragon';
+
+let receiver;
+let browser;
+let feedServer;
+before(async () => {
+  receiver = await startReceiver();
+  browser = await launchBrowser();
+  feedServer = await startFeedServer();
+});
+after(async () => {
+  await browser?.close();
+  await receiver?.stop();
+  await feedServer?.close();
+});
+
+/**
+ * A static host for a status feed, as an organizer without a receiver would use: answers with an
+ * ETag and 304 to a matching If-None-Match, allows any origin, and records every request.
+ */
+async function startFeedServer() {
+  let version = 0;
+  let body = '';
+  const requests = [];
+  const server = createServer((req, res) => {
+    const etag = `"v${version}"`;
+    requests.push({ ifNoneMatch: req.headers['if-none-match'], etag });
+    const headers = { 'Access-Control-Allow-Origin': '*', ETag: etag, 'Cache-Control': 'no-cache' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+    } else {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(body);
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/status.json`,
+    requests,
+    /** Publishes a new version of the file (a new ETag). */
+    publish(text) {
+      version += 1;
+      body = text;
+      return `"v${version}"`;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** The ids of the campaign's leaf demands, in reading order, as the receiver serves the campaign. */
+async function leafDemandIds() {
+  const campaign = await (await fetch(`${receiver.url}/api/campaigns/${CAMPAIGN}`)).json();
+  const leaves = [];
+  const walk = (demands) => demands.forEach((d) => (d.children?.length ? walk(d.children) : leaves.push(d.id)));
+  for (const block of campaign.body ?? []) if (block.demands) walk(block.demands);
+  assert.ok(leaves.length > 0, 'the seed campaign has demands');
+  return leaves;
+}
+
+function feed(demands) {
+  return JSON.stringify({ format: 'undersigned-status/1', campaign: CAMPAIGN, updated_at: null, demands });
+}
+
+/** Opens a page on the receiver's origin holding one widget with `attributes`. */
+async function openWidget(attributes) {
+  const page = await newPage(browser);
+  const attrs = Object.entries(attributes).map(([k, v]) => `${k}="${v}"`).join(' ');
+  await page.route(`${receiver.url}/live-test.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>live</title>
+      <script type="module" src="/pkg/undersigned.js"></script></head>
+      <body><undersigned-letter ${attrs}></undersigned-letter></body></html>`,
+  }));
+  await page.goto(`${receiver.url}/live-test.html`);
+  await page.locator('undersigned-letter .live-summary').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** Text of the live list inside the widget's shadow root. */
+function liveText(page) {
+  return page.evaluate(() => document.querySelector('undersigned-letter').shadowRoot.querySelector('.live')?.textContent ?? '');
+}
+
+/** Waits until the live list's text contains `needle` (Playwright polls; `timeout` is the bound). */
+async function waitForLiveText(page, needle, timeout = 10_000) {
+  await page.waitForFunction(
+    (text) => document.querySelector('undersigned-letter')?.shadowRoot?.querySelector('.live')?.textContent?.includes(text),
+    needle,
+    { timeout },
+  );
+}
+
+test('polling a static feed: a changed file is picked up, revalidated with If-None-Match', async () => {
+  const [first] = await leafDemandIds();
+  const firstEtag = feedServer.publish(feed([{ id: first, status: 'partially_disclosed', note: 'First version of the note.', evidence: [] }]));
+  const page = await openWidget({ 'status-feed': feedServer.url, 'status-poll-interval': '1' });
+  await waitForLiveText(page, 'First version of the note.');
+  assert.equal(await page.locator('undersigned-letter [role=status]').textContent(), '', 'the first answer is not announced as a change');
+
+  const seen = feedServer.requests.length;
+  feedServer.publish(feed([{ id: first, status: 'disclosed', note: 'Second version: released in full.', updated_at: '2026-11-26T12:00:00Z', evidence: [] }]));
+  await waitForLiveText(page, 'Second version: released in full.');
+  const later = feedServer.requests.slice(seen);
+  assert.ok(later.some((r) => r.ifNoneMatch === firstEtag), `a poll revalidated the first version: ${JSON.stringify(later)}`);
+  assert.match(await page.locator('undersigned-letter [role=status]').textContent(), /Disclosed/, 'the change is announced politely');
+  assert.equal(await page.locator('undersigned-letter .demand.changed').count(), 1, 'the changed item is highlighted');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a malformed feed keeps the last good state on screen with a quiet notice', async () => {
+  const [first] = await leafDemandIds();
+  feedServer.publish(feed([{ id: first, status: 'refused', note: 'Refused on appeal.', evidence: [] }]));
+  const page = await openWidget({ 'status-feed': feedServer.url, 'status-poll-interval': '1' });
+  await waitForLiveText(page, 'Refused on appeal.');
+  feedServer.publish('{"format": "undersigned-status/1", "demands": [ oops');
+  await page.locator('undersigned-letter .live-notice').waitFor({ timeout: 10_000 });
+  const text = await liveText(page);
+  assert.ok(text.includes('Refused on appeal.'), 'the last good state stays');
+  assert.equal(await page.locator('undersigned-letter .live-notice').getAttribute('role'), null, 'the notice is quiet (no alert)');
+
+  feedServer.publish(feed([{ id: first, status: 'refused', note: 'Refused on appeal.', evidence: [] }]));
+  await page.locator('undersigned-letter .live-notice').waitFor({ state: 'detached', timeout: 15_000 });
+  await page.context().close();
+});
+
+test('the pause control stops live updates until resumed', async () => {
+  const [first] = await leafDemandIds();
+  feedServer.publish(feed([{ id: first, status: 'outstanding', note: 'Before the pause.', evidence: [] }]));
+  const page = await openWidget({ 'status-feed': feedServer.url, 'status-poll-interval': '1' });
+  await waitForLiveText(page, 'Before the pause.');
+  const button = page.locator('undersigned-letter .live-pause');
+  assert.equal(await button.textContent(), 'Pause live updates');
+  await button.click();
+  assert.equal(await button.textContent(), 'Resume live updates');
+
+  feedServer.publish(feed([{ id: first, status: 'disclosed', note: 'While paused.', evidence: [] }]));
+  // The widget has fetched the new version once it says an update is waiting.
+  await waitForLiveText(page, '1 update waiting');
+  const paused = await liveText(page);
+  assert.ok(paused.includes('Before the pause.') && !paused.includes('While paused.'), 'nothing on screen moved');
+
+  await button.click();
+  await waitForLiveText(page, 'While paused.', 2_000);
+  assert.equal(await button.textContent(), 'Pause live updates');
+  assert.match(await page.locator('undersigned-letter [role=status]').textContent(), /Disclosed/);
+  await page.context().close();
+});
