@@ -68,17 +68,19 @@ function feed(demands) {
   return JSON.stringify({ format: 'undersigned-status/1', campaign: CAMPAIGN, updated_at: null, demands });
 }
 
-/** Opens a page on the receiver's origin holding one widget with `attributes`. */
+/**
+ * Opens a blank page served by the receiver (over the network, so that Chromium's local-network
+ * rules see a loopback page) and adds the loader and one widget with `attributes`.
+ */
 async function openWidget(attributes) {
   const page = await newPage(browser);
-  const attrs = Object.entries(attributes).map(([k, v]) => `${k}="${v}"`).join(' ');
-  await page.route(`${receiver.url}/live-test.html`, (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>live</title>
-      <script type="module" src="/pkg/undersigned.js"></script></head>
-      <body><undersigned-letter ${attrs}></undersigned-letter></body></html>`,
-  }));
-  await page.goto(`${receiver.url}/live-test.html`);
+  await page.goto(`${receiver.url}/www/blank.html`);
+  await page.addScriptTag({ type: 'module', url: '/pkg/undersigned.js' });
+  await page.evaluate((attrs) => {
+    const widget = document.createElement('undersigned-letter');
+    for (const [name, value] of Object.entries(attrs)) widget.setAttribute(name, value);
+    document.body.append(widget);
+  }, attributes);
   await page.locator('undersigned-letter .live-summary').waitFor({ timeout: 15_000 });
   return page;
 }
