@@ -149,7 +149,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
                     <DemandList {lang} roots={roots} letter_lang={AttrValue::from(props.campaign.language.clone())} state={state.clone()} />
                 </section>
             }
-            <div class="live-region" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
+            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
             if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
                     <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>

@@ -2,12 +2,12 @@
 //!
 //! 1. `status-feed` set: poll that static JSON file (an organizer without a receiver hosts it
 //!    anywhere) every `status-poll-interval` seconds.
-//! 2. Otherwise a reference receiver, named by the `receiver` attribute (its base URL) or, when
-//!    that is absent, recognised in the `endpoint` attribute (`…/api/campaigns/{id}/signatures`):
-//!    follow its event stream, and list its approved signers. Deriving it from `endpoint` means a
-//!    partner who pasted the usual snippet gets live updates without a second URL; an endpoint of
-//!    any other shape is never guessed at.
+//! 2. Otherwise `receiver` set (the base URL of a reference receiver, which the sign-on form also
+//!    posts to): follow its event stream and list its approved signers.
 //! 3. Neither: the statuses written in the campaign file, without live updates.
+//!
+//! The receiver is never inferred from `endpoint`: a page opens a connection only to an address it
+//! names for that purpose, which keeps its `connect-src` policy predictable.
 
 /// Seconds between two polls of a static feed when the page does not say.
 pub const DEFAULT_POLL_SECONDS: u32 = 60;
@@ -40,13 +40,6 @@ impl ReceiverUrls {
         ReceiverUrls { campaign_api: format!("{}/api/campaigns/{}", base.trim().trim_end_matches('/'), encode_segment(campaign_id)) }
     }
 
-    /// The receiver and campaign an `endpoint` of the reference receiver's shape points at.
-    pub fn from_endpoint(endpoint: &str) -> Option<Self> {
-        let api = endpoint.trim().trim_end_matches('/').strip_suffix("/signatures")?;
-        let (prefix, id) = api.rsplit_once('/')?;
-        (prefix.ends_with("/api/campaigns") && !id.is_empty()).then(|| ReceiverUrls { campaign_api: api.to_string() })
-    }
-
     /// The Server-Sent Events stream, resuming after `last_event_id` when one was seen.
     pub fn events(&self, last_event_id: Option<u64>) -> String {
         match last_event_id {
@@ -64,20 +57,17 @@ impl ReceiverUrls {
 impl LiveSource {
     /// The source a widget with `config` follows, for the campaign `campaign_id`.
     pub fn from_config(config: &crate::config::WidgetConfig, campaign_id: &str) -> Self {
-        LiveSource::choose(config.status_feed.as_deref(), config.status_poll_interval, config.receiver.as_deref(), config.endpoint.as_deref(), campaign_id)
+        LiveSource::choose(config.status_feed.as_deref(), config.status_poll_interval, config.receiver.as_deref(), campaign_id)
     }
 
     /// The source for these attribute values (see the module documentation for the precedence).
-    pub fn choose(status_feed: Option<&str>, poll_seconds: Option<u32>, receiver: Option<&str>, endpoint: Option<&str>, campaign_id: &str) -> Self {
+    pub fn choose(status_feed: Option<&str>, poll_seconds: Option<u32>, receiver: Option<&str>, campaign_id: &str) -> Self {
         if let Some(url) = present(status_feed) {
             let interval_seconds = poll_seconds.unwrap_or(DEFAULT_POLL_SECONDS).max(MIN_POLL_SECONDS);
             return LiveSource::StaticFeed { url: url.to_string(), interval_seconds };
         }
-        if let Some(base) = present(receiver) {
-            return LiveSource::Receiver(ReceiverUrls::new(base, campaign_id));
-        }
-        match present(endpoint).and_then(ReceiverUrls::from_endpoint) {
-            Some(urls) => LiveSource::Receiver(urls),
+        match present(receiver) {
+            Some(base) => LiveSource::Receiver(ReceiverUrls::new(base, campaign_id)),
             None => LiveSource::CampaignFile,
         }
     }
@@ -110,15 +100,15 @@ mod tests {
 
     #[test]
     fn a_static_feed_wins_and_its_interval_has_a_floor() {
-        let s = LiveSource::choose(Some(" /feed.json "), Some(0), Some("https://r.example"), None, "c");
+        let s = LiveSource::choose(Some(" /feed.json "), Some(0), Some("https://r.example"), "c");
         assert_eq!(s, LiveSource::StaticFeed { url: "/feed.json".into(), interval_seconds: MIN_POLL_SECONDS });
-        let s = LiveSource::choose(Some("/feed.json"), None, None, None, "c");
+        let s = LiveSource::choose(Some("/feed.json"), None, None, "c");
         assert_eq!(s, LiveSource::StaticFeed { url: "/feed.json".into(), interval_seconds: DEFAULT_POLL_SECONDS });
     }
 
     #[test]
     fn an_explicit_receiver_gives_the_campaign_urls() {
-        let s = LiveSource::choose(None, None, Some("https://r.example/base/"), Some("https://elsewhere.example/sign"), "dhs-paragon");
+        let s = LiveSource::choose(None, None, Some("https://r.example/base/"), "dhs-paragon");
         let urls = s.receiver().expect("a receiver");
         assert_eq!(urls.events(None), "https://r.example/base/api/campaigns/dhs-paragon/events");
         assert_eq!(urls.events(Some(42)), "https://r.example/base/api/campaigns/dhs-paragon/events?last_event_id=42");
@@ -127,12 +117,8 @@ mod tests {
     }
 
     #[test]
-    fn a_receiver_is_recognised_only_in_an_endpoint_of_its_shape() {
-        let s = LiveSource::choose(None, None, None, Some("https://r.example/api/campaigns/dhs-paragon/signatures"), "other");
-        assert_eq!(s.receiver().map(|u| u.events(None)).as_deref(), Some("https://r.example/api/campaigns/dhs-paragon/events"));
-        for endpoint in ["https://forms.example/submit", "https://r.example/signatures", "https://r.example/api/campaigns//signatures", ""] {
-            assert_eq!(LiveSource::choose(None, None, None, Some(endpoint), "c"), LiveSource::CampaignFile, "{endpoint}");
-        }
-        assert_eq!(LiveSource::choose(Some("  "), None, Some(""), None, "c"), LiveSource::CampaignFile);
+    fn without_a_feed_or_a_receiver_the_campaign_file_speaks() {
+        assert_eq!(LiveSource::choose(None, None, None, "c"), LiveSource::CampaignFile);
+        assert_eq!(LiveSource::choose(Some("  "), Some(5), Some(""), "c"), LiveSource::CampaignFile);
     }
 }
