@@ -29,6 +29,10 @@ pub struct LiveListProps {
     pub source: LiveSource,
     /// The signature goal, for the goal bar.
     pub goal: Option<u64>,
+    /// Drawn between the demands and the signers: the sign-on form, so that a visitor reads what
+    /// is still outstanding, signs, then sees who else has.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 impl Reducible for LiveState {
@@ -133,7 +137,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
     let counts = state.shown().signers;
     let has_signers = receiver.is_some() || counts.is_some();
     if total == 0 && !has_signers {
-        return Html::default();
+        return props.children.clone();
     }
     html! {
         <div class="live">
@@ -149,7 +153,8 @@ pub fn live_list(props: &LiveListProps) -> Html {
                     <DemandList {lang} roots={roots} letter_lang={AttrValue::from(props.campaign.language.clone())} state={state.clone()} />
                 </section>
             }
-            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
+            <div class={classes!("visually-hidden", "live-announcer")} role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
+            { props.children.clone() }
             if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
                     <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>

@@ -104,14 +104,14 @@ test('polling a static feed: a changed file is picked up, revalidated with If-No
   const firstEtag = feedServer.publish(feed([{ id: first, status: 'partially_disclosed', note: 'First version of the note.', evidence: [] }]));
   const page = await openWidget({ 'status-feed': feedServer.url, 'status-poll-interval': '1' });
   await waitForLiveText(page, 'First version of the note.');
-  assert.equal(await page.locator('undersigned-letter [role=status]').textContent(), '', 'the first answer is not announced as a change');
+  assert.equal(await page.locator('undersigned-letter .live-announcer[role=status]').textContent(), '', 'the first answer is not announced as a change');
 
   const seen = feedServer.requests.length;
   feedServer.publish(feed([{ id: first, status: 'disclosed', note: 'Second version: released in full.', updated_at: '2026-11-26T12:00:00Z', evidence: [] }]));
   await waitForLiveText(page, 'Second version: released in full.');
   const later = feedServer.requests.slice(seen);
   assert.ok(later.some((r) => r.ifNoneMatch === firstEtag), `a poll revalidated the first version: ${JSON.stringify(later)}`);
-  assert.match(await page.locator('undersigned-letter [role=status]').textContent(), /Disclosed/, 'the change is announced politely');
+  assert.match(await page.locator('undersigned-letter .live-announcer[role=status]').textContent(), /Disclosed/, 'the change is announced politely');
   assert.equal(await page.locator('undersigned-letter .demand.changed').count(), 1, 'the changed item is highlighted');
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -152,6 +152,58 @@ test('the pause control stops live updates until resumed', async () => {
   await button.click();
   await waitForLiveText(page, 'While paused.', 2_000);
   assert.equal(await button.textContent(), 'Pause live updates');
-  assert.match(await page.locator('undersigned-letter [role=status]').textContent(), /Disclosed/);
+  assert.match(await page.locator('undersigned-letter .live-announcer[role=status]').textContent(), /Disclosed/);
   await page.context().close();
+});
+
+const ADMIN_TOKEN = 'live-e2e-admin-token-0123456789';
+
+/** Sets a demand's status through the receiver's admin API, as an organizer would. */
+async function setStatus(base, demand, update) {
+  const res = await fetch(`${base}/api/admin/campaigns/${CAMPAIGN}/demands/${demand}/status`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(update),
+  });
+  assert.equal(res.status, 200, `the admin API accepted the change: ${await res.text()}`);
+}
+
+test('over SSE: a change made through the admin API shows within 2 s; after a restart the stream resumes', async () => {
+  const own = await startReceiver({ env: { UNDERSIGNED_ADMIN_TOKEN: ADMIN_TOKEN } });
+  try {
+    const [, second, third] = await leafDemandIds();
+    const page = await openWidget({ receiver: own.url });
+    // The stream's first events (the whole feed, then the counts) have arrived once the count shows.
+    await page.locator('undersigned-letter .signer-count').waitFor({ timeout: 10_000 });
+
+    await setStatus(own.url, second, {
+      status: 'partially_disclosed',
+      note: 'Released with redactions (SSE test).',
+      evidence: [{ url: 'https://example.org/foia/7', title: 'FOIA release', date: '2026-11-20' }],
+    });
+    // The asserted bound of the issue: within 2 seconds of the change.
+    await waitForLiveText(page, 'Released with redactions (SSE test).', 2_000);
+    assert.match(await page.locator('undersigned-letter .live-announcer[role=status]').textContent(), /Partially disclosed/);
+    assert.equal(await page.locator('undersigned-letter .evidence a[href="https://example.org/foia/7"]').count(), 1);
+
+    // The receiver goes away and comes back on the same address and data: the widget says so
+    // quietly, reconnects with backoff, resumes after the last event it saw, and applies a change
+    // made meanwhile exactly once.
+    await own.stop({ keepData: true });
+    await page.locator('undersigned-letter .live-notice').waitFor({ timeout: 10_000 });
+    const again = await startReceiver({ dataDir: own.dataDir, port: own.port, env: { UNDERSIGNED_ADMIN_TOKEN: ADMIN_TOKEN } });
+    try {
+      await setStatus(again.url, third, { status: 'refused', note: 'Refused while the widget was away.', evidence: [] });
+      await waitForLiveText(page, 'Refused while the widget was away.', 15_000);
+      await page.locator('undersigned-letter .live-notice').waitFor({ state: 'detached', timeout: 5_000 });
+      const text = await liveText(page);
+      assert.equal(text.split('Released with redactions (SSE test).').length, 2, 'the earlier change is shown once');
+      assert.equal(await page.locator('undersigned-letter .evidence a[href="https://example.org/foia/7"]').count(), 1);
+    } finally {
+      await again.stop();
+    }
+    await page.context().close();
+  } finally {
+    await own.stop();
+  }
 });
