@@ -1,0 +1,169 @@
+// The signer list with 100,000 signers, for `cargo xtask bench` (xtask/src/bench/signer_list.rs
+// computes the statistics).
+//
+//   node tests/bench/signers.mjs --signers 100000 --loads 5 --out target/bench/signers-samples.json
+//
+// The receiver (UNDERSIGNED_SERVER, the release build) gets its signers the way real ones arrive:
+// through its public signature endpoint (rate limit off, organizations approved at once), 1 % of
+// them organizations and the rest individuals, every one consenting to be listed. Then the demo
+// page — the widget following that receiver (`receiver="/"`) — is loaded in fresh browser contexts
+// and measured from navigation start:
+// - first paint of the list: the animation frame in which the first entry of the public signer
+//   list is in the DOM and visible (a script installed before the page's own watches the document
+//   and every shadow root as it is attached);
+// - JS heap in use once the list is painted, after a garbage collection (CDP);
+// - how many list entries and elements the widget holds (the list is paginated: one page per group);
+// - the time from a click on "Next" (individuals) to the next page painted.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    signers: { type: 'string', default: '100000' },
+    loads: { type: 'string', default: '5' },
+    out: { type: 'string' },
+  },
+});
+const total = Number.parseInt(args.signers, 10);
+const loads = Number.parseInt(args.loads, 10);
+if (!(total > 0) || !(loads > 0) || !args.out) {
+  console.error('usage: node tests/bench/signers.mjs --signers N --loads N --out FILE');
+  process.exit(2);
+}
+
+const CAMPAIGN = 'dhs-paragon';
+const TOKEN = `bench-${randomUUID()}`;
+const CONCURRENCY = 64;
+
+function signature(i) {
+  const organization = i % 100 === 0;
+  return {
+    kind: organization ? 'organization' : 'individual',
+    organization: organization ? `Bench Organization ${i}` : undefined,
+    name: `Bench Signer ${i}`,
+    title: organization ? 'Director' : 'Researcher',
+    affiliation: organization ? undefined : `University ${i % 500}`,
+    email: `signer${i}@bench.example`,
+    list_publicly: true,
+    updates_opt_in: false,
+    idempotency_key: randomUUID(),
+    fill_ms: 60_000,
+    campaign: CAMPAIGN,
+  };
+}
+
+async function seed(base) {
+  const settings = await fetch(`${base}/api/admin/campaigns/${CAMPAIGN}/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ moderation: 'auto', organizations_need_review: false, allowed_origins: [], min_fill_ms: 0 }),
+  });
+  if (!settings.ok) throw new Error(`setting auto-approval failed: ${settings.status} ${await settings.text()}`);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      const res = await fetch(`${base}/api/campaigns/${CAMPAIGN}/signatures`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature(i)),
+      });
+      if (!res.ok) throw new Error(`signature ${i}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const page = await (await fetch(`${base}/api/campaigns/${CAMPAIGN}/signers?kind=individual&page=1&per_page=1`)).json();
+  const listed = page.counts.organizations + page.counts.individuals;
+  if (listed !== total) throw new Error(`${total} signatures sent but the receiver lists ${listed}`);
+  return { seconds, counts: page.counts };
+}
+
+/** Runs in the page before its own scripts: sets window.__listPaint once a signer entry shows. */
+function installProbe() {
+  const entry = () => document.querySelector('undersigned-letter')?.shadowRoot?.querySelector('.signers li');
+  const observers = [];
+  const check = () => {
+    if (window.__listPaint !== undefined) return;
+    const el = entry();
+    if (!el || !el.checkVisibility() || el.getBoundingClientRect().height === 0) return;
+    window.__listPaint = null;
+    for (const o of observers) o.disconnect();
+    // The frame that paints it.
+    requestAnimationFrame((frameTime) => { window.__listPaint = frameTime; });
+  };
+  const observe = (node) => {
+    const o = new MutationObserver(check);
+    o.observe(node, { childList: true, subtree: true });
+    observers.push(o);
+  };
+  observe(document);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    observe(root);
+    return root;
+  };
+}
+
+async function measure(browser, base) {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript(installProbe);
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on('pageerror', (e) => problems.push(e.message));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    const cdp = await context.newCDPSession(tab);
+    await tab.goto(`${base}/`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => typeof window.__listPaint === 'number', null, { timeout: 60_000 });
+    const firstPaint = await tab.evaluate(() => window.__listPaint);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const dom = await tab.evaluate(() => {
+      const root = document.querySelector('undersigned-letter').shadowRoot;
+      return { entries: root.querySelectorAll('.signers li').length, elements: root.querySelectorAll('*').length };
+    });
+    // Paging: from the click to the frame that paints the next page of individuals.
+    const nextPage = await tab.evaluate(() => new Promise((resolve, reject) => {
+      const root = document.querySelector('undersigned-letter').shadowRoot;
+      const group = root.querySelector('.signer-group.individual');
+      const before = group.querySelector('.signers li')?.textContent;
+      const next = [...group.querySelectorAll('.pager button')].at(-1);
+      const started = performance.now();
+      const observer = new MutationObserver(() => {
+        if (group.querySelector('.signers li')?.textContent === before) return;
+        observer.disconnect();
+        requestAnimationFrame((t) => resolve(t - started));
+      });
+      observer.observe(group, { childList: true, subtree: true, characterData: true });
+      setTimeout(() => reject(new Error('the next page did not show within 30 s')), 30_000);
+      next.click();
+    }));
+    if (problems.length) throw new Error(`the page reported errors: ${problems.join('; ')}`);
+    return { first_paint_ms: firstPaint, js_heap_bytes: usedSize, list_entries: dom.entries, shadow_elements: dom.elements, next_page_ms: nextPage };
+  } finally {
+    await context.close();
+  }
+}
+
+const receiver = await startReceiver({
+  extraArgs: ['--rate-limit-per-minute', '0'],
+  env: { UNDERSIGNED_ADMIN_TOKEN: TOKEN, RUST_LOG: 'error' },
+});
+let browser;
+try {
+  console.error(`signers.mjs: sending ${total} signatures to the receiver…`);
+  const seeded = await seed(receiver.url);
+  console.error(`signers.mjs: ${total} signers stored in ${seeded.seconds.toFixed(1)} s; loading the list ${loads} times`);
+  browser = await launchBrowser();
+  const samples = [];
+  for (let i = 0; i < loads; i++) samples.push(await measure(browser, receiver.url));
+  writeFileSync(args.out, `${JSON.stringify({ chromium: browser.version(), signers: total, counts: seeded.counts, seed_seconds: seeded.seconds, samples }, null, 2)}\n`);
+} finally {
+  await browser?.close();
+  await receiver.stop();
+}
