@@ -207,3 +207,48 @@ test('over SSE: a change made through the admin API shows within 2 s; after a re
     await own.stop();
   }
 });
+
+/** Sends a signature to the receiver's public endpoint, as the form would. */
+async function sign(base, fields) {
+  const res = await fetch(`${base}/api/campaigns/${CAMPAIGN}/signatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ list_publicly: true, fill_ms: 60_000, campaign: CAMPAIGN, idempotency_key: crypto.randomUUID(), ...fields }),
+  });
+  assert.ok(res.ok, `the receiver took the signature: ${res.status} ${await res.text()}`);
+}
+
+test('signers: the live count with its goal bar, organizations first, individuals with title and affiliation', async () => {
+  const own = await startReceiver({ env: { UNDERSIGNED_ADMIN_TOKEN: ADMIN_TOKEN } });
+  try {
+    const settings = await fetch(`${own.url}/api/admin/campaigns/${CAMPAIGN}/settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ moderation: 'auto', organizations_need_review: false, allowed_origins: [], min_fill_ms: 0 }),
+    });
+    assert.equal(settings.status, 200, await settings.text());
+    await sign(own.url, { kind: 'organization', organization: 'Digital Rights Watch', name: 'Sam Okafor', email: 'sam@drw.example' });
+    await sign(own.url, { kind: 'individual', name: 'Ana López', title: 'Professor of Law', affiliation: 'Universidad Nacional', email: 'ana@example.org' });
+
+    const page = await openWidget({ receiver: own.url, goal: '10' });
+    await waitForLiveText(page, '2 signatures toward a goal of 10');
+    const bar = page.locator('undersigned-letter progress.goal-bar');
+    assert.equal(await bar.getAttribute('max'), '10');
+    assert.equal(await bar.getAttribute('value'), '2');
+    assert.equal(await page.locator('undersigned-letter [style]').count(), 0, 'no inline style (strict CSP)');
+    await waitForLiveText(page, 'Ana López, Professor of Law, Universidad Nacional');
+    const groups = await page.locator('undersigned-letter .signer-group h3').allTextContents();
+    assert.deepEqual(groups, ['Organizations (1)', 'Individuals (1)'], 'organizations first');
+    assert.match(await page.locator('undersigned-letter .signer-group.organization').textContent(), /Digital Rights Watch/);
+    assert.doesNotMatch(await liveText(page), /@/, 'no email is ever shown');
+
+    await sign(own.url, { kind: 'individual', name: 'Lee Chen', title: 'Journalist', email: 'lee@example.org' });
+    await waitForLiveText(page, '3 signatures toward a goal of 10');
+    await waitForLiveText(page, 'Lee Chen, Journalist');
+    assert.equal(await bar.getAttribute('value'), '3');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  } finally {
+    await own.stop();
+  }
+});
