@@ -12,6 +12,7 @@
 
 use super::load::{self, ConnectionLog, Load};
 use super::report::{bytes, Section};
+use super::weight::Built;
 use crate::exec::{self, cargo};
 use anyhow::{bail, Context};
 use serde::Serialize;
@@ -91,12 +92,11 @@ pub struct ReceiverReport {
     pub crash: CrashTest,
 }
 
-pub fn run(root: &Path, out_dir: &Path) -> Section<ReceiverReport> {
-    let server = match release_server(root) {
-        Ok(s) => s,
-        Err(e) => return Section::Failed { error: format!("{e:#}") },
+pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<ReceiverReport> {
+    let Some(server) = built.server.as_deref() else {
+        return Section::Failed { error: "the receiver was not built".into() };
     };
-    if !supports_signatures(&server) {
+    if !supports_signatures(server) {
         return Section::NotMeasured { reason: "the receiver on this branch has no signature endpoint yet (issue 4)".into() };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -104,8 +104,8 @@ pub fn run(root: &Path, out_dir: &Path) -> Section<ReceiverReport> {
         Err(e) => return Section::Failed { error: format!("cannot start the load generator's runtime: {e}") },
     };
     let result = runtime.block_on(async {
-        let throughput = throughput(root, &server, out_dir).await.context("throughput run")?;
-        let crash = crash_test(root, &server, out_dir).await.context("crash test")?;
+        let throughput = throughput(root, server, out_dir).await.context("throughput run")?;
+        let crash = crash_test(root, server, out_dir).await.context("crash test")?;
         Ok(ReceiverReport { database: "SQLite (WAL, synchronous=FULL), one file on local disk".into(), throughput, crash })
     });
     let section = Section::from_result(result);

@@ -100,6 +100,8 @@ pub struct Report {
     pub date: String,
     pub machine: Machine,
     pub elapsed_seconds: f64,
+    /// The part of `elapsed_seconds` spent building what is measured.
+    pub build_seconds: f64,
     pub page_loads: usize,
     pub weight: Section<WeightReport>,
     pub tti: Section<TtiReport>,
@@ -113,6 +115,7 @@ impl Report {
             date: utc_date(std::time::SystemTime::now()),
             machine: Machine::current(),
             elapsed_seconds: 0.0,
+            build_seconds: 0.0,
             page_loads,
             weight: Section::Skipped,
             tti: Section::Skipped,
@@ -141,9 +144,10 @@ impl Report {
         let _ = writeln!(md, "# Benchmarks\n");
         let _ = writeln!(
             md,
-            "Written by `cargo xtask bench` on {} on {}; the run took {:.0} s. The same run writes every figure to \
-             `target/bench/report.json`. Reproduce with `cargo xtask bench` (add `--twiggy` for the heaviest items of the wasm).\n",
-            self.date, self.machine.describe(), self.elapsed_seconds
+            "Written by `cargo xtask bench` on {} on {}; the run took {:.0} s, {:.0} s of it building the widget, the counter \
+             and the receiver (release). The same run writes every figure to `target/bench/report.json`. Reproduce with \
+             `cargo xtask bench` (add `--twiggy` for the heaviest items of the wasm).\n",
+            self.date, self.machine.describe(), self.elapsed_seconds, self.build_seconds
         );
         let _ = writeln!(md, "## Weight: what a partner page downloads\n");
         match self.weight.figures() {

@@ -93,7 +93,7 @@ fn median_u64(values: impl Iterator<Item = u64>) -> Option<u64> {
 pub fn run(root: &Path, built: &Built, out_dir: &Path, loads: usize) -> anyhow::Result<TtiReport> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    let server = super::receiver::release_server(root)?;
+    let server = built.server.as_ref().context("the receiver was not built")?;
     let out = out_dir.join("tti-samples.json");
     let _ = std::fs::remove_file(&out);
     exec::run(
@@ -104,7 +104,7 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path, loads: usize) -> anyhow::
             .arg(&out)
             .arg("--counter-dir")
             .arg(&built.counter)
-            .env("UNDERSIGNED_SERVER", &server)
+            .env("UNDERSIGNED_SERVER", server)
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
     let text = std::fs::read_to_string(&out).with_context(|| format!("tests/bench/tti.mjs wrote no {}", out.display()))?;

@@ -38,7 +38,7 @@ pub fn run(root: &Path, out_dir: &Path, top: usize) -> anyhow::Result<()> {
     let top_items = output(Command::new(&twiggy).args(["top", "-n", &top.to_string()]).arg(&bg)).context("twiggy top failed")?;
     let monos = output(Command::new(&twiggy).args(["monos", "-m", "10", "-n", "0"]).arg(&bg)).context("twiggy monos failed")?;
     let text = format!(
-        "Heaviest items of the widget's wasm ({}; names kept):\n\n$ twiggy top -n {top}\n{top_items}\n$ twiggy monos -m 10 -n 0 (generic functions instantiated many times)\n{monos}",
+        "Heaviest items of the widget's wasm ({}; names kept: its \"function names\" subsection is not in the shipped file):\n\n$ twiggy top -n {top}\n{top_items}\n$ twiggy monos -m 10 -n 0 (generic functions instantiated many times)\n{monos}",
         bg.display()
     );
     println!("\n{text}");

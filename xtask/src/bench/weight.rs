@@ -18,10 +18,12 @@ pub const COUNTER_FILES: [&str; 3] = ["yew-counter.js", "yew_counter_wasm.js", "
 /// The goal of issue 8: the complete widget at no more than this many times the counter.
 const RATIO_GOAL: f64 = 1.5;
 
-/// The freshly built widget package and baseline counter.
+/// What the benchmarks run: the freshly built widget package, baseline counter and receiver.
 pub struct Built {
     pub pkg: PathBuf,
     pub counter: PathBuf,
+    /// The receiver's release binary, when a section needs it.
+    pub server: Option<PathBuf>,
 }
 
 /// Builds `pkg/` and the counter (into `out_dir/yew-counter`) with the one wasm pipeline.
@@ -32,7 +34,7 @@ pub fn build_all(root: &Path, out_dir: &Path) -> anyhow::Result<Built> {
     build_wasm(root, &WasmBuild { package: "yew-counter", out_name: "yew_counter_wasm", out_dir: &counter }, &wasm_opt)?;
     let loader = root.join("benches/yew-counter/js").join(COUNTER_FILES[0]);
     std::fs::copy(&loader, counter.join(COUNTER_FILES[0])).with_context(|| format!("cannot copy {}", loader.display()))?;
-    Ok(Built { pkg, counter })
+    Ok(Built { pkg, counter, server: None })
 }
 
 /// Raw, gzip (level 9) and brotli (quality 11) bytes of one file or of a total.
@@ -129,7 +131,8 @@ impl WeightReport {
             "Bytes of every file a partner page downloads for the widget with the default campaign (the styles and the \
              campaign are inside the wasm), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
-             cargo release (size profile) → wasm-bindgen `--target web` → `wasm-opt -Oz`.\n\n\
+             cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
+             wasm-bindgen `--target web` → `wasm-opt -Oz`.\n\n\
              | file | raw | gzip | brotli |\n|---|---:|---:|---:|\n",
         );
         for f in &self.widget_files {
