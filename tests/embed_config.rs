@@ -72,3 +72,29 @@ fn every_documented_part_exists() {
         assert!(quoted.iter().any(|q| sources.contains(q)), "README offers the part `{part}`, but no element in src/ has part=\"{part}\"");
     }
 }
+
+/// The organizer configurator sets widget attributes by input `name`: each must be a config key,
+/// and its language list must be the languages the widget has.
+#[test]
+fn the_configurator_sets_only_config_keys_and_offers_every_language() {
+    let page = read("www/configurator.html");
+    let html = &page[page.find("<form id=\"options\"").expect("the options form")..];
+    let html = &html[..html.find("</form>").expect("the options form closes")];
+    let keys = config_keys();
+    let names: Vec<&str> = html.split(" name=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert!(names.len() >= 6, "the configurator has its option inputs: {names:?}");
+    for name in &names {
+        assert!(keys.contains(name), "www/configurator.html sets `{name}`, which is not a WidgetConfig key (src/config.rs)");
+    }
+    let select = &html[html.find("name=\"lang\"").expect("a language select")..];
+    let select = &select[..select.find("</select>").expect("the select closes")];
+    let offered: Vec<&str> = select.split("value=\"").skip(1).filter_map(|rest| rest.split('"').next()).filter(|v| !v.is_empty()).collect();
+    let mut available: Vec<String> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"))
+        .expect("locales folder")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".txt").map(str::to_string))
+        .collect();
+    available.sort();
+    let mut offered_sorted: Vec<String> = offered.iter().map(|s| s.to_string()).collect();
+    offered_sorted.sort();
+    assert_eq!(offered_sorted, available, "www/configurator.html's language list must offer exactly locales/*.txt");
+}

@@ -131,9 +131,11 @@ test('an element added later comes alive, follows attribute changes and cleans u
     const el = document.createElement('undersigned-letter');
     el.id = 'late';
     el.setAttribute('endpoint', '/api/campaigns/dhs-paragon/signatures');
+    el.setAttribute('receiver', '/'); // the live list: an event stream and timers to clean up
     document.querySelector('main').append(el);
   });
   await waitForWidgetText(page, '#late', SEED_TITLE);
+  await page.waitForFunction(() => window.__undersignedLive().eventSources === 1, null, { timeout: 10_000 });
 
   await page.evaluate(() => document.querySelector('#late').setAttribute('theme', 'dark'));
   await page.waitForFunction(() => document.querySelector('#late').shadowRoot.querySelector('.undersigned').classList.contains('theme-dark'));
