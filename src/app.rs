@@ -25,7 +25,7 @@ pub fn app(props: &AppProps) -> Html {
         Ok(campaign) => html! {
             <>
                 <LetterView campaign={campaign.clone()} />
-                <LiveList {lang} campaign={Rc::new(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
+                <LiveList key={campaign.id.clone()} {lang} campaign={Rc::new(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
                     <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
                 </LiveList>
             </>

@@ -214,7 +214,7 @@ impl LiveState {
     /// file mentions counts as outstanding).
     pub fn outstanding_among<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
         ids.into_iter().fold((0, 0), |(outstanding, total), id| {
-            let still = self.shown.demands.get(id).map_or(true, |d| d.status.is_outstanding());
+            let still = self.shown.demands.get(id).is_none_or(|d| d.status.is_outstanding());
             (outstanding + usize::from(still), total + 1)
         })
     }
