@@ -308,3 +308,12 @@ proptest! {
         prop_assert_eq!(decoded, pairs);
     }
 }
+
+#[test]
+fn fill_times_from_text_are_whole_milliseconds_or_unknown() {
+    assert_eq!(wire::parse_millis(" 4200.7 "), Some(4200));
+    assert_eq!(wire::parse_millis("900"), Some(900));
+    for unknown in ["", "-5", "1e3", ".5", "12a", "99999999999999999999999"] {
+        assert_eq!(wire::parse_millis(unknown), None, "{unknown:?}");
+    }
+}

@@ -18,11 +18,17 @@ pub fn parse_flag(value: &str) -> bool {
     YES_VALUES.iter().any(|yes| value.trim().eq_ignore_ascii_case(yes))
 }
 
-/// A fill time from text: whole milliseconds, or None when it is not a number (the receiver then
-/// treats the fill time as unknown rather than refusing the signature).
+/// A fill time from text: whole milliseconds (a fraction is dropped), or None when it is not a
+/// non-negative decimal number (the receiver then treats the fill time as unknown rather than
+/// refusing the signature). Parsed by hand: float parsing would add kilobytes to the widget.
 pub fn parse_millis(value: &str) -> Option<u64> {
     let value = value.trim();
-    value.parse::<u64>().ok().or_else(|| value.parse::<f64>().ok().and_then(millis_from_f64))
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    whole.parse().ok()
 }
 
 fn millis_from_f64(value: f64) -> Option<u64> {
