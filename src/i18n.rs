@@ -164,8 +164,9 @@ pub fn format_date(lang: &str, iso: &str) -> Option<String> {
     let options = js_sys::Object::new();
     let set = |key: &str, value: &str| js_sys::Reflect::set(&options, &key.into(), &value.into());
     set("dateStyle", "long").ok()?;
-    // A bare date parses as UTC midnight; formatting it in UTC keeps the day the organizers wrote.
-    if iso.len() == 10 {
+    // A calendar date parses as midnight UTC: formatted in the visitor's zone it could become the
+    // day before, so it is formatted in UTC.
+    if undersigned_core::feed::is_date(iso) {
         set("timeZone", "UTC").ok()?;
     }
     Some(date.to_locale_date_string(lang, &options).into())
