@@ -1,24 +1,15 @@
 // Accessibility: axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on the demo, partner and
 // configurator pages, with the widget rendered (axe traverses open shadow roots), in both themes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startReceiver, launchBrowser, repoRoot } from './harness.mjs';
-import { newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
+import { repoRoot } from './harness.mjs';
+import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
 
 const AXE = join(repoRoot, 'tests/e2e/node_modules/axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-let receiver;
-let browser;
-before(async () => {
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-});
+const env = withReceiverAndBrowser();
 
 /** axe's violations on the current page, one readable line per failing node. axe was injected
  * with addInitScript (through the DevTools protocol), which a page's CSP does not block. */
@@ -38,9 +29,9 @@ const pages = [
 
 for (const [name, path, { theme, viewport }] of pages) {
   test(`axe finds no WCAG 2.2 A/AA violation on ${name}`, async () => {
-    const page = await newWatchedPage(browser, viewport ? { viewport } : {});
+    const page = await newWatchedPage(env.browser, viewport ? { viewport } : {});
     await page.addInitScript({ path: AXE });
-    await page.goto(`${receiver.url}${path}`);
+    await page.goto(`${env.receiver.url}${path}`);
     await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
     if (theme) {
       await page.evaluate((t) => document.querySelector('undersigned-letter').setAttribute('theme', t), theme);

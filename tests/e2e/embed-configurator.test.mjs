@@ -1,26 +1,16 @@
 // The organizer configurator: options update the live preview; the copied snippet, pasted into a
 // blank page, works with the chosen options.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startReceiver, launchBrowser } from './harness.mjs';
-import { newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
+import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
 
-let receiver;
-let browser;
-before(async () => {
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-});
+const env = withReceiverAndBrowser();
 
 test('the snippet copied from the configurator works when pasted into a blank page', async () => {
-  const page = await newWatchedPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
-  await page.goto(`${receiver.url}/www/configurator.html`);
+  const page = await newWatchedPage(env.browser, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.goto(`${env.receiver.url}/www/configurator.html`);
   await waitForWidgetText(page, '#preview', SEED_TITLE);
-  const endpoint = `${receiver.url}/api/campaigns/dhs-paragon/signatures`;
+  const endpoint = `${env.receiver.url}/api/campaigns/dhs-paragon/signatures`;
   await page.getByLabel('Endpoint').fill(endpoint);
   await page.getByLabel('Language').selectOption('es');
   await page.getByLabel('Dark').check();
@@ -36,9 +26,9 @@ test('the snippet copied from the configurator works when pasted into a blank pa
   assert.ok(snippet.includes(`endpoint="${endpoint}"`), snippet);
   assert.deepEqual(page.problems, []);
 
-  const blank = await newWatchedPage(browser);
-  await servePage(blank, receiver.url, '/pasted.html', `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Pasted</title></head>\n<body><main>\n${snippet}\n</main></body></html>`);
-  await blank.goto(`${receiver.url}/pasted.html`);
+  const blank = await newWatchedPage(env.browser);
+  await servePage(blank, env.receiver.url, '/pasted.html', `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Pasted</title></head>\n<body><main>\n${snippet}\n</main></body></html>`);
+  await blank.goto(`${env.receiver.url}/pasted.html`);
   await waitForWidgetText(blank, 'undersigned-letter', SEED_TITLE);
   const state = await blank.evaluate(() => {
     const el = document.querySelector('undersigned-letter');
@@ -52,8 +42,8 @@ test('the snippet copied from the configurator works when pasted into a blank pa
 });
 
 test('the configurator says what is wrong with an invalid URL', async () => {
-  const page = await newWatchedPage(browser);
-  await page.goto(`${receiver.url}/www/configurator.html`);
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.receiver.url}/www/configurator.html`);
   const endpoint = page.getByLabel('Endpoint');
   await endpoint.fill('receiver.example/api');
   assert.equal(await endpoint.getAttribute('aria-invalid'), 'true');

@@ -1,28 +1,19 @@
 // The CDN release (`pkg/cdn/`, written by every `cargo xtask build`): the snippet with Subresource
 // Integrity works on a strict-CSP page, and a tampered file is refused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startReceiver, launchBrowser, repoRoot } from './harness.mjs';
-import { newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
+import { repoRoot } from './harness.mjs';
+import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
 
-let receiver;
-let browser;
-before(async () => {
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-});
+const env = withReceiverAndBrowser();
 
 function snippetPage() {
   const snippet = readFileSync(join(repoRoot, 'pkg/cdn/snippet.html'), 'utf8')
     // Whatever base URL the last build wrote, serve the files from this receiver.
-    .replace(/(src|href)="[^"]*\/(undersigned[^"/]+)"/g, `$1="${receiver.url}/pkg/cdn/$2"`)
-    .replace('https://receiver.example', receiver.url);
+    .replace(/(src|href)="[^"]*\/(undersigned[^"/]+)"/g, `$1="${env.receiver.url}/pkg/cdn/$2"`)
+    .replace('https://receiver.example', env.receiver.url);
   assert.match(snippet, /integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous"/);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SRI</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'">
@@ -30,11 +21,11 @@ function snippetPage() {
 }
 
 test('the release snippet with integrity renders the widget under a strict CSP', async () => {
-  const page = await newWatchedPage(browser);
+  const page = await newWatchedPage(env.browser);
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await servePage(page, receiver.url, '/sri.html', snippetPage());
-  await page.goto(`${receiver.url}/sri.html`);
+  await servePage(page, env.receiver.url, '/sri.html', snippetPage());
+  await page.goto(`${env.receiver.url}/sri.html`);
   await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
   const widgetFiles = fetched.filter((p) => p.startsWith('/pkg/'));
   assert.equal(widgetFiles.length, 3, widgetFiles.join(', '));
@@ -44,15 +35,15 @@ test('the release snippet with integrity renders the widget under a strict CSP',
 });
 
 test('a tampered wasm is refused, and the fallback stays', async () => {
-  const page = await newWatchedPage(browser);
-  await servePage(page, receiver.url, '/sri.html', snippetPage());
+  const page = await newWatchedPage(env.browser);
+  await servePage(page, env.receiver.url, '/sri.html', snippetPage());
   await page.route('**/pkg/cdn/*.wasm', async (route) => {
     const response = await route.fetch();
     const body = Buffer.from(await response.body());
     body[body.length - 1] ^= 0xff;
     await route.fulfill({ response, body });
   });
-  await page.goto(`${receiver.url}/sri.html`);
+  await page.goto(`${env.receiver.url}/sri.html`);
   const deadline = Date.now() + 10_000;
   while (!page.problems.some((p) => p.includes('could not start')) && Date.now() < deadline) await page.waitForTimeout(50);
   assert.ok(page.problems.some((p) => p.includes('could not start')), page.problems.join('\n'));

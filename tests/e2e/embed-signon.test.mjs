@@ -1,12 +1,12 @@
 // Signing on partner pages, end to end against the real receiver: the hostile-CSS page, the
 // strict-CSP page, the keyboard alone, and the no-JavaScript fallback form. Each signature is
 // checked where it matters: in the receiver's store (through its admin API).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startReceiver, launchBrowser, repoRoot } from './harness.mjs';
-import { newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
+import { repoRoot } from './harness.mjs';
+import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, servePage, SEED_TITLE } from './embed-support.mjs';
 
 const TOKEN = 'embed-e2e-admin-token-0123456789';
 const CAMPAIGN = 'dhs-paragon';
@@ -14,11 +14,7 @@ const CAMPAIGN = 'dhs-paragon';
 const OTHER = 'library-records';
 const OTHER_TITLE = 'Open Letter on Library Patron Records';
 
-let receiver;
-let browser;
-before(async () => {
-  receiver = await startReceiver({ extraArgs: ['--admin-token', TOKEN, '--campaign', 'tests/fixtures/other-campaign.md'] });
-  browser = await launchBrowser();
+const env = withReceiverAndBrowser({ extraArgs: ['--admin-token', TOKEN, '--campaign', 'tests/fixtures/other-campaign.md'] }, async () => {
   // Tests type faster than people: without this the receiver would keep their signatures apart as
   // likely spam (min_fill_ms), which is right for bots and beside the point here.
   for (const id of [CAMPAIGN, OTHER]) {
@@ -26,13 +22,9 @@ before(async () => {
     assert.equal(res.status, 200, await res.text());
   }
 });
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-});
 
 function admin(method, path, body) {
-  return fetch(`${receiver.url}/api/admin${path}`, {
+  return fetch(`${env.receiver.url}/api/admin${path}`, {
     method,
     headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -73,8 +65,8 @@ async function signWithForm(page, { name, email, host = 'undersigned-letter' }) 
 
 for (const [where, path] of [['the hostile-CSS partner page', '/www/partner.html'], ['the strict-CSP page', '/www/strict-csp.html']]) {
   test(`${where} renders the letter and accepts a signature, with no console error or CSP violation`, async () => {
-    const page = await newWatchedPage(browser);
-    await page.goto(`${receiver.url}${path}`);
+    const page = await newWatchedPage(env.browser);
+    await page.goto(`${env.receiver.url}${path}`);
     await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
     const email = `signer-${path.replace(/\W/g, '')}@example.org`;
     await signWithForm(page, { name: `Signer from ${where}`, email });
@@ -86,8 +78,8 @@ for (const [where, path] of [['the hostile-CSS partner page', '/www/partner.html
 }
 
 test('the whole sign-on works with the keyboard alone, with a visible focus indicator at every stop', async () => {
-  const page = await newWatchedPage(browser);
-  await page.goto(`${receiver.url}/www/strict-csp.html`);
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.receiver.url}/www/strict-csp.html`);
   await waitForWidgetText(page, 'undersigned-letter', 'Sign the letter');
   const email = 'keyboard-only@example.org';
   // The focused element, looking through shadow roots.
@@ -144,11 +136,11 @@ test('without JavaScript the README fallback form posts the signature to the end
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### No-JavaScript fallback'));
   const markup = section.slice(section.indexOf('```html') + 7, section.indexOf('```', section.indexOf('```html') + 7))
-    .replaceAll('https://receiver.example', receiver.url);
-  const page = await newWatchedPage(browser, { javaScriptEnabled: false });
-  await servePage(page, receiver.url, '/fallback.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fallback</title>
+    .replaceAll('https://receiver.example', env.receiver.url);
+  const page = await newWatchedPage(env.browser, { javaScriptEnabled: false });
+  await servePage(page, env.receiver.url, '/fallback.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fallback</title>
 <script type="module" src="/pkg/undersigned.js"></script></head><body><main>${markup}</main></body></html>`);
-  await page.goto(`${receiver.url}/fallback.html`);
+  await page.goto(`${env.receiver.url}/fallback.html`);
   const form = page.locator('undersigned-letter form');
   await form.getByLabel('an individual').check();
   await form.getByLabel('Your name').fill('Nora No-Script');

@@ -1,5 +1,25 @@
 // Helpers shared by the embedding tests (tests/e2e/embed*.test.mjs, a11y*.test.mjs).
-import { newPage } from './harness.mjs';
+import { before, after } from 'node:test';
+import { startReceiver, launchBrowser, newPage } from './harness.mjs';
+
+/**
+ * Starts one receiver (with `receiverOptions`, see startReceiver) and one browser for the tests of
+ * the calling file, then runs `ready(env)` (setup that needs them), and stops them after; returns
+ * `{ receiver, browser }`, filled in once started.
+ */
+export function withReceiverAndBrowser(receiverOptions = {}, ready = async () => {}) {
+  const env = {};
+  before(async () => {
+    env.receiver = await startReceiver(receiverOptions);
+    env.browser = await launchBrowser();
+    await ready(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.receiver?.stop();
+  });
+  return env;
+}
 
 /**
  * A page that also records Content-Security-Policy violations (into `page.problems`, like console

@@ -1,21 +1,11 @@
 // Embedding on partner pages: isolation from hostile CSS, the strict-CSP page, the loader's
 // lifecycle (included twice, several widgets, late elements, attribute changes, removal), themes,
 // languages and the no-JavaScript fallback. Each test loads real pages from the real receiver.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startReceiver, launchBrowser } from './harness.mjs';
-import { newWatchedPage, waitForWidgetText, shadowStyle, servePage, SEED_TITLE } from './embed-support.mjs';
+import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, shadowStyle, servePage, SEED_TITLE } from './embed-support.mjs';
 
-let receiver;
-let browser;
-before(async () => {
-  receiver = await startReceiver({ extraArgs: ['--static', '/fixtures=tests/fixtures'] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await receiver?.stop();
-});
+const env = withReceiverAndBrowser();
 
 const page_ = (path, body, { lang = 'en', head = '' } = {}) => `<!doctype html>
 <html${lang ? ` lang="${lang}"` : ''}><head><meta charset="utf-8"><title>Test page</title>
@@ -23,8 +13,8 @@ const page_ = (path, body, { lang = 'en', head = '' } = {}) => `<!doctype html>
 <body><main>${body}</main></body></html>`;
 
 test('on the hostile partner page the widget keeps its own fonts, sizes and layout', async () => {
-  const page = await newWatchedPage(browser);
-  await page.goto(`${receiver.url}/www/partner.html`);
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.receiver.url}/www/partner.html`);
   await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
   const host = await page.evaluate(() => getComputedStyle(document.querySelector('undersigned-letter')).display);
   assert.equal(host, 'block', "the page's `display: inline !important` does not collapse the widget");
@@ -47,8 +37,8 @@ test('on the hostile partner page the widget keeps its own fonts, sizes and layo
 
 for (const width of [320, 1280]) {
   test(`at ${width} px wide the widget fits without horizontal scrolling`, async () => {
-    const page = await newWatchedPage(browser, { viewport: { width, height: 800 } });
-    await page.goto(`${receiver.url}/`);
+    const page = await newWatchedPage(env.browser, { viewport: { width, height: 800 } });
+    await page.goto(`${env.receiver.url}/`);
     await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
     const { scroll, client, right } = await page.evaluate(() => {
       const c = document.querySelector('undersigned-letter').shadowRoot.querySelector('.undersigned');
@@ -62,8 +52,8 @@ for (const width of [320, 1280]) {
 }
 
 test('the strict-CSP page renders the widget with no violation and no console error', async () => {
-  const page = await newWatchedPage(browser);
-  const response = await page.goto(`${receiver.url}/www/strict-csp.html`);
+  const page = await newWatchedPage(env.browser);
+  const response = await page.goto(`${env.receiver.url}/www/strict-csp.html`);
   assert.equal(response.status(), 200);
   await waitForWidgetText(page, 'undersigned-letter', SEED_TITLE);
   const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
@@ -76,13 +66,13 @@ test('the strict-CSP page renders the widget with no violation and no console er
 });
 
 test('the script included twice from two URLs defines the element once and loads the wasm once', async () => {
-  const page = await newWatchedPage(browser);
+  const page = await newWatchedPage(env.browser);
   const wasmRequests = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
-  await servePage(page, receiver.url, '/twice.html', page_('', `
+  await servePage(page, env.receiver.url, '/twice.html', page_('', `
     <undersigned-letter id="a"></undersigned-letter>
     <undersigned-letter id="b" lang="es"></undersigned-letter>`, { head: '<script type="module" src="/pkg/undersigned.js?copy=2"></script>' }));
-  await page.goto(`${receiver.url}/twice.html`);
+  await page.goto(`${env.receiver.url}/twice.html`);
   await waitForWidgetText(page, '#a', SEED_TITLE);
   await waitForWidgetText(page, '#b', SEED_TITLE);
   assert.equal(wasmRequests.length, 1, `one wasm download: ${wasmRequests.join(', ')}`);
@@ -95,7 +85,7 @@ test('the script included twice from two URLs defines the element once and loads
 });
 
 test('an element added later comes alive, follows attribute changes and cleans up on removal', async () => {
-  const page = await newWatchedPage(browser);
+  const page = await newWatchedPage(env.browser);
   // Count live timers so that removal can be shown to stop every one the widget started.
   await page.addInitScript(() => {
     const live = new Set();
@@ -118,7 +108,7 @@ test('an element added later comes alive, follows attribute changes and cleans u
     }
     window.__undersignedLive = () => ({ timers: live.size, eventSources: sources.size });
   });
-  await page.goto(`${receiver.url}/www/blank.html`);
+  await page.goto(`${env.receiver.url}/www/blank.html`);
   const before = await page.evaluate(() => window.__undersignedLive());
   await page.evaluate(() => {
     const s = document.createElement('script');
@@ -165,9 +155,9 @@ test('an element added later comes alive, follows attribute changes and cleans u
 });
 
 test('an invalid attribute value is reported by name and the rest keeps working', async () => {
-  const page = await newWatchedPage(browser);
-  await servePage(page, receiver.url, '/invalid.html', page_('', '<undersigned-letter theme="neon"><p id="fallback">Fallback</p></undersigned-letter>'));
-  await page.goto(`${receiver.url}/invalid.html`);
+  const page = await newWatchedPage(env.browser);
+  await servePage(page, env.receiver.url, '/invalid.html', page_('', '<undersigned-letter theme="neon"><p id="fallback">Fallback</p></undersigned-letter>'));
+  await page.goto(`${env.receiver.url}/invalid.html`);
   await page.waitForFunction(() => customElements.get('undersigned-letter') !== undefined);
   const deadline = Date.now() + 5000;
   while (page.problems.length === 0 && Date.now() < deadline) await page.waitForTimeout(50);
@@ -181,14 +171,14 @@ test('an invalid attribute value is reported by name and the rest keeps working'
 });
 
 test('themes: dark, and auto following the system setting; partners restyle through custom properties and parts', async () => {
-  const page = await newWatchedPage(browser, { colorScheme: 'dark' });
-  await servePage(page, receiver.url, '/themes.html', page_('', `
+  const page = await newWatchedPage(env.browser, { colorScheme: 'dark' });
+  await servePage(page, env.receiver.url, '/themes.html', page_('', `
     <undersigned-letter id="light"></undersigned-letter>
     <undersigned-letter id="auto" theme="auto"></undersigned-letter>
     <undersigned-letter id="custom"></undersigned-letter>`, { head: '<link rel="stylesheet" href="/www/theme-test.css">' }));
-  await page.route(`${receiver.url}/www/theme-test.css`, (route) => route.fulfill({ contentType: 'text/css', body:
+  await page.route(`${env.receiver.url}/www/theme-test.css`, (route) => route.fulfill({ contentType: 'text/css', body:
     '#custom { --undersigned-bg: rgb(1, 2, 3); --undersigned-fg: rgb(250, 250, 250); } #custom::part(widget) { border: 4px solid rgb(9, 9, 9); }' }));
-  await page.goto(`${receiver.url}/themes.html`);
+  await page.goto(`${env.receiver.url}/themes.html`);
   for (const id of ['#light', '#auto', '#custom']) await waitForWidgetText(page, id, SEED_TITLE);
   assert.equal((await shadowStyle(page, '#light', '.undersigned', ['background-color']))['background-color'], 'rgb(255, 255, 255)', 'light is the default even on a dark system');
   assert.equal((await shadowStyle(page, '#auto', '.undersigned', ['background-color']))['background-color'], 'rgb(22, 22, 22)', 'auto follows prefers-color-scheme: dark');
@@ -199,12 +189,12 @@ test('themes: dark, and auto following the system setting; partners restyle thro
 });
 
 test('language: the lang attribute, else the page, else the browser; right-to-left lays out mirrored', async () => {
-  const page = await newWatchedPage(browser, { locale: 'es-ES' });
-  await servePage(page, receiver.url, '/langs.html', page_('', `
+  const page = await newWatchedPage(env.browser, { locale: 'es-ES' });
+  await servePage(page, env.receiver.url, '/langs.html', page_('', `
     <undersigned-letter id="attr" lang="en"></undersigned-letter>
     <section lang="es"><undersigned-letter id="section"></undersigned-letter></section>`, { lang: 'en' }));
-  await servePage(page, receiver.url, '/nolang.html', page_('', '<undersigned-letter id="browser"></undersigned-letter>', { lang: '' }));
-  await page.goto(`${receiver.url}/langs.html`);
+  await servePage(page, env.receiver.url, '/nolang.html', page_('', '<undersigned-letter id="browser"></undersigned-letter>', { lang: '' }));
+  await page.goto(`${env.receiver.url}/langs.html`);
   await waitForWidgetText(page, '#section', SEED_TITLE);
   const langOf = (sel) => page.evaluate((s) => document.querySelector(s).shadowRoot.querySelector('.undersigned').lang, sel);
   assert.equal(await langOf('#attr'), 'en');
@@ -232,7 +222,7 @@ test('language: the lang attribute, else the page, else the browser; right-to-le
   });
   assert.equal(rtl.direction, 'rtl');
   assert.ok(rtl.rightGap < 2 && rtl.rightGap <= rtl.leftGap, `text starts at the right: ${JSON.stringify(rtl)}`);
-  await page.goto(`${receiver.url}/nolang.html`);
+  await page.goto(`${env.receiver.url}/nolang.html`);
   await waitForWidgetText(page, '#browser', SEED_TITLE);
   assert.equal(await langOf('#browser'), 'es', "without any lang, the browser's language");
   assert.deepEqual(page.problems, []);
@@ -240,15 +230,15 @@ test('language: the lang attribute, else the page, else the browser; right-to-le
 });
 
 test('without JavaScript, or when the wasm cannot load, the fallback form and letter link show', async () => {
-  const noScript = await newWatchedPage(browser, { javaScriptEnabled: false });
-  await noScript.goto(`${receiver.url}/www/partner.html`);
+  const noScript = await newWatchedPage(env.browser, { javaScriptEnabled: false });
+  await noScript.goto(`${env.receiver.url}/www/partner.html`);
   assert.ok(await noScript.locator('undersigned-letter form').isVisible());
   assert.ok(await noScript.locator('undersigned-letter a', { hasText: 'Read the coalition letter' }).isVisible());
   await noScript.context().close();
 
-  const noWasm = await newWatchedPage(browser);
+  const noWasm = await newWatchedPage(env.browser);
   await noWasm.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await noWasm.goto(`${receiver.url}/www/partner.html`);
+  await noWasm.goto(`${env.receiver.url}/www/partner.html`);
   const deadline = Date.now() + 10_000;
   while (!noWasm.problems.some((p) => p.includes('could not start')) && Date.now() < deadline) await noWasm.waitForTimeout(50);
   assert.ok(noWasm.problems.some((p) => p.includes('could not start')), noWasm.problems.join('\n'));
@@ -258,8 +248,8 @@ test('without JavaScript, or when the wasm cannot load, the fallback form and le
 });
 
 test('the JavaScript API mounts into any element with a config object, updates and unmounts', async () => {
-  const page = await newWatchedPage(browser);
-  await page.goto(`${receiver.url}/www/blank.html`);
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.receiver.url}/www/blank.html`);
   const result = await page.evaluate(async () => {
     const { mount } = await import('/pkg/undersigned.js');
     const host = document.createElement('div');
