@@ -25,9 +25,10 @@ use std::fmt;
 ///
 /// The receiver (and native tests) pass [`unicode_nfc`] (the `unicode-normalization` crate, default
 /// feature `unicode-nfc`). The widget passes the browser's `String.prototype.normalize("NFC")`
-/// instead: the crate's tables would add tens of kilobytes to the wasm every partner page
-/// downloads, and every browser that runs WebAssembly already carries them. Keeping it a parameter
-/// keeps this crate free of web dependencies.
+/// instead: measured with `cargo xtask size` (2026-11), the crate's tables add 123 KB to the raw
+/// wasm and 54 KB brotli to what every partner page downloads (546 KB → 669 KB raw, 176 KB → 230 KB
+/// brotli), while every browser that runs WebAssembly already carries them. Keeping it a
+/// parameter keeps this crate free of web dependencies.
 pub type Nfc = fn(&str) -> String;
 
 /// NFC by the `unicode-normalization` crate.
