@@ -90,7 +90,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // widget package and the counter (weight, page loads), the receiver's release build (page loads
     // are served by it; its throughput is measured).
     let mut built = weight::build_all(&root, &out_dir)?;
-    if options.wants("tti") || options.wants("receiver") {
+    if options.wants("tti") || options.wants("receiver") || options.wants("signers") {
         built.server = Some(receiver::release_server(&root)?);
     }
     let mut report = Report::new(options.loads);
@@ -112,7 +112,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         report.receiver.print_status("receiver");
     }
     if options.wants("signers") {
-        report.signer_list = signer_list::run(&root, &out_dir);
+        report.signer_list = signer_list::run(&root, &built, &out_dir);
         report.signer_list.print_status("signer list");
     }
     report.elapsed_seconds = started.elapsed().as_secs_f64();

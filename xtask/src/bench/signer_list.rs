@@ -6,6 +6,7 @@
 
 use super::report::{bytes, Section};
 use super::tti::Spread;
+use super::weight::Built;
 use crate::{exec, tools};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
@@ -87,14 +88,14 @@ impl SignerListReport {
     }
 }
 
-pub fn run(root: &Path, out_dir: &Path) -> Section<SignerListReport> {
-    Section::from_result(measure(root, out_dir))
+pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<SignerListReport> {
+    Section::from_result(measure(root, built, out_dir))
 }
 
-fn measure(root: &Path, out_dir: &Path) -> anyhow::Result<SignerListReport> {
+fn measure(root: &Path, built: &Built, out_dir: &Path) -> anyhow::Result<SignerListReport> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    let server = super::receiver::release_server(root)?;
+    let server = built.server.as_ref().context("the receiver was not built")?;
     let out = out_dir.join("signers-samples.json");
     let _ = std::fs::remove_file(&out);
     exec::run(
@@ -103,7 +104,7 @@ fn measure(root: &Path, out_dir: &Path) -> anyhow::Result<SignerListReport> {
             .arg("tests/bench/signers.mjs")
             .args(["--signers", &SIGNERS.to_string(), "--loads", &LOADS.to_string(), "--out"])
             .arg(&out)
-            .env("UNDERSIGNED_SERVER", &server)
+            .env("UNDERSIGNED_SERVER", server)
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
     let text = std::fs::read_to_string(&out).with_context(|| format!("tests/bench/signers.mjs wrote no {}", out.display()))?;
