@@ -1,11 +1,14 @@
 // The signer list with 100,000 signers, for `cargo xtask bench` (xtask/src/bench/signer_list.rs
 // computes the statistics).
 //
-//   node tests/bench/signers.mjs --signers 100000 --loads 5 --out target/bench/signers-samples.json
+//   node tests/bench/signers.mjs --signers 100000 --loads 5 --out target/bench/signers-samples.json \
+//        [--data-dir target/bench/signers-db]
 //
 // The receiver (UNDERSIGNED_SERVER, the release build) gets its signers the way real ones arrive:
 // through its public signature endpoint (rate limit off, organizations approved at once), 1 % of
-// them organizations and the rest individuals, every one consenting to be listed. Then the demo
+// them organizations and the rest individuals, every one consenting to be listed. With --data-dir
+// the database is kept and reused by the next run when it lists exactly that many signers (sending
+// 100,000 signatures takes minutes; the list's figures do not depend on how they arrived). Then the demo
 // page — the widget following that receiver (`receiver="/"`) — is loaded in fresh browser contexts
 // and measured from navigation start:
 // - first paint of the list: the animation frame in which the first entry of the public signer
@@ -14,7 +17,7 @@
 // - JS heap in use once the list is painted, after a garbage collection (CDP);
 // - how many list entries and elements the widget holds (the list is paginated: one page per group);
 // - the time from a click on "Next" (individuals) to the next page painted.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     signers: { type: 'string', default: '100000' },
     loads: { type: 'string', default: '5' },
     out: { type: 'string' },
+    'data-dir': { type: 'string' },
   },
 });
 const total = Number.parseInt(args.signers, 10);
@@ -54,6 +58,12 @@ function signature(i) {
   };
 }
 
+/** The receiver's listed signers (organizations + individuals). */
+async function listed(base) {
+  const page = await (await fetch(`${base}/api/campaigns/${CAMPAIGN}/signers?kind=individual&page=1&per_page=1`)).json();
+  return { total: page.counts.organizations + page.counts.individuals, counts: page.counts };
+}
+
 async function seed(base) {
   const settings = await fetch(`${base}/api/admin/campaigns/${CAMPAIGN}/settings`, {
     method: 'PUT',
@@ -76,10 +86,9 @@ async function seed(base) {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const page = await (await fetch(`${base}/api/campaigns/${CAMPAIGN}/signers?kind=individual&page=1&per_page=1`)).json();
-  const listed = page.counts.organizations + page.counts.individuals;
-  if (listed !== total) throw new Error(`${total} signatures sent but the receiver lists ${listed}`);
-  return { seconds, counts: page.counts };
+  const now = await listed(base);
+  if (now.total !== total) throw new Error(`${total} signatures sent but the receiver lists ${now.total}`);
+  return { seconds, counts: now.counts };
 }
 
 /** Runs in the page before its own scripts: sets window.__listPaint once a signer entry shows. */
@@ -127,12 +136,16 @@ async function measure(browser, base) {
       const root = document.querySelector('undersigned-letter').shadowRoot;
       return { entries: root.querySelectorAll('.signers li').length, elements: root.querySelectorAll('*').length };
     });
-    // Paging: from the click to the frame that paints the next page of individuals.
+    // Paging: from the click to the frame that paints the next page of individuals (once that
+    // group's first page and the counts are in).
+    await tab.waitForFunction(() => document.querySelector('undersigned-letter').shadowRoot
+      .querySelector('.signer-group.individual .signers li') && document.querySelector('undersigned-letter').shadowRoot
+      .querySelector('.signer-group.individual .pager button:last-of-type:not([disabled])'), null, { timeout: 30_000 });
     const nextPage = await tab.evaluate(() => new Promise((resolve, reject) => {
       const root = document.querySelector('undersigned-letter').shadowRoot;
       const group = root.querySelector('.signer-group.individual');
       const before = group.querySelector('.signers li')?.textContent;
-      const next = [...group.querySelectorAll('.pager button')].at(-1);
+      const next = group.querySelector('.pager button:last-of-type');
       const started = performance.now();
       const observer = new MutationObserver(() => {
         if (group.querySelector('.signers li')?.textContent === before) return;
@@ -150,20 +163,45 @@ async function measure(browser, base) {
   }
 }
 
-const receiver = await startReceiver({
+const dataDir = args['data-dir'];
+if (dataDir) mkdirSync(dataDir, { recursive: true });
+const start = () => startReceiver({
+  dataDir,
   extraArgs: ['--rate-limit-per-minute', '0'],
   env: { UNDERSIGNED_ADMIN_TOKEN: TOKEN, RUST_LOG: 'error' },
 });
+let receiver;
+let seeded = null;
+try {
+  receiver = await start();
+  const already = (await listed(receiver.url)).total;
+  if (already === total) {
+    console.error(`signers.mjs: reusing the ${total} signers in ${dataDir}`);
+  } else {
+    if (already > 0) {
+      // Another count or an older schema: start from an empty database.
+      await receiver.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+      receiver = await start();
+    }
+    console.error(`signers.mjs: sending ${total} signatures to the receiver…`);
+    seeded = await seed(receiver.url);
+    console.error(`signers.mjs: ${total} signers stored in ${seeded.seconds.toFixed(1)} s`);
+  }
+} catch (e) {
+  await receiver?.stop({ keepData: Boolean(dataDir) });
+  throw e;
+}
 let browser;
 try {
-  console.error(`signers.mjs: sending ${total} signatures to the receiver…`);
-  const seeded = await seed(receiver.url);
-  console.error(`signers.mjs: ${total} signers stored in ${seeded.seconds.toFixed(1)} s; loading the list ${loads} times`);
+  console.error(`signers.mjs: loading the list ${loads} times`);
   browser = await launchBrowser();
   const samples = [];
   for (let i = 0; i < loads; i++) samples.push(await measure(browser, receiver.url));
-  writeFileSync(args.out, `${JSON.stringify({ chromium: browser.version(), signers: total, counts: seeded.counts, seed_seconds: seeded.seconds, samples }, null, 2)}\n`);
+  const { counts } = await listed(receiver.url);
+  writeFileSync(args.out, `${JSON.stringify({ chromium: browser.version(), signers: total, counts, seed_seconds: seeded?.seconds ?? null, samples }, null, 2)}\n`);
 } finally {
   await browser?.close();
-  await receiver.stop();
+  await receiver.stop({ keepData: Boolean(dataDir) });
 }

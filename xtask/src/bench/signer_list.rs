@@ -32,7 +32,7 @@ struct Sample {
 struct ScriptOutput {
     chromium: String,
     signers: u64,
-    seed_seconds: f64,
+    seed_seconds: Option<f64>,
     samples: Vec<Sample>,
 }
 
@@ -54,22 +54,26 @@ pub struct SignerListReport {
     pub shadow_elements: u64,
     /// From a click on "Next" to the next page of individuals painted, median.
     pub next_page_ms: f64,
-    /// Seconds the receiver took to accept every signature (setup, not a figure of the list).
-    pub seed_seconds: f64,
+    /// Seconds the receiver took to accept every signature in this run (setup, not a figure of the
+    /// list); None when the database of an earlier run was reused.
+    pub seed_seconds: Option<f64>,
 }
 
 impl SignerListReport {
     pub fn markdown(&self) -> String {
         format!(
-            "The demo page's widget following a receiver that lists {} signers (1 % organizations; sent through its public \
-             endpoint in {:.0} s), headless Chromium {}, {} loads in fresh browser contexts. First paint: from navigation \
+            "The demo page's widget following a receiver that lists {} signers (1 % organizations, sent through its public \
+             endpoint{}), headless Chromium {}, {} loads in fresh browser contexts. First paint: from navigation \
              start to the animation frame that paints the first entry of the list. The list is paginated by the receiver, \
              so the widget holds one page per group whatever the number of signers.\n\n\
              | signers | first paint of the list (median) | min | max | JS heap | entries in the DOM | elements in the shadow root | next page |\n\
              |---:|---:|---:|---:|---:|---:|---:|---:|\n\
              | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} bytes | {} | {} | {:.0} ms |\n",
             bytes(self.signers),
-            self.seed_seconds,
+            match self.seed_seconds {
+                Some(s) => format!(" in {s:.0} s"),
+                None => " by an earlier run; its database is kept in target/bench/signers-db".into(),
+            },
             self.chromium,
             self.loads,
             bytes(self.signers),
@@ -104,6 +108,8 @@ fn measure(root: &Path, built: &Built, out_dir: &Path) -> anyhow::Result<SignerL
             .arg("tests/bench/signers.mjs")
             .args(["--signers", &SIGNERS.to_string(), "--loads", &LOADS.to_string(), "--out"])
             .arg(&out)
+            .arg("--data-dir")
+            .arg(out_dir.join("signers-db"))
             .env("UNDERSIGNED_SERVER", server)
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
@@ -143,7 +149,7 @@ mod tests {
         let output = ScriptOutput {
             chromium: "test".into(),
             signers: 100_000,
-            seed_seconds: 42.0,
+            seed_seconds: Some(42.0),
             samples: vec![sample(300.0, 3_000_000), sample(100.0, 1_000_000), sample(200.0, 2_000_000)],
         };
         let report = figures(output).expect("three samples");
