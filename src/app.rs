@@ -1,13 +1,12 @@
 //! The root component: resolves the campaign and lays out the widget's sections.
 
-use crate::campaign_source::default_campaign;
+use crate::campaign_source::{use_campaign, CampaignState};
 use crate::config::WidgetConfig;
 use crate::form::SignOn;
 use crate::i18n::Lang;
 use crate::letter::LetterView;
 use crate::live::source::LiveSource;
 use crate::live::LiveList;
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -20,19 +19,17 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let lang = props.lang;
-    let campaign = use_memo((), |_| default_campaign());
-    let content = match &*campaign {
-        Ok(campaign) => html! {
+    let content = match use_campaign(props.config.campaign.clone()) {
+        CampaignState::Ready(campaign) => html! {
             <>
-                <LetterView campaign={campaign.clone()} />
-                <LiveList key={campaign.id.clone()} {lang} campaign={Rc::new(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
+                <LetterView campaign={campaign.clone()} lang={lang} />
+                <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
                     <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
                 </LiveList>
             </>
         },
-        Err(reason) => html! {
-            <p class="error" role="alert">{ lang.format("error.campaign_unavailable", &[("reason", reason)]) }</p>
-        },
+        CampaignState::Loading => html! { <p class="loading" role="status">{ lang.text("letter.loading") }</p> },
+        CampaignState::Failed(error) => html! { <p class="error" role="alert">{ error.message(lang) }</p> },
     };
     html! { <ContextProvider<Lang> context={lang}>{ content }</ContextProvider<Lang>> }
 }

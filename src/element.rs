@@ -18,7 +18,7 @@ use yew::AppHandle;
 /// The widget's stylesheet: one file per concern under `src/styles/`, concatenated in this order.
 /// Sizes inside the widget are in `px` or `em`, never `rem` (which follows the partner page's
 /// `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
-pub const STYLESHEETS: &[&str] = &[include_str!("styles/base.css"), include_str!("styles/form.css"), include_str!("styles/live.css")];
+pub const STYLESHEETS: &[&str] = &[include_str!("styles/base.css"), include_str!("styles/letter.css"), include_str!("styles/form.css"), include_str!("styles/live.css")];
 
 thread_local! {
     static SHARED_SHEET: CssStyleSheet = {
