@@ -64,21 +64,8 @@ mod tests {
     use undersigned_core::campaign::Inline;
 
     fn campaign(paragraphs: &[usize]) -> Campaign {
-        Campaign {
-            id: "t".into(),
-            title: "T".into(),
-            date: "D".into(),
-            language: "en".into(),
-            recipient: vec![],
-            subject: None,
-            salutation: None,
-            body: paragraphs.iter().map(|n| Block::Paragraph(vec![Inline::Text("x".repeat(*n))])).collect(),
-            closing: None,
-            signatories: Default::default(),
-            cc: vec![],
-            contact: vec![],
-            footnotes: vec![],
-        }
+        let body = paragraphs.iter().map(|n| Block::Paragraph(vec![Inline::Text("x".repeat(*n))])).collect();
+        Campaign { body, ..Campaign::new("t", "T", "D") }
     }
 
     #[test]

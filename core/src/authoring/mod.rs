@@ -87,9 +87,6 @@ fn compile(source: &str, diagnostics: &mut Diagnostics<'_>) -> Option<Campaign> 
     let (front_matter, body_lines) = source::front_matter(&lines, diagnostics)?;
     let mut parts = blocks::parse(body_lines, diagnostics);
     let mut campaign = Campaign {
-        id: front_matter.id,
-        title: front_matter.title,
-        date: front_matter.date,
         language: front_matter.language,
         recipient: parts.recipient,
         subject: front_matter.subject,
@@ -99,7 +96,7 @@ fn compile(source: &str, diagnostics: &mut Diagnostics<'_>) -> Option<Campaign> 
         signatories: parts.signatories,
         cc: parts.cc,
         contact: parts.contact,
-        footnotes: Vec::new(),
+        ..Campaign::new(front_matter.id, front_matter.title, front_matter.date)
     };
     campaign.footnotes = footnotes::resolve(&mut campaign, &parts.footnote_uses, &mut parts.footnote_definitions, diagnostics);
     Some(campaign)

@@ -147,6 +147,26 @@ pub fn is_safe_href(href: &str) -> bool {
 }
 
 impl Campaign {
+    /// A campaign with only what every campaign needs; every other part is empty and the language
+    /// is [`DEFAULT_LANGUAGE`].
+    pub fn new(id: impl Into<String>, title: impl Into<String>, date: impl Into<String>) -> Campaign {
+        Campaign {
+            id: id.into(),
+            title: title.into(),
+            date: date.into(),
+            language: default_language(),
+            recipient: Vec::new(),
+            subject: None,
+            salutation: None,
+            body: Vec::new(),
+            closing: None,
+            signatories: Signatories::default(),
+            cc: Vec::new(),
+            contact: Vec::new(),
+            footnotes: Vec::new(),
+        }
+    }
+
     /// Every demand, depth first in reading order (a parent before its children).
     pub fn demands(&self) -> Demands<'_> {
         Demands::new(self.body.iter().filter_map(|block| match block {
@@ -183,24 +203,14 @@ mod tests {
 
     fn sample() -> Campaign {
         Campaign {
-            id: "t".into(),
-            title: "T".into(),
-            date: "D".into(),
-            language: "en".into(),
-            recipient: vec![],
-            subject: None,
-            salutation: None,
             body: vec![
                 Block::Paragraph(vec![Inline::Text("Intro".into()), Inline::FootnoteRef(1)]),
                 Block::Demands(vec![demand("a", vec![demand("a-1", vec![]), demand("a-2", vec![])]), demand("b", vec![])]),
                 Block::Quote(vec![Block::List(vec![vec![Inline::Text("q".into())]])]),
                 Block::Demands(vec![demand("c", vec![])]),
             ],
-            closing: None,
-            signatories: Signatories::default(),
-            cc: vec![],
-            contact: vec![],
             footnotes: vec![Footnote { text: vec![Inline::Text("Note".into())], link: None }],
+            ..Campaign::new("t", "T", "D")
         }
     }
 
