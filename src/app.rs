@@ -22,7 +22,7 @@ pub fn app(props: &AppProps) -> Html {
     let content = match use_campaign(props.config.campaign.clone()) {
         CampaignState::Ready(campaign) => html! {
             <>
-                <LetterView campaign={campaign.clone()} lang={lang} />
+                <LetterView key={format!("letter:{}", campaign.id)} campaign={campaign.clone()} lang={lang} />
                 <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
                     <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
                 </LiveList>
