@@ -156,6 +156,37 @@ test('the pause control stops live updates until resumed', async () => {
   await page.context().close();
 });
 
+test('polling waits while the tab is hidden and polls as soon as it is visible again', async () => {
+  const [first] = await leafDemandIds();
+  feedServer.publish(feed([{ id: first, status: 'disclosed', note: 'Fetched once visible.', evidence: [] }]));
+  const page = await newPage(browser);
+  const feedRequests = [];
+  page.on('request', (r) => { if (r.url() === feedServer.url) feedRequests.push(r.url()); });
+  await page.goto(`${receiver.url}/www/blank.html`);
+  // The tab is hidden (as in a background tab) before the widget starts.
+  await page.evaluate(() => {
+    window.__hidden = true;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.__hidden });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible') });
+  });
+  await page.addScriptTag({ type: 'module', url: '/pkg/undersigned.js' });
+  await page.evaluate((url) => {
+    const widget = document.createElement('undersigned-letter');
+    widget.setAttribute('status-feed', url);
+    widget.setAttribute('status-poll-interval', '3600');
+    document.body.append(widget);
+  }, feedServer.url);
+  await page.locator('undersigned-letter .live-summary').waitFor({ timeout: 15_000 });
+  assert.deepEqual(feedRequests, [], 'nothing is fetched while the tab is hidden');
+  assert.ok(!(await liveText(page)).includes('Fetched once visible.'));
+
+  await page.evaluate(() => { window.__hidden = false; document.dispatchEvent(new Event('visibilitychange')); });
+  // The poll that fell due while hidden runs at once, not an hour later.
+  await waitForLiveText(page, 'Fetched once visible.', 5_000);
+  assert.equal(feedRequests.length, 1);
+  await page.context().close();
+});
+
 const ADMIN_TOKEN = 'live-e2e-admin-token-0123456789';
 
 /** Sets a demand's status through the receiver's admin API, as an organizer would. */
