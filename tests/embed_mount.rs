@@ -94,6 +94,15 @@ async fn unmount_then_mount_again_leaves_exactly_one_widget() {
 }
 
 #[wasm_bindgen_test]
+fn a_second_mount_on_the_same_element_is_refused() {
+    let host = new_host();
+    let _widget = undersigned::mount(host.clone(), JsValue::UNDEFINED).expect("mounts");
+    let error = undersigned::mount(host.clone(), JsValue::UNDEFINED).err().expect("a second mount is refused");
+    assert!(error.as_string().unwrap_or_default().contains("already has a widget"));
+    assert_eq!(host.shadow_root().expect("root").child_element_count(), 1);
+}
+
+#[wasm_bindgen_test]
 fn config_keys_are_the_attribute_names() {
     let keys: Vec<String> = undersigned::element::config_keys_js().iter().filter_map(|k| k.as_string()).collect();
     for key in ["campaign", "endpoint", "lang", "theme"] {
