@@ -155,3 +155,34 @@ test('without JavaScript the README fallback form posts the signature to the end
   assert.equal(stored.state, 'approved', JSON.stringify(stored));
   await page.context().close();
 });
+
+test('two widgets with different campaigns on one page work independently', async () => {
+  const page = await newWatchedPage(env.browser);
+  await servePage(page, env.receiver.url, '/two-campaigns.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two letters</title>
+<script type="module" src="/pkg/undersigned.js"></script></head><body><main>
+<undersigned-letter id="first" endpoint="/api/campaigns/${CAMPAIGN}/signatures"></undersigned-letter>
+<undersigned-letter id="second" campaign="/api/campaigns/${OTHER}" endpoint="/api/campaigns/${OTHER}/signatures" lang="es"></undersigned-letter>
+</main></body></html>`);
+  await page.goto(`${env.receiver.url}/two-campaigns.html`);
+  await waitForWidgetText(page, '#first', SEED_TITLE);
+  await waitForWidgetText(page, '#second', OTHER_TITLE);
+  const text = (id) => page.evaluate((s) => document.querySelector(s).shadowRoot.textContent, id);
+  assert.ok(!(await text('#first')).includes(OTHER_TITLE) && !(await text('#second')).includes(SEED_TITLE), 'each shows only its own letter');
+  await waitForWidgetText(page, '#second', 'Firme la carta');
+  await waitForWidgetText(page, '#first', 'Sign the letter');
+
+  // Signing in the second widget signs the second campaign only, and leaves the first form as it was.
+  const email = 'two-widgets@example.org';
+  const second = page.locator('#second .undersigned');
+  await second.getByLabel('Una persona').check();
+  await second.getByLabel(/^Nombre completo/).fill('Tomás Two');
+  await second.getByLabel(/^Correo/).fill(email);
+  await second.getByRole('button', { name: 'Firmar la carta' }).click();
+  await waitForWidgetText(page, '#second', 'Gracias por firmar');
+  const stored = await storedSigner(email, OTHER);
+  assert.equal(stored.state, 'approved', JSON.stringify(stored));
+  assert.ok(!(await storedSigners(CAMPAIGN)).some((s) => JSON.stringify(s).includes(email)), 'nothing reached the first campaign');
+  assert.ok(!(await text('#first')).includes('Thank you for signing'), 'the first widget still shows its form');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
