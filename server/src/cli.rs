@@ -281,3 +281,29 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        match Cli::try_parse_from(["undersigned-server", "serve"].iter().chain(args)).expect("flags parse").command {
+            Command::Serve(args) => args,
+            Command::Admin(_) => unreachable!("parsed `serve`"),
+        }
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://var/u.db\"\nrate_limit_per_minute = 5\nallowed_origins = [\"https://file.example\"]\n",
+        )
+        .unwrap();
+        let config = serve_args(&["--rate-limit-per-minute", "0", "--allow-origin", "https://flag.example"]).resolve(file).unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.rate_limit.per_minute, 0);
+        assert_eq!(config.rate_limit.burst, crate::config::DEFAULT_RATE_LIMIT.burst);
+        assert_eq!(config.data_dir, PathBuf::from("var"));
+        assert_eq!(config.allowed_origins, ["https://flag.example", "https://file.example"]);
+    }
+}
