@@ -31,7 +31,7 @@ pub fn dispatch(target: &Element, name: &str, detail: &EventDetail) {
     set("campaign", detail.campaign.as_str().into());
     set("kind", detail.kind.into());
     set("encoding", detail.encoding.into());
-    set("status", detail.status.map_or(JsValue::NULL, |s| JsValue::from(s)));
+    set("status", detail.status.map_or(JsValue::NULL, JsValue::from));
     set("code", detail.code.as_str().into());
     let init = CustomEventInit::new();
     init.set_bubbles(true);

@@ -206,7 +206,6 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     let editable = state.is_editable();
     let onsubmit = {
         let dispatcher = state.dispatcher();
-        let editable = editable;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if editable {
@@ -336,17 +335,17 @@ fn draw_form(
                 marker={marker(false)}
                 none={lang.text("form.field.country.none")}
                 countries={countries.clone()}
-                value={AttrValue::from(state.draft.country.clone())}
+                value={AttrValue::from(state.draft.text(field::COUNTRY).to_string())}
                 error={error_of(field::COUNTRY)}
                 readonly={!editable}
                 node_ref={node_ref(field::COUNTRY)}
                 on_change={{ let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::COUNTRY, value })) }}
             />
-            <Checkbox name={field::LIST_PUBLICLY} label={lang.text("form.list_publicly")} checked={state.draft.list_publicly}
+            <Checkbox name={field::LIST_PUBLICLY} label={lang.text("form.list_publicly")} checked={state.draft.typed.list_publicly}
                 readonly={!editable} on_change={set_flag(field::LIST_PUBLICLY)} />
-            <Checkbox name={field::UPDATES_OPT_IN} label={lang.text("form.updates_opt_in")} checked={state.draft.updates_opt_in}
+            <Checkbox name={field::UPDATES_OPT_IN} label={lang.text("form.updates_opt_in")} checked={state.draft.typed.updates_opt_in}
                 readonly={!editable} on_change={set_flag(field::UPDATES_OPT_IN)} />
-            <Honeypot label={lang.text("form.honeypot")} value={AttrValue::from(state.draft.website.clone())}
+            <Honeypot label={lang.text("form.honeypot")} value={AttrValue::from(state.draft.text(field::HONEYPOT).to_string())}
                 on_input={{ let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::HONEYPOT, value })) }} />
             <p class="privacy">
                 { privacy }

@@ -14,83 +14,42 @@ use undersigned_core::signature::{field, validate, Nfc, SignatureSubmission, Sig
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
     pub kind: SignerKind,
-    pub organization: String,
-    pub name: String,
-    pub title: String,
-    pub affiliation: String,
-    pub email: String,
-    /// ISO code or empty.
-    pub country: String,
-    pub list_publicly: bool,
-    pub updates_opt_in: bool,
-    /// The honeypot (people never see it).
-    pub website: String,
+    /// The fields as typed, under their wire names (its `kind` and the fields the page supplies
+    /// are filled in only when a submission is made).
+    pub typed: SignatureSubmission,
 }
 
 impl Default for Draft {
     fn default() -> Self {
-        Draft {
-            kind: SignerKind::Individual,
-            organization: String::new(),
-            name: String::new(),
-            title: String::new(),
-            affiliation: String::new(),
-            email: String::new(),
-            country: String::new(),
-            list_publicly: false,
-            updates_opt_in: false,
-            website: String::new(),
-        }
+        Draft { kind: SignerKind::Individual, typed: SignatureSubmission::default() }
     }
 }
+
+/// The text fields the visitor (or a bot, for the honeypot) types into.
+const TYPED_FIELDS: [&str; 7] =
+    [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY, field::HONEYPOT];
 
 impl Draft {
     /// The value of a text field by wire name.
     pub fn text(&self, name: &str) -> &str {
-        match name {
-            field::ORGANIZATION => &self.organization,
-            field::NAME => &self.name,
-            field::TITLE => &self.title,
-            field::AFFILIATION => &self.affiliation,
-            field::EMAIL => &self.email,
-            field::COUNTRY => &self.country,
-            field::HONEYPOT => &self.website,
-            _ => "",
-        }
-    }
-
-    fn text_mut(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            field::ORGANIZATION => &mut self.organization,
-            field::NAME => &mut self.name,
-            field::TITLE => &mut self.title,
-            field::AFFILIATION => &mut self.affiliation,
-            field::EMAIL => &mut self.email,
-            field::COUNTRY => &mut self.country,
-            field::HONEYPOT => &mut self.website,
-            _ => return None,
-        })
+        self.typed.text_fields().into_iter().find(|(n, _)| *n == name).map_or("", |(_, value)| value)
     }
 
     /// The submission for this draft: only the fields of the chosen kind are sent.
     pub fn to_submission(&self, context: &SubmissionContext, idempotency_key: &str, fill_ms: u64) -> SignatureSubmission {
-        let mut submission = SignatureSubmission {
-            kind: self.kind.as_str().to_string(),
-            country: self.country.clone(),
-            list_publicly: self.list_publicly,
-            updates_opt_in: self.updates_opt_in,
-            idempotency_key: idempotency_key.to_string(),
-            website: self.website.clone(),
-            fill_ms: Some(fill_ms),
-            campaign: context.campaign.clone(),
-            source: context.source.clone(),
-            ..Default::default()
-        };
-        for name in self.kind.text_fields() {
-            if let Some(slot) = submission.text_field_mut(name) {
-                *slot = self.text(name).to_string();
+        let mut submission = self.typed.clone();
+        submission.kind = self.kind.as_str().to_string();
+        for name in [field::ORGANIZATION, field::TITLE, field::AFFILIATION] {
+            if !self.kind.text_fields().contains(&name) {
+                if let Some(slot) = submission.text_field_mut(name) {
+                    slot.clear();
+                }
             }
         }
+        submission.idempotency_key = idempotency_key.to_string();
+        submission.fill_ms = Some(fill_ms);
+        submission.campaign = context.campaign.clone();
+        submission.source = context.source.clone();
         for (name, value) in &context.utm {
             if let Some(slot) = submission.text_field_mut(name) {
                 *slot = value.clone();
@@ -216,14 +175,14 @@ impl FormState {
         match action {
             Action::SetKind(kind) if self.is_editable() => next.draft.kind = kind,
             Action::SetText { field, value } if self.is_editable() || field == field::HONEYPOT => {
-                if let Some(slot) = next.draft.text_mut(field) {
+                if let Some(slot) = TYPED_FIELDS.contains(&field).then(|| next.draft.typed.text_field_mut(field)).flatten() {
                     *slot = value;
                     next.errors.retain(|e| e.field != field);
                 }
             }
             Action::SetFlag { field, value } if self.is_editable() => match field {
-                field::LIST_PUBLICLY => next.draft.list_publicly = value,
-                field::UPDATES_OPT_IN => next.draft.updates_opt_in = value,
+                field::LIST_PUBLICLY => next.draft.typed.list_publicly = value,
+                field::UPDATES_OPT_IN => next.draft.typed.updates_opt_in = value,
                 _ => {}
             },
             Action::Submit { idempotency_key, fill_ms } if self.is_editable() => {
@@ -309,10 +268,17 @@ mod tests {
         assert_eq!(after.phase, Phase::Editing);
         let fields: Vec<&str> = after.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec![field::NAME, field::EMAIL]);
-        assert_eq!(after.draft.email, "ana at example", "what was typed stays");
+        assert_eq!(after.draft.text(field::EMAIL), "ana at example", "what was typed stays");
         assert_eq!(after.focus, Some((FocusTarget::Field(field::NAME), 0)));
         let edited = after.apply(Action::SetText { field: field::NAME, value: "Ana".into() });
         assert!(edited.error_for(field::NAME).is_none() && edited.error_for(field::EMAIL).is_some());
+    }
+
+    #[test]
+    fn only_the_fields_people_type_can_be_set() {
+        let state = typed(form(), &[(field::CAMPAIGN, "other"), (field::IDEMPOTENCY_KEY, "k"), (field::NAME, "Ana")]);
+        assert_eq!((state.draft.typed.campaign.as_str(), state.draft.typed.idempotency_key.as_str()), ("", ""));
+        assert_eq!(state.draft.text(field::NAME), "Ana");
     }
 
     #[test]
@@ -327,7 +293,7 @@ mod tests {
         let second = sending.apply(Action::Submit { idempotency_key: "another".into(), fill_ms: 9_100 });
         assert_eq!(second, sending, "a second submit while sending changes nothing");
         let edit = sending.apply(Action::SetText { field: field::NAME, value: "changed".into() });
-        assert_eq!(edit.draft.name, "Ana", "the form is read-only while its signature is on the way");
+        assert_eq!(edit.draft.text(field::NAME), "Ana", "the form is read-only while its signature is on the way");
     }
 
     #[test]
@@ -348,9 +314,9 @@ mod tests {
         let error = FieldError { field: field::EMAIL.into(), code: "invalid_email".into(), message: "m".into() };
         let back = sending.apply(Action::FieldErrors { key: KEY.into(), errors: vec![error] });
         assert_eq!(back.phase, Phase::Editing);
-        assert_eq!(back.draft.email, "ana@example.org");
+        assert_eq!(back.draft.text(field::EMAIL), "ana@example.org");
         assert_eq!(back.focus.map(|(t, _)| t), Some(FocusTarget::Field(field::EMAIL)));
         let refused = sending.apply(Action::Refused { key: KEY.into(), status: 403, message: None });
-        assert!(refused.is_editable() && refused.draft.name == "Ana");
+        assert!(refused.is_editable() && refused.draft.text(field::NAME) == "Ana");
     }
 }

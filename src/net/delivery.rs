@@ -29,7 +29,7 @@ pub async fn deliver(outbox: &Outbox<BrowserStore>, key: &str, owner: &str, save
                 sleep(until.saturating_sub(now_ms()).saturating_add(250)).await;
                 continue;
             }
-            Lease::Acquired(entry) => entry,
+            Lease::Acquired(entry) => *entry,
         };
         let answer = match fetch::send(&entry).await {
             Ok(answer) => answer,

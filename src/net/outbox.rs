@@ -105,7 +105,7 @@ impl OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lease {
     /// This page may send the entry now (its lease is stored).
-    Acquired(OutboxEntry),
+    Acquired(Box<OutboxEntry>),
     /// Another page is sending it; look again after this time.
     HeldUntil(u64),
     /// The entry is gone: another page delivered it.
@@ -168,7 +168,7 @@ impl<S: Store> Outbox<S> {
         // If the lease cannot be written, sending anyway is still right: the entry exists and the
         // idempotency key protects against a double send.
         let _ = self.save(&entry);
-        Lease::Acquired(entry)
+        Lease::Acquired(Box::new(entry))
     }
 }
 

@@ -33,7 +33,7 @@ pub fn parse_millis(value: &str) -> Option<u64> {
 
 fn millis_from_f64(value: f64) -> Option<u64> {
     // JavaScript numbers arrive as floats; a negative or absurd value is "unknown", not an error.
-    (value.is_finite() && value >= 0.0 && value < 1e15).then(|| value as u64)
+    (0.0..1e15).contains(&value).then_some(value as u64)
 }
 
 /// A text field: a string, or null/absent (empty), or a number or boolean written as text.
