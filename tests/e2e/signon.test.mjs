@@ -222,3 +222,24 @@ test('invalid input is stopped before any request', async () => {
     await endpoint.stop();
   }
 });
+
+test('cors="off" sends a form without CORS (the opaque answer counts as delivered), then redirect takes the visitor on', async () => {
+  const endpoint = await startCaptureEndpoint();
+  try {
+    const thanksUrl = site.page('/thanks.html', {});
+    const page = await openForm('/no-cors.html', `${endpoint.url}/forms/abc`, { encoding: 'form', cors: 'off', redirect: thanksUrl });
+    await fillDocumentedIndividual(page);
+    await page.evaluate(() => {
+      // Survives the redirect in sessionStorage: what the event said before the page changed.
+      document.addEventListener('undersigned:signed', (e) => sessionStorage.setItem('signed', JSON.stringify(e.detail)));
+    });
+    await page.locator('button.sign').click();
+    await page.waitForURL(thanksUrl, { timeout: 15_000 });
+    assert.equal(endpoint.posts().length, 1);
+    assert.equal(endpoint.posts()[0].headers.origin, site.url, 'sent from the partner page');
+    const detail = JSON.parse(await page.evaluate(() => sessionStorage.getItem('signed')));
+    assert.deepEqual(detail, { campaign: 'dhs-paragon', kind: 'individual', encoding: 'form', status: null, code: 'signed' });
+  } finally {
+    await endpoint.stop();
+  }
+});
