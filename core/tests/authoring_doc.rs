@@ -49,3 +49,18 @@ fn the_documented_example_compiles_to_what_the_document_describes() {
     assert_eq!(c.cc, ["City Attorney, Lee Park"]);
     assert!(c.contact.iter().any(|i| matches!(i, Inline::Link { href, .. } if href == "mailto:jane.roe@example.org")));
 }
+
+#[test]
+fn the_documented_json_is_what_the_compiler_writes_for_its_source() {
+    let start = DOC.find("```json\n").expect("docs/authoring.md has a ```json example") + "```json\n".len();
+    let json = &DOC[start..start + DOC[start..].find("\n```").expect("the JSON block is closed")];
+    let documented: undersigned_core::Campaign = serde_json::from_str(json).expect("the documented JSON is a campaign");
+    let source = "---\nid: example\ntitle: A letter\ndate: May 1, 2025\nsalutation: Dear Director,\n---\n\
+                  We ask for the contract.[^1]\n\n::: demands\n- {#contract} the contract;\n:::\n\n\
+                  ::: organizations\n- Privacy Coalition\n:::\n\n\
+                  [^1]: The contract register. <https://example.org/register>\n";
+    let compiled = compile_str("example.md", source).expect("the example source compiles");
+    assert_eq!(documented, compiled);
+    let written: serde_json::Value = serde_json::to_value(&compiled).expect("serializes");
+    assert_eq!(written, serde_json::from_str::<serde_json::Value>(json).expect("parses"), "the compiler writes exactly the documented JSON");
+}

@@ -111,16 +111,21 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     }
 }
 
-/// Focuses the pending element if it is in the letter now; keeps it pending otherwise.
+/// Focuses the pending element once it is displayed; keeps it pending while it is still hidden,
+/// and drops it when the letter has no such element (a note no marker refers to).
 fn focus_pending(article: &NodeRef, pending: &Rc<RefCell<Option<String>>>) {
     let Some(letter) = article.cast::<web_sys::Element>() else { return };
     let Some(id) = pending.borrow().clone() else { return };
     let target = letter.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(target) = target {
-        if target.offset_parent().is_some() {
+    match target {
+        None => {
             pending.borrow_mut().take();
-            // Focus can fail only on a detached element; the next render retries.
+        }
+        Some(target) if target.offset_parent().is_some() => {
+            pending.borrow_mut().take();
+            // Focus fails only on a detached element, and then there is nothing to focus.
             let _ = target.focus();
         }
+        Some(_) => {}
     }
 }
