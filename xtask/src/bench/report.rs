@@ -74,6 +74,9 @@ pub struct Machine {
     pub cpus: usize,
     pub cpu_model: Option<String>,
     pub os: String,
+    /// `/proc/loadavg`'s 1-minute figure when the run started: timings on a busy machine are slower
+    /// and noisier, and the reader should know.
+    pub load_average: Option<f64>,
 }
 
 impl Machine {
@@ -85,11 +88,13 @@ impl Machine {
             cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             cpu_model,
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+            load_average: std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next()?.parse().ok()),
         }
     }
 
     fn describe(&self) -> String {
-        format!("{} CPU{} ({}), {}", self.cpus, if self.cpus == 1 { "" } else { "s" }, self.cpu_model.as_deref().unwrap_or("unknown model"), self.os)
+        let load = self.load_average.map_or(String::new(), |l| format!(", load average {l:.1} at the start"));
+        format!("{} CPU{} ({}), {}{load}", self.cpus, if self.cpus == 1 { "" } else { "s" }, self.cpu_model.as_deref().unwrap_or("unknown model"), self.os)
     }
 }
 

@@ -136,6 +136,14 @@ fn figures(output: ScriptOutput) -> anyhow::Result<TtiReport> {
     Ok(TtiReport { chromium: output.chromium, widget_over_plain: widget / plain, pages })
 }
 
+/// "what: <element …>" with the element as code, so that Markdown shows it instead of drawing it.
+fn element_as_code(measured_until: &str) -> String {
+    match measured_until.split_once(": <") {
+        Some((what, element)) => format!("{what}: `<{element}`"),
+        None => measured_until.to_string(),
+    }
+}
+
 impl TtiReport {
     fn page(&self, name: &str) -> Option<&PageFigures> {
         self.pages.iter().find(|p| p.name == name)
@@ -159,7 +167,7 @@ impl TtiReport {
                 "| {} (`{}`) | {} | **{:.0}** | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} |",
                 p.name,
                 p.url,
-                p.measured_until,
+                element_as_code(&p.measured_until),
                 s.median,
                 s.min,
                 s.p25,
@@ -179,7 +187,11 @@ impl TtiReport {
             let _ = writeln!(
                 rows,
                 "| time to interactive, widget page / plain form page (median of {}) | {:.0} ms / {:.0} ms = {:.2} ({}) |",
-                w.loads, w.tti_ms.median, p.tti_ms.median, self.widget_over_plain, w.measured_until
+                w.loads,
+                w.tti_ms.median,
+                p.tti_ms.median,
+                self.widget_over_plain,
+                element_as_code(&w.measured_until)
             );
             let _ = writeln!(
                 rows,
@@ -203,5 +215,11 @@ mod tests {
         let even = Spread::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!((even.median, even.p25, even.p75), (2.5, 1.75, 3.25));
         assert_eq!(Spread::of(&[]), None);
+    }
+
+    #[test]
+    fn the_awaited_element_is_shown_as_code() {
+        assert_eq!(element_as_code("the form's first input: <input name=\"kind\">"), "the form's first input: `<input name=\"kind\">`");
+        assert_eq!(element_as_code("no element"), "no element");
     }
 }
