@@ -36,7 +36,7 @@ fn mount(source: LiveSource, lang: Lang) -> HtmlElement {
     let root: HtmlElement = document.create_element("div").expect("a div").unchecked_into();
     document.body().expect("a body").append_child(&root).expect("appends");
     let campaign = Rc::new(parse_campaign(CAMPAIGN).expect("the test campaign parses"));
-    let props = undersigned::live::live_list::LiveListProps { lang, campaign, source, goal: None };
+    let props = undersigned::live::live_list::LiveListProps { lang, campaign, source, goal: None, children: yew::Html::default() };
     yew::Renderer::<LiveList>::with_root_and_props(root.clone().into(), props).render();
     root
 }
