@@ -14,6 +14,26 @@ use std::process::Command;
 /// The environment variable through which the receiver's tests get a server URL.
 pub const TEST_URL_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
 
+/// Cluster folders are `<temp>/undersigned-pg-<pid of the xtask>-<n>`.
+const DIR_PREFIX: &str = "undersigned-pg-";
+
+/// Stops and deletes the clusters of earlier runs whose xtask no longer exists (killed before it
+/// could stop its server), so that an interrupted run does not leave a PostgreSQL behind for good.
+fn stop_orphans(bin: &Path, user: Option<&str>) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for dir in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Some(owner) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix(DIR_PREFIX)).and_then(|rest| rest.split('-').next()) else {
+            continue;
+        };
+        if owner.parse::<u32>().is_err() || Path::new("/proc").join(owner).exists() {
+            continue;
+        }
+        let orphan = ThrowawayPostgres { bin: bin.to_path_buf(), dir: dir.clone(), user: user.map(str::to_string), url: String::new() };
+        eprintln!("xtask: stopping the throwaway PostgreSQL of an interrupted run in {}", dir.display());
+        drop(orphan);
+    }
+}
+
 /// A running throwaway server; stops it and deletes its folder on drop.
 pub struct ThrowawayPostgres {
     bin: PathBuf,
@@ -59,7 +79,9 @@ impl ThrowawayPostgres {
         } else {
             Some("nobody".to_string())
         };
-        let dir = std::env::temp_dir().join(format!("undersigned-pg-{}-{}", std::process::id(), free_port()?));
+        let server_bin = bin.clone();
+        stop_orphans(&server_bin, user.as_deref());
+        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-{}", std::process::id(), free_port()?));
         std::fs::create_dir_all(&dir)?;
         if let Some(user) = &user {
             exec::run(Command::new("chown").arg(user).arg(&dir))?;
