@@ -326,7 +326,7 @@ impl ReceiverReport {
         let c = &self.crash;
         format!(
             "| receiver on SQLite: durable signatures/s ({} connections) / p50 / p99 | {:.0} / {:.1} ms / {:.1} ms |\n\
-             | receiver crash test (SIGKILL under load): acknowledged / found after restart / missing | {} / {} / {} |\n",
+             | receiver crash test (SIGKILL under load): acknowledged / acknowledged and found after restart / missing | {} / {} / {} |\n",
             t.connections,
             t.signatures_per_second,
             t.latency.p50_ms,
