@@ -8,11 +8,13 @@
 //! - [`status`]: the status names of a demand.
 //! - [`feed`]: the public demand-status feed (JSON), validated here for receiver and widget.
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
+//! - [`calendar`]: UTC calendar arithmetic shared by the receiver and the tools.
 //! - [`signature`]: the sign-on submission, its wire names, limits and validation.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
 //!   its compiler to the campaign model.
 
 pub mod api_error;
+pub mod calendar;
 pub mod campaign;
 pub mod feed;
 pub mod signature;

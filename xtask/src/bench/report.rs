@@ -230,18 +230,10 @@ pub fn bytes(n: u64) -> String {
     out
 }
 
-/// `YYYY-MM-DD` (UTC) of a time (days-from-civil inverse, proleptic Gregorian calendar).
+/// `YYYY-MM-DD` (UTC) of a time.
 pub fn utc_date(time: std::time::SystemTime) -> String {
     let days = time.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = undersigned_core::calendar::civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}")
 }
 
