@@ -1,10 +1,12 @@
-//! The HTTP surface: the public API (signatures, signers, status feed, events), the admin API,
+//! The HTTP surface: the public API (signatures, signers, status feed, events), the pages for
+//! visitors without JavaScript (letter, thank-you and error pages), the admin API,
 //! `/healthz`, and optional static folders (the demo pages and the widget package, so that
 //! `cargo xtask demo` needs one process only).
 
 pub mod admin_api;
 pub mod error;
 pub mod origin;
+pub mod pages;
 pub mod public;
 pub mod rate_limit;
 
@@ -34,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(healthz))
         .merge(public::routes())
+        .merge(pages::routes())
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -5,9 +5,12 @@
 //! - `GET  /api/campaigns/{id}/signers?kind=organization|individual&page=1&per_page=50`
 //! - `GET  /api/campaigns/{id}/status`: the status feed (ETag / If-None-Match).
 //! - `GET  /api/campaigns/{id}/events`: Server-Sent Events (`feed`, `demand`, `signers`).
+//!
+//! A browser's plain form post (JavaScript off) to the signature endpoint is answered with a
+//! page instead of JSON: see [`super::pages`].
 
 use super::error::{HttpError, HttpResult};
-use super::{origin, AppState};
+use super::{origin, pages, AppState};
 use crate::live::LiveEvent;
 use crate::signing::{self, Encoding};
 use crate::status_feed;
@@ -26,7 +29,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use undersigned_core::api_error::ErrorCode;
-use undersigned_core::signature::SignerKind;
+use undersigned_core::signature::{SignatureSubmission, SignerKind};
 
 /// Largest page of the public signer list.
 pub const MAX_PER_PAGE: i64 = 200;
@@ -80,12 +83,46 @@ async fn sign(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo
     // Echoed on every answer, refusals included: a page refused with `origin_not_allowed` must be
     // able to read why (the point of a clear code instead of an opaque CORS failure). Nothing is
     // stored for an origin that is not allowed, so the echo discloses nothing.
-    let mut response = sign_inner(&state, peer, &id, request).await.unwrap_or_else(IntoResponse::into_response);
+    let mut response = if pages::negotiate::wants_html(request.headers()) {
+        sign_page(&state, peer, &id, request).await
+    } else {
+        match sign_inner(&state, peer, &id, request, &mut None).await {
+            Ok((status, body)) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+            Err(error) => error.into_response(),
+        }
+    };
     origin::allow(&mut response, request_origin.as_deref());
     response
 }
 
-async fn sign_inner(state: &AppState, peer: SocketAddr, id: &str, request: Request) -> HttpResult<Response> {
+/// A browser's plain form post (no JavaScript): the same signing, answered with a page.
+async fn sign_page(state: &AppState, peer: SocketAddr, id: &str, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let mut submission = None;
+    let result = sign_inner(state, peer, id, request, &mut submission).await;
+    // A refused client is not worth a database read; every other page names the campaign.
+    let rate_limited = matches!(&result, Err(e) if e.body.code == ErrorCode::RateLimited);
+    let campaign = if rate_limited { None } else { state.store.campaign(id).await.ok().flatten() };
+    let back = pages::back_link(&headers, campaign.as_ref(), &state.config.allowed_origins);
+    let context = pages::AnswerContext { campaign, submission, back };
+    let mut response = match result {
+        Ok((status, body)) => pages::answer_page(status, &body, &context),
+        Err(error) => pages::error_page(error, &context),
+    };
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+/// Signs: checks, decodes, validates and stores; the stored answer (status, JSON body), which a
+/// retry with the same key gets again byte for byte. `submitted` receives the decoded form, so a
+/// page can show it again after a refusal.
+async fn sign_inner(
+    state: &AppState,
+    peer: SocketAddr,
+    id: &str,
+    request: Request,
+    submitted: &mut Option<SignatureSubmission>,
+) -> HttpResult<(StatusCode, String)> {
     let (parts, body) = request.into_parts();
     if let Err(wait) = state.limiter.check(client_ip(state, peer, &parts.headers)) {
         return Err(HttpError::rate_limited(wait));
@@ -94,15 +131,12 @@ async fn sign_inner(state: &AppState, peer: SocketAddr, id: &str, request: Reque
     origin::check(&parts.headers, &settings.allowed_origins, &state.config.allowed_origins)?;
     let encoding = Encoding::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
     let bytes = read_limited(body, state.config.max_body_bytes).await?;
-    let submission = signing::decode(encoding, &bytes)?;
+    let submission = submitted.insert(signing::decode(encoding, &bytes)?).clone();
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
     let signer = signing::new_signer(id, &signature, &settings)?;
     match state.writer.write(signer).await? {
-        WriteOutcome::Answer { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            Ok((status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
-        }
+        WriteOutcome::Answer { status, body } => Ok((StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body)),
         WriteOutcome::KeyReused => Err(HttpError::new(
             ErrorCode::IdempotencyKeyReused,
             "This idempotency key was already used for a different signature; send a new signature with a new key.",

@@ -1,0 +1,203 @@
+//! The plain sign-on form of the receiver's pages: the same wire names (core's `field`), limits
+//! (`limits::max_chars`) and checkbox values the widget sends, posted with the form encoding, so
+//! it works with JavaScript off. After a refused post it comes back filled in as sent, with each
+//! field's problem next to it.
+//!
+//! Every rendering carries an idempotency key: a fresh UUID on the letter page, the one that was
+//! sent when the form comes back after an error (nothing was stored under it). Sending the same
+//! page twice (a double click, Back and send again) therefore gets the first answer again instead
+//! of a second signature, exactly like the widget's retries.
+
+use super::html::escape;
+use std::fmt::Write as _;
+use undersigned_core::api_error::FieldError;
+use undersigned_core::signature::{field, is_uuid, limits, SignatureSubmission, SignerKind};
+
+/// What to put in the form.
+pub struct FormState<'a> {
+    pub campaign_id: &'a str,
+    /// The values sent, when the form comes back after a refusal.
+    pub values: Option<&'a SignatureSubmission>,
+    /// The problems with them (empty on the letter page).
+    pub errors: &'a [FieldError],
+}
+
+/// A text field of the form: wire name, label, input type, `autocomplete`, required, hint.
+struct TextField {
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: Option<&'static str>,
+    required: bool,
+    hint: Option<&'static str>,
+}
+
+const TEXT_FIELDS: [TextField; 5] = [
+    TextField { name: field::ORGANIZATION, label: "Organization name (organizations only)", kind: "text", autocomplete: Some("organization"), required: false, hint: None },
+    TextField { name: field::NAME, label: "Full name (required)", kind: "text", autocomplete: Some("name"), required: true, hint: Some("For an organization: its contact person.") },
+    TextField { name: field::TITLE, label: "Title or occupation (optional)", kind: "text", autocomplete: Some("organization-title"), required: false, hint: None },
+    TextField { name: field::AFFILIATION, label: "Affiliation (individuals only, optional)", kind: "text", autocomplete: None, required: false, hint: Some("For identification only, for example your university or employer.") },
+    TextField { name: field::EMAIL, label: "Email (required)", kind: "email", autocomplete: Some("email"), required: true, hint: Some("Only the organizers see it, to confirm your signature. It is never listed.") },
+];
+
+/// The label a field has on this form, for naming it in an error summary; the wire name for the
+/// fields the form does not show (`country`, `campaign`, `idempotency_key` sent by another form).
+pub fn label_of(name: &str) -> &str {
+    match name {
+        field::KIND => "I am signing as",
+        field::LIST_PUBLICLY => "List my name publicly",
+        field::UPDATES_OPT_IN => "Send me updates",
+        _ => TEXT_FIELDS.iter().find(|f| f.name == name).map_or(name, |f| f.label.split(" (").next().unwrap_or(f.label)),
+    }
+}
+
+/// Whether the form has an element with the id [`input_id`] for this field (so a summary can link to it).
+pub fn has_input(name: &str) -> bool {
+    name == field::KIND || TEXT_FIELDS.iter().any(|f| f.name == name)
+}
+
+/// The `id` of a field's input (for the kind, of its first radio button).
+pub fn input_id(name: &str) -> String {
+    if name == field::KIND {
+        "f-kind-individual".to_string()
+    } else {
+        format!("f-{name}")
+    }
+}
+
+/// A new random (version 4) UUID for the idempotency key.
+pub fn new_idempotency_key() -> String {
+    let bits = rand::random::<u128>() & !(0xF000u128 << 64) & !(0xC000u128 << 48) | (0x4000u128 << 64) | (0x8000u128 << 48);
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// The form's HTML.
+pub fn render(state: &FormState) -> String {
+    let value = |name: &str| state.values.and_then(|v| v.text_fields().into_iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string())).unwrap_or_default();
+    let error = |name: &str| state.errors.iter().find(|e| e.field == name);
+    let sent_key = value(field::IDEMPOTENCY_KEY);
+    let key = if is_uuid(sent_key.trim()) { sent_key.trim().to_string() } else { new_idempotency_key() };
+    let id = escape(state.campaign_id);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<form class=\"sign\" method=\"post\" action=\"/api/campaigns/{id}/signatures\">\
+         <input type=\"hidden\" name=\"{}\" value=\"{id}\">\
+         <input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        field::CAMPAIGN,
+        field::IDEMPOTENCY_KEY,
+        escape(&key),
+    );
+    // The kind: individual unless the visitor chose organization.
+    let chosen = SignerKind::parse(value(field::KIND).trim()).unwrap_or(SignerKind::Individual);
+    let kind_error = error(field::KIND);
+    let _ = write!(out, "<fieldset{}><legend>I am signing as</legend>", if kind_error.is_some() { " aria-describedby=\"f-kind-error\"" } else { "" });
+    for (kind, label) in [(SignerKind::Individual, "An individual"), (SignerKind::Organization, "An organization")] {
+        let _ = write!(
+            out,
+            "<p class=\"choice\"><input type=\"radio\" name=\"{}\" id=\"f-kind-{k}\" value=\"{k}\"{}> <label for=\"f-kind-{k}\">{label}</label></p>",
+            field::KIND,
+            if kind == chosen { " checked" } else { "" },
+            k = kind.as_str(),
+        );
+    }
+    if let Some(e) = kind_error {
+        let _ = write!(out, "<p class=\"field-error\" id=\"f-kind-error\">Error: {}</p>", escape(&e.message));
+    }
+    out.push_str("</fieldset>");
+    for f in &TEXT_FIELDS {
+        let input = input_id(f.name);
+        let problem = error(f.name);
+        let mut described = Vec::new();
+        if f.hint.is_some() {
+            described.push(format!("{input}-hint"));
+        }
+        if problem.is_some() {
+            described.push(format!("{input}-error"));
+        }
+        let _ = write!(out, "<p class=\"field\"><label for=\"{input}\">{}</label>", escape(f.label));
+        if let Some(hint) = f.hint {
+            let _ = write!(out, "<span class=\"hint\" id=\"{input}-hint\">{}</span>", escape(hint));
+        }
+        if let Some(e) = problem {
+            let _ = write!(out, "<span class=\"field-error\" id=\"{input}-error\">Error: {}</span>", escape(&e.message));
+        }
+        let _ = write!(out, "<input id=\"{input}\" name=\"{}\" type=\"{}\"", f.name, f.kind);
+        if let Some(max) = limits::max_chars(f.name) {
+            let _ = write!(out, " maxlength=\"{max}\"");
+        }
+        if let Some(auto) = f.autocomplete {
+            let _ = write!(out, " autocomplete=\"{auto}\"");
+        }
+        if f.required {
+            out.push_str(" required");
+        }
+        if !described.is_empty() {
+            let _ = write!(out, " aria-describedby=\"{}\"", described.join(" "));
+        }
+        if problem.is_some() {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+        let _ = write!(out, " value=\"{}\"></p>", escape(&value(f.name)));
+    }
+    for (name, label, checked) in [
+        (field::LIST_PUBLICLY, "List my name publicly as a signer of this letter", state.values.is_some_and(|v| v.list_publicly)),
+        (field::UPDATES_OPT_IN, "Send me updates about this letter", state.values.is_some_and(|v| v.updates_opt_in)),
+    ] {
+        let _ = write!(
+            out,
+            "<p class=\"choice\"><input type=\"checkbox\" id=\"f-{name}\" name=\"{name}\" value=\"yes\"{}> <label for=\"f-{name}\">{label}</label></p>",
+            if checked { " checked" } else { "" },
+        );
+    }
+    // The honeypot: moved out of sight by the stylesheet and skipped by assistive technology and
+    // the keyboard; people leave it empty, bots fill it in (the receiver keeps those apart as spam).
+    let _ = write!(
+        out,
+        "<p class=\"trap\" aria-hidden=\"true\"><label for=\"f-website\">Leave this field empty</label> \
+         <input id=\"f-website\" name=\"{}\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></p>",
+        field::HONEYPOT,
+    );
+    out.push_str(
+        "<p class=\"privacy\">Your signature is stored by this site, which the letter's organizers run. Your email is never shown publicly.</p>\
+         <p><button type=\"submit\">Sign the letter</button></p></form>",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use undersigned_core::signature::FieldErrorCode;
+
+    #[test]
+    fn new_keys_are_version_4_uuids_the_receiver_accepts() {
+        let key = new_idempotency_key();
+        assert!(is_uuid(&key), "{key}");
+        assert_eq!(key.as_bytes()[14], b'4', "{key}");
+        assert!(matches!(key.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{key}");
+        assert_ne!(key, new_idempotency_key());
+    }
+
+    #[test]
+    fn a_refused_form_comes_back_filled_in_with_its_errors_and_its_key() {
+        let values = SignatureSubmission {
+            kind: "organization".into(),
+            name: "<b>Sam</b>".into(),
+            email: "sam at drw".into(),
+            list_publicly: true,
+            idempotency_key: "7C9E6679-7425-40DE-944B-E07FC1F90AE7".into(),
+            ..Default::default()
+        };
+        let errors = vec![FieldError { field: field::EMAIL.into(), code: FieldErrorCode::InvalidEmail.as_str().into(), message: "Enter an email address.".into() }];
+        let html = render(&FormState { campaign_id: "test-letter", values: Some(&values), errors: &errors });
+        assert!(html.contains("value=\"&lt;b&gt;Sam&lt;/b&gt;\""), "{html}");
+        assert!(html.contains("id=\"f-kind-organization\" value=\"organization\" checked"), "{html}");
+        assert!(html.contains("id=\"f-list_publicly\" name=\"list_publicly\" value=\"yes\" checked"), "{html}");
+        assert!(html.contains("aria-describedby=\"f-email-hint f-email-error\" aria-invalid=\"true\" value=\"sam at drw\""), "{html}");
+        assert!(html.contains("value=\"7C9E6679-7425-40DE-944B-E07FC1F90AE7\""), "the key that was sent, so a resend is a retry");
+        assert_eq!(label_of(field::EMAIL), "Email");
+        assert!(has_input(field::EMAIL) && !has_input(field::COUNTRY));
+    }
+}

@@ -1,0 +1,170 @@
+//! The letter page: a campaign rendered on the server from core's model (title, recipient, body
+//! with the demands and their current statuses, closing, signatories, notes), followed by the
+//! plain sign-on form. It is what the no-JavaScript fallback links to.
+
+use super::form::{self, FormState};
+use super::html::{escape, inlines};
+use std::fmt::Write as _;
+use undersigned_core::campaign::{Block, Demand};
+use undersigned_core::feed::{DemandState, StatusFeed};
+use undersigned_core::status::DemandStatus;
+use undersigned_core::Campaign;
+
+/// The language of the page's own words (headings, labels); the letter carries its own.
+pub const UI_LANG: &str = "en";
+
+/// A status in words, with a shape for those who scan (the widget's shapes: ○ ◐ ✓ ✕).
+pub fn status_words(status: DemandStatus) -> (&'static str, &'static str) {
+    match status {
+        DemandStatus::Outstanding => ("○", "Outstanding"),
+        DemandStatus::PartiallyDisclosed => ("◐", "Partially disclosed"),
+        DemandStatus::Disclosed => ("✓", "Disclosed"),
+        DemandStatus::Refused => ("✕", "Refused"),
+    }
+}
+
+/// The `<main>` content of the letter page.
+pub fn render(campaign: &Campaign, feed: &StatusFeed, signatures: i64) -> String {
+    let mut out = String::new();
+    let mut refs = Vec::new();
+    let ui = if campaign.language.eq_ignore_ascii_case(UI_LANG) { String::new() } else { format!(" lang=\"{UI_LANG}\"") };
+    let _ = write!(out, "<article class=\"letter\" lang=\"{}\"><h1>{}</h1>", escape(&campaign.language), escape(&campaign.title));
+    let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
+    if !campaign.recipient.is_empty() {
+        out.push_str("<p class=\"recipient\">");
+        out.push_str(&campaign.recipient.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
+        out.push_str("</p>");
+    }
+    for line in [&campaign.subject, &campaign.salutation].into_iter().flatten() {
+        let _ = write!(out, "<p>{}</p>", escape(line));
+    }
+    for block in &campaign.body {
+        render_block(block, &feed.demands, &ui, &mut refs, &mut out);
+    }
+    if let Some(closing) = &campaign.closing {
+        let _ = write!(out, "<p>{}</p>", escape(closing));
+    }
+    let signatories = &campaign.signatories;
+    if !signatories.organizations.is_empty() {
+        let _ = write!(out, "<h2{ui}>Organizations</h2><ul class=\"signatories\">");
+        for org in &signatories.organizations {
+            let _ = write!(out, "<li>{}</li>", escape(&org.name));
+        }
+        out.push_str("</ul>");
+    }
+    if !signatories.individuals.is_empty() {
+        let _ = write!(out, "<h2{ui}>Individuals</h2><ul class=\"signatories\">");
+        for person in &signatories.individuals {
+            let _ = write!(out, "<li>{}", escape(&person.name));
+            if let Some(line) = person.title_line() {
+                let _ = write!(out, "<br><span class=\"muted\">{}</span>", escape(&line));
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    if !campaign.cc.is_empty() {
+        let _ = write!(out, "<p><span{ui}>CC:</span><br>{}</p>", campaign.cc.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
+    }
+    if !campaign.contact.is_empty() {
+        out.push_str("<p>");
+        inlines(&campaign.contact, &mut refs, &mut out);
+        out.push_str("</p>");
+    }
+    if !campaign.footnotes.is_empty() {
+        let _ = write!(out, "<h2{ui}>Notes</h2><ol class=\"notes\">");
+        for (i, note) in campaign.footnotes.iter().enumerate() {
+            let n = i + 1;
+            let _ = write!(out, "<li id=\"note-{n}\">");
+            inlines(&note.text, &mut Vec::new(), &mut out);
+            if let Some(link) = note.link.as_deref().filter(|l| undersigned_core::campaign::is_safe_href(l)) {
+                let _ = write!(out, " <a href=\"{0}\">{0}</a>", escape(link));
+            }
+            if refs.contains(&(n as u32)) {
+                let _ = write!(out, " <a href=\"#ref-{n}\"{ui}>Back to text</a>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("</article>");
+    let _ = write!(
+        out,
+        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">Sign the letter</h2><p>{}</p>{}</section>",
+        match signatures {
+            1 => "1 signature so far.".to_string(),
+            n => format!("{n} signatures so far."),
+        },
+        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[] }),
+    );
+    out
+}
+
+fn render_block(block: &Block, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {
+    match block {
+        Block::Paragraph(text) => {
+            out.push_str("<p>");
+            inlines(text, refs, out);
+            out.push_str("</p>");
+        }
+        Block::List(items) => {
+            out.push_str("<ul>");
+            for item in items {
+                out.push_str("<li>");
+                inlines(item, refs, out);
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+        Block::Demands(demands) => {
+            out.push_str("<ul class=\"demands\">");
+            for demand in demands {
+                render_demand(demand, states, ui, refs, out);
+            }
+            out.push_str("</ul>");
+        }
+        Block::Quote(blocks) => {
+            out.push_str("<blockquote>");
+            for inner in blocks {
+                render_block(inner, states, ui, refs, out);
+            }
+            out.push_str("</blockquote>");
+        }
+    }
+}
+
+/// One demand with where it stands now: the receiver's latest state when it has one, else the
+/// status written in the campaign file.
+fn render_demand(demand: &Demand, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {
+    let state = states.iter().find(|s| s.id == demand.id);
+    let status = state.map_or(demand.status, |s| s.status);
+    let note = state.map_or(demand.note.as_deref().unwrap_or(""), |s| s.note.as_str());
+    let _ = write!(out, "<li id=\"demand-{}\">", escape(&demand.id));
+    inlines(&demand.text, refs, out);
+    let (shape, words) = status_words(status);
+    let _ = write!(
+        out,
+        "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{shape}</span> Status: {words}</span>",
+        status.as_str()
+    );
+    if !note.is_empty() {
+        let _ = write!(out, " <span class=\"note\">{}</span>", escape(note));
+    }
+    let evidence = state.map_or(&[][..], |s| s.evidence.as_slice());
+    if !evidence.is_empty() {
+        let _ = write!(out, "<ul class=\"evidence\"{ui} aria-label=\"Evidence\">");
+        for item in evidence.iter().filter(|e| undersigned_core::campaign::is_safe_href(&e.url)) {
+            let title = if item.title.is_empty() { &item.url } else { &item.title };
+            let _ = write!(out, "<li><a href=\"{}\">{}</a> ({})</li>", escape(&item.url), escape(title), escape(&item.date));
+        }
+        out.push_str("</ul>");
+    }
+    if !demand.children.is_empty() {
+        out.push_str("<ul>");
+        for child in &demand.children {
+            render_demand(child, states, ui, refs, out);
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</li>");
+}

@@ -1,0 +1,238 @@
+//! Pages for visitors without JavaScript (docs/receiver.md, "Pages for visitors without
+//! JavaScript"): the letter of each campaign with a plain sign-on form, and the answer to a plain
+//! form post (thank-you or error page) instead of the JSON the widget reads.
+//!
+//! - `GET /campaigns/{id}`: the letter page ([`letter`]), with the form ([`form`]).
+//! - `GET /pages.css`: their one stylesheet.
+//! - `POST /api/campaigns/{id}/signatures` answers with [`answer_page`] or [`error_page`] when
+//!   [`negotiate::wants_html`] says the request is a browser's form navigation.
+//!
+//! Every page is self-contained: no script, no request to another origin, no inline style; it is
+//! sent with a Content-Security-Policy that allows nothing but this receiver's stylesheet and
+//! posting forms to this receiver. Every text is escaped ([`html::escape`]).
+
+pub mod form;
+pub mod html;
+pub mod letter;
+pub mod negotiate;
+
+use super::error::HttpError;
+use super::{origin, AppState};
+use crate::status_feed;
+use crate::store::CampaignRecord;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use html::escape;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use undersigned_core::api_error::ErrorCode;
+use undersigned_core::signature::SignatureSubmission;
+
+/// Where the pages' stylesheet is served.
+pub const STYLESHEET: &str = "/pages.css";
+/// The policy every page is sent with.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new().route("/campaigns/{id}", get(letter_page)).route(STYLESHEET, get(stylesheet))
+}
+
+/// The address of a campaign's letter page on this receiver.
+pub fn letter_path(campaign_id: &str) -> String {
+    format!("/campaigns/{campaign_id}")
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("pages.css"),
+    )
+        .into_response()
+}
+
+async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let record = match state.store.campaign(&id).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return error_page(HttpError::unknown_campaign(&id), &AnswerContext::default()),
+        Err(e) => return error_page(HttpError::storage(e), &AnswerContext::default()),
+    };
+    let loaded = async {
+        let upto = state.store.latest_change_id(Some(&id)).await?;
+        let feed = status_feed::build(&state.store, &record, upto).await?;
+        let counts = state.store.signer_counts(&id).await?;
+        anyhow::Ok((feed, counts))
+    };
+    match loaded.await {
+        Ok((feed, counts)) => {
+            let main = letter::render(&record.campaign, &feed, counts.total);
+            let mut response = page(StatusCode::OK, &record.campaign.title, &main);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(e) => error_page(HttpError::storage(e), &AnswerContext::default()),
+    }
+}
+
+/// A whole page: `<main>` holds `main` (which brings the page's one `<h1>`).
+pub fn page(status: StatusCode, title: &str, main: &str) -> Response {
+    let body = format!(
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body><main>{main}</main></body></html>\n",
+        letter::UI_LANG,
+        escape(title),
+    );
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// What an answer page knows besides the answer: the campaign (when it exists), the form as sent,
+/// and where the visitor came from.
+#[derive(Default)]
+pub struct AnswerContext {
+    pub campaign: Option<CampaignRecord>,
+    pub submission: Option<SignatureSubmission>,
+    /// The page that posted the form, when it is safe to link back to (see [`back_link`]).
+    pub back: Option<String>,
+}
+
+/// The `Referer` to link back to, when it is one of the origins that may post to this campaign
+/// (its partner origins, the receiver-wide list, this receiver itself), is `http(s)` and agrees
+/// with the request's `Origin`. Anything else could send the visitor somewhere the organizers
+/// never chose, so the page links to the letter instead.
+pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_origins: &[String]) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?.trim();
+    if !undersigned_core::campaign::is_safe_href(referer) || referer.starts_with("mailto:") {
+        return None;
+    }
+    let (scheme, rest) = referer.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let referer_origin = format!("{scheme}://{authority}");
+    if origin::request_origin(headers).is_some_and(|o| !o.trim_end_matches('/').eq_ignore_ascii_case(&referer_origin)) {
+        return None;
+    }
+    let campaign_list = campaign.map_or(&[][..], |c| c.settings.allowed_origins.as_slice());
+    origin::is_allowed(&referer_origin, origin::host(headers), campaign_list, global_origins).then(|| referer.to_string())
+}
+
+/// The thank-you page for a stored answer (`status`, and its JSON `body` as the store keeps it).
+pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> Response {
+    let word = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["status"].as_str().map(str::to_string)).unwrap_or_default();
+    let title = context.campaign.as_ref().map_or("", |c| c.campaign.title.as_str());
+    let quoted = format!("“{}”", escape(title));
+    let (heading, text) = match word.as_str() {
+        "signed" => ("Thank you for signing".to_string(), format!("You signed {quoted}. Your signature is on the letter.")),
+        "already_signed" => ("You had already signed".to_string(), format!("This email address had already signed {quoted}; nothing was changed.")),
+        _ => (
+            "Thank you: your signature was received".to_string(),
+            format!("Your signature on {quoted} was received and is pending review: it will appear once the organizers have reviewed it."),
+        ),
+    };
+    let mut main = format!("<h1>{heading}</h1><p class=\"done\">{text}</p>");
+    push_links(context, &mut main);
+    let mut response = page(status, &heading, &main);
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The error page: the same HTTP status as the JSON error; what is wrong with every field (core's
+/// messages), or the error's message; the form again, filled in as sent, when there is a campaign.
+pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
+    let status = StatusCode::from_u16(error.body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let heading = "Your signature was not recorded";
+    let mut main = format!("<h1>{heading}</h1>");
+    let fields = &error.body.fields;
+    if fields.is_empty() {
+        let _ = write!(main, "<p class=\"problem\">{}</p>", escape(&error.body.message));
+    } else {
+        let _ = write!(
+            main,
+            "<div class=\"problem\"><p>{}</p><ul>",
+            if fields.len() == 1 { "1 field needs your attention:".to_string() } else { format!("{} fields need your attention:", fields.len()) }
+        );
+        for f in fields {
+            let label = escape(form::label_of(&f.field));
+            if form::has_input(&f.field) && context.campaign.is_some() {
+                let _ = write!(main, "<li><a href=\"#{}\">{label}</a>: {}</li>", form::input_id(&f.field), escape(&f.message));
+            } else {
+                let _ = write!(main, "<li>{label}: {}</li>", escape(&f.message));
+            }
+        }
+        main.push_str("</ul></div>");
+    }
+    // Sending the same form again can help after these; after the others it cannot.
+    let again = matches!(error.body.code, ErrorCode::ValidationFailed | ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Internal);
+    if let (true, Some(record)) = (again, &context.campaign) {
+        let _ = write!(
+            main,
+            "<section aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">Sign the letter</h2>{}</section>",
+            form::render(&form::FormState { campaign_id: &record.campaign.id, values: context.submission.as_ref(), errors: fields })
+        );
+    }
+    push_links(context, &mut main);
+    let mut response = page(status, heading, &main);
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(secs) = error.retry_after_secs {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+fn push_links(context: &AnswerContext, main: &mut String) {
+    main.push_str("<ul class=\"links\">");
+    if let Some(back) = &context.back {
+        let _ = write!(main, "<li><a href=\"{}\">Back to the page you came from</a></li>", escape(back));
+    }
+    if let Some(record) = &context.campaign {
+        let _ = write!(main, "<li><a href=\"{}\">Read the letter</a></li>", escape(&letter_path(&record.campaign.id)));
+    }
+    main.push_str("</ul>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CampaignSettings, Moderation};
+
+    fn record(origins: &[&str]) -> CampaignRecord {
+        let settings = CampaignSettings {
+            moderation: Moderation::Auto,
+            organizations_need_review: true,
+            allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+            min_fill_ms: 0,
+        };
+        CampaignRecord { campaign: undersigned_core::Campaign::new("c", "C", "today"), settings }
+    }
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn links_back_only_to_pages_of_origins_that_may_post() {
+        let partner = record(&["https://partner.example"]);
+        let from = |referer: &'static str, origin: Option<&'static str>| {
+            let mut h = headers(&[(header::REFERER, referer), (header::HOST, "receiver.example")]);
+            if let Some(o) = origin {
+                h.insert(header::ORIGIN, HeaderValue::from_static(o));
+            }
+            back_link(&h, Some(&partner), &[])
+        };
+        assert_eq!(from("https://partner.example/letter?x=1", Some("https://partner.example")).as_deref(), Some("https://partner.example/letter?x=1"));
+        assert_eq!(from("http://receiver.example/campaigns/c", None).as_deref(), Some("http://receiver.example/campaigns/c"));
+        assert_eq!(from("https://evil.example/", None), None, "not a partner");
+        assert_eq!(from("https://partner.example/", Some("https://evil.example")), None, "Origin and Referer disagree");
+        assert_eq!(from("javascript:alert(1)", None), None);
+        assert_eq!(from("https://partner.example@evil.example/", None), None);
+    }
+}
