@@ -1,7 +1,8 @@
 //! Compiles the built-in campaign (`campaigns/dhs-paragon.md`) to JSON at build time, so that
 //! `<undersigned-letter>` with no attributes shows the seed letter without a network request, and
-//! an authoring mistake fails the build with the file and line; and compiles `locales/*.txt` into
-//! the translation tables of `src/i18n.rs`.
+//! an authoring mistake fails the build with the file and line; compiles `locales/*.txt` into
+//! the translation tables of `src/i18n.rs`; and joins `src/styles/*.css` into the one minified
+//! stylesheet that `src/element.rs` adopts (comments and layout whitespace never reach the wasm).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,6 +10,70 @@ use std::path::Path;
 fn main() {
     compile_default_campaign();
     compile_locales();
+    compile_stylesheet();
+}
+
+/// The widget's stylesheet: one file per concern under `src/styles/`, joined in this order (later
+/// files build on the custom properties and building blocks of `base.css`).
+const STYLESHEETS: [&str; 4] = ["src/styles/base.css", "src/styles/letter.css", "src/styles/form.css", "src/styles/live.css"];
+
+fn compile_stylesheet() {
+    let mut css = String::new();
+    for path in STYLESHEETS {
+        println!("cargo:rerun-if-changed={path}");
+        css.push_str(&minify_css(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))));
+    }
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("widget.css"), css).expect("OUT_DIR is writable");
+}
+
+/// Drops comments and layout whitespace, and nothing that can change a rule's meaning: string
+/// contents are kept as written, and a run of whitespace becomes one space except next to `{`, `}`,
+/// `;` and `,` (never next to `:` or `>`, where a space can be a descendant combinator).
+fn minify_css(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    let mut pending_space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = '\0';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                pending_space = true;
+            }
+            c if c.is_whitespace() => pending_space = true,
+            '"' | '\'' => {
+                flush_space(&mut out, &mut pending_space, c);
+                out.push(c);
+                let mut escaped = false;
+                for s in chars.by_ref() {
+                    out.push(s);
+                    if s == c && !escaped {
+                        break;
+                    }
+                    escaped = s == '\\' && !escaped;
+                }
+            }
+            c => {
+                flush_space(&mut out, &mut pending_space, c);
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn flush_space(out: &mut String, pending: &mut bool, next: char) {
+    const TIGHT: &[char] = &['{', '}', ';', ','];
+    if std::mem::take(pending) && !out.is_empty() && !TIGHT.contains(&next) && !out.ends_with(TIGHT) {
+        out.push(' ');
+    }
 }
 
 fn compile_default_campaign() {

@@ -1,70 +1,94 @@
 //! The widget's public configuration: what a partner sets through attributes of
 //! `<undersigned-letter>` or through the object passed to `mount(element, config)`.
 //!
-//! [`WidgetConfig`] is the ONE place where configuration keys are declared. Everything else follows
-//! from it:
-//! - the loader observes exactly the attributes named by [`config_keys`] (read from this struct's
-//!   serde field names at run time), so adding a field here is all it takes to add an attribute;
+//! The `widget_config!` list below is the ONE place where configuration keys are declared.
+//! Everything else follows from it:
+//! - the loader observes exactly the attributes named by [`config_keys`], so adding a line to the
+//!   list is all it takes to add an attribute;
 //! - the README table "Attributes and config" and `src/js/undersigned.d.ts` must list every key:
 //!   `tests/embed_config.rs` fails, naming the missing key, when one of them lags behind.
 //!
-//! Adding a key: add an `Option<…>` field with a doc comment (kebab-case names: the field
-//! `field_map` is the attribute `field-map`). Attribute values always arrive as strings, while the
-//! `mount` API may pass booleans or numbers, so a field that is not a `String` or a
-//! string-named enum uses `#[serde(deserialize_with = "crate::config::from_text")]` with a type
-//! that implements `FromStr` (whose error message says what values are allowed).
+//! Adding a key: add a line `"attribute-name" => field_name: Type,` with a doc comment. The type
+//! implements `FromStr` (whose error message says what values are allowed): attribute values
+//! always arrive as text, and numbers or booleans given to `mount` are read as their text.
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
-use std::fmt;
 use std::str::FromStr;
 
-/// Everything a partner page may configure. Unknown keys are ignored, so that an older widget keeps
-/// working with a newer snippet (and so that `id`, `class` and other HTML attributes are harmless).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case", default)]
-pub struct WidgetConfig {
+/// Declares [`WidgetConfig`], [`CONFIG_KEYS`] and [`WidgetConfig::read`] from one list, so that a
+/// key, its field and its parsing cannot drift apart. Each value is parsed with its type's
+/// `FromStr`, whose error says which values are allowed.
+///
+/// The reader is written by hand rather than derived with serde: serde's deserializer for this one
+/// struct, and the float formatting its error messages pull in, cost about 5 KB brotli in the wasm.
+macro_rules! widget_config {
+    ($( $(#[doc = $doc:literal])* $key:literal => $field:ident: $ty:ty, )*) => {
+        /// Everything a partner page may configure. Unknown keys are ignored, so that an older widget
+        /// keeps working with a newer snippet (and so that `id`, `class` and other HTML attributes are
+        /// harmless).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct WidgetConfig {
+            $( $(#[doc = $doc])* pub $field: Option<$ty>, )*
+        }
+
+        /// The configuration keys (= attribute names) in declaration order.
+        pub const CONFIG_KEYS: &[&str] = &[$($key),*];
+
+        impl WidgetConfig {
+            /// Reads every key through `value_of` (`None` when the key is absent). The error names
+            /// the first key whose value is invalid and says what it should be.
+            pub fn read(mut value_of: impl FnMut(&str) -> Option<String>) -> Result<WidgetConfig, String> {
+                Ok(WidgetConfig { $( $field: parse($key, value_of($key))?, )* })
+            }
+        }
+    };
+}
+
+fn parse<T: FromStr>(key: &str, value: Option<String>) -> Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    value.map(|v| v.parse().map_err(|e| format!("invalid `{key}`: {e}"))).transpose()
+}
+
+widget_config! {
     /// URL of a campaign JSON to show instead of the built-in campaign.
-    pub campaign: Option<String>,
+    "campaign" => campaign: String,
     /// URL the sign-on form posts to.
-    pub endpoint: Option<String>,
+    "endpoint" => endpoint: String,
     /// Language tag (BCP 47) for the widget's own strings; when absent the widget follows the
     /// closest `lang` attribute around it, then the visitor's browser languages.
-    pub lang: Option<String>,
+    "lang" => lang: String,
     /// Colour theme: `light` (default), `dark`, or `auto` (follows the visitor's system setting).
-    #[serde(deserialize_with = "from_text")]
-    pub theme: Option<Theme>,
+    "theme" => theme: Theme,
     /// Base URL of a reference receiver (`https://receiver.example`, or `/` for the page's own
     /// origin). The form posts to `{receiver}/api/campaigns/{id}/signatures` when `endpoint` is not
     /// set; the live list follows `{receiver}/api/campaigns/{id}/events` (statuses, signer count)
     /// and shows the receiver's public signer list.
-    pub receiver: Option<String>,
+    "receiver" => receiver: String,
     /// How the form encodes signatures: `json` (default), `form` or `text` (docs/wire-format.md).
-    pub encoding: Option<String>,
+    "encoding" => encoding: String,
     /// For `encoding="form"`: field names the endpoint expects, `email:EMAIL,name:FNAME`.
-    pub field_map: Option<String>,
+    "field-map" => field_map: String,
     /// `off` sends `form`/`text` signatures without CORS, counting the opaque answer as delivered
     /// (for endpoints that send no CORS headers); default `on`.
-    pub cors: Option<String>,
+    "cors" => cors: String,
     /// Where signatures from this page come from (sent as `source`).
-    pub source: Option<String>,
+    "source" => source: String,
     /// URL the visitor is taken to after signing.
-    pub redirect: Option<String>,
+    "redirect" => redirect: String,
     /// The privacy line under the form (who receives the data); by default it names the
     /// endpoint's host.
-    pub privacy: Option<String>,
+    "privacy" => privacy: String,
     /// Link to the organizers' privacy notice.
-    pub privacy_url: Option<String>,
+    "privacy-url" => privacy_url: String,
     /// URL of a static status feed (JSON in the format of `core/src/feed.rs`) that the live list
     /// polls instead of following a receiver: for organizers who host a file, not a receiver.
     /// Takes precedence over `receiver` for the statuses.
-    pub status_feed: Option<String>,
+    "status-feed" => status_feed: String,
     /// Seconds between two polls of `status-feed` (default 60, at least 1).
-    #[serde(deserialize_with = "from_text")]
-    pub status_poll_interval: Option<u32>,
+    "status-poll-interval" => status_poll_interval: u32,
     /// The number of signatures the campaign aims for: a goal bar under the live signer count.
-    #[serde(deserialize_with = "from_text")]
-    pub goal: Option<u64>,
+    "goal" => goal: u64,
 }
 
 /// The widget's colour theme.
@@ -101,82 +125,9 @@ impl FromStr for Theme {
     }
 }
 
-/// The configuration keys (= attribute names) in declaration order, read from [`WidgetConfig`]'s
-/// serde field names so that the list cannot drift from the struct.
+/// The configuration keys, which are also the attribute names the loader observes.
 pub fn config_keys() -> &'static [&'static str] {
-    let mut keys: &'static [&'static str] = &[];
-    // The introspecting deserializer always errs after recording the names: nothing to handle.
-    let _ = WidgetConfig::deserialize(FieldNames(&mut keys));
-    keys
-}
-
-/// A deserializer that records the field names serde asks a struct for, then stops.
-struct FieldNames<'a>(&'a mut &'static [&'static str]);
-
-impl<'de> Deserializer<'de> for FieldNames<'_> {
-    type Error = de::value::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
-        Err(de::Error::custom("only struct field names can be introspected"))
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, fields: &'static [&'static str], _visitor: V) -> Result<V::Value, Self::Error> {
-        *self.0 = fields;
-        Err(de::Error::custom("field names recorded"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
-/// Deserializes an optional `T: FromStr` from text (an attribute value) or from a boolean or
-/// number (the `mount` API), so one field type serves both ways of configuring the widget.
-pub fn from_text<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    struct TextVisitor<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: FromStr> Visitor<'de> for TextVisitor<T>
-    where
-        T::Err: fmt::Display,
-    {
-        type Value = Option<T>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string, a number or a boolean")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.parse().map(Some).map_err(E::custom)
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            self.visit_str(if v { "true" } else { "false" })
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            self.visit_str(&v.to_string())
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            self.visit_str(&v.to_string())
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            self.visit_str(&v.to_string())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-    }
-
-    deserializer.deserialize_any(TextVisitor(std::marker::PhantomData))
+    CONFIG_KEYS
 }
 
 #[cfg(test)]
@@ -190,6 +141,17 @@ mod tests {
             assert!(keys.contains(&key), "{key} missing from {keys:?}");
         }
         assert!(keys.iter().all(|k| !k.contains('_')), "attribute names are kebab-case: {keys:?}");
+    }
+
+    #[test]
+    fn read_parses_each_key_and_names_the_invalid_one() {
+        let values = |pairs: &'static [(&'static str, &'static str)]| move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+        let config = WidgetConfig::read(values(&[("theme", "auto"), ("goal", "500"), ("field-map", "email:EMAIL"), ("id", "ignored")])).expect("valid");
+        assert_eq!((config.theme, config.goal, config.field_map.as_deref(), config.endpoint), (Some(Theme::Auto), Some(500), Some("email:EMAIL"), None));
+        let err = WidgetConfig::read(values(&[("goal", "many")])).expect_err("not a number");
+        assert!(err.starts_with("invalid `goal`:"), "{err}");
+        let err = WidgetConfig::read(values(&[("status-poll-interval", "-1")])).expect_err("negative");
+        assert!(err.starts_with("invalid `status-poll-interval`:"), "{err}");
     }
 
     #[test]

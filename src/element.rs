@@ -15,15 +15,15 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
-/// The widget's stylesheet: one file per concern under `src/styles/`, concatenated in this order.
+/// The widget's stylesheet: the files of `src/styles/`, joined and minified by `build.rs`.
 /// Sizes inside the widget are in `px` or `em`, never `rem` (which follows the partner page's
 /// `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
-pub const STYLESHEETS: &[&str] = &[include_str!("styles/base.css"), include_str!("styles/letter.css"), include_str!("styles/form.css"), include_str!("styles/live.css")];
+pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 thread_local! {
     static SHARED_SHEET: CssStyleSheet = {
         let sheet = CssStyleSheet::new().expect("every browser with WebAssembly and shadow DOM has constructable stylesheets");
-        sheet.replace_sync(&STYLESHEETS.concat()).expect("the bundled stylesheet parses");
+        sheet.replace_sync(STYLESHEET).expect("the bundled stylesheet parses");
         sheet
     };
 }
@@ -60,22 +60,34 @@ impl WidgetHandle {
     }
 }
 
-/// Reads a config object (or `undefined`). When it is invalid, the error names the offending key,
-/// because serde's own message ("unknown variant …") does not say which attribute to fix.
+/// Reads a config object (or `undefined`): each key of [`WidgetConfig`], as text. Numbers and
+/// booleans are taken as their text (`goal: 500` is `goal="500"`); any other value is refused, and
+/// every error names the key to fix.
 fn parse_config(config: JsValue) -> Result<WidgetConfig, JsValue> {
     if config.is_undefined() || config.is_null() {
         return Ok(WidgetConfig::default());
     }
-    serde_wasm_bindgen::from_value::<WidgetConfig>(config.clone()).map_err(|whole| {
-        let object: js_sys::Object = config.unchecked_into();
-        let culprit = js_sys::Object::entries(&object).iter().find_map(|entry| {
-            let entry: js_sys::Array = entry.unchecked_into();
-            let single = js_sys::Object::from_entries(&js_sys::Array::of1(&entry)).ok()?;
-            let error = serde_wasm_bindgen::from_value::<WidgetConfig>(single.into()).err()?;
-            Some(format!("undersigned: invalid `{}`: {error}", entry.get(0).as_string().unwrap_or_default()))
-        });
-        JsValue::from_str(&culprit.unwrap_or_else(|| format!("undersigned: invalid config: {whole}")))
-    })
+    if !config.is_object() {
+        return Err(JsValue::from_str("undersigned: the config must be an object whose keys are attribute names"));
+    }
+    let mut wrong_type = None;
+    let read = WidgetConfig::read(|key| {
+        let value = js_sys::Reflect::get(&config, &JsValue::from_str(key)).ok()?;
+        if value.is_undefined() || value.is_null() {
+            None
+        } else if let Some(text) = value.as_string() {
+            Some(text)
+        } else if value.as_f64().is_some() || value.as_bool().is_some() {
+            js_sys::JSON::stringify(&value).ok().map(String::from)
+        } else {
+            wrong_type.get_or_insert(key.to_string());
+            None
+        }
+    });
+    if let Some(key) = wrong_type {
+        return Err(JsValue::from_str(&format!("undersigned: invalid `{key}`: use a string, a number or a boolean")));
+    }
+    read.map_err(|message| JsValue::from_str(&format!("undersigned: {message}")))
 }
 
 fn decorate_container(container: &Element, config: &WidgetConfig, lang: Lang) {

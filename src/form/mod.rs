@@ -440,9 +440,10 @@ fn country_names(lang: Lang) -> Vec<(&'static str, String)> {
         COUNTRY_CODES.iter().map(|code| (*code, names.of(code).map(String::from).unwrap_or_else(|| code.to_string()))).collect();
     let collator = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new());
     let compare = collator.compare();
-    countries.sort_by(|a, b| {
+    countries.sort_unstable_by(|a, b| {
         let order = compare.call2(&JsValue::NULL, &a.1.as_str().into(), &b.1.as_str().into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal)
+        // Codes are unique, so equal names still come out in one order.
+        order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(b.0))
     });
     countries
 }

@@ -6,7 +6,6 @@
 
 use super::layout::{marker_id, note_id};
 use crate::i18n::Lang;
-use std::collections::HashMap;
 use undersigned_core::campaign::{is_safe_href, Inline};
 use yew::prelude::*;
 
@@ -23,16 +22,25 @@ pub struct TextContext {
     /// How many notes the campaign has: a reference past the end is shown without a link.
     pub note_count: usize,
     pub on_marker: Callback<MarkerActivation>,
-    markers_seen: HashMap<u32, u32>,
+    /// Markers drawn so far, per note number (`(note, count)`; a handful per letter, so a `Vec`:
+    /// a map type would bring its own code into the wasm).
+    markers_seen: Vec<(u32, u32)>,
 }
 
 impl TextContext {
     pub fn new(lang: Lang, note_count: usize, on_marker: Callback<MarkerActivation>) -> Self {
-        TextContext { lang, note_count, on_marker, markers_seen: HashMap::new() }
+        TextContext { lang, note_count, on_marker, markers_seen: Vec::new() }
     }
 
     fn next_marker_id(&mut self, note: u32) -> String {
-        let seen = self.markers_seen.entry(note).or_insert(0);
+        let index = match self.markers_seen.iter().position(|(n, _)| *n == note) {
+            Some(index) => index,
+            None => {
+                self.markers_seen.push((note, 0));
+                self.markers_seen.len() - 1
+            }
+        };
+        let seen = &mut self.markers_seen[index].1;
         let id = marker_id(note, *seen);
         *seen += 1;
         id

@@ -4,7 +4,7 @@
 
 use super::dates::long_date;
 use super::state::{DemandState, LiveState};
-use super::status_badge::{status_class, StatusBadge};
+use super::status_badge::{status_badge, status_class};
 use crate::i18n::Lang;
 use std::rc::Rc;
 use undersigned_core::campaign::{plain_text, Demand, Demands};
@@ -48,7 +48,7 @@ fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
     html! {
         <li class={classes!("demand", "demand-leaf", status_class(state.status), highlighted.then_some("changed"))} key={demand.id.clone()}>
             { text }
-            <StatusBadge lang={lang} status={state.status} />
+            { status_badge(lang, state.status) }
             { details(lang, state) }
         </li>
     }

@@ -50,10 +50,7 @@ pub fn initial_state(campaign: &Campaign) -> LiveState {
     let leaf_ids = campaign.leaf_demands().map(|d| d.id.clone()).collect();
     let initial = campaign
         .demands()
-        .map(|d| {
-            let state = DemandState { id: d.id.clone(), status: d.status, note: d.note.clone().unwrap_or_default(), updated_at: None, evidence: Vec::new() };
-            (d.id.clone(), state)
-        })
+        .map(|d| DemandState { id: d.id.clone(), status: d.status, note: d.note.clone().unwrap_or_default(), updated_at: None, evidence: Vec::new() })
         .collect();
     LiveState::new(leaf_ids, initial)
 }

@@ -11,7 +11,6 @@
 //! - records which items changed in the last update, for the live region and the brief highlight;
 //! - keeps the last good state when a feed fails, with a quiet notice instead of a broken list.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use undersigned_core::status::DemandStatus;
 
@@ -75,10 +74,42 @@ pub enum LiveAction {
     HighlightDone(u32),
 }
 
+/// Each item's state, in the order first seen (the letter's order for the campaign's own items).
+/// A `Vec` rather than a map: a campaign has tens of items, and a map type would bring its own code
+/// into the wasm.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Demands(Vec<DemandState>);
+
+impl Demands {
+    pub fn get(&self, id: &str) -> Option<&DemandState> {
+        self.0.iter().find(|d| d.id == id)
+    }
+
+    /// Replaces the state of `state.id`, or adds it after the others.
+    pub fn upsert(&mut self, state: DemandState) {
+        match self.0.iter_mut().find(|d| d.id == state.id) {
+            Some(slot) => *slot = state,
+            None => self.0.push(state),
+        }
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, DemandState> {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<DemandState> for Demands {
+    fn from_iter<I: IntoIterator<Item = DemandState>>(states: I) -> Self {
+        let mut demands = Demands::default();
+        states.into_iter().for_each(|state| demands.upsert(state));
+        demands
+    }
+}
+
 /// The statuses and signer counts at one moment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Board {
-    pub demands: BTreeMap<String, DemandState>,
+    pub demands: Demands,
     pub signers: Option<SignerCounts>,
 }
 
@@ -110,7 +141,7 @@ pub struct LiveState {
 
 impl LiveState {
     /// The state before any feed answered: the statuses written in the campaign file.
-    pub fn new(leaf_ids: Vec<String>, initial: BTreeMap<String, DemandState>) -> Self {
+    pub fn new(leaf_ids: Vec<String>, initial: Demands) -> Self {
         let board = Board { demands: initial, signers: None };
         LiveState {
             leaf_ids: leaf_ids.into(),
@@ -139,7 +170,7 @@ impl LiveState {
                 }
                 self.last_event_id = self.last_event_id.max(snapshot.event_id);
                 for state in snapshot.demands {
-                    self.latest.demands.insert(state.id.clone(), state);
+                    self.latest.demands.upsert(state);
                 }
                 self.received();
                 self.synced = true;
@@ -153,7 +184,7 @@ impl LiveState {
                 self.last_event_id = self.last_event_id.max(event.event_id());
                 match event {
                     LiveEvent::Demand { state, .. } => {
-                        self.latest.demands.insert(state.id.clone(), state);
+                        self.latest.demands.upsert(state);
                     }
                     LiveEvent::Signers(counts) => self.latest.signers = Some(counts),
                 }
@@ -221,7 +252,7 @@ impl LiveState {
 
     /// The time of the latest status change shown (RFC 3339).
     pub fn latest_change(&self) -> Option<String> {
-        StatusFeed::latest_change(self.shown.demands.values())
+        StatusFeed::latest_change(self.shown.demands.iter())
     }
 
     pub fn paused(&self) -> bool {
@@ -253,13 +284,13 @@ impl LiveState {
     }
 }
 
-/// The items whose status, note or evidence differ between `before` and `after`, in id order.
+/// The items whose status, note or evidence differ between `before` and `after`, in letter order.
 fn changed_statuses(before: &Board, after: &Board) -> Vec<Change> {
     after
         .demands
         .iter()
-        .filter(|(id, state)| before.demands.get(id.as_str()) != Some(state))
-        .map(|(id, state)| Change { demand_id: id.clone(), status: state.status })
+        .filter(|state| before.demands.get(&state.id) != Some(*state))
+        .map(|state| Change { demand_id: state.id.clone(), status: state.status })
         .collect()
 }
 
@@ -278,7 +309,7 @@ mod tests {
 
     fn fresh() -> LiveState {
         let leaves: Vec<String> = ["a", "b", "c"].map(String::from).into();
-        let initial = leaves.iter().map(|id| (id.clone(), unchanged(id))).collect();
+        let initial = leaves.iter().map(|id| unchanged(id)).collect();
         LiveState::new(leaves, initial)
     }
 

@@ -21,18 +21,13 @@ pub fn status_class(status: DemandStatus) -> String {
     format!("status-{}", status.as_str().replace('_', "-"))
 }
 
-#[derive(Properties, PartialEq)]
-pub struct StatusBadgeProps {
-    pub lang: Lang,
-    pub status: DemandStatus,
-}
-
-#[function_component(StatusBadge)]
-pub fn status_badge(props: &StatusBadgeProps) -> Html {
+/// A plain function rather than a component: it holds no state, and every component type costs
+/// the wasm its own copy of Yew's component machinery.
+pub fn status_badge(lang: Lang, status: DemandStatus) -> Html {
     html! {
-        <span class={classes!("status-badge", status_class(props.status))}>
-            { status_icon(props.status) }
-            <span class="status-text">{ props.lang.text(status_key(props.status)) }</span>
+        <span class={classes!("status-badge", status_class(status))}>
+            { status_icon(status) }
+            <span class="status-text">{ lang.text(status_key(status)) }</span>
         </span>
     }
 }

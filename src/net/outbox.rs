@@ -152,7 +152,8 @@ impl<S: Store> Outbox<S> {
             .filter_map(|key| self.store.get(&key))
             .filter_map(|text| OutboxEntry::from_text(&text))
             .collect();
-        entries.sort_by_key(|e| e.created_ms);
+        // Oldest first; the idempotency key breaks ties so that every tab sees one order.
+        entries.sort_unstable_by(|a, b| (a.created_ms, &a.submission.idempotency_key).cmp(&(b.created_ms, &b.submission.idempotency_key)));
         entries
     }
 
@@ -175,22 +176,25 @@ impl<S: Store> Outbox<S> {
 /// In-memory storage, for tests and for browsers that forbid `localStorage`.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    entries: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// `(key, value)` pairs: an outbox holds a few entries, and a map type would bring its own
+    /// code into the wasm.
+    entries: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Store for MemoryStore {
     fn get(&self, key: &str) -> Option<String> {
-        self.entries.borrow().get(key).cloned()
+        self.entries.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
     fn set(&self, key: &str, value: &str) -> Result<(), String> {
-        self.entries.borrow_mut().insert(key.to_string(), value.to_string());
+        self.remove(key);
+        self.entries.borrow_mut().push((key.to_string(), value.to_string()));
         Ok(())
     }
     fn remove(&self, key: &str) {
-        self.entries.borrow_mut().remove(key);
+        self.entries.borrow_mut().retain(|(k, _)| k != key);
     }
     fn keys(&self) -> Vec<String> {
-        self.entries.borrow().keys().cloned().collect()
+        self.entries.borrow().iter().map(|(k, _)| k.clone()).collect()
     }
 }
 
