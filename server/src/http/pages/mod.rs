@@ -127,8 +127,8 @@ pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_
 /// The thank-you page for a stored answer (`status`, and its JSON `body` as the store keeps it).
 pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> Response {
     let word = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["status"].as_str().map(str::to_string)).unwrap_or_default();
-    let title = context.campaign.as_ref().map_or("", |c| c.campaign.title.as_str());
-    let quoted = format!("“{}”", escape(title));
+    // The campaign is read again after signing; if that read failed, the page still answers.
+    let quoted = context.campaign.as_ref().map_or_else(|| "the letter".to_string(), |c| format!("“{}”", escape(&c.campaign.title)));
     let (heading, text) = match word.as_str() {
         "signed" => ("Thank you for signing".to_string(), format!("You signed {quoted}. Your signature is on the letter.")),
         "already_signed" => ("You had already signed".to_string(), format!("This email address had already signed {quoted}; nothing was changed.")),
