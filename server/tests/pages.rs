@@ -196,6 +196,16 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     let stylesheet = s.http.get(s.url("/pages.css")).send().await.unwrap();
     assert_eq!((stylesheet.status().as_u16(), stylesheet.headers()["content-type"].to_str().unwrap()), (200, "text/css; charset=utf-8"));
 
+    // A group of demands says how many of its items are still outstanding (as the widget counts:
+    // partially disclosed is still outstanding), each item its own status from the file or a change.
+    let disclosed = serde_json::json!({"status": "disclosed", "note": "", "evidence": []});
+    let res = s.admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/risk-assessment/status")).json(&disclosed).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("in case the technology is spyware:<br><span class=\"status\">1 of 2 still outstanding</span>"), "{html}");
+    assert!(html.contains("Status: Partially disclosed</span> <span class=\"note\">Released in part.</span>"), "{html}");
+    assert!(html.contains("id=\"demand-risk-assessment\">the risk assessment.<br><span class=\"status status-disclosed\">"), "{html}");
+
     let missing = s.http.get(s.url("/campaigns/no-such-letter")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("There is no campaign `no-such-letter`"));

@@ -55,6 +55,8 @@ test('without JavaScript: partner fallback → letter page → sign → thank-yo
   assert.equal(response.status(), 201);
   assert.equal(await page.locator('h1').textContent(), 'Thank you for signing');
   assert.ok((await page.locator('main').textContent()).includes(`You signed “${SEED_TITLE}”.`));
+  assert.equal(await page.getByRole('link', { name: 'Back to the page you came from' }).count(), 0, 'no link back to the letter page: "Read the letter" is it');
+  assert.equal(await page.getByRole('link', { name: 'Read the letter' }).getAttribute('href'), `/campaigns/${CAMPAIGN}`);
 
   // Back, and the same page sent again: its idempotency key makes it the same signature.
   await page.goBack();

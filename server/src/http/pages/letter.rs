@@ -133,20 +133,38 @@ fn render_block(block: &Block, states: &[DemandState], ui: &str, refs: &mut Vec<
     }
 }
 
-/// One demand with where it stands now: the receiver's latest state when it has one, else the
-/// status written in the campaign file.
+/// Where a demand stands now: the receiver's latest state when it has one, else the status
+/// written in the campaign file.
+fn current_status(demand: &Demand, states: &[DemandState]) -> DemandStatus {
+    states.iter().find(|s| s.id == demand.id).map_or(demand.status, |s| s.status)
+}
+
+/// (outstanding, all) of the demands without children under `demand`, as the widget counts them.
+fn leaves_outstanding(demand: &Demand, states: &[DemandState]) -> (usize, usize) {
+    if demand.children.is_empty() {
+        return (usize::from(current_status(demand, states).is_outstanding()), 1);
+    }
+    demand.children.iter().map(|c| leaves_outstanding(c, states)).fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+}
+
+/// One demand: its status (a group: how many of its items are still outstanding), note, evidence.
 fn render_demand(demand: &Demand, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {
     let state = states.iter().find(|s| s.id == demand.id);
-    let status = state.map_or(demand.status, |s| s.status);
+    let status = current_status(demand, states);
     let note = state.map_or(demand.note.as_deref().unwrap_or(""), |s| s.note.as_str());
     let _ = write!(out, "<li id=\"demand-{}\">", escape(&demand.id));
     inlines(&demand.text, refs, out);
-    let (shape, words) = status_words(status);
-    let _ = write!(
-        out,
-        "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{shape}</span> Status: {words}</span>",
-        status.as_str()
-    );
+    if demand.children.is_empty() {
+        let (shape, words) = status_words(status);
+        let _ = write!(
+            out,
+            "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{shape}</span> Status: {words}</span>",
+            status.as_str()
+        );
+    } else {
+        let (outstanding, all) = leaves_outstanding(demand, states);
+        let _ = write!(out, "<br><span class=\"status\"{ui}>{outstanding} of {all} still outstanding</span>");
+    }
     if !note.is_empty() {
         let _ = write!(out, " <span class=\"note\">{}</span>", escape(note));
     }

@@ -121,7 +121,16 @@ pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_
         return None;
     }
     let campaign_list = campaign.map_or(&[][..], |c| c.settings.allowed_origins.as_slice());
-    origin::is_allowed(&referer_origin, origin::host(headers), campaign_list, global_origins).then(|| referer.to_string())
+    if !origin::is_allowed(&referer_origin, origin::host(headers), campaign_list, global_origins) {
+        return None;
+    }
+    // On this receiver, the page that posted was the letter page (the "Read the letter" link
+    // already leads there) or an answer page, whose address is the signature endpoint (a GET of it
+    // is `method_not_allowed`): no back link to either.
+    let own = origin::host(headers).is_some_and(|h| authority.eq_ignore_ascii_case(h));
+    let path = rest[authority.len()..].split(['?', '#']).next().unwrap_or("");
+    let letter = campaign.is_some_and(|c| path == letter_path(&c.campaign.id));
+    (!(own && (path.starts_with("/api/") || letter))).then(|| referer.to_string())
 }
 
 /// The thank-you page for a stored answer (`status`, and its JSON `body` as the store keeps it).
@@ -229,7 +238,9 @@ mod tests {
             back_link(&h, Some(&partner), &[])
         };
         assert_eq!(from("https://partner.example/letter?x=1", Some("https://partner.example")).as_deref(), Some("https://partner.example/letter?x=1"));
-        assert_eq!(from("http://receiver.example/campaigns/c", None).as_deref(), Some("http://receiver.example/campaigns/c"));
+        assert_eq!(from("http://receiver.example/www/partner.html", None).as_deref(), Some("http://receiver.example/www/partner.html"));
+        assert_eq!(from("http://receiver.example/campaigns/c", None), None, "the letter page: \"Read the letter\" leads there");
+        assert_eq!(from("http://receiver.example/api/campaigns/c/signatures", None), None, "an answer page");
         assert_eq!(from("https://evil.example/", None), None, "not a partner");
         assert_eq!(from("https://partner.example/", Some("https://evil.example")), None, "Origin and Referer disagree");
         assert_eq!(from("javascript:alert(1)", None), None);
