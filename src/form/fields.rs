@@ -1,4 +1,6 @@
 //! The form's controls, small and dumb: each draws what it is given and reports input upward.
+//! They are plain functions rather than components: they hold no state, and every component type
+//! costs the wasm its own copy of Yew's component machinery.
 //! Every control has a visible label, its hint and error in text linked by `aria-describedby`,
 //! and `aria-invalid` while it has an error. Ids only need to be unique in the shadow root.
 
@@ -24,7 +26,6 @@ fn error_text(id: &str, error: &Option<AttrValue>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     /// The wire name, also the control's `name`.
     pub name: &'static str,
@@ -32,12 +33,9 @@ pub struct TextFieldProps {
     /// "required" or "optional", shown after the label.
     pub marker: AttrValue,
     pub required: bool,
-    #[prop_or_default]
     pub hint: Option<AttrValue>,
     pub value: AttrValue,
-    #[prop_or_default]
     pub error: Option<AttrValue>,
-    #[prop_or(AttrValue::Static("text"))]
     pub input_type: AttrValue,
     pub autocomplete: &'static str,
     pub readonly: bool,
@@ -45,13 +43,12 @@ pub struct TextFieldProps {
     pub on_input: Callback<String>,
 }
 
-#[function_component(TextField)]
-pub fn text_field(props: &TextFieldProps) -> Html {
+pub fn text_field(props: TextFieldProps) -> Html {
     let id = format!("us-{}", props.name);
     let on_input = props.on_input.clone();
     let oninput = Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("has-error"))}>
+        <div key={props.name} class={classes!("field", props.error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ props.label.clone() }<span class="marker">{ " " }{ props.marker.clone() }</span></label>
             if let Some(hint) = &props.hint {
                 <p class="hint" id={format!("{id}-hint")}>{ hint.clone() }</p>
@@ -74,7 +71,6 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct CheckboxProps {
     pub name: &'static str,
     pub label: AttrValue,
@@ -83,8 +79,7 @@ pub struct CheckboxProps {
     pub on_change: Callback<bool>,
 }
 
-#[function_component(Checkbox)]
-pub fn checkbox(props: &CheckboxProps) -> Html {
+pub fn checkbox(props: CheckboxProps) -> Html {
     let id = format!("us-{}", props.name);
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
@@ -96,7 +91,6 @@ pub fn checkbox(props: &CheckboxProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct KindChoiceProps {
     pub legend: AttrValue,
     /// Labels for organization and individual.
@@ -107,8 +101,7 @@ pub struct KindChoiceProps {
 }
 
 /// Organization or individual: a radio group in a fieldset whose legend is the question.
-#[function_component(KindChoice)]
-pub fn kind_choice(props: &KindChoiceProps) -> Html {
+pub fn kind_choice(props: KindChoiceProps) -> Html {
     let radio = |kind: SignerKind, label: &AttrValue| {
         let on_change = props.on_change.clone();
         let id = format!("us-kind-{}", kind.as_str());
@@ -129,7 +122,6 @@ pub fn kind_choice(props: &KindChoiceProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct CountrySelectProps {
     pub label: AttrValue,
     pub marker: AttrValue,
@@ -138,15 +130,13 @@ pub struct CountrySelectProps {
     /// (code, name in the visitor's language), sorted by name.
     pub countries: std::rc::Rc<Vec<(&'static str, String)>>,
     pub value: AttrValue,
-    #[prop_or_default]
     pub error: Option<AttrValue>,
     pub readonly: bool,
     pub node_ref: NodeRef,
     pub on_change: Callback<String>,
 }
 
-#[function_component(CountrySelect)]
-pub fn country_select(props: &CountrySelectProps) -> Html {
+pub fn country_select(props: CountrySelectProps) -> Html {
     let id = "us-country";
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
@@ -166,7 +156,6 @@ pub fn country_select(props: &CountrySelectProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct HoneypotProps {
     pub label: AttrValue,
     pub value: AttrValue,
@@ -175,8 +164,7 @@ pub struct HoneypotProps {
 
 /// The field people never see and bots fill in: hidden from view and from assistive technology,
 /// out of the tab order, never autofilled.
-#[function_component(Honeypot)]
-pub fn honeypot(props: &HoneypotProps) -> Html {
+pub fn honeypot(props: HoneypotProps) -> Html {
     let on_input = props.on_input.clone();
     let oninput = Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {

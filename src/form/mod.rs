@@ -22,11 +22,11 @@ use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid, BrowserSto
 use crate::net::delivery::{deliver, Outcome};
 use crate::net::outbox::{Outbox, OutboxEntry};
 use events::{EventDetail, ERROR, SIGNED};
-use fields::{Checkbox, CountrySelect, Honeypot, KindChoice, TextField};
+use fields::{checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps, KindChoiceProps, TextFieldProps};
 use settings::{SettingsProblem, SignOnSettings};
 use state::{Action, FocusTarget, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
-use thanks::ThankYou;
+use thanks::{thank_you, ThankYouProps};
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, SignatureSubmission, SignerKind};
 use wasm_bindgen::JsValue;
@@ -223,7 +223,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     };
 
     let body = if let Phase::Signed { already_signed } = state.phase {
-        html! { <ThankYou {lang} {already_signed} url={share_url()} title={props.title.clone()} status_ref={status_ref.clone()} /> }
+        thank_you(ThankYouProps { lang, already_signed, url: share_url(), title: props.title.clone(), status_ref: status_ref.clone() })
     } else {
         draw_form(&state, lang, &settings, &field_refs, &countries, &status_ref, &summary_ref, onsubmit)
     };
@@ -262,23 +262,20 @@ fn draw_form(
             Callback::from(move |value: String| dispatcher.dispatch(Action::SetText { field: name, value }))
         };
         let (label, hint) = field_texts(lang, kind, name);
-        html! {
-            <TextField
-                key={name}
-                {name}
-                label={label}
-                marker={marker(required)}
-                {required}
-                hint={hint.map(AttrValue::from)}
-                value={AttrValue::from(state.draft.text(name).to_string())}
-                error={error_of(name)}
-                input_type={if name == field::EMAIL { "email" } else { "text" }}
-                autocomplete={autocomplete(name)}
-                readonly={!editable}
-                node_ref={node_ref(name)}
-                {on_input}
-            />
-        }
+        text_field(TextFieldProps {
+            name,
+            label: label.into(),
+            marker: marker(required),
+            required,
+            hint: hint.map(AttrValue::from),
+            value: AttrValue::from(state.draft.text(name).to_string()),
+            error: error_of(name),
+            input_type: AttrValue::Static(if name == field::EMAIL { "email" } else { "text" }),
+            autocomplete: autocomplete(name),
+            readonly: !editable,
+            node_ref: node_ref(name),
+            on_input,
+        })
     });
 
     // Errors the fields cannot show (from an endpoint: the key, the campaign, …) are listed here.
@@ -322,31 +319,31 @@ fn draw_form(
         <form class="sign-on-form" novalidate=true {onsubmit}>
             <p class="intro">{ lang.text("form.intro") }</p>
             { summary }
-            <KindChoice
-                legend={lang.text("form.kind.legend")}
-                labels={(AttrValue::from(lang.text("form.kind.organization")), AttrValue::from(lang.text("form.kind.individual")))}
-                {kind}
-                readonly={!editable}
-                on_change={{ let d = dispatcher.clone(); Callback::from(move |k| d.dispatch(Action::SetKind(k))) }}
-            />
+            { kind_choice(KindChoiceProps {
+                legend: lang.text("form.kind.legend").into(),
+                labels: (AttrValue::from(lang.text("form.kind.organization")), AttrValue::from(lang.text("form.kind.individual"))),
+                kind,
+                readonly: !editable,
+                on_change: { let d = dispatcher.clone(); Callback::from(move |k| d.dispatch(Action::SetKind(k))) },
+            }) }
             { for text_fields }
-            <CountrySelect
-                label={lang.text("form.field.country")}
-                marker={marker(false)}
-                none={lang.text("form.field.country.none")}
-                countries={countries.clone()}
-                value={AttrValue::from(state.draft.text(field::COUNTRY).to_string())}
-                error={error_of(field::COUNTRY)}
-                readonly={!editable}
-                node_ref={node_ref(field::COUNTRY)}
-                on_change={{ let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::COUNTRY, value })) }}
-            />
-            <Checkbox name={field::LIST_PUBLICLY} label={lang.text("form.list_publicly")} checked={state.draft.typed.list_publicly}
-                readonly={!editable} on_change={set_flag(field::LIST_PUBLICLY)} />
-            <Checkbox name={field::UPDATES_OPT_IN} label={lang.text("form.updates_opt_in")} checked={state.draft.typed.updates_opt_in}
-                readonly={!editable} on_change={set_flag(field::UPDATES_OPT_IN)} />
-            <Honeypot label={lang.text("form.honeypot")} value={AttrValue::from(state.draft.text(field::HONEYPOT).to_string())}
-                on_input={{ let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::HONEYPOT, value })) }} />
+            { country_select(CountrySelectProps {
+                label: lang.text("form.field.country").into(),
+                marker: marker(false),
+                none: lang.text("form.field.country.none").into(),
+                countries: countries.clone(),
+                value: AttrValue::from(state.draft.text(field::COUNTRY).to_string()),
+                error: error_of(field::COUNTRY),
+                readonly: !editable,
+                node_ref: node_ref(field::COUNTRY),
+                on_change: { let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::COUNTRY, value })) },
+            }) }
+            { checkbox(CheckboxProps { name: field::LIST_PUBLICLY, label: lang.text("form.list_publicly").into(), checked: state.draft.typed.list_publicly,
+                readonly: !editable, on_change: set_flag(field::LIST_PUBLICLY) }) }
+            { checkbox(CheckboxProps { name: field::UPDATES_OPT_IN, label: lang.text("form.updates_opt_in").into(), checked: state.draft.typed.updates_opt_in,
+                readonly: !editable, on_change: set_flag(field::UPDATES_OPT_IN) }) }
+            { honeypot(HoneypotProps { label: lang.text("form.honeypot").into(), value: AttrValue::from(state.draft.text(field::HONEYPOT).to_string()),
+                on_input: { let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::HONEYPOT, value })) } }) }
             <p class="privacy">
                 { privacy }
                 if let Some(url) = &settings.privacy_url {

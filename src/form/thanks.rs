@@ -32,7 +32,6 @@ fn encode(text: &str) -> String {
     out
 }
 
-#[derive(Properties, PartialEq)]
 pub struct ThankYouProps {
     pub lang: Lang,
     pub already_signed: bool,
@@ -42,8 +41,9 @@ pub struct ThankYouProps {
     pub status_ref: NodeRef,
 }
 
-#[function_component(ThankYou)]
-pub fn thank_you(props: &ThankYouProps) -> Html {
+/// A plain function rather than a component: it holds no state, and every component type costs
+/// the wasm its own copy of Yew's component machinery.
+pub fn thank_you(props: ThankYouProps) -> Html {
     let lang = props.lang;
     let message = if props.already_signed { "form.signed.already" } else { "form.signed" };
     let share_text = lang.format("share.text", &[("title", &props.title)]);

@@ -10,7 +10,6 @@ use std::rc::Rc;
 use undersigned_core::campaign::{plain_text, Demand, Demands};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct DemandListProps {
     pub lang: Lang,
     /// The campaign's demand trees (one per demand list of the letter).
@@ -20,7 +19,8 @@ pub struct DemandListProps {
     pub state: UseReducerHandle<LiveState>,
 }
 
-#[function_component(DemandList)]
+/// A plain function rather than a component: it holds no state, and every component type costs
+/// the wasm its own copy of Yew's component machinery.
 pub fn demand_list(props: &DemandListProps) -> Html {
     html! {
         <ol class="demand-list">

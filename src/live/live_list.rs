@@ -2,9 +2,9 @@
 //! summary, the pause control, the quiet notice, the demand list, the live region and the signers.
 
 use super::dates::long_date;
-use super::demands::DemandList;
+use super::demands::{demand_list, DemandListProps};
 use super::poll::StatusPoller;
-use super::signers::{SignerCount, SignerList};
+use super::signers::{signer_count, signer_list};
 use super::source::LiveSource;
 use super::state::{DemandState, FeedProblem, LiveAction, LiveState};
 use super::status_badge::status_key;
@@ -147,7 +147,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
                         { for pause }
                     </div>
                     { for notice }
-                    <DemandList {lang} roots={roots} letter_lang={AttrValue::from(props.campaign.language.clone())} state={state.clone()} />
+                    { demand_list(&DemandListProps { lang, roots, letter_lang: AttrValue::from(props.campaign.language.clone()), state: state.clone() }) }
                 </section>
             }
             <div class={classes!("visually-hidden", "live-announcer")} role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
@@ -155,9 +155,9 @@ pub fn live_list(props: &LiveListProps) -> Html {
             if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
                     <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>
-                    <SignerCount {lang} {counts} goal={props.goal} />
+                    { signer_count(lang, counts, props.goal) }
                     if let Some(urls) = receiver {
-                        <SignerList {lang} {urls} {counts} />
+                        { signer_list(lang, &urls, counts) }
                     }
                 </section>
             }

@@ -17,21 +17,13 @@ use yew::prelude::*;
 /// Entries per page of each group.
 pub const PER_PAGE: u32 = 50;
 
-#[derive(Properties, PartialEq)]
-pub struct SignerCountProps {
-    pub lang: Lang,
-    pub counts: Option<SignerCounts>,
-    /// The number of signatures the organizers aim for (`goal` attribute).
-    pub goal: Option<u64>,
-}
-
-/// "1,234 signatures", and with a goal "1,234 of 5,000 signatures" over a `<progress>` bar.
-#[function_component(SignerCount)]
-pub fn signer_count(props: &SignerCountProps) -> Html {
-    let Some(counts) = props.counts else { return Html::default() };
-    let lang = props.lang;
+/// "1,234 signatures", and with a goal (`goal` attribute) "1,234 of 5,000 signatures" over a
+/// `<progress>` bar. Plain functions here and below, rather than components, wherever no state is
+/// held: every component type costs the wasm its own copy of Yew's component machinery.
+pub fn signer_count(lang: Lang, counts: Option<SignerCounts>, goal: Option<u64>) -> Html {
+    let Some(counts) = counts else { return Html::default() };
     let total = counts.total as f64;
-    match props.goal.filter(|g| *g > 0) {
+    match goal.filter(|g| *g > 0) {
         None => html! { <p class="signer-count">{ lang.plural("live.signers.count", total, &[]) }</p> },
         Some(goal) => {
             let goal_text = format_number(lang.code(), goal as f64);
@@ -77,20 +69,12 @@ impl SignerGroup {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SignerListProps {
-    pub lang: Lang,
-    pub urls: ReceiverUrls,
-    pub counts: Option<SignerCounts>,
-}
-
 /// Both groups of the public list, organizations first.
-#[function_component(SignerList)]
-pub fn signer_list(props: &SignerListProps) -> Html {
+pub fn signer_list(lang: Lang, urls: &ReceiverUrls, counts: Option<SignerCounts>) -> Html {
     html! {
         <div class="signer-list">
-            <SignerGroupList lang={props.lang} urls={props.urls.clone()} counts={props.counts} group={SignerGroup::Organizations} />
-            <SignerGroupList lang={props.lang} urls={props.urls.clone()} counts={props.counts} group={SignerGroup::Individuals} />
+            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerGroup::Organizations} />
+            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerGroup::Individuals} />
         </div>
     }
 }
