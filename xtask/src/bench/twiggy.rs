@@ -31,7 +31,7 @@ pub fn run(root: &Path, out_dir: &Path, top: usize) -> anyhow::Result<()> {
     let wasm = root.join("target").join(tools::WASM_TARGET).join("release/undersigned.wasm");
     exec::run(Command::new("wasm-bindgen").args(["--target", "web", "--out-name", "undersigned_wasm", "--out-dir"]).arg(&dir).arg(&wasm))?;
     let bg = dir.join("undersigned_wasm_bg.wasm");
-    exec::run(Command::new(&wasm_opt).args(["-Oz", "-g", "--strip-producers",
+    exec::run(Command::new(&wasm_opt).args(["-Oz", "--converge", "-g", "--strip-producers",
         "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
         "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     ]).arg(&bg).arg("-o").arg(&bg))?;
