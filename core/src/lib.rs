@@ -10,6 +10,7 @@
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
 //! - [`calendar`]: UTC calendar arithmetic shared by the receiver and the tools.
 //! - [`signature`]: the sign-on submission, its wire names, limits and validation.
+//! - [`signers`]: the receiver's public signer counts and list pages.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
 //!   its compiler to the campaign model.
 
@@ -18,6 +19,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod feed;
 pub mod signature;
+pub mod signers;
 pub mod status;
 
 #[cfg(feature = "authoring")]

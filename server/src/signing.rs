@@ -7,6 +7,7 @@ use crate::store::{CampaignSettings, Moderation, NewSigner, SignerState};
 use sha2::{Digest, Sha256};
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{self, SignatureSubmission, SignerKind, ValidSignature};
+use undersigned_core::signers::PublicSigner;
 
 /// The encodings the widget sends (see docs/receiver.md and docs/wire-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,11 +126,13 @@ pub fn answer(stored: Option<SignerState>) -> (u16, String) {
 }
 
 /// A signer as the public list shows it: never an email, never an organization's contact person.
-pub fn public_entry(id: i64, signature: &ValidSignature) -> serde_json::Value {
+pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
+    let country = signature.country.clone();
     match signature.kind {
-        SignerKind::Organization => serde_json::json!({ "id": id, "name": signature.organization, "country": signature.country }),
-        SignerKind::Individual => serde_json::json!({
-            "id": id, "name": signature.name, "title": signature.title, "affiliation": signature.affiliation, "country": signature.country,
-        }),
+        // Never the organization's contact person.
+        SignerKind::Organization => PublicSigner { id, name: signature.organization.clone().unwrap_or_default(), title: None, affiliation: None, country },
+        SignerKind::Individual => {
+            PublicSigner { id, name: signature.name.clone(), title: signature.title.clone(), affiliation: signature.affiliation.clone(), country }
+        }
     }
 }

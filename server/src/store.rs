@@ -139,16 +139,8 @@ pub struct SignerRow {
     pub decided_at: Option<String>,
 }
 
-/// Public signer counts of a campaign.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SignerCounts {
-    /// Approved signers, listed or not.
-    pub total: i64,
-    /// Approved organizations that agreed to be listed.
-    pub organizations: i64,
-    /// Approved individuals that agreed to be listed.
-    pub individuals: i64,
-}
+/// Public signer counts of a campaign (the shape lives in core, where the widget reads it too).
+pub use undersigned_core::signers::SignerCounts;
 
 /// A status change, as kept in the history (its id is the SSE event id).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -346,6 +338,8 @@ impl Store {
         let mut counts = SignerCounts::default();
         for row in rows {
             let (kind, listed, n): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            // COUNT(*) is never negative.
+            let n = u64::try_from(n).unwrap_or(0);
             counts.total += n;
             if listed != 0 {
                 match SignerKind::parse(&kind) {

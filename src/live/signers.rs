@@ -8,8 +8,10 @@
 
 use super::fetch::fetch_text;
 use super::source::ReceiverUrls;
-use super::state::SignerCounts;
-use super::wire::{parse_signer_page, PublicSigner, SignerPage};
+use undersigned_core::signers::SignerCounts;
+use super::wire::parse_signer_page;
+use undersigned_core::signature::SignerKind;
+use undersigned_core::signers::{PublicSigner, SignerPage};
 use crate::i18n::{format_number, Lang};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -39,33 +41,11 @@ pub fn signer_count(lang: Lang, counts: Option<SignerCounts>, goal: Option<u64>)
     }
 }
 
-/// The two groups of the public list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignerGroup {
-    Organizations,
-    Individuals,
-}
-
-impl SignerGroup {
-    fn kind(self) -> &'static str {
-        match self {
-            SignerGroup::Organizations => "organization",
-            SignerGroup::Individuals => "individual",
-        }
-    }
-
-    fn heading_key(self) -> &'static str {
-        match self {
-            SignerGroup::Organizations => "live.signers.organizations",
-            SignerGroup::Individuals => "live.signers.individuals",
-        }
-    }
-
-    fn listed(self, counts: &SignerCounts) -> u64 {
-        match self {
-            SignerGroup::Organizations => counts.organizations,
-            SignerGroup::Individuals => counts.individuals,
-        }
+/// The heading of a group of the public list.
+fn heading_key(kind: SignerKind) -> &'static str {
+    match kind {
+        SignerKind::Organization => "live.signers.organizations",
+        SignerKind::Individual => "live.signers.individuals",
     }
 }
 
@@ -73,8 +53,8 @@ impl SignerGroup {
 pub fn signer_list(lang: Lang, urls: &ReceiverUrls, counts: Option<SignerCounts>) -> Html {
     html! {
         <div class="signer-list">
-            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerGroup::Organizations} />
-            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerGroup::Individuals} />
+            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerKind::Organization} />
+            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerKind::Individual} />
         </div>
     }
 }
@@ -84,7 +64,7 @@ struct SignerGroupListProps {
     lang: Lang,
     urls: ReceiverUrls,
     counts: Option<SignerCounts>,
-    group: SignerGroup,
+    group: SignerKind,
 }
 
 /// What is known of the page on screen.
@@ -103,7 +83,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
     // Answers to superseded requests (the visitor paged on) are dropped.
     let latest_request = use_mut_ref(|| 0u32);
 
-    let listed = props.counts.map(|c| props.group.listed(&c));
+    let listed = props.counts.map(|c| c.listed(props.group));
     let pages = match (listed, &*loaded) {
         (Some(n), _) => pages_for(n),
         (None, Loaded::Page(p)) => p.pages.max(1),
@@ -123,7 +103,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
                 *latest = latest.wrapping_add(1);
                 *latest
             };
-            let url = urls.signers(group.kind(), *page, PER_PAGE);
+            let url = urls.signers(group.as_str(), *page, PER_PAGE);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = fetch_text(&url).await.map_err(|e| e.to_string()).and_then(|text| parse_signer_page(&text));
                 if *latest_request.borrow() != request {
@@ -141,7 +121,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
     }
 
     let count_text = format_number(lang.code(), listed.unwrap_or(0) as f64);
-    let heading = lang.format(props.group.heading_key(), &[("count", &count_text)]);
+    let heading = lang.format(heading_key(props.group), &[("count", &count_text)]);
     let body = match &*loaded {
         Loaded::Loading => html! { <p class="signers-loading">{ lang.text("live.signers.loading") }</p> },
         Loaded::Failed => html! { <p class="signers-notice">{ lang.text("live.signers.unavailable") }</p> },
@@ -166,7 +146,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
         }
     });
     html! {
-        <section class={classes!("signer-group", props.group.kind())}>
+        <section class={classes!("signer-group", props.group.as_str())}>
             <h3>{ heading }</h3>
             { body }
             { for pager }

@@ -26,15 +26,7 @@ pub struct StatusSnapshot {
 }
 
 /// How many have signed (approved signers); the receiver pushes it as it changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-pub struct SignerCounts {
-    /// Every approved signer, listed publicly or not.
-    pub total: u64,
-    /// Approved organizations that agreed to be listed.
-    pub organizations: u64,
-    /// Approved individuals that agreed to be listed.
-    pub individuals: u64,
-}
+pub use undersigned_core::signers::SignerCounts;
 
 /// One change pushed by the receiver's event stream.
 #[derive(Debug, Clone, PartialEq)]

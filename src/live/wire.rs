@@ -3,7 +3,8 @@
 //! validation in `core`, the same code the receiver runs before serving.
 
 use undersigned_core::feed::{DemandState, StatusFeed};
-use super::state::{SignerCounts, StatusSnapshot};
+use super::state::StatusSnapshot;
+use undersigned_core::signers::{SignerCounts, SignerPage};
 
 /// Parses and validates a status feed (a static file or the receiver's status endpoint) for the
 /// campaign `campaign_id`. The error says what is wrong, for the console.
@@ -33,26 +34,6 @@ pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
 pub fn parse_signer_counts(text: &str) -> Result<SignerCounts, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "the signers event is not valid JSON".to_string())?;
     serde_wasm_bindgen::from_value(value).map_err(|e| format!("the signers event does not match the expected counts: {e}"))
-}
-
-/// One page of the receiver's public signer list (`GET …/signers?kind=…&page=…&per_page=…`).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct SignerPage {
-    pub page: u32,
-    pub pages: u32,
-    pub counts: SignerCounts,
-    pub signers: Vec<PublicSigner>,
-}
-
-/// A signer as the public list shows them (never an email).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct PublicSigner {
-    pub id: i64,
-    pub name: String,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub affiliation: Option<String>,
 }
 
 /// Parses a page of the signer list.

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{SignatureSubmission, SignerKind};
+use undersigned_core::signers::SignerPage;
 
 /// Largest page of the public signer list.
 pub const MAX_PER_PAGE: i64 = 200;
@@ -170,19 +171,17 @@ async fn signers(State(state): State<Arc<AppState>>, Path(id): Path<String>, Que
     }
     let counts = state.store.signer_counts(&id).await?;
     let rows = state.store.public_signers(&id, kind, per_page, (page - 1) * per_page).await?;
-    let total_of_kind = match kind {
-        SignerKind::Organization => counts.organizations,
-        SignerKind::Individual => counts.individuals,
-    };
-    Ok(Json(serde_json::json!({
-        "campaign": id,
-        "kind": kind.as_str(),
-        "page": page,
-        "per_page": per_page,
-        "pages": (total_of_kind + per_page - 1) / per_page,
-        "counts": counts,
-        "signers": rows.iter().map(|(id, s)| signing::public_entry(*id, s)).collect::<Vec<_>>(),
-    }))
+    // Both were checked to be positive and small above.
+    let (page, per_page) = (u32::try_from(page).unwrap_or(u32::MAX), u32::try_from(per_page).unwrap_or(1));
+    Ok(Json(SignerPage {
+        pages: SignerPage::page_count(counts.listed(kind), per_page),
+        campaign: id,
+        kind,
+        page,
+        per_page,
+        counts,
+        signers: rows.iter().map(|(id, s)| signing::public_entry(*id, s)).collect(),
+    })
     .into_response())
 }
 

@@ -24,7 +24,7 @@ pub fn status_words(status: DemandStatus) -> (&'static str, &'static str) {
 }
 
 /// The `<main>` content of the letter page.
-pub fn render(campaign: &Campaign, feed: &StatusFeed, signatures: i64) -> String {
+pub fn render(campaign: &Campaign, feed: &StatusFeed, signatures: u64) -> String {
     let mut out = String::new();
     let mut refs = Vec::new();
     let ui = if campaign.language.eq_ignore_ascii_case(UI_LANG) { String::new() } else { format!(" lang=\"{UI_LANG}\"") };
