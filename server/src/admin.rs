@@ -1,11 +1,12 @@
 //! The organizers' operations, shared by the admin HTTP API and the `admin` CLI so that both
 //! check the same things: importing a campaign from its authoring source, campaign settings,
-//! setting a demand's status, moderating, exporting and erasing signers.
+//! setting a demand's status, moderating, exporting, importing and erasing signers.
 
 pub mod csv;
+pub mod import;
 pub mod token;
 
-use crate::status_feed;
+use crate::{clock, status_feed};
 use crate::store::{CampaignSettings, SignerRow, SignerState, StatusChange, Store};
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
 use undersigned_core::feed::{DemandState, Evidence};
@@ -154,4 +155,27 @@ pub async fn export_csv(store: &Store, campaign: &str, state: Option<SignerState
         }
         offset += 1000;
     }
+}
+
+/// What an import of signers did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    /// Signers stored.
+    pub imported: u64,
+    /// Rows left out because their address had already signed the campaign.
+    pub already_signed: u64,
+    /// Rows left out because their address is on an earlier row of the file.
+    pub repeated_in_file: u64,
+}
+
+/// Imports signers from CSV ([`import`] says which columns and rules): the whole file is checked
+/// first and stored in one transaction, so it is imported completely or not at all. `name` labels
+/// the file in error messages.
+pub async fn import_signers(store: &Store, campaign: &str, name: &str, csv: &[u8]) -> AdminResult<ImportSummary> {
+    let settings = campaign_settings(store, campaign).await?;
+    let parsed = import::parse(campaign, &settings, name, csv, &clock::now())?;
+    let imported = store.import_signers(&parsed.signers).await?;
+    let summary = ImportSummary { imported, already_signed: parsed.signers.len() as u64 - imported, repeated_in_file: parsed.repeated_in_file };
+    tracing::info!(campaign, imported, already_signed = summary.already_signed, repeated_in_file = summary.repeated_in_file, "signers imported");
+    Ok(summary)
 }

@@ -165,6 +165,10 @@ pub enum AdminAction {
     Reject { campaign: String, signer: i64 },
     /// Erases a signer completely (right to erasure).
     Erase { campaign: String, signer: i64 },
+    /// Imports signers from a CSV file with the columns `export` writes (`-` reads standard input).
+    /// Every row is checked first: one bad row and nothing is imported. Addresses that already
+    /// signed are skipped and counted.
+    ImportSigners { campaign: String, file: PathBuf },
     /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
     Export {
         campaign: String,
@@ -271,6 +275,20 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         AdminAction::Approve { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Approved).await)?,
         AdminAction::Reject { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Rejected).await)?,
         AdminAction::Erase { campaign, signer } => done(admin::erase(store, &campaign, signer).await)?,
+        AdminAction::ImportSigners { campaign, file } => {
+            let csv = if file.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).context("cannot read standard input")?;
+                bytes
+            } else {
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let summary = admin::import_signers(store, &campaign, &file.display().to_string(), &csv).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "imported {} signer(s) into {campaign}; skipped {} already signed and {} repeated in the file",
+                summary.imported, summary.already_signed, summary.repeated_in_file
+            );
+        }
         AdminAction::Export { campaign, state, output } => {
             let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             match output {

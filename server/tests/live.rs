@@ -126,17 +126,6 @@ async fn two_instances_on_one_postgres_both_push_a_change() {
     two.stop().await;
 }
 
-/// Runs `undersigned-server admin --database-url URL …` and returns its standard output.
-fn admin_cli(db: &TestDb, args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned-server"))
-        .args(["admin", "--database-url", &db.url])
-        .args(args)
-        .output()
-        .expect("the CLI runs");
-    assert!(output.status.success(), "admin {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
 both_backends!(the_admin_cli_works_on_the_database_and_running_receivers_follow, |backend| async move {
     let db = TestDb::new(backend).await;
     let s = TestServer::new(&db).await;

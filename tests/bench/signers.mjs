@@ -2,24 +2,21 @@
 // computes the statistics).
 //
 //   node tests/bench/signers.mjs --signers 100000 --loads 5 --out target/bench/signers-samples.json \
-//        [--data-dir target/bench/signers-db]
+//        --data-dir target/bench/signers-db
 //
-// The receiver (UNDERSIGNED_SERVER, the release build) gets its signers the way real ones arrive:
-// through its public signature endpoint (rate limit off, organizations approved at once), 1 % of
-// them organizations and the rest individuals, every one consenting to be listed. With --data-dir
-// the database is kept and reused by the next run when it lists exactly that many signers (sending
-// 100,000 signatures takes minutes; the list's figures do not depend on how they arrived). Then the demo
-// page — the widget following that receiver (`receiver="/"`) — is loaded in fresh browser contexts
-// and measured from navigation start:
+// The receiver (UNDERSIGNED_SERVER, built with its `server` profile) runs on the database in
+// --data-dir, which must already list exactly --signers signers: xtask/src/bench/signer_list.rs
+// imports them with `undersigned-server admin import-signers`. Then the demo page — the widget
+// following that receiver (`receiver="/"`) — is loaded in fresh browser contexts and measured from
+// navigation start:
 // - first paint of the list: the animation frame in which the first entry of the public signer
 //   list is in the DOM and visible (a script installed before the page's own watches the document
 //   and every shadow root as it is attached);
 // - JS heap in use once the list is painted, after a garbage collection (CDP);
 // - how many list entries and elements the widget holds (the list is paginated: one page per group);
 // - the time from a click on "Next" (individuals) to the next page painted.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
 
 const { values: args } = parseArgs({
@@ -32,63 +29,17 @@ const { values: args } = parseArgs({
 });
 const total = Number.parseInt(args.signers, 10);
 const loads = Number.parseInt(args.loads, 10);
-if (!(total > 0) || !(loads > 0) || !args.out) {
-  console.error('usage: node tests/bench/signers.mjs --signers N --loads N --out FILE');
+if (!(total > 0) || !(loads > 0) || !args.out || !args['data-dir']) {
+  console.error('usage: node tests/bench/signers.mjs --signers N --loads N --out FILE --data-dir DIR');
   process.exit(2);
 }
 
 const CAMPAIGN = 'dhs-paragon';
-const TOKEN = `bench-${randomUUID()}`;
-const CONCURRENCY = 64;
-
-function signature(i) {
-  const organization = i % 100 === 0;
-  return {
-    kind: organization ? 'organization' : 'individual',
-    organization: organization ? `Bench Organization ${i}` : undefined,
-    name: `Bench Signer ${i}`,
-    title: organization ? 'Director' : 'Researcher',
-    affiliation: organization ? undefined : `University ${i % 500}`,
-    email: `signer${i}@bench.example`,
-    list_publicly: true,
-    updates_opt_in: false,
-    idempotency_key: randomUUID(),
-    fill_ms: 60_000,
-    campaign: CAMPAIGN,
-  };
-}
 
 /** The receiver's listed signers (organizations + individuals). */
 async function listed(base) {
   const page = await (await fetch(`${base}/api/campaigns/${CAMPAIGN}/signers?kind=individual&page=1&per_page=1`)).json();
   return { total: page.counts.organizations + page.counts.individuals, counts: page.counts };
-}
-
-async function seed(base) {
-  const settings = await fetch(`${base}/api/admin/campaigns/${CAMPAIGN}/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ moderation: 'auto', organizations_need_review: false, allowed_origins: [], min_fill_ms: 0 }),
-  });
-  if (!settings.ok) throw new Error(`setting auto-approval failed: ${settings.status} ${await settings.text()}`);
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= total) return;
-      const res = await fetch(`${base}/api/campaigns/${CAMPAIGN}/signatures`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature(i)),
-      });
-      if (!res.ok) throw new Error(`signature ${i}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const now = await listed(base);
-  if (now.total !== total) throw new Error(`${total} signatures sent but the receiver lists ${now.total}`);
-  return { seconds, counts: now.counts };
 }
 
 /** Runs in the page before its own scripts: sets window.__listPaint once a signer entry shows. */
@@ -164,44 +115,20 @@ async function measure(browser, base) {
 }
 
 const dataDir = args['data-dir'];
-if (dataDir) mkdirSync(dataDir, { recursive: true });
-const start = () => startReceiver({
-  dataDir,
-  extraArgs: ['--rate-limit-per-minute', '0'],
-  env: { UNDERSIGNED_ADMIN_TOKEN: TOKEN, RUST_LOG: 'error' },
-});
-let receiver;
-let seeded = null;
-try {
-  receiver = await start();
-  const already = (await listed(receiver.url)).total;
-  if (already === total) {
-    console.error(`signers.mjs: reusing the ${total} signers in ${dataDir}`);
-  } else {
-    if (already > 0) {
-      // Another count or an older schema: start from an empty database.
-      await receiver.stop({ keepData: true });
-      rmSync(dataDir, { recursive: true, force: true });
-      mkdirSync(dataDir, { recursive: true });
-      receiver = await start();
-    }
-    console.error(`signers.mjs: sending ${total} signatures to the receiver…`);
-    seeded = await seed(receiver.url);
-    console.error(`signers.mjs: ${total} signers stored in ${seeded.seconds.toFixed(1)} s`);
-  }
-} catch (e) {
-  await receiver?.stop({ keepData: Boolean(dataDir) });
-  throw e;
-}
+const receiver = await startReceiver({ dataDir, env: { RUST_LOG: 'error' } });
 let browser;
 try {
+  const { total: stored } = await listed(receiver.url);
+  if (stored !== total) {
+    throw new Error(`the receiver on ${dataDir} lists ${stored} signers, not ${total}: \`cargo xtask bench\` imports them first`);
+  }
   console.error(`signers.mjs: loading the list ${loads} times`);
   browser = await launchBrowser();
   const samples = [];
   for (let i = 0; i < loads; i++) samples.push(await measure(browser, receiver.url));
   const { counts } = await listed(receiver.url);
-  writeFileSync(args.out, `${JSON.stringify({ chromium: browser.version(), signers: total, counts, seed_seconds: seeded?.seconds ?? null, samples }, null, 2)}\n`);
+  writeFileSync(args.out, `${JSON.stringify({ chromium: browser.version(), signers: total, counts, samples }, null, 2)}\n`);
 } finally {
   await browser?.close();
-  await receiver.stop({ keepData: Boolean(dataDir) });
+  await receiver.stop({ keepData: true });
 }

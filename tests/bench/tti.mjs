@@ -2,7 +2,7 @@
 //
 //   node tests/bench/tti.mjs --loads 15 --out target/bench/tti-samples.json --counter-dir target/bench/yew-counter
 //
-// The receiver (UNDERSIGNED_SERVER, the release build) serves three pages from 127.0.0.1:
+// The receiver (UNDERSIGNED_SERVER, built with its `server` profile) serves three pages from 127.0.0.1:
 // partner.html (the widget, as a partner embeds it), plain-form.html (the same text and four-field
 // form as static HTML) and counter.html (the bare Yew counter of the weight baseline). Every load
 // is a fresh browser context (empty HTTP and code caches), and the pages take turns so that noise

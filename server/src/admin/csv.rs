@@ -1,13 +1,18 @@
-//! Signers as CSV (RFC 4180) for spreadsheets. A cell that begins with `=`, `+`, `-`, `@`, a tab
-//! or a carriage return is prefixed with `'`, so that a spreadsheet shows it as text instead of
-//! running it as a formula (CSV injection; OWASP's recommendation).
+//! Signers as CSV (RFC 4180) for spreadsheets, and back ([`super::import`] reads these columns).
+//! A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so
+//! that a spreadsheet shows it as text instead of running it as a formula (CSV injection; OWASP's
+//! recommendation); [`unneutralise`] takes that prefix off again on import.
 
 use crate::store::SignerRow;
 
-const COLUMNS: [&str; 18] = [
+/// The columns, in the order `export` writes them.
+pub const COLUMNS: [&str; 20] = [
     "id", "state", "kind", "organization", "name", "title", "affiliation", "email", "country", "list_publicly", "updates_opt_in",
-    "source", "utm_source", "utm_medium", "utm_campaign", "spam_reason", "created_at", "decided_at",
+    "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spam_reason", "created_at", "decided_at",
 ];
+
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 pub fn header() -> String {
     line(COLUMNS.iter().map(|c| c.to_string()))
@@ -32,6 +37,8 @@ pub fn row(r: &SignerRow) -> String {
         opt(&s.utm_source),
         opt(&s.utm_medium),
         opt(&s.utm_campaign),
+        opt(&s.utm_term),
+        opt(&s.utm_content),
         opt(&r.spam_reason),
         r.created_at.clone(),
         opt(&r.decided_at),
@@ -46,7 +53,7 @@ fn line(cells: impl IntoIterator<Item = String>) -> String {
 
 /// One cell: neutralised, then quoted when it holds a comma, a quote or a line break.
 pub fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let value = if value.starts_with(FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -54,9 +61,20 @@ pub fn cell(value: &str) -> String {
     }
 }
 
+/// A cell as it was before [`cell`] neutralised it: `'=…` is `=…` again. (A value that itself
+/// began with `'` and a formula character cannot be told apart from a neutralised one, and loses
+/// its `'`: text the receiver accepted never starts with a tab or a carriage return, and names that
+/// start with `'=` are not known to exist.)
+pub fn unneutralise(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => value,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{cell, unneutralise};
 
     #[test]
     fn formulas_are_neutralised_and_quoting_is_rfc4180() {
@@ -68,5 +86,13 @@ mod tests {
         assert_eq!(cell("\rx"), "\"'\rx\"");
         assert_eq!(cell("Ana, PhD"), "\"Ana, PhD\"");
         assert_eq!(cell("plain"), "plain");
+    }
+
+    #[test]
+    fn unneutralise_undoes_the_prefix_and_nothing_else() {
+        for value in ["=SUM(A1)", "+1", "-2", "@x", "plain", "'quoted", "O'Brien", ""] {
+            let written = if value.starts_with(super::FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
+            assert_eq!(unneutralise(&written), value);
+        }
     }
 }

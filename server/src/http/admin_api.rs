@@ -6,7 +6,8 @@ use super::error::{HttpError, HttpResult};
 use super::AppState;
 use crate::admin::{self, AdminError, StatusUpdate};
 use crate::store::{CampaignSettings, SignerState};
-use axum::extract::{Path, Query, Request, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,9 @@ use axum::{Json, Router};
 use std::sync::Arc;
 use undersigned_core::api_error::ErrorCode;
 
+/// The largest CSV the import endpoint reads (some 300,000 exported signers); the CLI has no limit.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/campaigns", get(list_campaigns).post(import_campaign))
@@ -22,7 +26,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/campaigns/{id}/demands/{demand}/status", put(set_status))
         .route("/campaigns/{id}/demands/{demand}/history", get(history))
         .route("/campaigns/{id}/signers", get(list_signers))
-        .route("/campaigns/{id}/signers.csv", get(export_csv))
+        .route("/campaigns/{id}/signers.csv", get(export_csv).post(import_csv).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
         .route("/campaigns/{id}/signers/{signer}/approve", post(approve))
         .route("/campaigns/{id}/signers/{signer}/reject", post(reject))
         .route("/campaigns/{id}/signers/{signer}", delete(erase))
@@ -132,6 +136,18 @@ async fn export_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     let csv = admin::export_csv(&state.store, &id, parse_state(q.state.as_deref())?).await?;
     let disposition = format!("attachment; filename=\"{id}-signers.csv\"");
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv).into_response())
+}
+
+/// The body is the CSV file.
+async fn import_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> HttpResult<Response> {
+    let csv = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => HttpError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The file is larger than the {MAX_IMPORT_BYTES} bytes this endpoint takes; import it with the CLI (`admin import-signers`), which has no limit, or in parts."),
+        ),
+        _ => HttpError::new(ErrorCode::MalformedBody, format!("The file could not be read: {}", e.body_text())),
+    })?;
+    Ok(Json(admin::import_signers(&state.store, &id, "the uploaded file", &csv).await?).into_response())
 }
 
 async fn approve(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {

@@ -162,6 +162,24 @@ pub fn uuid(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
+/// Runs `undersigned-server admin --database-url URL …`: (success, standard output, standard error).
+pub fn admin_cli_result(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned-server"))
+        .args(["admin", "--database-url", &db.url])
+        .args(args)
+        .output()
+        .expect("the CLI runs");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8 output");
+    (output.status.success(), text(output.stdout), text(output.stderr))
+}
+
+/// Runs `undersigned-server admin --database-url URL …` and returns its standard output.
+pub fn admin_cli(db: &TestDb, args: &[&str]) -> String {
+    let (ok, stdout, stderr) = admin_cli_result(db, args);
+    assert!(ok, "admin {args:?} failed: {stderr}");
+    stdout
+}
+
 /// One Server-Sent Event.
 #[derive(Debug, Clone, Default)]
 pub struct SseEvent {

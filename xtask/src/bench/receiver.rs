@@ -1,4 +1,5 @@
-//! Receiver (issue 4): the release build of `undersigned-server` on SQLite over loopback.
+//! Receiver (issue 4): `undersigned-server` built with its deployment profile ([`PROFILE`]) on
+//! SQLite over loopback.
 //!
 //! 1. Throughput: `CONNECTIONS` keep-alive connections send unique signatures for
 //!    `THROUGHPUT_SECONDS` ([`super::load`]); every 2xx was committed first (WAL, `synchronous=FULL`),
@@ -23,16 +24,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CAMPAIGN: &str = "dhs-paragon";
-const CAMPAIGN_FILE: &str = "campaigns/dhs-paragon.md";
+pub(super) const CAMPAIGN: &str = "dhs-paragon";
+pub(super) const CAMPAIGN_FILE: &str = "campaigns/dhs-paragon.md";
 const CONNECTIONS: u64 = 64;
 const THROUGHPUT_SECONDS: u64 = 10;
 const CRASH_AFTER: Duration = Duration::from_secs(3);
 
-/// Builds the receiver's release binary (the one that is benchmarked) and returns its path.
-pub fn release_server(root: &Path) -> anyhow::Result<PathBuf> {
-    exec::run(cargo().current_dir(root).args(["build", "--release", "-p", "undersigned-server"]))?;
-    Ok(root.join("target/release/undersigned-server"))
+/// The cargo profile the receiver is deployed with (`[profile.server]` in Cargo.toml: fast code,
+/// built in minutes; the release profile is tuned for the wasm's size).
+pub const PROFILE: &str = "server";
+
+/// The receiver's binary as [`build_server`] leaves it.
+pub fn server_binary(root: &Path) -> PathBuf {
+    root.join("target").join(PROFILE).join("undersigned-server")
+}
+
+/// Builds the receiver as it is deployed (the binary that is benchmarked) and returns its path.
+pub fn build_server(root: &Path) -> anyhow::Result<PathBuf> {
+    exec::run(cargo().current_dir(root).args(["build", "--profile", PROFILE, "-p", "undersigned-server"]))?;
+    Ok(server_binary(root))
 }
 
 /// Milliseconds, from the load generator's microseconds.
@@ -282,7 +292,7 @@ impl ReceiverReport {
         let t = &self.throughput;
         let c = &self.crash;
         let mut md = format!(
-            "The release build of `undersigned-server` on {}, on this machine's loopback, with the load generator \
+            "`undersigned-server` as deployed (`cargo build --profile server`) on {}, on this machine's loopback, with the load generator \
              (`xtask/src/bench/load.rs`: hyper's HTTP/1.1 client on tokio) sharing the same CPUs. Each connection sends \
              unique signatures one after the other; a 2xx is only sent after the commit, so acknowledged signatures are \
              durable ones.\n\n\

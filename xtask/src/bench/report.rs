@@ -150,7 +150,8 @@ impl Report {
         let _ = writeln!(
             md,
             "Written by `cargo xtask bench` on {} on {}; the run took {:.0} s, {:.0} s of it building the widget, the counter \
-             and the receiver (release). The same run writes every figure to `target/bench/report.json`. Reproduce with \
+             and the receiver (the widget and the counter with the size-tuned release profile, the receiver with its `server` \
+             profile, at the same time). The same run writes every figure to `target/bench/report.json`. Reproduce with \
              `cargo xtask bench` (add `--twiggy` for the heaviest items of the wasm).\n",
             self.date, self.machine.describe(), self.elapsed_seconds, self.build_seconds
         );
