@@ -206,6 +206,22 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     assert!(html.contains("Status: Partially disclosed</span> <span class=\"note\">Released in part.</span>"), "{html}");
     assert!(html.contains("id=\"demand-risk-assessment\">the risk assessment.<br><span class=\"status status-disclosed\">"), "{html}");
 
+    // The public signer list: listed, approved signers only, escaped, never an email or an
+    // organization's contact person.
+    let listed = "kind=individual&name=%3Ci%3ELee%3C%2Fi%3E&title=Researcher&affiliation=Lab&email=lee%40example.org&list_publicly=yes";
+    assert_eq!(post_form(&s, listed, &[]).await.0, 201);
+    assert_eq!(post_form(&s, "kind=individual&name=Quiet+Person&email=quiet%40example.org", &[]).await.0, 201);
+    s.set_settings(serde_json::json!({"organizations_need_review": false})).await;
+    let org = "kind=organization&organization=Open+Org&name=Contact+Person&email=contact%40open.example&list_publicly=yes";
+    assert_eq!(post_form(&s, org, &[]).await.0, 201);
+    let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("3 signatures so far."), "{html}");
+    assert!(html.contains("<h3>Organizations (1)</h3><ul class=\"signatories\"><li>Open Org</li></ul>"), "{html}");
+    assert!(html.contains("<h3>Individuals (1)</h3><ul class=\"signatories\"><li>&lt;i&gt;Lee&lt;/i&gt;<br><span class=\"muted\">Researcher, Lab</span></li></ul>"), "{html}");
+    for private in ["Quiet Person", "Contact Person", "@example.org", "@open.example"] {
+        assert!(!html.contains(private), "{private} is not public: {html}");
+    }
+
     let missing = s.http.get(s.url("/campaigns/no-such-letter")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("There is no campaign `no-such-letter`"));

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use undersigned_core::campaign::{Block, Demand};
 use undersigned_core::feed::{DemandState, StatusFeed};
 use undersigned_core::status::DemandStatus;
+use undersigned_core::signers::{PublicSigner, SignerCounts};
 use undersigned_core::Campaign;
 
 /// The language of the page's own words (headings, labels); the letter carries its own.
@@ -24,7 +25,7 @@ pub fn status_words(status: DemandStatus) -> (&'static str, &'static str) {
 }
 
 /// The `<main>` content of the letter page.
-pub fn render(campaign: &Campaign, feed: &StatusFeed, signatures: u64) -> String {
+pub fn render(campaign: &Campaign, feed: &StatusFeed, signers: &Signers) -> String {
     let mut out = String::new();
     let mut refs = Vec::new();
     let ui = if campaign.language.eq_ignore_ascii_case(UI_LANG) { String::new() } else { format!(" lang=\"{UI_LANG}\"") };
@@ -91,13 +92,57 @@ pub fn render(campaign: &Campaign, feed: &StatusFeed, signatures: u64) -> String
     let _ = write!(
         out,
         "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">Sign the letter</h2><p>{}</p>{}</section>",
-        match signatures {
+        match signers.counts.total {
             1 => "1 signature so far.".to_string(),
             n => format!("{n} signatures so far."),
         },
         form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[] }),
     );
+    render_signers(signers, &mut out);
     out
+}
+
+/// The public signer list, as the widget shows it: approved signers who agreed to be listed,
+/// organizations first, oldest first; the first [`SIGNERS_SHOWN`] of each kind.
+pub struct Signers {
+    pub counts: SignerCounts,
+    /// Entries as the public API gives them (`signing::public_entry`: never an email, never an
+    /// organization's contact person).
+    pub organizations: Vec<PublicSigner>,
+    pub individuals: Vec<PublicSigner>,
+}
+
+/// How many signers of each kind the letter page lists.
+pub const SIGNERS_SHOWN: i64 = 100;
+
+fn render_signers(signers: &Signers, out: &mut String) {
+    if signers.organizations.is_empty() && signers.individuals.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"signers\" aria-labelledby=\"signers-heading\"><h2 id=\"signers-heading\">Who has signed</h2>");
+    for (heading, entries, count) in [
+        ("Organizations", &signers.organizations, signers.counts.organizations),
+        ("Individuals", &signers.individuals, signers.counts.individuals),
+    ] {
+        if entries.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "<h3>{heading} ({count})</h3><ul class=\"signatories\">");
+        for entry in entries {
+            let _ = write!(out, "<li>{}", escape(&entry.name));
+            let line: Vec<&str> = [&entry.title, &entry.affiliation].into_iter().flatten().map(String::as_str).filter(|t| !t.is_empty()).collect();
+            if !line.is_empty() {
+                let _ = write!(out, "<br><span class=\"muted\">{}</span>", escape(&line.join(", ")));
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+        let more = count.saturating_sub(entries.len() as u64);
+        if more > 0 {
+            let _ = write!(out, "<p>And {more} more.</p>");
+        }
+    }
+    out.push_str("</section>");
 }
 
 fn render_block(block: &Block, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {

@@ -2,7 +2,8 @@
 //! JavaScript"): the letter of each campaign with a plain sign-on form, and the answer to a plain
 //! form post (thank-you or error page) instead of the JSON the widget reads.
 //!
-//! - `GET /campaigns/{id}`: the letter page ([`letter`]), with the form ([`form`]).
+//! - `GET /campaigns/{id}`: the letter page ([`letter`]), with the form ([`form`]) and the public
+//!   signer list.
 //! - `GET /pages.css`: their one stylesheet.
 //! - `POST /api/campaigns/{id}/signatures` answers with [`answer_page`] or [`error_page`] when
 //!   [`negotiate::wants_html`] says the request is a browser's form navigation.
@@ -18,6 +19,7 @@ pub mod negotiate;
 
 use super::error::HttpError;
 use super::{origin, AppState};
+use crate::signing;
 use crate::status_feed;
 use crate::store::CampaignRecord;
 use axum::extract::{Path, State};
@@ -29,7 +31,7 @@ use html::escape;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use undersigned_core::api_error::ErrorCode;
-use undersigned_core::signature::SignatureSubmission;
+use undersigned_core::signature::{SignatureSubmission, SignerKind, ValidSignature};
 
 /// Where the pages' stylesheet is served.
 pub const STYLESHEET: &str = "/pages.css";
@@ -63,11 +65,14 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>)
         let upto = state.store.latest_change_id(Some(&id)).await?;
         let feed = status_feed::build(&state.store, &record, upto).await?;
         let counts = state.store.signer_counts(&id).await?;
-        anyhow::Ok((feed, counts))
+        let listed = |rows: Vec<(i64, ValidSignature)>| rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect::<Vec<_>>();
+        let organizations = listed(state.store.public_signers(&id, SignerKind::Organization, letter::SIGNERS_SHOWN, 0).await?);
+        let individuals = listed(state.store.public_signers(&id, SignerKind::Individual, letter::SIGNERS_SHOWN, 0).await?);
+        anyhow::Ok((feed, letter::Signers { counts, organizations, individuals }))
     };
     match loaded.await {
-        Ok((feed, counts)) => {
-            let main = letter::render(&record.campaign, &feed, counts.total);
+        Ok((feed, signers)) => {
+            let main = letter::render(&record.campaign, &feed, &signers);
             let mut response = page(StatusCode::OK, &record.campaign.title, &main);
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             response
