@@ -102,17 +102,7 @@ fn compile_locales() {
         let Some(code) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt")) else { continue };
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("readable locale file");
-        let mut table = BTreeMap::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (key, value) = line.split_once(" = ").unwrap_or_else(|| panic!("{}:{}: expected `key = value`", path.display(), i + 1));
-            if table.insert(key.trim().to_string(), value.trim().to_string()).is_some() {
-                panic!("{}:{}: the key `{}` is defined twice", path.display(), i + 1, key.trim());
-            }
-        }
+        let table = undersigned_core::locale::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         locales.insert(code.to_string(), table);
     }
     let english = locales.remove("en").expect("locales/en.txt is the reference language");

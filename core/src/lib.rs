@@ -9,6 +9,7 @@
 //! - [`feed`]: the public demand-status feed (JSON), validated here for receiver and widget.
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
 //! - [`calendar`]: UTC calendar arithmetic shared by the receiver and the tools.
+//! - [`locale`]: the format of the translation files (`locales/*.txt`) that widget and receiver read.
 //! - [`signature`]: the sign-on submission, its wire names, limits and validation.
 //! - [`signers`]: the receiver's public signer counts and list pages.
 //! - [`authoring`] (feature `authoring`, native only): the plain-text format organizers write, and
@@ -18,6 +19,7 @@ pub mod api_error;
 pub mod calendar;
 pub mod campaign;
 pub mod feed;
+pub mod locale;
 pub mod signature;
 pub mod signers;
 pub mod status;

@@ -185,7 +185,7 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     assert!(html.contains("<a href=\"https://example.org/foia/1\">FOIA answer</a> (2026-11-20)"), "{html}");
     assert!(html.contains("id=\"demand-review\">the review.<br><span class=\"status status-outstanding\"><span aria-hidden=\"true\">○</span> Status: Outstanding</span>"), "{html}");
     // The footnote, linked both ways.
-    assert!(html.contains("<sup><a href=\"#note-1\" id=\"ref-1\" aria-label=\"Note 1\">1</a></sup>"), "{html}");
+    assert!(html.contains("<sup><a href=\"#note-1\" id=\"ref-1\" aria-label=\"Footnote 1\">1</a></sup>"), "{html}");
     assert!(html.contains("<li id=\"note-1\">Procurement register, entry 42."), "{html}");
     assert!(html.contains("href=\"https://example.org/register?a=1&amp;b=2\""), "{html}");
     assert!(html.contains("Dana &lt;b&gt;Bold&lt;/b&gt;"), "{html}");
@@ -225,5 +225,33 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     let missing = s.http.get(s.url("/campaigns/no-such-letter")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("There is no campaign `no-such-letter`"));
+    s.stop().await;
+});
+
+both_backends!(pages_speak_spanish_when_the_browser_asks_for_it, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let spanish = [("accept-language", "es-MX,es;q=0.9,en;q=0.8")];
+    let (status, _, html) = post_form(&s, "kind=individual&name=Ana&email=ana%40example.org", &spanish).await;
+    assert_eq!(status, 201, "{html}");
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"es\">"), "{html}");
+    assert!(html.contains("<h1>Gracias por firmar</h1>"), "the widget's own words (locales/es.txt): {html}");
+    assert!(html.contains("Usted firmó “A Test Letter”."), "{html}");
+    // Field errors: the widget's Spanish for core's codes, next to the Spanish labels.
+    let (status, _, html) = post_form(&s, "kind=organization&name=Sam&email=sam+at+drw", &spanish).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("2 campos necesitan su atención."), "{html}");
+    assert!(html.contains("<a href=\"#f-organization\">Nombre de la organización</a>: Escriba el nombre de la organización."), "{html}");
+    assert!(html.contains("<a href=\"#f-email\">Correo electrónico</a>: Escriba un correo como nombre@ejemplo.org, sin espacios."), "{html}");
+    // The letter page: Spanish words around an English letter, each marked with its language.
+    let res = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).header("accept-language", "es").send().await.unwrap();
+    assert_eq!(res.headers()["vary"], "Accept-Language");
+    let html = res.text().await.unwrap();
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"es\">") && html.contains("<article class=\"letter\" lang=\"en\">"), "{html}");
+    assert!(html.contains("<span class=\"status status-outstanding\" lang=\"es\"><span aria-hidden=\"true\">○</span> Estado: Pendiente</span>"), "{html}");
+    assert!(html.contains("<h2 id=\"sign-heading\">Firme la carta</h2><p>1 firma hasta ahora.</p>"), "{html}");
+    // Anything else is English.
+    let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).header("accept-language", "de-DE,de;q=0.9").send().await.unwrap().text().await.unwrap();
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">") && html.contains("Status: Outstanding"), "{html}");
     s.stop().await;
 });

@@ -1,7 +1,8 @@
 // Visitors without JavaScript, end to end against the real receiver: from the partner page's
 // fallback to the receiver's letter page, signing with its plain form, and the thank-you, "already
 // signed" and error pages the receiver answers a browser's form post with (docs/receiver.md,
-// "Pages for visitors without JavaScript"). axe-core checks the pages for WCAG 2.2 A/AA.
+// "Pages for visitors without JavaScript"), in English and Spanish. axe-core checks the pages for
+// WCAG 2.2 A/AA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -23,10 +24,10 @@ async function storedSigners() {
 }
 
 /** Submits the page's form and returns the answer to its navigation. */
-async function submit(page, form) {
+async function submit(page, form, button = 'Sign the letter') {
   const [response] = await Promise.all([
     page.waitForNavigation(),
-    form.getByRole('button', { name: 'Sign the letter' }).click(),
+    form.getByRole('button', { name: button }).click(),
   ]);
   return response;
 }
@@ -132,6 +133,27 @@ test('axe finds no WCAG 2.2 A/AA violation on the letter page in the dark colour
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(18, 18, 18)', 'the dark styles apply');
   const found = await violations(page);
   assert.deepEqual(found, [], `letter page, dark:\n${found.join('\n')}`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a browser asking for Spanish gets the letter page and the thank-you page in Spanish', async () => {
+  const page = await newWatchedPage(env.browser, { locale: 'es-MX' });
+  await page.addInitScript({ path: AXE });
+  await page.goto(`${env.receiver.url}/campaigns/${CAMPAIGN}`);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+  assert.equal(await page.locator('#sign-heading').textContent(), 'Firme la carta');
+  let found = await violations(page);
+  assert.deepEqual(found, [], `letter page, Spanish:\n${found.join('\n')}`);
+  const form = page.locator('form.sign');
+  await form.getByLabel('Una persona').check();
+  await form.getByLabel('Nombre completo').fill('Sofía Sin Script');
+  await form.getByLabel('Correo electrónico').fill('sofia@example.org');
+  const response = await submit(page, form, 'Firmar la carta');
+  assert.equal(response.status(), 201);
+  assert.equal(await page.locator('h1').textContent(), 'Gracias por firmar');
+  found = await violations(page);
+  assert.deepEqual(found, [], `thank-you page, Spanish:\n${found.join('\n')}`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -105,7 +105,7 @@ async fn sign_page(state: &AppState, peer: SocketAddr, id: &str, request: Reques
     let rate_limited = matches!(&result, Err(e) if e.body.code == ErrorCode::RateLimited);
     let campaign = if rate_limited { None } else { state.store.campaign(id).await.ok().flatten() };
     let back = pages::back_link(&headers, campaign.as_ref(), &state.config.allowed_origins);
-    let context = pages::AnswerContext { campaign, submission, back };
+    let context = pages::AnswerContext { campaign, submission, back, lang: pages::text::Lang::from_headers(&headers) };
     let mut response = match result {
         Ok((status, body)) => pages::answer_page(status, &body, &context),
         Err(error) => pages::error_page(error, &context),

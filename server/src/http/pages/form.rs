@@ -9,6 +9,7 @@
 //! of a second signature, exactly like the widget's retries.
 
 use super::html::escape;
+use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::{field, is_uuid, limits, SignatureSubmission, SignerKind};
@@ -20,12 +21,15 @@ pub struct FormState<'a> {
     pub values: Option<&'a SignatureSubmission>,
     /// The problems with them (empty on the letter page).
     pub errors: &'a [FieldError],
+    pub lang: Lang,
 }
 
-/// A text field of the form: wire name, label, input type, `autocomplete`, required, hint.
+/// A text field of the form: wire name, label key, what follows the label (keys), input type,
+/// `autocomplete`, required, hint key.
 struct TextField {
     name: &'static str,
     label: &'static str,
+    marker: &'static str,
     kind: &'static str,
     autocomplete: Option<&'static str>,
     required: bool,
@@ -33,21 +37,21 @@ struct TextField {
 }
 
 const TEXT_FIELDS: [TextField; 5] = [
-    TextField { name: field::ORGANIZATION, label: "Organization name (organizations only)", kind: "text", autocomplete: Some("organization"), required: false, hint: None },
-    TextField { name: field::NAME, label: "Full name (required)", kind: "text", autocomplete: Some("name"), required: true, hint: Some("For an organization: its contact person.") },
-    TextField { name: field::TITLE, label: "Title or occupation (optional)", kind: "text", autocomplete: Some("organization-title"), required: false, hint: None },
-    TextField { name: field::AFFILIATION, label: "Affiliation (individuals only, optional)", kind: "text", autocomplete: None, required: false, hint: Some("For identification only, for example your university or employer.") },
-    TextField { name: field::EMAIL, label: "Email (required)", kind: "email", autocomplete: Some("email"), required: true, hint: Some("Only the organizers see it, to confirm your signature. It is never listed.") },
+    TextField { name: field::ORGANIZATION, label: "form.field.organization", marker: "page.only_organizations", kind: "text", autocomplete: Some("organization"), required: false, hint: None },
+    TextField { name: field::NAME, label: "form.field.name", marker: "form.required", kind: "text", autocomplete: Some("name"), required: true, hint: Some("page.name.hint") },
+    TextField { name: field::TITLE, label: "form.field.title", marker: "form.optional", kind: "text", autocomplete: Some("organization-title"), required: false, hint: None },
+    TextField { name: field::AFFILIATION, label: "form.field.affiliation", marker: "page.only_individuals", kind: "text", autocomplete: None, required: false, hint: Some("form.field.affiliation.hint") },
+    TextField { name: field::EMAIL, label: "form.field.email", marker: "form.required", kind: "email", autocomplete: Some("email"), required: true, hint: Some("form.field.email.hint") },
 ];
 
 /// The label a field has on this form, for naming it in an error summary; the wire name for the
 /// fields the form does not show (`country`, `campaign`, `idempotency_key` sent by another form).
-pub fn label_of(name: &str) -> &str {
+pub fn label_of(name: &str, lang: Lang) -> String {
     match name {
-        field::KIND => "I am signing as",
-        field::LIST_PUBLICLY => "List my name publicly",
-        field::UPDATES_OPT_IN => "Send me updates",
-        _ => TEXT_FIELDS.iter().find(|f| f.name == name).map_or(name, |f| f.label.split(" (").next().unwrap_or(f.label)),
+        field::KIND => lang.text("form.kind.legend"),
+        field::LIST_PUBLICLY => lang.text("form.list_publicly"),
+        field::UPDATES_OPT_IN => lang.text("form.updates_opt_in"),
+        _ => TEXT_FIELDS.iter().find(|f| f.name == name).map_or_else(|| name.to_string(), |f| lang.text(f.label)),
     }
 }
 
@@ -74,6 +78,7 @@ pub fn new_idempotency_key() -> String {
 
 /// The form's HTML.
 pub fn render(state: &FormState) -> String {
+    let lang = state.lang;
     let value = |name: &str| state.values.and_then(|v| v.text_fields().into_iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string())).unwrap_or_default();
     let error = |name: &str| state.errors.iter().find(|e| e.field == name);
     let sent_key = value(field::IDEMPOTENCY_KEY);
@@ -92,8 +97,14 @@ pub fn render(state: &FormState) -> String {
     // The kind: individual unless the visitor chose organization.
     let chosen = SignerKind::parse(value(field::KIND).trim()).unwrap_or(SignerKind::Individual);
     let kind_error = error(field::KIND);
-    let _ = write!(out, "<fieldset{}><legend>I am signing as</legend>", if kind_error.is_some() { " aria-describedby=\"f-kind-error\"" } else { "" });
-    for (kind, label) in [(SignerKind::Individual, "An individual"), (SignerKind::Organization, "An organization")] {
+    let _ = write!(
+        out,
+        "<fieldset{}><legend>{}</legend>",
+        if kind_error.is_some() { " aria-describedby=\"f-kind-error\"" } else { "" },
+        escape(&lang.text("form.kind.legend"))
+    );
+    for kind in [SignerKind::Individual, SignerKind::Organization] {
+        let label = escape(&lang.text(&format!("form.kind.{}", kind.as_str())));
         let _ = write!(
             out,
             "<p class=\"choice\"><input type=\"radio\" name=\"{}\" id=\"f-kind-{k}\" value=\"{k}\"{}> <label for=\"f-kind-{k}\">{label}</label></p>",
@@ -103,7 +114,7 @@ pub fn render(state: &FormState) -> String {
         );
     }
     if let Some(e) = kind_error {
-        let _ = write!(out, "<p class=\"field-error\" id=\"f-kind-error\">Error: {}</p>", escape(&e.message));
+        let _ = write!(out, "<p class=\"field-error\" id=\"f-kind-error\">{}</p>", escape(&lang.format("page.error.field", &[("message", &lang.field_message(e))])));
     }
     out.push_str("</fieldset>");
     for f in &TEXT_FIELDS {
@@ -116,12 +127,13 @@ pub fn render(state: &FormState) -> String {
         if problem.is_some() {
             described.push(format!("{input}-error"));
         }
-        let _ = write!(out, "<p class=\"field\"><label for=\"{input}\">{}</label>", escape(f.label));
+        let _ = write!(out, "<p class=\"field\"><label for=\"{input}\">{} {}</label>", escape(&lang.text(f.label)), escape(&lang.text(f.marker)));
         if let Some(hint) = f.hint {
-            let _ = write!(out, "<span class=\"hint\" id=\"{input}-hint\">{}</span>", escape(hint));
+            let _ = write!(out, "<span class=\"hint\" id=\"{input}-hint\">{}</span>", escape(&lang.text(hint)));
         }
         if let Some(e) = problem {
-            let _ = write!(out, "<span class=\"field-error\" id=\"{input}-error\">Error: {}</span>", escape(&e.message));
+            let message = lang.format("page.error.field", &[("message", &lang.field_message(e))]);
+            let _ = write!(out, "<span class=\"field-error\" id=\"{input}-error\">{}</span>", escape(&message));
         }
         let _ = write!(out, "<input id=\"{input}\" name=\"{}\" type=\"{}\"", f.name, f.kind);
         if let Some(max) = limits::max_chars(f.name) {
@@ -141,27 +153,28 @@ pub fn render(state: &FormState) -> String {
         }
         let _ = write!(out, " value=\"{}\"></p>", escape(&value(f.name)));
     }
-    for (name, label, checked) in [
-        (field::LIST_PUBLICLY, "List my name publicly as a signer of this letter", state.values.is_some_and(|v| v.list_publicly)),
-        (field::UPDATES_OPT_IN, "Send me updates about this letter", state.values.is_some_and(|v| v.updates_opt_in)),
+    for (name, checked) in [
+        (field::LIST_PUBLICLY, state.values.is_some_and(|v| v.list_publicly)),
+        (field::UPDATES_OPT_IN, state.values.is_some_and(|v| v.updates_opt_in)),
     ] {
         let _ = write!(
             out,
-            "<p class=\"choice\"><input type=\"checkbox\" id=\"f-{name}\" name=\"{name}\" value=\"yes\"{}> <label for=\"f-{name}\">{label}</label></p>",
+            "<p class=\"choice\"><input type=\"checkbox\" id=\"f-{name}\" name=\"{name}\" value=\"yes\"{}> <label for=\"f-{name}\">{}</label></p>",
             if checked { " checked" } else { "" },
+            escape(&label_of(name, lang)),
         );
     }
     // The honeypot: moved out of sight by the stylesheet and skipped by assistive technology and
     // the keyboard; people leave it empty, bots fill it in (the receiver keeps those apart as spam).
     let _ = write!(
         out,
-        "<p class=\"trap\" aria-hidden=\"true\"><label for=\"f-website\">Leave this field empty</label> \
-         <input id=\"f-website\" name=\"{}\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></p>",
+        "<p class=\"trap\" aria-hidden=\"true\"><label for=\"f-website\">{}</label> \
+         <input id=\"f-website\" name=\"{}\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></p>\
+         <p class=\"privacy\">{}</p><p><button type=\"submit\">{}</button></p></form>",
+        escape(&lang.text("form.honeypot")),
         field::HONEYPOT,
-    );
-    out.push_str(
-        "<p class=\"privacy\">Your signature is stored by this site, which the letter's organizers run. Your email is never shown publicly.</p>\
-         <p><button type=\"submit\">Sign the letter</button></p></form>",
+        escape(&lang.text("page.privacy")),
+        escape(&lang.text("form.submit")),
     );
     out
 }
@@ -191,13 +204,14 @@ mod tests {
             ..Default::default()
         };
         let errors = vec![FieldError { field: field::EMAIL.into(), code: FieldErrorCode::InvalidEmail.as_str().into(), message: "Enter an email address.".into() }];
-        let html = render(&FormState { campaign_id: "test-letter", values: Some(&values), errors: &errors });
+        let html = render(&FormState { campaign_id: "test-letter", values: Some(&values), errors: &errors, lang: Lang::ENGLISH });
         assert!(html.contains("value=\"&lt;b&gt;Sam&lt;/b&gt;\""), "{html}");
         assert!(html.contains("id=\"f-kind-organization\" value=\"organization\" checked"), "{html}");
         assert!(html.contains("id=\"f-list_publicly\" name=\"list_publicly\" value=\"yes\" checked"), "{html}");
         assert!(html.contains("aria-describedby=\"f-email-hint f-email-error\" aria-invalid=\"true\" value=\"sam at drw\""), "{html}");
         assert!(html.contains("value=\"7C9E6679-7425-40DE-944B-E07FC1F90AE7\""), "the key that was sent, so a resend is a retry");
-        assert_eq!(label_of(field::EMAIL), "Email");
+        assert!(html.contains("<label for=\"f-name\">Full name (required)</label>"), "{html}");
+        assert_eq!(label_of(field::EMAIL, Lang::ENGLISH), "Email");
         assert!(has_input(field::EMAIL) && !has_input(field::COUNTRY));
     }
 }

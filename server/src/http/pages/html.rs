@@ -2,6 +2,7 @@
 //! attribute values alike), and running text of a campaign through [`inlines`], which renders
 //! only links whose target passes core's [`is_safe_href`].
 
+use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::campaign::{is_safe_href, Inline};
 
@@ -25,18 +26,18 @@ pub fn escape(text: &str) -> String {
 /// Running text as HTML: emphasis, links (unsafe targets become plain text) and footnote
 /// references that link to the note (`#note-N`) and back (`#ref-N`; the first reference only,
 /// so ids stay unique).
-pub fn inlines(items: &[Inline], seen_refs: &mut Vec<u32>, out: &mut String) {
+pub fn inlines(items: &[Inline], lang: Lang, seen_refs: &mut Vec<u32>, out: &mut String) {
     for item in items {
         match item {
             Inline::Text(text) => out.push_str(&escape(text)),
-            Inline::Emphasis(children) => wrap("em", children, seen_refs, out),
-            Inline::Strong(children) => wrap("strong", children, seen_refs, out),
+            Inline::Emphasis(children) => wrap("em", children, lang, seen_refs, out),
+            Inline::Strong(children) => wrap("strong", children, lang, seen_refs, out),
             Inline::Link { href, children } if is_safe_href(href) => {
                 let _ = write!(out, "<a href=\"{}\">", escape(href));
-                inlines(children, seen_refs, out);
+                inlines(children, lang, seen_refs, out);
                 out.push_str("</a>");
             }
-            Inline::Link { children, .. } => inlines(children, seen_refs, out),
+            Inline::Link { children, .. } => inlines(children, lang, seen_refs, out),
             Inline::FootnoteRef(n) => {
                 let id = if seen_refs.contains(n) {
                     String::new()
@@ -44,15 +45,16 @@ pub fn inlines(items: &[Inline], seen_refs: &mut Vec<u32>, out: &mut String) {
                     seen_refs.push(*n);
                     format!(" id=\"ref-{n}\"")
                 };
-                let _ = write!(out, "<sup><a href=\"#note-{n}\"{id} aria-label=\"Note {n}\">{n}</a></sup>");
+                let label = escape(&lang.format("letter.footnote_ref", &[("number", &n.to_string())]));
+                let _ = write!(out, "<sup><a href=\"#note-{n}\"{id} aria-label=\"{label}\">{n}</a></sup>");
             }
         }
     }
 }
 
-fn wrap(tag: &str, children: &[Inline], seen_refs: &mut Vec<u32>, out: &mut String) {
+fn wrap(tag: &str, children: &[Inline], lang: Lang, seen_refs: &mut Vec<u32>, out: &mut String) {
     let _ = write!(out, "<{tag}>");
-    inlines(children, seen_refs, out);
+    inlines(children, lang, seen_refs, out);
     let _ = write!(out, "</{tag}>");
 }
 
@@ -75,10 +77,10 @@ mod tests {
             Inline::FootnoteRef(2),
         ];
         let mut out = String::new();
-        inlines(&items, &mut Vec::new(), &mut out);
+        inlines(&items, Lang::ENGLISH, &mut Vec::new(), &mut out);
         assert_eq!(
             out,
-            "bad<a href=\"https://example.org/?a=1&amp;b=2\">good</a><sup><a href=\"#note-2\" id=\"ref-2\" aria-label=\"Note 2\">2</a></sup><sup><a href=\"#note-2\" aria-label=\"Note 2\">2</a></sup>"
+            "bad<a href=\"https://example.org/?a=1&amp;b=2\">good</a><sup><a href=\"#note-2\" id=\"ref-2\" aria-label=\"Footnote 2\">2</a></sup><sup><a href=\"#note-2\" aria-label=\"Footnote 2\">2</a></sup>"
         );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::form::{self, FormState};
 use super::html::{escape, inlines};
+use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::campaign::{Block, Demand};
 use undersigned_core::feed::{DemandState, StatusFeed};
@@ -11,24 +12,41 @@ use undersigned_core::status::DemandStatus;
 use undersigned_core::signers::{PublicSigner, SignerCounts};
 use undersigned_core::Campaign;
 
-/// The language of the page's own words (headings, labels); the letter carries its own.
-pub const UI_LANG: &str = "en";
-
-/// A status in words, with a shape for those who scan (the widget's shapes: ○ ◐ ✓ ✕).
-pub fn status_words(status: DemandStatus) -> (&'static str, &'static str) {
+/// The shape of a status, for those who scan (the widget's shapes); the words come from the
+/// widget's `live.status.*`.
+pub fn status_shape(status: DemandStatus) -> &'static str {
     match status {
-        DemandStatus::Outstanding => ("○", "Outstanding"),
-        DemandStatus::PartiallyDisclosed => ("◐", "Partially disclosed"),
-        DemandStatus::Disclosed => ("✓", "Disclosed"),
-        DemandStatus::Refused => ("✕", "Refused"),
+        DemandStatus::Outstanding => "○",
+        DemandStatus::PartiallyDisclosed => "◐",
+        DemandStatus::Disclosed => "✓",
+        DemandStatus::Refused => "✕",
     }
 }
 
+/// What the letter page renders: the pieces and the language of its own words (headings, labels;
+/// the letter keeps the language it is written in).
+pub struct LetterPage<'a> {
+    pub campaign: &'a Campaign,
+    pub feed: &'a StatusFeed,
+    pub signers: &'a Signers,
+    pub lang: Lang,
+}
+
+/// Writes the page's own words: text in `lang`, marked as such inside a letter in another language.
+struct Words {
+    lang: Lang,
+    /// ` lang="…"` for elements holding the page's words inside the letter, or nothing.
+    attr: String,
+}
+
 /// The `<main>` content of the letter page.
-pub fn render(campaign: &Campaign, feed: &StatusFeed, signers: &Signers) -> String {
+pub fn render(page: &LetterPage) -> String {
+    let LetterPage { campaign, feed, signers, lang } = *page;
     let mut out = String::new();
     let mut refs = Vec::new();
-    let ui = if campaign.language.eq_ignore_ascii_case(UI_LANG) { String::new() } else { format!(" lang=\"{UI_LANG}\"") };
+    let same = campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()));
+    let words = Words { lang, attr: if same { String::new() } else { format!(" lang=\"{}\"", lang.code()) } };
+    let ui = &words.attr;
     let _ = write!(out, "<article class=\"letter\" lang=\"{}\"><h1>{}</h1>", escape(&campaign.language), escape(&campaign.title));
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
     if !campaign.recipient.is_empty() {
@@ -40,21 +58,21 @@ pub fn render(campaign: &Campaign, feed: &StatusFeed, signers: &Signers) -> Stri
         let _ = write!(out, "<p>{}</p>", escape(line));
     }
     for block in &campaign.body {
-        render_block(block, &feed.demands, &ui, &mut refs, &mut out);
+        render_block(block, &feed.demands, &words, &mut refs, &mut out);
     }
     if let Some(closing) = &campaign.closing {
         let _ = write!(out, "<p>{}</p>", escape(closing));
     }
     let signatories = &campaign.signatories;
     if !signatories.organizations.is_empty() {
-        let _ = write!(out, "<h2{ui}>Organizations</h2><ul class=\"signatories\">");
+        let _ = write!(out, "<h2{ui}>{}</h2><ul class=\"signatories\">", escape(&lang.text("letter.organizations")));
         for org in &signatories.organizations {
             let _ = write!(out, "<li>{}</li>", escape(&org.name));
         }
         out.push_str("</ul>");
     }
     if !signatories.individuals.is_empty() {
-        let _ = write!(out, "<h2{ui}>Individuals</h2><ul class=\"signatories\">");
+        let _ = write!(out, "<h2{ui}>{}</h2><ul class=\"signatories\">", escape(&lang.text("letter.individuals")));
         for person in &signatories.individuals {
             let _ = write!(out, "<li>{}", escape(&person.name));
             if let Some(line) = person.title_line() {
@@ -65,24 +83,25 @@ pub fn render(campaign: &Campaign, feed: &StatusFeed, signers: &Signers) -> Stri
         out.push_str("</ul>");
     }
     if !campaign.cc.is_empty() {
-        let _ = write!(out, "<p><span{ui}>CC:</span><br>{}</p>", campaign.cc.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
+        let cc = campaign.cc.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>");
+        let _ = write!(out, "<p><span{ui}>{}</span><br>{cc}</p>", escape(&lang.text("letter.cc")));
     }
     if !campaign.contact.is_empty() {
         out.push_str("<p>");
-        inlines(&campaign.contact, &mut refs, &mut out);
+        inlines(&campaign.contact, lang, &mut refs, &mut out);
         out.push_str("</p>");
     }
     if !campaign.footnotes.is_empty() {
-        let _ = write!(out, "<h2{ui}>Notes</h2><ol class=\"notes\">");
+        let _ = write!(out, "<h2{ui}>{}</h2><ol class=\"notes\">", escape(&lang.text("letter.notes")));
         for (i, note) in campaign.footnotes.iter().enumerate() {
             let n = i + 1;
             let _ = write!(out, "<li id=\"note-{n}\">");
-            inlines(&note.text, &mut Vec::new(), &mut out);
+            inlines(&note.text, lang, &mut Vec::new(), &mut out);
             if let Some(link) = note.link.as_deref().filter(|l| undersigned_core::campaign::is_safe_href(l)) {
                 let _ = write!(out, " <a href=\"{0}\">{0}</a>", escape(link));
             }
             if refs.contains(&(n as u32)) {
-                let _ = write!(out, " <a href=\"#ref-{n}\"{ui}>Back to text</a>");
+                let _ = write!(out, " <a href=\"#ref-{n}\"{ui}>{}</a>", escape(&lang.text("letter.back_to_text")));
             }
             out.push_str("</li>");
         }
@@ -91,14 +110,12 @@ pub fn render(campaign: &Campaign, feed: &StatusFeed, signers: &Signers) -> Stri
     out.push_str("</article>");
     let _ = write!(
         out,
-        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">Sign the letter</h2><p>{}</p>{}</section>",
-        match signers.counts.total {
-            1 => "1 signature so far.".to_string(),
-            n => format!("{n} signatures so far."),
-        },
-        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[] }),
+        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
+        escape(&lang.text("form.heading")),
+        escape(&lang.plural("page.count", signers.counts.total, &[])),
+        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
     );
-    render_signers(signers, &mut out);
+    render_signers(signers, lang, &mut out);
     out
 }
 
@@ -115,19 +132,23 @@ pub struct Signers {
 /// How many signers of each kind the letter page lists.
 pub const SIGNERS_SHOWN: i64 = 100;
 
-fn render_signers(signers: &Signers, out: &mut String) {
+fn render_signers(signers: &Signers, lang: Lang, out: &mut String) {
     if signers.organizations.is_empty() && signers.individuals.is_empty() {
         return;
     }
-    out.push_str("<section class=\"signers\" aria-labelledby=\"signers-heading\"><h2 id=\"signers-heading\">Who has signed</h2>");
+    let _ = write!(
+        out,
+        "<section class=\"signers\" aria-labelledby=\"signers-heading\"><h2 id=\"signers-heading\">{}</h2>",
+        escape(&lang.text("live.signers.heading"))
+    );
     for (heading, entries, count) in [
-        ("Organizations", &signers.organizations, signers.counts.organizations),
-        ("Individuals", &signers.individuals, signers.counts.individuals),
+        ("live.signers.organizations", &signers.organizations, signers.counts.organizations),
+        ("live.signers.individuals", &signers.individuals, signers.counts.individuals),
     ] {
         if entries.is_empty() {
             continue;
         }
-        let _ = write!(out, "<h3>{heading} ({count})</h3><ul class=\"signatories\">");
+        let _ = write!(out, "<h3>{}</h3><ul class=\"signatories\">", escape(&lang.format(heading, &[("count", &count.to_string())])));
         for entry in entries {
             let _ = write!(out, "<li>{}", escape(&entry.name));
             let line: Vec<&str> = [&entry.title, &entry.affiliation].into_iter().flatten().map(String::as_str).filter(|t| !t.is_empty()).collect();
@@ -139,24 +160,24 @@ fn render_signers(signers: &Signers, out: &mut String) {
         out.push_str("</ul>");
         let more = count.saturating_sub(entries.len() as u64);
         if more > 0 {
-            let _ = write!(out, "<p>And {more} more.</p>");
+            let _ = write!(out, "<p>{}</p>", escape(&lang.format("page.and_more", &[("count", &more.to_string())])));
         }
     }
     out.push_str("</section>");
 }
 
-fn render_block(block: &Block, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {
+fn render_block(block: &Block, states: &[DemandState], words: &Words, refs: &mut Vec<u32>, out: &mut String) {
     match block {
         Block::Paragraph(text) => {
             out.push_str("<p>");
-            inlines(text, refs, out);
+            inlines(text, words.lang, refs, out);
             out.push_str("</p>");
         }
         Block::List(items) => {
             out.push_str("<ul>");
             for item in items {
                 out.push_str("<li>");
-                inlines(item, refs, out);
+                inlines(item, words.lang, refs, out);
                 out.push_str("</li>");
             }
             out.push_str("</ul>");
@@ -164,14 +185,14 @@ fn render_block(block: &Block, states: &[DemandState], ui: &str, refs: &mut Vec<
         Block::Demands(demands) => {
             out.push_str("<ul class=\"demands\">");
             for demand in demands {
-                render_demand(demand, states, ui, refs, out);
+                render_demand(demand, states, words, refs, out);
             }
             out.push_str("</ul>");
         }
         Block::Quote(blocks) => {
             out.push_str("<blockquote>");
             for inner in blocks {
-                render_block(inner, states, ui, refs, out);
+                render_block(inner, states, words, refs, out);
             }
             out.push_str("</blockquote>");
         }
@@ -193,29 +214,33 @@ fn leaves_outstanding(demand: &Demand, states: &[DemandState]) -> (usize, usize)
 }
 
 /// One demand: its status (a group: how many of its items are still outstanding), note, evidence.
-fn render_demand(demand: &Demand, states: &[DemandState], ui: &str, refs: &mut Vec<u32>, out: &mut String) {
+fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &mut Vec<u32>, out: &mut String) {
+    let (lang, ui) = (words.lang, &words.attr);
     let state = states.iter().find(|s| s.id == demand.id);
     let status = current_status(demand, states);
     let note = state.map_or(demand.note.as_deref().unwrap_or(""), |s| s.note.as_str());
     let _ = write!(out, "<li id=\"demand-{}\">", escape(&demand.id));
-    inlines(&demand.text, refs, out);
+    inlines(&demand.text, lang, refs, out);
     if demand.children.is_empty() {
-        let (shape, words) = status_words(status);
+        let status_text = lang.format("page.status", &[("status", &lang.text(&format!("live.status.{}", status.as_str())))]);
         let _ = write!(
             out,
-            "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{shape}</span> Status: {words}</span>",
-            status.as_str()
+            "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{}</span> {}</span>",
+            status.as_str(),
+            status_shape(status),
+            escape(&status_text),
         );
     } else {
         let (outstanding, all) = leaves_outstanding(demand, states);
-        let _ = write!(out, "<br><span class=\"status\"{ui}>{outstanding} of {all} still outstanding</span>");
+        let summary = lang.plural("live.group_summary", outstanding as u64, &[("total", &all.to_string())]);
+        let _ = write!(out, "<br><span class=\"status\"{ui}>{}</span>", escape(&summary));
     }
     if !note.is_empty() {
         let _ = write!(out, " <span class=\"note\">{}</span>", escape(note));
     }
     let evidence = state.map_or(&[][..], |s| s.evidence.as_slice());
     if !evidence.is_empty() {
-        let _ = write!(out, "<ul class=\"evidence\"{ui} aria-label=\"Evidence\">");
+        let _ = write!(out, "<ul class=\"evidence\"{ui} aria-label=\"{}\">", escape(&lang.text("live.evidence")));
         for item in evidence.iter().filter(|e| undersigned_core::campaign::is_safe_href(&e.url)) {
             let title = if item.title.is_empty() { &item.url } else { &item.title };
             let _ = write!(out, "<li><a href=\"{}\">{}</a> ({})</li>", escape(&item.url), escape(title), escape(&item.date));
@@ -225,7 +250,7 @@ fn render_demand(demand: &Demand, states: &[DemandState], ui: &str, refs: &mut V
     if !demand.children.is_empty() {
         out.push_str("<ul>");
         for child in &demand.children {
-            render_demand(child, states, ui, refs, out);
+            render_demand(child, states, words, refs, out);
         }
         out.push_str("</ul>");
     }

@@ -8,6 +8,8 @@
 //! - `POST /api/campaigns/{id}/signatures` answers with [`answer_page`] or [`error_page`] when
 //!   [`negotiate::wants_html`] says the request is a browser's form navigation.
 //!
+//! Their words are English or Spanish by `Accept-Language` ([`text`]).
+//!
 //! Every page is self-contained: no script, no request to another origin, no inline style; it is
 //! sent with a Content-Security-Policy that allows nothing but this receiver's stylesheet and
 //! posting forms to this receiver. Every text is escaped ([`html::escape`]).
@@ -16,6 +18,7 @@ pub mod form;
 pub mod html;
 pub mod letter;
 pub mod negotiate;
+pub mod text;
 
 use super::error::HttpError;
 use super::{origin, AppState};
@@ -28,6 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use html::escape;
+use text::Lang;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use undersigned_core::api_error::ErrorCode;
@@ -55,11 +59,13 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let bare = AnswerContext { lang, ..AnswerContext::default() };
     let record = match state.store.campaign(&id).await {
         Ok(Some(record)) => record,
-        Ok(None) => return error_page(HttpError::unknown_campaign(&id), &AnswerContext::default()),
-        Err(e) => return error_page(HttpError::storage(e), &AnswerContext::default()),
+        Ok(None) => return error_page(HttpError::unknown_campaign(&id), &bare),
+        Err(e) => return error_page(HttpError::storage(e), &bare),
     };
     let loaded = async {
         let upto = state.store.latest_change_id(Some(&id)).await?;
@@ -72,21 +78,21 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>)
     };
     match loaded.await {
         Ok((feed, signers)) => {
-            let main = letter::render(&record.campaign, &feed, &signers);
-            let mut response = page(StatusCode::OK, &record.campaign.title, &main);
+            let main = letter::render(&letter::LetterPage { campaign: &record.campaign, feed: &feed, signers: &signers, lang });
+            let mut response = page(StatusCode::OK, lang, &record.campaign.title, &main);
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             response
         }
-        Err(e) => error_page(HttpError::storage(e), &AnswerContext::default()),
+        Err(e) => error_page(HttpError::storage(e), &bare),
     }
 }
 
 /// A whole page: `<main>` holds `main` (which brings the page's one `<h1>`).
-pub fn page(status: StatusCode, title: &str, main: &str) -> Response {
+pub fn page(status: StatusCode, lang: Lang, title: &str, main: &str) -> Response {
     let body = format!(
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body><main>{main}</main></body></html>\n",
-        letter::UI_LANG,
+        lang.code(),
         escape(title),
     );
     let mut response = (status, body).into_response();
@@ -94,6 +100,7 @@ pub fn page(status: StatusCode, title: &str, main: &str) -> Response {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     response
 }
 
@@ -105,6 +112,8 @@ pub struct AnswerContext {
     pub submission: Option<SignatureSubmission>,
     /// The page that posted the form, when it is safe to link back to (see [`back_link`]).
     pub back: Option<String>,
+    /// The visitor's language ([`Lang::from_headers`]).
+    pub lang: Lang,
 }
 
 /// The `Referer` to link back to, when it is one of the origins that may post to this campaign
@@ -142,18 +151,17 @@ pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_
 pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> Response {
     let word = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["status"].as_str().map(str::to_string)).unwrap_or_default();
     // The campaign is read again after signing; if that read failed, the page still answers.
-    let quoted = context.campaign.as_ref().map_or_else(|| "the letter".to_string(), |c| format!("“{}”", escape(&c.campaign.title)));
+    let lang = context.lang;
+    let title = context.campaign.as_ref().map_or_else(|| lang.text("page.the_letter"), |c| format!("“{}”", c.campaign.title));
+    let args = [("title", title.as_str())];
     let (heading, text) = match word.as_str() {
-        "signed" => ("Thank you for signing".to_string(), format!("You signed {quoted}. Your signature is on the letter.")),
-        "already_signed" => ("You had already signed".to_string(), format!("This email address had already signed {quoted}; nothing was changed.")),
-        _ => (
-            "Thank you: your signature was received".to_string(),
-            format!("Your signature on {quoted} was received and is pending review: it will appear once the organizers have reviewed it."),
-        ),
+        "signed" => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
+        "already_signed" => (lang.text("page.already.heading"), lang.format("page.already", &args)),
+        _ => (lang.text("page.pending.heading"), lang.format("page.pending", &args)),
     };
-    let mut main = format!("<h1>{heading}</h1><p class=\"done\">{text}</p>");
+    let mut main = format!("<h1>{}</h1><p class=\"done\">{}</p>", escape(&heading), escape(&text));
     push_links(context, &mut main);
-    let mut response = page(status, &heading, &main);
+    let mut response = page(status, lang, &heading, &main);
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -162,23 +170,21 @@ pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> R
 /// messages), or the error's message; the form again, filled in as sent, when there is a campaign.
 pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
     let status = StatusCode::from_u16(error.body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let heading = "Your signature was not recorded";
-    let mut main = format!("<h1>{heading}</h1>");
+    let lang = context.lang;
+    let heading = lang.text("page.error.heading");
+    let mut main = format!("<h1>{}</h1>", escape(&heading));
     let fields = &error.body.fields;
     if fields.is_empty() {
-        let _ = write!(main, "<p class=\"problem\">{}</p>", escape(&error.body.message));
+        let _ = write!(main, "<p class=\"problem\">{}</p>", escape(&lang.error_message(error.body.code.as_str(), &error.body.message)));
     } else {
-        let _ = write!(
-            main,
-            "<div class=\"problem\"><p>{}</p><ul>",
-            if fields.len() == 1 { "1 field needs your attention:".to_string() } else { format!("{} fields need your attention:", fields.len()) }
-        );
+        let _ = write!(main, "<div class=\"problem\"><p>{}</p><ul>", escape(&lang.plural("form.errors.summary", fields.len() as u64, &[])));
         for f in fields {
-            let label = escape(form::label_of(&f.field));
+            let label = escape(&form::label_of(&f.field, lang));
+            let message = escape(&lang.field_message(f));
             if form::has_input(&f.field) && context.campaign.is_some() {
-                let _ = write!(main, "<li><a href=\"#{}\">{label}</a>: {}</li>", form::input_id(&f.field), escape(&f.message));
+                let _ = write!(main, "<li><a href=\"#{}\">{label}</a>: {message}</li>", form::input_id(&f.field));
             } else {
-                let _ = write!(main, "<li>{label}: {}</li>", escape(&f.message));
+                let _ = write!(main, "<li>{label}: {message}</li>");
             }
         }
         main.push_str("</ul></div>");
@@ -188,12 +194,13 @@ pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
     if let (true, Some(record)) = (again, &context.campaign) {
         let _ = write!(
             main,
-            "<section aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">Sign the letter</h2>{}</section>",
-            form::render(&form::FormState { campaign_id: &record.campaign.id, values: context.submission.as_ref(), errors: fields })
+            "<section aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2>{}</section>",
+            escape(&lang.text("form.heading")),
+            form::render(&form::FormState { campaign_id: &record.campaign.id, values: context.submission.as_ref(), errors: fields, lang })
         );
     }
     push_links(context, &mut main);
-    let mut response = page(status, heading, &main);
+    let mut response = page(status, lang, &heading, &main);
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(secs) = error.retry_after_secs {
@@ -205,10 +212,10 @@ pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
 fn push_links(context: &AnswerContext, main: &mut String) {
     main.push_str("<ul class=\"links\">");
     if let Some(back) = &context.back {
-        let _ = write!(main, "<li><a href=\"{}\">Back to the page you came from</a></li>", escape(back));
+        let _ = write!(main, "<li><a href=\"{}\">{}</a></li>", escape(back), escape(&context.lang.text("page.back")));
     }
     if let Some(record) = &context.campaign {
-        let _ = write!(main, "<li><a href=\"{}\">Read the letter</a></li>", escape(&letter_path(&record.campaign.id)));
+        let _ = write!(main, "<li><a href=\"{}\">{}</a></li>", escape(&letter_path(&record.campaign.id)), escape(&context.lang.text("page.read_letter")));
     }
     main.push_str("</ul>");
 }

@@ -1,0 +1,43 @@
+//! The format of the translation files (`locales/<code>.txt`, and the receiver's own
+//! `server/locales/<code>.txt`): one `key = value` per line, `#` starts a comment line, blank lines
+//! are ignored, a key defined twice is an error. `{name}` in a value is a placeholder the caller
+//! fills in. The widget compiles the files at build time (`build.rs`); the receiver's pages read
+//! the same files, so both show the same words.
+
+use std::collections::BTreeMap;
+
+/// The table of one file, or the first problem as `line N: …`.
+pub fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut table = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once(" = ").ok_or_else(|| format!("line {}: expected `key = value`", i + 1))?;
+        if table.insert(key.trim().to_string(), value.trim().to_string()).is_some() {
+            return Err(format!("line {}: the key `{}` is defined twice", i + 1, key.trim()));
+        }
+    }
+    Ok(table)
+}
+
+/// `template` with every `{name}` of `args` replaced by its value.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_keys_and_refuses_mistakes() {
+        let table = parse("# comment\n\na.b = One {n}\n  c = Two = three  \n").unwrap();
+        assert_eq!(table.get("a.b").map(String::as_str), Some("One {n}"));
+        assert_eq!(table.get("c").map(String::as_str), Some("Two = three"));
+        assert_eq!(parse("a = 1\nno equals sign\n"), Err("line 2: expected `key = value`".to_string()));
+        assert_eq!(parse("a = 1\na = 2\n"), Err("line 2: the key `a` is defined twice".to_string()));
+        assert_eq!(fill("{count} of {total}", &[("count", "2"), ("total", "5")]), "2 of 5");
+    }
+}
