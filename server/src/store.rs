@@ -9,6 +9,8 @@
 use crate::clock;
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
 use sqlx::{AnyPool, Row};
 use std::str::FromStr;
 use undersigned_core::feed::{DemandState, Evidence};
@@ -16,8 +18,35 @@ use undersigned_core::signature::{SignerKind, ValidSignature};
 use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+/// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.
+mod migrations {
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}
+
+/// Embedded migrations as a source sqlx's migrator reads: the same versions, descriptions, SQL and
+/// checksums as sqlx's `migrate!` macro gives, so databases migrated by either agree.
+#[derive(Debug)]
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(self) -> futures_util::future::BoxFuture<'static, Result<Vec<Migration>, Box<dyn std::error::Error + Send + Sync>>> {
+        let migrations = self
+            .0
+            .iter()
+            .map(|&(version, description, sql)| {
+                let no_tx = sql.starts_with("-- no-transaction");
+                Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, Cow::Borrowed(sql), no_tx)
+            })
+            .collect();
+        Box::pin(std::future::ready(Ok(migrations)))
+    }
+}
+
+/// Applies the pending migrations of `source` to `pool`.
+async fn migrate(pool: &AnyPool, source: Embedded) -> anyhow::Result<()> {
+    Migrator::new(source).await?.run(pool).await?;
+    Ok(())
+}
 
 /// The PostgreSQL channel on which a committed status change announces its history id.
 pub const NOTIFY_CHANNEL: &str = "undersigned_events";
@@ -172,7 +201,7 @@ impl Store {
         if is_postgres(database_url) {
             let options = AnyConnectOptions::from_str(database_url).context("the PostgreSQL URL is not valid")?;
             let pool = AnyPoolOptions::new().max_connections(16).connect_with(options).await.context("cannot connect to PostgreSQL")?;
-            POSTGRES_MIGRATIONS.run(&pool).await.context("PostgreSQL migrations failed")?;
+            migrate(&pool, Embedded(migrations::POSTGRES)).await.context("PostgreSQL migrations failed")?;
             return Ok(Store { pool, backend: Backend::Postgres, url: database_url.to_string() });
         }
         let Some(path) = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")) else {
@@ -200,7 +229,7 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the SQLite database {path}"))?;
-        SQLITE_MIGRATIONS.run(&pool).await.context("SQLite migrations failed")?;
+        migrate(&pool, Embedded(migrations::SQLITE)).await.context("SQLite migrations failed")?;
         Ok(Store { pool, backend: Backend::Sqlite, url: database_url.to_string() })
     }
 
