@@ -22,7 +22,7 @@ const RATIO_GOAL: f64 = 1.5;
 pub struct Built {
     pub pkg: PathBuf,
     pub counter: PathBuf,
-    /// The receiver's release binary, when a section needs it.
+    /// The receiver's binary (its `server` profile), when a section needs it.
     pub server: Option<PathBuf>,
 }
 
