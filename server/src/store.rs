@@ -145,6 +145,22 @@ pub struct NewSigner {
     pub spam_reason: Option<String>,
 }
 
+/// Binds a new signer's columns in the order `campaign_id, kind, email_normalized, state, listed,
+/// data, spam_reason, payload_hash` (the one place that order is written; both inserts use it).
+fn bind_signer<'q>(query: AnyQuery<'q>, s: &'q NewSigner) -> AnyQuery<'q> {
+    query
+        .bind(&s.campaign_id)
+        .bind(s.kind.as_str())
+        .bind(&s.email_normalized)
+        .bind(s.state.as_str())
+        .bind(i64::from(s.listed))
+        .bind(&s.data)
+        .bind(&s.spam_reason)
+        .bind(&s.payload_hash)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// A signer read from an import file: stored with its own moderation state and timestamps.
 #[derive(Debug, Clone)]
 pub struct ImportedSigner {
@@ -336,15 +352,11 @@ impl Store {
                     continue;
                 }
             }
-            let inserted = sqlx::query("INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign_id, email_normalized) DO NOTHING")
-                .bind(&s.campaign_id)
-                .bind(s.kind.as_str())
-                .bind(&s.email_normalized)
-                .bind(s.state.as_str())
-                .bind(i64::from(s.listed))
-                .bind(&s.data)
-                .bind(&s.spam_reason)
-                .bind(&s.payload_hash)
+            let insert = sqlx::query(
+                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign_id, email_normalized) DO NOTHING",
+            );
+            let inserted = bind_signer(insert, s)
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?
@@ -389,18 +401,7 @@ impl Store {
             sql.push_str(" ON CONFLICT (campaign_id, email_normalized) DO NOTHING");
             let mut query = sqlx::query(&sql);
             for imported in chunk {
-                let s = &imported.signer;
-                query = query
-                    .bind(&s.campaign_id)
-                    .bind(s.kind.as_str())
-                    .bind(&s.email_normalized)
-                    .bind(s.state.as_str())
-                    .bind(i64::from(s.listed))
-                    .bind(&s.data)
-                    .bind(&s.spam_reason)
-                    .bind(&s.payload_hash)
-                    .bind(&imported.created_at)
-                    .bind(&imported.decided_at);
+                query = bind_signer(query, &imported.signer).bind(&imported.created_at).bind(&imported.decided_at);
             }
             stored += query.execute(&mut *tx).await?.rows_affected();
         }
