@@ -18,6 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
+import { probeScript } from './probe.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,34 +46,24 @@ async function listed(base) {
 /** Runs in the page before its own scripts: sets window.__listPaint once a signer entry shows. */
 function installProbe() {
   const entry = () => document.querySelector('undersigned-letter')?.shadowRoot?.querySelector('.signers li');
-  const observers = [];
+  let stop = () => {};
   const check = () => {
     if (window.__listPaint !== undefined) return;
     const el = entry();
     if (!el || !el.checkVisibility() || el.getBoundingClientRect().height === 0) return;
     window.__listPaint = null;
-    for (const o of observers) o.disconnect();
+    stop();
     // The frame that paints it.
     requestAnimationFrame((frameTime) => { window.__listPaint = frameTime; });
   };
-  const observe = (node) => {
-    const o = new MutationObserver(check);
-    o.observe(node, { childList: true, subtree: true });
-    observers.push(o);
-  };
-  observe(document);
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    observe(root);
-    return root;
-  };
+  // `watchDom` is defined in the page by `probeScript` (tests/bench/probe.mjs).
+  stop = watchDom(check);
 }
 
 async function measure(browser, base) {
   const context = await browser.newContext();
   try {
-    await context.addInitScript(installProbe);
+    await context.addInitScript(probeScript(installProbe));
     const tab = await context.newPage();
     const problems = [];
     tab.on('pageerror', (e) => problems.push(e.message));

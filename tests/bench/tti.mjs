@@ -15,6 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
+import { probeScript } from './probe.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ const TARGETS = {
     describe: "the counter's button, visible and enabled" },
 };
 
-/** Runs in the page before its own scripts (addInitScript): sets window.__tti once `target` holds. */
+/** Runs in the page before its own scripts (`probeScript`): sets window.__tti once `target` holds. */
 function installProbe(target) {
   const awaited = () => {
     const root = target.host ? document.querySelector(target.host)?.shadowRoot : document;
@@ -59,27 +60,17 @@ function installProbe(target) {
     const visible = box.width > 0 && box.height > 0 && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
     return visible && !(target.control && el.matches(':disabled'));
   };
-  const observers = [];
+  let stop = () => {};
   const check = () => {
     if (window.__tti) return;
     const el = awaited();
     if (!el || !ready(el)) return;
     const ms = performance.now();
     window.__tti = { ms, element: `<${el.localName}${el.name ? ` name="${el.name}"` : ''}${el.id ? ` id="${el.id}"` : ''}>` };
-    for (const o of observers) o.disconnect();
+    stop();
   };
-  const observe = (node) => {
-    const o = new MutationObserver(check);
-    o.observe(node, { childList: true, subtree: true, attributes: true, characterData: true });
-    observers.push(o);
-  };
-  observe(document);
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    observe(root);
-    return root;
-  };
+  // `watchDom` is defined in the page by `probeScript` (tests/bench/probe.mjs).
+  stop = watchDom(check, { childList: true, subtree: true, attributes: true, characterData: true });
   // Visibility can also change through styles alone, which no mutation record reports.
   const frame = () => { check(); if (!window.__tti) requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
@@ -89,7 +80,7 @@ function installProbe(target) {
 async function measure(browser, base, page) {
   const context = await browser.newContext();
   try {
-    await context.addInitScript(installProbe, TARGETS[page.target]);
+    await context.addInitScript(probeScript(installProbe, TARGETS[page.target]));
     const tab = await context.newPage();
     const problems = [];
     tab.on('pageerror', (e) => problems.push(e.message));
