@@ -54,7 +54,7 @@ pub struct SignerPage {
 }
 
 impl SignerPage {
-    /// The number of pages that `listed` signers fill at `per_page` (at least 1 per page).
+    /// The number of pages that `listed` signers fill at `per_page` (a `per_page` of 0 counts as 1).
     pub fn page_count(listed: u64, per_page: u32) -> u32 {
         let per_page = u64::from(per_page.max(1));
         u32::try_from(listed.div_ceil(per_page)).unwrap_or(u32::MAX)

@@ -42,7 +42,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     // The element to focus once it is rendered and visible.
     let pending_focus = use_mut_ref(|| None::<String>);
     // For each note, the marker the reader came from, so that "back" returns there (`(note,
-    // marker id)`, newest last: a `Vec`, as a map type would bring its own code into the wasm).
+    // marker id)`, one per note: a `Vec`, as a map type would bring its own code into the wasm).
     let came_from = use_mut_ref(Vec::<(u32, String)>::new);
 
     {
@@ -53,7 +53,11 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let on_marker = {
         let (article, pending_focus, came_from, expanded) = (article.clone(), pending_focus.clone(), came_from.clone(), expanded.clone());
         Callback::from(move |activation: MarkerActivation| {
-            came_from.borrow_mut().push((activation.note, activation.marker_id));
+            {
+                let mut came_from = came_from.borrow_mut();
+                came_from.retain(|(note, _)| *note != activation.note);
+                came_from.push((activation.note, activation.marker_id));
+            }
             *pending_focus.borrow_mut() = Some(note_id(activation.note));
             if *expanded {
                 focus_pending(&article, &pending_focus);
@@ -66,7 +70,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let on_back = {
         let (article, pending_focus) = (article.clone(), pending_focus.clone());
         Callback::from(move |note: u32| {
-            let marker = came_from.borrow().iter().rev().find(|(n, _)| *n == note).map(|(_, id)| id.clone()).unwrap_or_else(|| marker_id(note, 0));
+            let marker = came_from.borrow().iter().find(|(n, _)| *n == note).map(|(_, id)| id.clone()).unwrap_or_else(|| marker_id(note, 0));
             *pending_focus.borrow_mut() = Some(marker);
             focus_pending(&article, &pending_focus);
         })
