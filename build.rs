@@ -15,7 +15,8 @@ fn main() {
 
 /// The widget's stylesheet: one file per concern under `src/styles/`, joined in this order (later
 /// files build on the custom properties and building blocks of `base.css`).
-const STYLESHEETS: [&str; 4] = ["src/styles/base.css", "src/styles/letter.css", "src/styles/form.css", "src/styles/live.css"];
+const STYLESHEETS: [&str; 4] =
+    ["src/styles/base.css", "src/styles/letter.css", "src/styles/form.css", "src/styles/live.css"];
 
 fn compile_stylesheet() {
     let mut css = String::new();
@@ -99,7 +100,9 @@ fn compile_locales() {
     let mut locales: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for entry in std::fs::read_dir("locales").expect("the locales folder exists") {
         let path = entry.expect("readable locales folder").path();
-        let Some(code) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt")) else { continue };
+        let Some(code) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt")) else {
+            continue;
+        };
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("readable locale file");
         let table = undersigned_core::locale::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

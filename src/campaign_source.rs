@@ -15,7 +15,8 @@ pub const DEFAULT_CAMPAIGN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/
 /// keeps serde_json (tens of KB) out of the wasm that partner pages download.
 pub fn parse_campaign(json: &str) -> Result<Campaign, String> {
     let value = js_sys::JSON::parse(json).map_err(|_| "the campaign is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| format!("the campaign JSON does not match the campaign format: {e}"))
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("the campaign JSON does not match the campaign format: {e}"))
 }
 
 thread_local! {
@@ -107,8 +108,12 @@ pub fn use_campaign(url: Option<String>) -> CampaignState {
                         state.set(match result {
                             Ok(campaign) => CampaignState::Ready(Rc::new(campaign)),
                             Err(error) => {
-                                let (CampaignError::Unreachable { detail, .. } | CampaignError::Invalid { detail, .. } | CampaignError::BuiltIn(detail)) = &error;
-                                web_sys::console::error_1(&format!("undersigned: the campaign at {url} cannot be shown: {detail}").into());
+                                let (CampaignError::Unreachable { detail, .. }
+                                | CampaignError::Invalid { detail, .. }
+                                | CampaignError::BuiltIn(detail)) = &error;
+                                web_sys::console::error_1(
+                                    &format!("undersigned: the campaign at {url} cannot be shown: {detail}").into(),
+                                );
                                 CampaignState::Failed(error)
                             }
                         });

@@ -145,9 +145,20 @@ mod tests {
 
     #[test]
     fn read_parses_each_key_and_names_the_invalid_one() {
-        let values = |pairs: &'static [(&'static str, &'static str)]| move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
-        let config = WidgetConfig::read(values(&[("theme", "auto"), ("goal", "500"), ("field-map", "email:EMAIL"), ("id", "ignored")])).expect("valid");
-        assert_eq!((config.theme, config.goal, config.field_map.as_deref(), config.endpoint), (Some(Theme::Auto), Some(500), Some("email:EMAIL"), None));
+        let values = |pairs: &'static [(&'static str, &'static str)]| {
+            move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string())
+        };
+        let config = WidgetConfig::read(values(&[
+            ("theme", "auto"),
+            ("goal", "500"),
+            ("field-map", "email:EMAIL"),
+            ("id", "ignored"),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            (config.theme, config.goal, config.field_map.as_deref(), config.endpoint),
+            (Some(Theme::Auto), Some(500), Some("email:EMAIL"), None)
+        );
         let err = WidgetConfig::read(values(&[("goal", "many")])).expect_err("not a number");
         assert!(err.starts_with("invalid `goal`:"), "{err}");
         let err = WidgetConfig::read(values(&[("status-poll-interval", "-1")])).expect_err("negative");

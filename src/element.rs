@@ -110,11 +110,14 @@ fn shadow_root_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsValue> {
     let config = parse_config(config)?;
-    let document = host.owner_document().ok_or_else(|| JsValue::from_str("undersigned: the element has no document"))?;
+    let document =
+        host.owner_document().ok_or_else(|| JsValue::from_str("undersigned: the element has no document"))?;
     let root = shadow_root_of(&host)?;
     // The shadow root holds nothing but the widget's container (unmount removes it).
     if root.child_element_count() > 0 {
-        return Err(JsValue::from_str("undersigned: this element already has a widget: call update() on its handle, or unmount() it first"));
+        return Err(JsValue::from_str(
+            "undersigned: this element already has a widget: call update() on its handle, or unmount() it first",
+        ));
     }
     SHARED_SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
     let container = document.create_element("div")?;

@@ -95,7 +95,11 @@ impl Lang {
     pub fn plural(self, key: &str, count: f64, args: &[(&str, &str)]) -> String {
         let category = plural_category(self.code(), count);
         let specific = format!("{key}.{category}");
-        let chosen = if lookup(self.index, &specific).or_else(|| lookup(0, &specific)).is_some() { specific } else { format!("{key}.other") };
+        let chosen = if lookup(self.index, &specific).or_else(|| lookup(0, &specific)).is_some() {
+            specific
+        } else {
+            format!("{key}.other")
+        };
         let count_text = crate::i18n::format_number(self.code(), count);
         let mut all = vec![("count", count_text.as_str())];
         all.extend_from_slice(args);
@@ -113,7 +117,11 @@ pub fn use_lang() -> Lang {
 pub fn direction_of(tag: &str) -> &'static str {
     const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
     let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    if RIGHT_TO_LEFT.contains(&primary.as_str()) { "rtl" } else { "ltr" }
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 fn lookup(index: usize, key: &str) -> Option<&'static str> {
@@ -137,7 +145,11 @@ fn plural_category(lang: &str, count: f64) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 fn plural_category(_lang: &str, count: f64) -> String {
     // Native builds (unit tests) only: English and Spanish rules.
-    if count == 1.0 { "one".into() } else { "other".into() }
+    if count == 1.0 {
+        "one".into()
+    } else {
+        "other".into()
+    }
 }
 
 /// `count` formatted for `lang` (`10,000` in English, `10.000` in Spanish).
@@ -208,7 +220,8 @@ mod tests {
         // which would otherwise show up as English text inside a translated widget.
         let english: Vec<&str> = LOCALES[0].1.iter().map(|(k, _)| *k).collect();
         for (code, table) in &LOCALES[1..] {
-            let missing: Vec<&&str> = english.iter().filter(|k| table.binary_search_by(|(t, _)| t.cmp(k)).is_err()).collect();
+            let missing: Vec<&&str> =
+                english.iter().filter(|k| table.binary_search_by(|(t, _)| t.cmp(k)).is_err()).collect();
             assert!(missing.is_empty(), "locales/{code}.txt lacks {missing:?}: add them (every language is complete)");
         }
     }

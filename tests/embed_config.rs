@@ -5,14 +5,20 @@
 use undersigned::config::config_keys;
 
 fn read(path: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
 /// The README's "Attributes and config" table: its rows up to the first blank line after it.
 fn readme_table() -> String {
     let readme = read("README.md");
     let start = readme.find("### Attributes and config").expect("README has the section `### Attributes and config`");
-    readme[start..].lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect::<Vec<_>>().join("\n")
+    readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -35,7 +41,8 @@ fn every_readme_row_is_a_config_key() {
 #[test]
 fn every_config_key_is_declared_for_typescript() {
     let dts = read("src/js/undersigned.d.ts");
-    let interface = &dts[dts.find("interface UndersignedConfig").expect("undersigned.d.ts declares UndersignedConfig")..];
+    let interface =
+        &dts[dts.find("interface UndersignedConfig").expect("undersigned.d.ts declares UndersignedConfig")..];
     let interface = &interface[..interface.find("\n}").expect("the interface closes")];
     for key in config_keys() {
         let declared = if key.contains('-') { format!("'{key}'?:") } else { format!("{key}?:") };
@@ -69,7 +76,10 @@ fn every_documented_part_exists() {
     }
     for part in table {
         let quoted = [format!("part=\"{part}\""), format!("\"part\", \"{part}\"")];
-        assert!(quoted.iter().any(|q| sources.contains(q)), "README offers the part `{part}`, but no element in src/ has part=\"{part}\"");
+        assert!(
+            quoted.iter().any(|q| sources.contains(q)),
+            "README offers the part `{part}`, but no element in src/ has part=\"{part}\""
+        );
     }
 }
 
@@ -84,15 +94,20 @@ fn the_configurator_sets_only_config_keys_and_offers_every_language() {
     let names: Vec<&str> = html.split(" name=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     assert!(names.len() >= 6, "the configurator has its option inputs: {names:?}");
     for name in &names {
-        assert!(keys.contains(name), "www/configurator.html sets `{name}`, which is not a WidgetConfig key (src/config.rs)");
+        assert!(
+            keys.contains(name),
+            "www/configurator.html sets `{name}`, which is not a WidgetConfig key (src/config.rs)"
+        );
     }
     let select = &html[html.find("name=\"lang\"").expect("a language select")..];
     let select = &select[..select.find("</select>").expect("the select closes")];
-    let offered: Vec<&str> = select.split("value=\"").skip(1).filter_map(|rest| rest.split('"').next()).filter(|v| !v.is_empty()).collect();
-    let mut available: Vec<String> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"))
-        .expect("locales folder")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".txt").map(str::to_string))
-        .collect();
+    let offered: Vec<&str> =
+        select.split("value=\"").skip(1).filter_map(|rest| rest.split('"').next()).filter(|v| !v.is_empty()).collect();
+    let mut available: Vec<String> =
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"))
+            .expect("locales folder")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".txt").map(str::to_string))
+            .collect();
     available.sort();
     let mut offered_sorted: Vec<String> = offered.iter().map(|s| s.to_string()).collect();
     offered_sorted.sort();

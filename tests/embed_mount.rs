@@ -20,7 +20,9 @@ fn config(pairs: &[(&str, &str)]) -> JsValue {
 }
 
 fn container(host: &HtmlElement) -> Element {
-    host.shadow_root().and_then(|root| root.query_selector(".undersigned").ok().flatten()).expect("the widget's container")
+    host.shadow_root()
+        .and_then(|root| root.query_selector(".undersigned").ok().flatten())
+        .expect("the widget's container")
 }
 
 fn has_class(host: &HtmlElement, class: &str) -> bool {
@@ -31,7 +33,12 @@ fn has_class(host: &HtmlElement, class: &str) -> bool {
 fn host_inside(lang: &str) -> HtmlElement {
     let wrapper = new_host();
     wrapper.set_attribute("lang", lang).expect("sets lang");
-    let host: HtmlElement = web_sys::window().and_then(|w| w.document()).expect("document").create_element("div").expect("div").unchecked_into();
+    let host: HtmlElement = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
     wrapper.append_child(&host).expect("appends");
     host
 }

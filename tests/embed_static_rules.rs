@@ -24,10 +24,13 @@ fn files_under(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
 fn source(extension: &str, under: &str) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join(under), extension, &mut files);
-    files.into_iter().map(|p| {
-        let text = std::fs::read_to_string(&p).expect("readable source");
-        (p, text)
-    }).collect()
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable source");
+            (p, text)
+        })
+        .collect()
 }
 
 /// CSS text without comments.
@@ -46,16 +49,35 @@ fn stylesheets_use_no_rem_units() {
     for (path, css) in source("css", "src/styles") {
         for (i, line) in strip_comments(&css).lines().enumerate() {
             let uses_rem = line.match_indices("rem").any(|(at, _)| {
-                at > 0 && line.as_bytes()[at - 1].is_ascii_digit() && !line[at + 3..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                at > 0
+                    && line.as_bytes()[at - 1].is_ascii_digit()
+                    && !line[at + 3..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
             });
-            assert!(!uses_rem, "{}:{}: `{}` uses rem, which follows the partner page's root font size: use em", path.display(), i + 1, line.trim());
+            assert!(
+                !uses_rem,
+                "{}:{}: `{}` uses rem, which follows the partner page's root font size: use em",
+                path.display(),
+                i + 1,
+                line.trim()
+            );
         }
     }
 }
 
 #[test]
 fn stylesheets_use_logical_directions() {
-    const PHYSICAL: &[&str] = &["margin-left", "margin-right", "padding-left", "padding-right", "border-left", "border-right", "text-align: left", "text-align: right", "float: left", "float: right"];
+    const PHYSICAL: &[&str] = &[
+        "margin-left",
+        "margin-right",
+        "padding-left",
+        "padding-right",
+        "border-left",
+        "border-right",
+        "text-align: left",
+        "text-align: right",
+        "float: left",
+        "float: right",
+    ];
     for (path, css) in source("css", "src/styles") {
         for (i, line) in strip_comments(&css).lines().enumerate() {
             if let Some(p) = PHYSICAL.iter().find(|p| line.contains(*p)) {
@@ -81,7 +103,8 @@ fn only_base_css_reads_the_public_custom_properties() {
 fn components_set_no_inline_style_attributes() {
     for (path, rust) in source("rs", "src") {
         for (i, line) in rust.lines().enumerate() {
-            let inline = line.contains(" style={") || line.contains(" style=\"") || line.contains("set_attribute(\"style\"");
+            let inline =
+                line.contains(" style={") || line.contains(" style=\"") || line.contains("set_attribute(\"style\"");
             assert!(!inline, "{}:{}: an inline style attribute is blocked by a strict CSP (style-src 'self'): use a class, or element.style().set_property for computed geometry", path.display(), i + 1);
         }
     }

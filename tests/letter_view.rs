@@ -40,7 +40,8 @@ fn mount_with(config: &[(&str, &str)]) -> HtmlElement {
     for (key, value) in config {
         js_sys::Reflect::set(&object, &(*key).into(), &(*value).into()).expect("sets a config key");
     }
-    let handle = undersigned::mount(host.clone(), if config.is_empty() { JsValue::UNDEFINED } else { object.into() }).expect("mounts");
+    let handle = undersigned::mount(host.clone(), if config.is_empty() { JsValue::UNDEFINED } else { object.into() })
+        .expect("mounts");
     std::mem::forget(handle);
     host
 }
@@ -52,7 +53,10 @@ fn data_url(json: &str) -> String {
 #[wasm_bindgen_test]
 async fn the_seed_letter_starts_collapsed_and_expands_to_the_whole_letter() {
     let host = mount_with(&[]);
-    wait_until("the title renders", || shadow_text(&host).contains("Coalition Letter to DHS re: Paragon Solutions, Inc. Contract")).await;
+    wait_until("the title renders", || {
+        shadow_text(&host).contains("Coalition Letter to DHS re: Paragon Solutions, Inc. Contract")
+    })
+    .await;
     let article = element(&host, "article.letter");
     assert_eq!(article.get_attribute("lang").as_deref(), Some("en"));
 
@@ -71,7 +75,10 @@ async fn the_seed_letter_starts_collapsed_and_expands_to_the_whole_letter() {
     let text = shadow_text(&host);
     assert!(text.contains("U.S. Department of State, Export Controls and Human Rights Initiative Code of Conduct Released at the Summit for Democracy (March 2023)"), "note 27");
     assert!(text.contains("Tsuru for Solidarity"));
-    assert!(text.contains("Dear Secretary Mayorkas,") && text.contains("Re: DHS/ICE contract with Paragon Solutions (US) Inc."));
+    assert!(
+        text.contains("Dear Secretary Mayorkas,")
+            && text.contains("Re: DHS/ICE contract with Paragon Solutions (US) Inc.")
+    );
 
     let notes = root(&host).query_selector_all(".notes-list > li").expect("queries");
     assert_eq!(notes.length(), 27);
@@ -80,7 +87,11 @@ async fn the_seed_letter_starts_collapsed_and_expands_to_the_whole_letter() {
     assert_eq!(root(&host).query_selector_all(".cc-list > li").expect("queries").length(), 4);
     let leaves = root(&host).query_selector_all(".letter-demands li:not(:has(ul))").expect("queries");
     assert_eq!(leaves.length(), 10, "ten leaf demands");
-    assert_eq!(root(&host).query_selector_all("blockquote.quote li").expect("queries").length(), 3, "the three commitments");
+    assert_eq!(
+        root(&host).query_selector_all("blockquote.quote li").expect("queries").length(),
+        3,
+        "the three commitments"
+    );
     assert_eq!(element(&host, "#letter-notes-heading").text_content().as_deref(), Some("Notes"));
 }
 
@@ -97,7 +108,10 @@ async fn a_marker_in_the_collapsed_letter_expands_it_and_focuses_its_note_and_ba
     wait_until("focus moves to note 2", || active_id(&host) == "fn-2").await;
     let note = element(&host, "#fn-2");
     assert_eq!(note.get_attribute("tabindex").as_deref(), Some("-1"));
-    assert!(note.text_content().unwrap_or_default().starts_with("WIRED, ICE Signs $2 Million Contract With Spyware Maker Paragon Solutions"));
+    assert!(note
+        .text_content()
+        .unwrap_or_default()
+        .starts_with("WIRED, ICE Signs $2 Million Contract With Spyware Maker Paragon Solutions"));
     assert_eq!(element(&host, "button.letter-toggle").get_attribute("aria-expanded").as_deref(), Some("true"));
 
     element(&host, "#fn-2 .fn-back").click();
@@ -124,7 +138,8 @@ async fn the_widget_strings_follow_the_lang_attribute_and_the_letter_keeps_its_o
 #[wasm_bindgen_test]
 async fn another_campaign_renders_through_the_campaign_attribute() {
     let host = mount_with(&[("campaign", &data_url(OTHER_CAMPAIGN))]);
-    wait_until("the other title renders", || shadow_text(&host).contains("Open Letter on Library Patron Records")).await;
+    wait_until("the other title renders", || shadow_text(&host).contains("Open Letter on Library Patron Records"))
+        .await;
     let text = shadow_text(&host);
     assert!(!text.contains("Paragon"), "the built-in letter is not shown");
     assert!(text.contains("the contracts with the vendors that host the catalogue."));

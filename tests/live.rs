@@ -36,7 +36,13 @@ fn mount(source: LiveSource, lang: Lang) -> HtmlElement {
     let root: HtmlElement = document.create_element("div").expect("a div").unchecked_into();
     document.body().expect("a body").append_child(&root).expect("appends");
     let campaign = Rc::new(parse_campaign(CAMPAIGN).expect("the test campaign parses"));
-    let props = undersigned::live::live_list::LiveListProps { lang, campaign, source, goal: None, children: yew::Html::default() };
+    let props = undersigned::live::live_list::LiveListProps {
+        lang,
+        campaign,
+        source,
+        goal: None,
+        children: yew::Html::default(),
+    };
     yew::Renderer::<LiveList>::with_root_and_props(root.clone().into(), props).render();
     root
 }
@@ -76,7 +82,8 @@ async fn without_a_feed_the_campaign_file_statuses_show_in_the_letters_structure
         let icon = badge.query_selector("svg.status-icon[aria-hidden=\"true\"]").ok().flatten();
         assert!(icon.is_some(), "and by an icon hidden from screen readers");
     }
-    assert!(query(&root, ".demand-leaf.status-disclosed .status-badge").is_some_and(|b| b.text_content().unwrap_or_default() == "Disclosed"));
+    assert!(query(&root, ".demand-leaf.status-disclosed .status-badge")
+        .is_some_and(|b| b.text_content().unwrap_or_default() == "Disclosed"));
     assert!(query(&root, ".live-pause").is_none(), "nothing to pause without a feed");
     let region = query(&root, "[role=status][aria-live=polite]").expect("the live region is in the DOM from the start");
     assert_eq!(region.text_content().as_deref(), Some(""), "and says nothing until something changes");
@@ -100,7 +107,11 @@ async fn a_static_feed_replaces_the_statuses_with_its_note_evidence_and_dates() 
     assert_eq!(link.text_content().as_deref(), Some("FOIA response"));
     let date = query(&root, ".evidence time").expect("the evidence date");
     assert_eq!(date.get_attribute("datetime").as_deref(), Some("2026-11-19"));
-    assert_eq!(date.text_content().as_deref(), Some("November 19, 2026"), "a calendar date does not shift a day in any time zone");
+    assert_eq!(
+        date.text_content().as_deref(),
+        Some("November 19, 2026"),
+        "a calendar date does not shift a day in any time zone"
+    );
     assert!(query(&root, ".live-pause").is_some(), "a live list can be paused");
     let region = query(&root, "[role=status]").expect("the live region");
     assert_eq!(region.text_content().as_deref(), Some(""), "the first answer of a feed is not announced as a change");
@@ -127,8 +138,17 @@ async fn a_feed_for_another_campaign_is_refused() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_feed_shows_the_notice() {
-    let root = mount(LiveSource::StaticFeed { url: "http://127.0.0.1:9/undersigned-no-such-feed.json".into(), interval_seconds: 3600 }, english());
-    wait_until("the notice shows", || query(&root, ".live-notice").is_some_and(|n| n.text_content().unwrap_or_default().contains("not arriving"))).await;
+    let root = mount(
+        LiveSource::StaticFeed {
+            url: "http://127.0.0.1:9/undersigned-no-such-feed.json".into(),
+            interval_seconds: 3600,
+        },
+        english(),
+    );
+    wait_until("the notice shows", || {
+        query(&root, ".live-notice").is_some_and(|n| n.text_content().unwrap_or_default().contains("not arriving"))
+    })
+    .await;
     assert!(text(&root).contains("3 of 4 items still outstanding"));
 }
 
@@ -137,7 +157,10 @@ async fn spanish_plurals_and_dates() {
     let feed = r#"{ "format": "undersigned-status/1", "campaign": "live-test",
       "demands": [ { "id": "contract", "status": "disclosed", "updated_at": "2026-11-20T10:00:00Z" },
                    { "id": "purpose", "status": "disclosed" } ] }"#;
-    let root = mount(LiveSource::StaticFeed { url: data_url(feed), interval_seconds: 3600 }, Lang::from_tag("es").expect("Spanish"));
+    let root = mount(
+        LiveSource::StaticFeed { url: data_url(feed), interval_seconds: 3600 },
+        Lang::from_tag("es").expect("Spanish"),
+    );
     wait_until("the feed is applied", || text(&root).contains("1 de 4 puntos sigue pendiente")).await;
     assert!(text(&root).contains("20 de noviembre de 2026"), "{}", text(&root));
     assert!(text(&root).contains("Divulgado"));

@@ -46,7 +46,8 @@ fn click(host: &HtmlElement, selector: &str) {
 async fn invalid_input_shows_every_field_error_keeps_the_text_and_focuses_the_first_error() {
     let host = new_host();
     // Port 9 (discard) is never reached: invalid input is stopped before any request.
-    let _widget = undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
+    let _widget =
+        undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
     wait_until("the form renders", || find(&host, "#us-email").is_some()).await;
 
     type_into(&host, "#us-name", "   ");
@@ -71,7 +72,10 @@ async fn invalid_input_shows_every_field_error_keeps_the_text_and_focuses_the_fi
     // Focus moves in an effect after the errors render; on a loaded machine that can be a tick later.
     let focused = || host.shadow_root().and_then(|r| r.active_element()).map(|e| e.id());
     wait_until("focus moves to the first error (#us-name)", || focused().as_deref() == Some("us-name")).await;
-    assert!(!input(&host, "button.sign").unchecked_ref::<HtmlElement>().has_attribute("disabled"), "the form can be sent again");
+    assert!(
+        !input(&host, "button.sign").unchecked_ref::<HtmlElement>().has_attribute("disabled"),
+        "the form can be sent again"
+    );
 
     // Correcting one field clears its error and keeps the other.
     type_into(&host, "#us-name", "Ana López");
@@ -82,7 +86,8 @@ async fn invalid_input_shows_every_field_error_keeps_the_text_and_focuses_the_fi
 #[wasm_bindgen_test]
 async fn organizations_are_asked_for_their_name_and_a_contact_person() {
     let host = new_host();
-    let _widget = undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
+    let _widget =
+        undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
     wait_until("the form renders", || find(&host, "#us-kind-organization").is_some()).await;
     assert!(find(&host, "#us-organization").is_none(), "individuals are not asked for an organization");
     assert!(find(&host, "fieldset.kind legend").is_some(), "the choice is a fieldset with a legend");

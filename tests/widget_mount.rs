@@ -14,7 +14,10 @@ use support::{new_host, shadow_text, wait_until};
 async fn seed_letter_title_date_and_recipient_render_inside_the_shadow_root() {
     let host = new_host();
     let _widget = undersigned::mount(host.clone(), JsValue::UNDEFINED).expect("mounts");
-    wait_until("the title renders", || shadow_text(&host).contains("Coalition Letter to DHS re: Paragon Solutions, Inc. Contract")).await;
+    wait_until("the title renders", || {
+        shadow_text(&host).contains("Coalition Letter to DHS re: Paragon Solutions, Inc. Contract")
+    })
+    .await;
     let text = shadow_text(&host);
     assert!(text.contains("October 31, 2024"), "the date is shown: {text}");
     assert!(text.contains("The Honorable Alejandro Mayorkas"), "the addressee block is shown");

@@ -108,7 +108,9 @@ impl ErrorCode {
             ErrorCode::MalformedBody | ErrorCode::InvalidRequest => 400,
             ErrorCode::MissingToken | ErrorCode::InvalidToken => 401,
             ErrorCode::OriginNotAllowed => 403,
-            ErrorCode::UnknownCampaign | ErrorCode::UnknownDemand | ErrorCode::UnknownSigner | ErrorCode::NotFound => 404,
+            ErrorCode::UnknownCampaign | ErrorCode::UnknownDemand | ErrorCode::UnknownSigner | ErrorCode::NotFound => {
+                404
+            }
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::IdempotencyKeyReused => 409,
             ErrorCode::PayloadTooLarge => 413,
@@ -183,12 +185,13 @@ mod tests {
     fn body_round_trips_with_fields_defaulting_to_empty() {
         let parsed: ApiError = serde_json::from_str(r#"{"code":"rate_limited","message":"slow down"}"#).unwrap();
         assert_eq!(parsed, ApiError::new(ErrorCode::RateLimited, "slow down"));
-        let body = serde_json::to_value(ApiError::new(ErrorCode::ValidationFailed, "m").with_fields(vec![FieldError {
-            field: "email".into(),
-            code: "required".into(),
-            message: "Enter your email.".into(),
-        }]))
-        .unwrap();
+        let body =
+            serde_json::to_value(ApiError::new(ErrorCode::ValidationFailed, "m").with_fields(vec![FieldError {
+                field: "email".into(),
+                code: "required".into(),
+                message: "Enter your email.".into(),
+            }]))
+            .unwrap();
         assert_eq!(body["fields"][0]["field"], "email");
     }
 }

@@ -110,7 +110,10 @@ impl StatusFeed {
         }
         if let Some(t) = &self.updated_at {
             if !is_timestamp(t) {
-                err("updated_at".into(), format!("\"{t}\" is not an RFC 3339 UTC timestamp such as 2026-11-26T16:00:00Z"));
+                err(
+                    "updated_at".into(),
+                    format!("\"{t}\" is not an RFC 3339 UTC timestamp such as 2026-11-26T16:00:00Z"),
+                );
             }
         }
         if self.demands.len() > MAX_DEMANDS {
@@ -154,13 +157,18 @@ impl DemandState {
             out.push(("evidence".into(), format!("{} links; at most {MAX_EVIDENCE}", self.evidence.len())));
         }
         for (i, e) in self.evidence.iter().enumerate() {
-            if !(e.url.starts_with("https://") || e.url.starts_with("http://")) || e.url.chars().any(char::is_whitespace) {
+            if !(e.url.starts_with("https://") || e.url.starts_with("http://"))
+                || e.url.chars().any(char::is_whitespace)
+            {
                 out.push((format!("evidence[{i}].url"), format!("\"{}\" is not an http(s) URL", e.url)));
             } else if e.url.chars().count() > MAX_URL_CHARS {
                 out.push((format!("evidence[{i}].url"), format!("the URL is longer than {MAX_URL_CHARS} characters")));
             }
             if e.title.chars().count() > MAX_TITLE_CHARS {
-                out.push((format!("evidence[{i}].title"), format!("the title is longer than {MAX_TITLE_CHARS} characters")));
+                out.push((
+                    format!("evidence[{i}].title"),
+                    format!("the title is longer than {MAX_TITLE_CHARS} characters"),
+                ));
             }
             if !is_date(&e.date) {
                 out.push((format!("evidence[{i}].date"), format!("\"{}\" is not a date written YYYY-MM-DD", e.date)));
@@ -176,7 +184,9 @@ pub fn is_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse::<u32>().ok());
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse::<u32>().ok())
+    };
     let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else { return false };
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days = match month {
@@ -226,7 +236,11 @@ mod tests {
                 status: DemandStatus::PartiallyDisclosed,
                 note: "Released with redactions.".into(),
                 updated_at: Some("2026-11-26T16:00:00.000Z".into()),
-                evidence: vec![Evidence { url: "https://example.org/foia/1".into(), title: "FOIA".into(), date: "2026-11-20".into() }],
+                evidence: vec![Evidence {
+                    url: "https://example.org/foia/1".into(),
+                    title: "FOIA".into(),
+                    date: "2026-11-20".into(),
+                }],
             }],
         }
     }
@@ -257,7 +271,11 @@ mod tests {
     fn dates_and_timestamps() {
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-13-01") && !is_date("24-01-01"));
         assert!(is_timestamp("2026-11-26T16:00:00Z") && is_timestamp("2026-11-26T16:00:00.123Z"));
-        assert!(!is_timestamp("2026-11-26T16:00:00+01:00") && !is_timestamp("2026-11-26 16:00:00Z") && !is_timestamp("2026-11-26T24:00:00Z"));
+        assert!(
+            !is_timestamp("2026-11-26T16:00:00+01:00")
+                && !is_timestamp("2026-11-26 16:00:00Z")
+                && !is_timestamp("2026-11-26T24:00:00Z")
+        );
         assert!(!is_timestamp("2026-11-26T16:00:00.Z"));
     }
 

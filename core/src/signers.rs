@@ -67,8 +67,17 @@ mod tests {
 
     #[test]
     fn an_organization_has_no_title_or_affiliation_on_the_wire() {
-        let org = PublicSigner { id: 1, name: "Example Org".into(), title: None, affiliation: None, country: Some("US".into()) };
-        assert_eq!(serde_json::to_value(&org).unwrap(), serde_json::json!({ "id": 1, "name": "Example Org", "country": "US" }));
+        let org = PublicSigner {
+            id: 1,
+            name: "Example Org".into(),
+            title: None,
+            affiliation: None,
+            country: Some("US".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&org).unwrap(),
+            serde_json::json!({ "id": 1, "name": "Example Org", "country": "US" })
+        );
     }
 
     #[test]
@@ -83,7 +92,10 @@ mod tests {
 
     #[test]
     fn page_count_rounds_up() {
-        assert_eq!((SignerPage::page_count(0, 50), SignerPage::page_count(50, 50), SignerPage::page_count(51, 50)), (0, 1, 2));
+        assert_eq!(
+            (SignerPage::page_count(0, 50), SignerPage::page_count(50, 50), SignerPage::page_count(51, 50)),
+            (0, 1, 2)
+        );
         assert_eq!(SignerPage::page_count(3, 0), 3, "a zero page size counts as one per page");
     }
 }

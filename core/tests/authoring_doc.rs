@@ -15,15 +15,17 @@ fn example() -> &'static str {
 
 #[test]
 fn the_documented_example_compiles_to_what_the_document_describes() {
-    let c = compile_str("docs/authoring.md", example()).unwrap_or_else(|errors| {
-        panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-    });
+    let c = compile_str("docs/authoring.md", example())
+        .unwrap_or_else(|errors| panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
     assert_eq!(c.id, "city-surveillance");
     assert_eq!(c.subject.as_deref(), Some("Re: Contracts for license plate readers and facial recognition"));
     assert_eq!(c.recipient.len(), 3);
 
     let ids: Vec<&str> = c.demands().map(|d| d.id.as_str()).collect();
-    assert_eq!(ids, ["contracts", "plate-readers", "plate-readers-contract", "plate-readers-retention", "impact-assessment"]);
+    assert_eq!(
+        ids,
+        ["contracts", "plate-readers", "plate-readers-contract", "plate-readers-retention", "impact-assessment"]
+    );
     let plate_readers = c.demand("plate-readers").expect("exists");
     assert_eq!(plate_readers.status, DemandStatus::PartiallyDisclosed);
     assert_eq!(plate_readers.note.as_deref(), Some("The contract was published on May 20; the data policy was not."));
@@ -44,7 +46,10 @@ fn the_documented_example_compiles_to_what_the_document_describes() {
     assert_eq!(c.signatories.organizations.len(), 2);
     let people = &c.signatories.individuals;
     assert_eq!(people[0].title_line().as_deref(), Some("Professor of Law, City University"));
-    assert_eq!((people[1].title.as_deref(), people[1].affiliation.as_deref()), (Some("Researcher at the Data Lab"), None));
+    assert_eq!(
+        (people[1].title.as_deref(), people[1].affiliation.as_deref()),
+        (Some("Researcher at the Data Lab"), None)
+    );
     assert_eq!(people[2].title_line(), None);
     assert_eq!(c.cc, ["City Attorney, Lee Park"]);
     assert!(c.contact.iter().any(|i| matches!(i, Inline::Link { href, .. } if href == "mailto:jane.roe@example.org")));
@@ -62,5 +67,9 @@ fn the_documented_json_is_what_the_compiler_writes_for_its_source() {
     let compiled = compile_str("example.md", source).expect("the example source compiles");
     assert_eq!(documented, compiled);
     let written: serde_json::Value = serde_json::to_value(&compiled).expect("serializes");
-    assert_eq!(written, serde_json::from_str::<serde_json::Value>(json).expect("parses"), "the compiler writes exactly the documented JSON");
+    assert_eq!(
+        written,
+        serde_json::from_str::<serde_json::Value>(json).expect("parses"),
+        "the compiler writes exactly the documented JSON"
+    );
 }

@@ -85,7 +85,11 @@ fn missing_title() {
 
 #[test]
 fn unknown_front_matter_key() {
-    assert_one(&VALID.replace("date: May 1, 2025\n", "date: May 1, 2025\nauthor: EPIC\n"), 5, "unknown front-matter key `author`");
+    assert_one(
+        &VALID.replace("date: May 1, 2025\n", "date: May 1, 2025\nauthor: EPIC\n"),
+        5,
+        "unknown front-matter key `author`",
+    );
 }
 
 #[test]
@@ -95,7 +99,11 @@ fn duplicate_front_matter_key() {
 
 #[test]
 fn invalid_language_and_campaign_id() {
-    assert_one(&VALID.replace("date: May 1, 2025\n", "date: May 1, 2025\nlanguage: English!\n"), 5, "not a language tag");
+    assert_one(
+        &VALID.replace("date: May 1, 2025\n", "date: May 1, 2025\nlanguage: English!\n"),
+        5,
+        "not a language tag",
+    );
     assert_one(&VALID.replace("id: example", "id: Example Letter"), 2, "is not valid");
 }
 
@@ -122,20 +130,32 @@ fn malformed_demand_attributes() {
 #[test]
 fn demand_bad_indentation() {
     assert_one(&VALID.replace("  - {#audit-2024}", "   - {#audit-2024}"), 13, "indented by 3 spaces");
-    assert_one(&VALID.replace("  - {#audit-2024}", "    - {#audit-2024}"), 13, "nested 2 levels under the demand on line 12");
+    assert_one(
+        &VALID.replace("  - {#audit-2024}", "    - {#audit-2024}"),
+        13,
+        "nested 2 levels under the demand on line 12",
+    );
     assert_one(&VALID.replace("- {#contract}", "  - {#contract}"), 11, "first demand of a list is not indented");
     assert_one(&VALID.replace("  - {#audit-2024}", "\t- {#audit-2024}"), 13, "not tabs");
 }
 
 #[test]
 fn stray_line_in_demands() {
-    assert_one(&VALID.replace("- {#audits} the audits:\n", "- {#audits} the audits:\nand more\n"), 13, "expected a demand here");
+    assert_one(
+        &VALID.replace("- {#audits} the audits:\n", "- {#audits} the audits:\nand more\n"),
+        13,
+        "expected a demand here",
+    );
 }
 
 #[test]
 fn sections_unknown_unclosed_and_repeated() {
     assert_one(&VALID.replace("::: demands", "::: asks"), 10, "unknown section `::: asks`");
-    assert_one(&VALID.replace("  - {#audit-2025} of 2025.\n:::\n", "  - {#audit-2025} of 2025.\n"), 10, "is not closed");
+    assert_one(
+        &VALID.replace("  - {#audit-2025} of 2025.\n:::\n", "  - {#audit-2025} of 2025.\n"),
+        10,
+        "is not closed",
+    );
     let twice = VALID.replace("Dear Director,\n", "::: cc\n- A\n:::\n::: cc\n- B\n:::\n");
     assert_one(&twice, 9, "opens on line 6");
     assert_one(&VALID.replace("Dear Director,\n", ":::\n"), 6, "no section is open");
@@ -153,7 +173,11 @@ fn signatory_lines() {
 fn inline_mistakes() {
     assert_one(&VALID.replace("*audit*", "*audit"), 8, "never closed");
     assert_one(&VALID.replace("the contract.", "the [contract](javascript:alert(1))."), 8, "not allowed");
-    assert_one(&VALID.replace("[^b]: The audit office.", "[^b]: The audit office.[^a]"), 18, "cannot refer to another note");
+    assert_one(
+        &VALID.replace("[^b]: The audit office.", "[^b]: The audit office.[^a]"),
+        18,
+        "cannot refer to another note",
+    );
 }
 
 #[test]
@@ -163,7 +187,9 @@ fn unclosed_comment() {
 
 #[test]
 fn every_mistake_is_reported_in_one_run_in_line_order() {
-    let source = VALID.replace("title: An example letter\n", "title: An example letter\ncolor: red\n").replace("{#audit-2025}", "{#audit-2024}");
+    let source = VALID
+        .replace("title: An example letter\n", "title: An example letter\ncolor: red\n")
+        .replace("{#audit-2025}", "{#audit-2024}");
     let lines: Vec<usize> = errors(&source).iter().map(|e| e.line).collect();
     assert_eq!(lines, [4, 15]);
 }

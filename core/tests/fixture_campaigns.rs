@@ -10,9 +10,8 @@ use undersigned_core::authoring::compile_file;
 #[test]
 fn other_campaign_json_is_up_to_date() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let campaign = compile_file(&fixtures.join("other-campaign.md")).unwrap_or_else(|errors| {
-        panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-    });
+    let campaign = compile_file(&fixtures.join("other-campaign.md"))
+        .unwrap_or_else(|errors| panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")));
     assert_eq!(campaign.title, "Open Letter on Library Patron Records");
     assert!(campaign.footnotes.is_empty(), "the test campaign has no notes");
     assert!(campaign.demands().all(|d| d.children.is_empty()), "its demand list is flat");

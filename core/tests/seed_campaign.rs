@@ -26,7 +26,10 @@ fn seed() -> Vec<String> {
 
 fn campaign() -> Campaign {
     compile_file(&repo_root().join("campaigns/dhs-paragon.md")).unwrap_or_else(|errors| {
-        panic!("the seed campaign does not compile:\n{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "the seed campaign does not compile:\n{}",
+            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+        )
     })
 }
 
@@ -45,7 +48,8 @@ fn seed_text(inlines: &[Inline]) -> String {
 /// The seed lines from the one equal to `first` up to (not including) the one equal to `end`.
 fn between<'a>(lines: &'a [String], first: &str, end: &str) -> &'a [String] {
     let start = lines.iter().position(|l| l == first).unwrap_or_else(|| panic!("the seed has a line `{first}`"));
-    let stop = start + lines[start..].iter().position(|l| l == end).unwrap_or_else(|| panic!("the seed has a line `{end}`"));
+    let stop =
+        start + lines[start..].iter().position(|l| l == end).unwrap_or_else(|| panic!("the seed has a line `{end}`"));
     &lines[start..stop]
 }
 
@@ -66,7 +70,8 @@ fn all_27_footnotes_match_the_seed() {
         let note = c.footnote(number).unwrap_or_else(|| panic!("note {number} exists"));
         assert_eq!(seed_text(&note.text), text, "note {number}");
     }
-    assert!(seed_text(&c.footnotes[26].text).starts_with("U.S. Department of State, Export Controls and Human Rights Initiative"));
+    assert!(seed_text(&c.footnotes[26].text)
+        .starts_with("U.S. Department of State, Export Controls and Human Rights Initiative"));
 }
 
 #[test]
@@ -92,13 +97,20 @@ fn signatories_cc_and_contact_match_the_seed() {
         Some("The Citizen Lab, Munk School of Global Affairs & Public Policy, University of Toronto")
     );
 
-    let cc = &between(&lines, "CC:", &lines[lines.iter().position(|l| l.starts_with("If you have any questions")).unwrap_or(0)])[1..];
+    let cc = &between(
+        &lines,
+        "CC:",
+        &lines[lines.iter().position(|l| l.starts_with("If you have any questions")).unwrap_or(0)],
+    )[1..];
     assert_eq!(cc.len(), 4);
     assert_eq!(c.cc, cc);
 
     let contact = seed_text(&c.contact);
     assert!(contact.starts_with("If you have any questions regarding this letter, please contact Hinako Sugiyama at the International Justice Clinic"));
-    assert!(!contact.contains('@') && !contact.contains("protected"), "the redacted address is not invented: {contact}");
+    assert!(
+        !contact.contains('@') && !contact.contains("protected"),
+        "the redacted address is not invented: {contact}"
+    );
 }
 
 #[test]
@@ -133,7 +145,8 @@ fn front_matter_recipient_and_body_match_the_seed() {
             Block::List(_) => panic!("the letter has no plain list outside the quotation"),
         }
     }
-    let expected: Vec<&str> = [9..18, 34..39, 42..44].into_iter().flat_map(|r| lines[r].iter().map(String::as_str)).collect();
+    let expected: Vec<&str> =
+        [9..18, 34..39, 42..44].into_iter().flat_map(|r| lines[r].iter().map(String::as_str)).collect();
     assert_eq!(paragraphs, expected);
     assert_eq!(quote_items, lines[39..42]);
     assert!(matches!(c.body.iter().filter(|b| matches!(b, Block::Quote(_))).count(), 1));
@@ -150,7 +163,9 @@ fn ten_leaf_demands_in_the_structure_the_letter_means() {
             format!("{}({})", d.id, d.children.iter().map(shape).collect::<Vec<_>>().join(" "))
         }
     }
-    let Some(Block::Demands(top)) = c.body.iter().find(|b| matches!(b, Block::Demands(_))) else { panic!("the letter has demands") };
+    let Some(Block::Demands(top)) = c.body.iter().find(|b| matches!(b, Block::Demands(_))) else {
+        panic!("the letter has demands")
+    };
     assert_eq!(
         top.iter().map(shape).collect::<Vec<_>>(),
         [
@@ -167,7 +182,8 @@ fn ten_leaf_demands_in_the_structure_the_letter_means() {
 
     // Each demand's wording is the seed's, and the two flattening artifacts are gone.
     let text_of = |id: &str| seed_text(&c.demand(id).unwrap_or_else(|| panic!("demand {id}")).text);
-    let seed_item = |n: usize| lines[n - 1].strip_prefix("- ").unwrap_or_else(|| panic!("seed line {n} is an item")).to_string();
+    let seed_item =
+        |n: usize| lines[n - 1].strip_prefix("- ").unwrap_or_else(|| panic!("seed line {n} is an item")).to_string();
     let ids_by_seed_line = [
         (19, "contract-details"),
         (20, "contract-modifications"),
@@ -187,7 +203,11 @@ fn ten_leaf_demands_in_the_structure_the_letter_means() {
     for (line, id) in ids_by_seed_line {
         assert_eq!(text_of(id), seed_item(line), "demand {id} (seed line {line})");
     }
-    assert_eq!(c.demands().filter(|d| seed_text(&d.text) == seed_item(22)).count(), 1, "one `regarding Executive Order 14093:`");
+    assert_eq!(
+        c.demands().filter(|d| seed_text(&d.text) == seed_item(22)).count(),
+        1,
+        "one `regarding Executive Order 14093:`"
+    );
     assert_eq!(c.demands().filter(|d| seed_text(&d.text) == seed_item(23)).count(), 1, "one Section 3 header");
 }
 

@@ -23,13 +23,17 @@ fn examples() -> BTreeMap<(String, String), String> {
 }
 
 fn example(language: &str, name: &str) -> String {
-    examples().remove(&(language.to_string(), name.to_string())).unwrap_or_else(|| panic!("docs/wire-format.md has no `{language} example:{name}`"))
+    examples()
+        .remove(&(language.to_string(), name.to_string()))
+        .unwrap_or_else(|| panic!("docs/wire-format.md has no `{language} example:{name}`"))
 }
 
 fn json_submission(name: &str) -> (SignatureSubmission, serde_json::Value) {
     let text = example("json", name);
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("example {name} is not JSON: {e}"));
-    let submission = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("example {name} is not a submission: {e}"));
+    let value: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("example {name} is not JSON: {e}"));
+    let submission =
+        serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("example {name} is not a submission: {e}"));
     (submission, value)
 }
 
@@ -45,7 +49,11 @@ fn json_examples_validate_and_are_exactly_what_the_widget_serializes() {
         let (submission, value) = json_submission(name);
         let valid = validate(&submission, unicode_nfc).unwrap_or_else(|e| panic!("example {name} is invalid: {e:?}"));
         assert_eq!(valid.kind, kind);
-        assert_eq!(serde_json::to_value(&submission).unwrap(), value, "example {name} has fields the widget would not send as written");
+        assert_eq!(
+            serde_json::to_value(&submission).unwrap(),
+            value,
+            "example {name} has fields the widget would not send as written"
+        );
     }
 }
 

@@ -6,8 +6,8 @@ pub mod csv;
 pub mod import;
 pub mod token;
 
-use crate::{clock, status_feed};
 use crate::store::{CampaignSettings, SignerRow, SignerState, StatusChange, Store};
+use crate::{clock, status_feed};
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::status::DemandStatus;
@@ -49,9 +49,16 @@ pub async fn import_campaign(store: &Store, name: &str, source: &str) -> AdminRe
     let campaign = undersigned_core::authoring::compile_str(name, source).map_err(|errors| {
         let fields = errors
             .iter()
-            .map(|e| FieldError { field: format!("line {}", e.line), code: "invalid_source".into(), message: e.message.clone() })
+            .map(|e| FieldError {
+                field: format!("line {}", e.line),
+                code: "invalid_source".into(),
+                message: e.message.clone(),
+            })
             .collect();
-        AdminError::Refused(ApiError::new(ErrorCode::InvalidCampaignSource, format!("{name} does not compile; see `fields`.")).with_fields(fields))
+        AdminError::Refused(
+            ApiError::new(ErrorCode::InvalidCampaignSource, format!("{name} does not compile; see `fields`."))
+                .with_fields(fields),
+        )
     })?;
     store.upsert_campaign(&campaign, Some(source)).await?;
     tracing::info!(campaign = %campaign.id, "campaign imported");
@@ -68,7 +75,10 @@ pub async fn campaign_settings(store: &Store, campaign: &str) -> AdminResult<Cam
 pub async fn set_campaign_settings(store: &Store, campaign: &str, settings: &CampaignSettings) -> AdminResult<()> {
     let bad: Vec<&String> = settings.allowed_origins.iter().filter(|o| !is_origin(o)).collect();
     if !bad.is_empty() {
-        return refuse(ErrorCode::InvalidRequest, format!("{bad:?}: write partner origins as scheme://host[:port], e.g. https://partner.example, or `*`."));
+        return refuse(
+            ErrorCode::InvalidRequest,
+            format!("{bad:?}: write partner origins as scheme://host[:port], e.g. https://partner.example, or `*`."),
+        );
     }
     if settings.min_fill_ms < 0 {
         return refuse(ErrorCode::InvalidRequest, "min_fill_ms cannot be negative.".into());
@@ -82,7 +92,9 @@ pub async fn set_campaign_settings(store: &Store, campaign: &str, settings: &Cam
 fn is_origin(o: &str) -> bool {
     o == "*"
         || o.split_once("://").is_some_and(|(scheme, authority)| {
-            (scheme == "https" || scheme == "http") && !authority.is_empty() && !authority.contains(['/', ' ', '?', '#'])
+            (scheme == "https" || scheme == "http")
+                && !authority.is_empty()
+                && !authority.contains(['/', ' ', '?', '#'])
         })
 }
 
@@ -99,23 +111,47 @@ pub struct StatusUpdate {
 
 /// Sets a demand's status (checked against the campaign and the feed's rules) and records it in
 /// the history; returns the change with its event id.
-pub async fn set_demand_status(store: &Store, campaign: &str, demand: &str, update: StatusUpdate, changed_by: &str) -> AdminResult<StatusChange> {
+pub async fn set_demand_status(
+    store: &Store,
+    campaign: &str,
+    demand: &str,
+    update: StatusUpdate,
+    changed_by: &str,
+) -> AdminResult<StatusChange> {
     let Some(record) = store.campaign(campaign).await? else {
         return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`."));
     };
     if !status_feed::initial_states(&record.campaign).iter().any(|d| d.id == demand) {
-        return refuse(ErrorCode::UnknownDemand, format!("Campaign `{campaign}` has no demand `{demand}`; the ids are in the campaign file."));
+        return refuse(
+            ErrorCode::UnknownDemand,
+            format!("Campaign `{campaign}` has no demand `{demand}`; the ids are in the campaign file."),
+        );
     }
-    let state = DemandState { id: demand.to_string(), status: update.status, note: update.note.trim().to_string(), updated_at: None, evidence: update.evidence };
+    let state = DemandState {
+        id: demand.to_string(),
+        status: update.status,
+        note: update.note.trim().to_string(),
+        updated_at: None,
+        evidence: update.evidence,
+    };
     let problems = state.problems();
     if !problems.is_empty() {
-        let fields = problems.into_iter().map(|(field, message)| FieldError { field, code: "invalid".into(), message }).collect();
-        return Err(AdminError::Refused(ApiError::new(ErrorCode::ValidationFailed, "The status change is not valid; see `fields`.").with_fields(fields)));
+        let fields = problems
+            .into_iter()
+            .map(|(field, message)| FieldError { field, code: "invalid".into(), message })
+            .collect();
+        return Err(AdminError::Refused(
+            ApiError::new(ErrorCode::ValidationFailed, "The status change is not valid; see `fields`.")
+                .with_fields(fields),
+        ));
     }
     let id = store.set_demand_status(campaign, &state, changed_by).await?;
     tracing::info!(campaign, demand, status = state.status.as_str(), event = id, "demand status changed");
     let history = store.status_changes_after(Some(campaign), id - 1, 1).await?;
-    history.into_iter().next().ok_or_else(|| AdminError::Store(anyhow::anyhow!("the change {id} was committed but cannot be read back")))
+    history
+        .into_iter()
+        .next()
+        .ok_or_else(|| AdminError::Store(anyhow::anyhow!("the change {id} was committed but cannot be read back")))
 }
 
 /// Moves a signer to approved, rejected or pending.
@@ -175,7 +211,17 @@ pub async fn import_signers(store: &Store, campaign: &str, name: &str, csv: &[u8
     let settings = campaign_settings(store, campaign).await?;
     let parsed = import::parse(campaign, &settings, name, csv, &clock::now())?;
     let imported = store.import_signers(&parsed.signers).await?;
-    let summary = ImportSummary { imported, already_signed: parsed.signers.len() as u64 - imported, repeated_in_file: parsed.repeated_in_file };
-    tracing::info!(campaign, imported, already_signed = summary.already_signed, repeated_in_file = summary.repeated_in_file, "signers imported");
+    let summary = ImportSummary {
+        imported,
+        already_signed: parsed.signers.len() as u64 - imported,
+        repeated_in_file: parsed.repeated_in_file,
+    };
+    tracing::info!(
+        campaign,
+        imported,
+        already_signed = summary.already_signed,
+        repeated_in_file = summary.repeated_in_file,
+        "signers imported"
+    );
     Ok(summary)
 }

@@ -35,8 +35,11 @@ impl RunningServer {
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let store = Store::connect(&config.database_url).await?;
     for file in &config.campaign_files {
-        let source = std::fs::read_to_string(file).with_context(|| format!("cannot read the campaign file {}", file.display()))?;
-        crate::admin::import_campaign(&store, &file.display().to_string(), &source).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let source = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the campaign file {}", file.display()))?;
+        crate::admin::import_campaign(&store, &file.display().to_string(), &source)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let admin_token = AdminToken::resolve(config.admin_token.as_deref(), &config.data_dir)?;
     let (stop, stopped) = watch::channel(false);
@@ -52,7 +55,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         config: config.clone(),
     });
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     let mut shutdown = stopped;
     let task = tokio::spawn(async move {

@@ -81,15 +81,20 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// Flags and environment first, then the file, then defaults.
     pub fn resolve(self, file: FileConfig) -> anyhow::Result<ServerConfig> {
-        let database_url = self.database_url.or(file.database_url).unwrap_or_else(|| config::DEFAULT_DATABASE_URL.into());
+        let database_url =
+            self.database_url.or(file.database_url).unwrap_or_else(|| config::DEFAULT_DATABASE_URL.into());
         let mut static_mounts = self.static_mounts;
         for mount in &file.static_mounts {
-            static_mounts.push(mount.parse().map_err(anyhow::Error::msg).context("in the configuration file's `static`")?);
+            static_mounts
+                .push(mount.parse().map_err(anyhow::Error::msg).context("in the configuration file's `static`")?);
         }
         let mut allowed_origins = self.allowed_origins;
         allowed_origins.extend(file.allowed_origins);
         Ok(ServerConfig {
-            listen: self.listen.or(file.listen).unwrap_or_else(|| config::DEFAULT_LISTEN.parse().expect("the default address parses")),
+            listen: self
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| config::DEFAULT_LISTEN.parse().expect("the default address parses")),
             data_dir: self.data_dir.or(file.data_dir).unwrap_or_else(|| config::default_data_dir(&database_url)),
             database_url,
             static_mounts,
@@ -97,11 +102,16 @@ impl ServeArgs {
             admin_token: self.admin_token.or(file.admin_token),
             allowed_origins: allowed_origins.into_iter().filter(|o| !o.trim().is_empty()).collect(),
             rate_limit: RateLimit {
-                per_minute: self.rate_limit_per_minute.or(file.rate_limit_per_minute).unwrap_or(config::DEFAULT_RATE_LIMIT.per_minute),
+                per_minute: self
+                    .rate_limit_per_minute
+                    .or(file.rate_limit_per_minute)
+                    .unwrap_or(config::DEFAULT_RATE_LIMIT.per_minute),
                 burst: self.rate_limit_burst.or(file.rate_limit_burst).unwrap_or(config::DEFAULT_RATE_LIMIT.burst),
             },
             max_body_bytes: self.max_body_bytes.or(file.max_body_bytes).unwrap_or(config::DEFAULT_MAX_BODY_BYTES),
-            event_poll: Duration::from_millis(self.event_poll_ms.or(file.event_poll_ms).unwrap_or(config::DEFAULT_EVENT_POLL_MS)),
+            event_poll: Duration::from_millis(
+                self.event_poll_ms.or(file.event_poll_ms).unwrap_or(config::DEFAULT_EVENT_POLL_MS),
+            ),
             trust_forwarded_for: self.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
         })
     }
@@ -197,7 +207,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn parse_signer_state(state: Option<&str>) -> anyhow::Result<Option<SignerState>> {
-    state.map(|s| SignerState::parse(s).with_context(|| format!("unknown state `{s}`: use pending, approved, rejected or spam"))).transpose()
+    state
+        .map(|s| {
+            SignerState::parse(s)
+                .with_context(|| format!("unknown state `{s}`: use pending, approved, rejected or spam"))
+        })
+        .transpose()
 }
 
 fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
@@ -218,12 +233,17 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         }
         AdminAction::Import { file } => {
             let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let id = admin::import_campaign(store, &file.display().to_string(), &source).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = admin::import_campaign(store, &file.display().to_string(), &source)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("imported campaign {id}");
         }
         AdminAction::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms } => {
             let mut settings = admin::campaign_settings(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let changing = moderation.is_some() || organizations_need_review.is_some() || allowed_origins.is_some() || min_fill_ms.is_some();
+            let changing = moderation.is_some()
+                || organizations_need_review.is_some()
+                || allowed_origins.is_some()
+                || min_fill_ms.is_some();
             if let Some(m) = moderation {
                 settings.moderation = match m.as_str() {
                     "auto" => Moderation::Auto,
@@ -248,9 +268,10 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         AdminAction::SetStatus { campaign, demand, status, note, evidence } => {
             let status = DemandStatus::parse(&status).map_err(anyhow::Error::msg)?;
             let evidence = evidence.iter().map(|e| parse_evidence(e)).collect::<anyhow::Result<Vec<_>>>()?;
-            let change = admin::set_demand_status(store, &campaign, &demand, StatusUpdate { status, note, evidence }, "cli")
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let change =
+                admin::set_demand_status(store, &campaign, &demand, StatusUpdate { status, note, evidence }, "cli")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", serde_json::to_string_pretty(&change)?);
         }
         AdminAction::History { campaign, demand } => {
@@ -272,8 +293,12 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 offset += 1000;
             }
         }
-        AdminAction::Approve { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Approved).await)?,
-        AdminAction::Reject { campaign, signer } => done(admin::moderate(store, &campaign, signer, SignerState::Rejected).await)?,
+        AdminAction::Approve { campaign, signer } => {
+            done(admin::moderate(store, &campaign, signer, SignerState::Approved).await)?
+        }
+        AdminAction::Reject { campaign, signer } => {
+            done(admin::moderate(store, &campaign, signer, SignerState::Rejected).await)?
+        }
         AdminAction::Erase { campaign, signer } => done(admin::erase(store, &campaign, signer).await)?,
         AdminAction::ImportSigners { campaign, file } => {
             let csv = if file.as_os_str() == "-" {
@@ -283,14 +308,18 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             } else {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
             };
-            let summary = admin::import_signers(store, &campaign, &file.display().to_string(), &csv).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let summary = admin::import_signers(store, &campaign, &file.display().to_string(), &csv)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "imported {} signer(s) into {campaign}; skipped {} already signed and {} repeated in the file",
                 summary.imported, summary.already_signed, summary.repeated_in_file
             );
         }
         AdminAction::Export { campaign, state, output } => {
-            let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             match output {
                 Some(path) => std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{csv}"),
@@ -317,7 +346,9 @@ mod tests {
             "listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://var/u.db\"\nrate_limit_per_minute = 5\nallowed_origins = [\"https://file.example\"]\n",
         )
         .unwrap();
-        let config = serve_args(&["--rate-limit-per-minute", "0", "--allow-origin", "https://flag.example"]).resolve(file).unwrap();
+        let config = serve_args(&["--rate-limit-per-minute", "0", "--allow-origin", "https://flag.example"])
+            .resolve(file)
+            .unwrap();
         assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(config.rate_limit.per_minute, 0);
         assert_eq!(config.rate_limit.burst, crate::config::DEFAULT_RATE_LIMIT.burst);

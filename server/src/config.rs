@@ -86,7 +86,8 @@ pub struct FileConfig {
 
 impl FileConfig {
     pub fn read(path: &Path) -> anyhow::Result<FileConfig> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
     }
 }
@@ -134,7 +135,10 @@ mod tests {
 
     #[test]
     fn file_keys_parse_and_unknown_keys_are_refused() {
-        let file: FileConfig = toml::from_str("listen = \"0.0.0.0:80\"\nallowed_origins = [\"https://p.example\"]\nrate_limit_per_minute = 0\n").unwrap();
+        let file: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:80\"\nallowed_origins = [\"https://p.example\"]\nrate_limit_per_minute = 0\n",
+        )
+        .unwrap();
         assert_eq!(file.rate_limit_per_minute, Some(0));
         assert!(toml::from_str::<FileConfig>("lissten = 1").is_err());
     }

@@ -86,7 +86,10 @@ impl LiveHub {
         let mut last_id = match store.latest_change_id(None).await {
             Ok(id) => id,
             Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "live events: cannot read the latest change id; starting from 0");
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "live events: cannot read the latest change id; starting from 0"
+                );
                 0
             }
         };
@@ -123,7 +126,10 @@ impl LiveHub {
                         }
                     }
                     Err(e) => {
-                        tracing::warn!(error = format!("{e:#}"), "live events: reading new changes failed; retrying on the next tick");
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "live events: reading new changes failed; retrying on the next tick"
+                        );
                         break;
                     }
                 }

@@ -42,7 +42,10 @@ pub fn decode(encoding: Encoding, body: &[u8]) -> HttpResult<SignatureSubmission
     match encoding {
         Encoding::Form => Ok(SignatureSubmission::from_form_pairs(form_urlencoded::parse(body))),
         Encoding::Json | Encoding::Text => serde_json::from_slice(body).map_err(|e| {
-            HttpError::new(ErrorCode::MalformedBody, format!("The body is not a JSON object of signature fields ({e}); send it as the widget does."))
+            HttpError::new(
+                ErrorCode::MalformedBody,
+                format!("The body is not a JSON object of signature fields ({e}); send it as the widget does."),
+            )
         }),
     }
 }
@@ -74,7 +77,10 @@ pub fn judge(signature: &ValidSignature, settings: &CampaignSettings) -> (Signer
     }
     if let Some(ms) = signature.fill_ms {
         if (ms as i64) < settings.min_fill_ms {
-            return (SignerState::Spam, Some(format!("sent {ms} ms after the form was shown (minimum {} ms)", settings.min_fill_ms)));
+            return (
+                SignerState::Spam,
+                Some(format!("sent {ms} ms after the form was shown (minimum {} ms)", settings.min_fill_ms)),
+            );
         }
     }
     let organization = signature.kind == SignerKind::Organization;
@@ -86,7 +92,11 @@ pub fn judge(signature: &ValidSignature, settings: &CampaignSettings) -> (Signer
 }
 
 /// What the store needs, with the hash that tells a retry from another payload under one key.
-pub fn new_signer(campaign_id: &str, signature: &ValidSignature, settings: &CampaignSettings) -> anyhow::Result<NewSigner> {
+pub fn new_signer(
+    campaign_id: &str,
+    signature: &ValidSignature,
+    settings: &CampaignSettings,
+) -> anyhow::Result<NewSigner> {
     let (state, spam_reason) = judge(signature, settings);
     let data = serde_json::to_string(signature)?;
     // The fill time and the honeypot are judged, not part of what was signed: a retry may differ.
@@ -117,9 +127,11 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn answer(stored: Option<SignerState>) -> (u16, String) {
     let (status, word, message) = match stored {
         Some(SignerState::Approved) => (201, "signed", "Thank you: your signature is on the letter."),
-        Some(SignerState::Pending | SignerState::Spam | SignerState::Rejected) => {
-            (201, "pending", "Thank you: your signature was received and will appear once the organizers have reviewed it.")
-        }
+        Some(SignerState::Pending | SignerState::Spam | SignerState::Rejected) => (
+            201,
+            "pending",
+            "Thank you: your signature was received and will appear once the organizers have reviewed it.",
+        ),
         None => (200, "already_signed", "This email address has already signed this letter; nothing was changed."),
     };
     (status, serde_json::json!({ "status": word, "message": message }).to_string())
@@ -130,9 +142,19 @@ pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
     let country = signature.country.clone();
     match signature.kind {
         // Never the organization's contact person.
-        SignerKind::Organization => PublicSigner { id, name: signature.organization.clone().unwrap_or_default(), title: None, affiliation: None, country },
-        SignerKind::Individual => {
-            PublicSigner { id, name: signature.name.clone(), title: signature.title.clone(), affiliation: signature.affiliation.clone(), country }
-        }
+        SignerKind::Organization => PublicSigner {
+            id,
+            name: signature.organization.clone().unwrap_or_default(),
+            title: None,
+            affiliation: None,
+            country,
+        },
+        SignerKind::Individual => PublicSigner {
+            id,
+            name: signature.name.clone(),
+            title: signature.title.clone(),
+            affiliation: signature.affiliation.clone(),
+            country,
+        },
     }
 }

@@ -10,7 +10,13 @@ use undersigned_core::Campaign;
 pub fn initial_states(campaign: &Campaign) -> Vec<DemandState> {
     campaign
         .demands()
-        .map(|d| DemandState { id: d.id.clone(), status: d.status, note: d.note.clone().unwrap_or_default(), updated_at: None, evidence: Vec::new() })
+        .map(|d| DemandState {
+            id: d.id.clone(),
+            status: d.status,
+            note: d.note.clone().unwrap_or_default(),
+            updated_at: None,
+            evidence: Vec::new(),
+        })
         .collect()
 }
 

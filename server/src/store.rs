@@ -10,8 +10,8 @@ use crate::clock;
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use std::borrow::Cow;
 use sqlx::{AnyPool, Row};
+use std::borrow::Cow;
 use std::str::FromStr;
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::signature::{SignerKind, ValidSignature};
@@ -29,7 +29,10 @@ mod migrations {
 struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
 impl MigrationSource<'static> for Embedded {
-    fn resolve(self) -> futures_util::future::BoxFuture<'static, Result<Vec<Migration>, Box<dyn std::error::Error + Send + Sync>>> {
+    fn resolve(
+        self,
+    ) -> futures_util::future::BoxFuture<'static, Result<Vec<Migration>, Box<dyn std::error::Error + Send + Sync>>>
+    {
         let migrations = self
             .0
             .iter()
@@ -113,7 +116,8 @@ pub enum SignerState {
 }
 
 impl SignerState {
-    pub const ALL: [SignerState; 4] = [SignerState::Pending, SignerState::Approved, SignerState::Rejected, SignerState::Spam];
+    pub const ALL: [SignerState; 4] =
+        [SignerState::Pending, SignerState::Approved, SignerState::Rejected, SignerState::Spam];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -173,7 +177,10 @@ pub struct ImportedSigner {
 /// retry with the same idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOutcome {
-    Answer { status: u16, body: String },
+    Answer {
+        status: u16,
+        body: String,
+    },
     /// The key was used before with a different payload.
     KeyReused,
 }
@@ -216,7 +223,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         if is_postgres(database_url) {
             let options = AnyConnectOptions::from_str(database_url).context("the PostgreSQL URL is not valid")?;
-            let pool = AnyPoolOptions::new().max_connections(16).connect_with(options).await.context("cannot connect to PostgreSQL")?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .connect_with(options)
+                .await
+                .context("cannot connect to PostgreSQL")?;
             migrate(&pool, Embedded(migrations::POSTGRES)).await.context("PostgreSQL migrations failed")?;
             return Ok(Store { pool, backend: Backend::Postgres, url: database_url.to_string() });
         }
@@ -229,7 +240,8 @@ impl Store {
                 std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
             }
         }
-        let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
+        let options =
+            AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
         let pool = AnyPoolOptions::new()
             .max_connections(8)
             .after_connect(|conn, _| {
@@ -282,16 +294,19 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let campaign: Campaign = serde_json::from_str(&row.try_get::<String, _>(4)?).context("a stored campaign does not parse")?;
+        let campaign: Campaign =
+            serde_json::from_str(&row.try_get::<String, _>(4)?).context("a stored campaign does not parse")?;
         Ok(Some(CampaignRecord { campaign, settings: settings_from_row(&row)? }))
     }
 
     /// Only the settings of a campaign (signing needs no more, and skips parsing the letter).
     pub async fn campaign_settings(&self, id: &str) -> anyhow::Result<Option<CampaignSettings>> {
-        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(settings_from_row).transpose()
     }
 
@@ -319,7 +334,10 @@ impl Store {
         // Rows are locked in one order (campaign, email) in every batch, so that two concurrent
         // batches on PostgreSQL wait for each other instead of deadlocking.
         let mut order: Vec<usize> = (0..batch.len()).collect();
-        order.sort_by(|&a, &b| (&batch[a].campaign_id, &batch[a].email_normalized).cmp(&(&batch[b].campaign_id, &batch[b].email_normalized)));
+        order.sort_by(|&a, &b| {
+            (&batch[a].campaign_id, &batch[a].email_normalized)
+                .cmp(&(&batch[b].campaign_id, &batch[b].email_normalized))
+        });
         let mut tx = self.pool.begin().await?;
         let mut outcomes = vec![WriteOutcome::KeyReused; batch.len()];
         let now = clock::now();
@@ -356,21 +374,18 @@ impl Store {
                 "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign_id, email_normalized) DO NOTHING",
             );
-            let inserted = bind_signer(insert, s)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0;
+            let inserted = bind_signer(insert, s).bind(&now).execute(&mut *tx).await?.rows_affected() > 0;
             let (status, body) = crate::signing::answer(inserted.then_some(s.state));
             if let Some(key) = &s.idempotency_key {
-                sqlx::query("UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4")
-                    .bind(i64::from(status))
-                    .bind(&body)
-                    .bind(&s.campaign_id)
-                    .bind(key)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4",
+                )
+                .bind(i64::from(status))
+                .bind(&body)
+                .bind(&s.campaign_id)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
             }
             outcomes[index] = WriteOutcome::Answer { status, body };
         }
@@ -393,7 +408,8 @@ impl Store {
                 "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, decided_at) VALUES ",
             );
             for row in 0..chunk.len() {
-                let placeholders: Vec<String> = (1..=COLUMNS).map(|column| format!("${}", row * COLUMNS + column)).collect();
+                let placeholders: Vec<String> =
+                    (1..=COLUMNS).map(|column| format!("${}", row * COLUMNS + column)).collect();
                 sql.push_str(if row == 0 { "(" } else { ", (" });
                 sql.push_str(&placeholders.join(", "));
                 sql.push(')');
@@ -433,7 +449,13 @@ impl Store {
     }
 
     /// One page of approved, listed signers of one kind, oldest first: (id, validated submission).
-    pub async fn public_signers(&self, campaign: &str, kind: SignerKind, limit: i64, offset: i64) -> anyhow::Result<Vec<(i64, ValidSignature)>> {
+    pub async fn public_signers(
+        &self,
+        campaign: &str,
+        kind: SignerKind,
+        limit: i64,
+        offset: i64,
+    ) -> anyhow::Result<Vec<(i64, ValidSignature)>> {
         let rows = sqlx::query("SELECT id, data FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(kind.as_str())
@@ -445,7 +467,13 @@ impl Store {
     }
 
     /// Signers for organizers, including emails, optionally of one state; oldest first.
-    pub async fn signers(&self, campaign: &str, state: Option<SignerState>, limit: i64, offset: i64) -> anyhow::Result<Vec<SignerRow>> {
+    pub async fn signers(
+        &self,
+        campaign: &str,
+        state: Option<SignerState>,
+        limit: i64,
+        offset: i64,
+    ) -> anyhow::Result<Vec<SignerRow>> {
         let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(state.map_or("", SignerState::as_str))
@@ -457,8 +485,10 @@ impl Store {
             .map(|r| {
                 Ok(SignerRow {
                     id: r.try_get(0)?,
-                    kind: SignerKind::parse(&r.try_get::<String, _>(1)?).context("a stored signer has an unknown kind")?,
-                    state: SignerState::parse(&r.try_get::<String, _>(2)?).context("a stored signer has an unknown state")?,
+                    kind: SignerKind::parse(&r.try_get::<String, _>(1)?)
+                        .context("a stored signer has an unknown kind")?,
+                    state: SignerState::parse(&r.try_get::<String, _>(2)?)
+                        .context("a stored signer has an unknown state")?,
                     listed: r.try_get::<i64, _>(3)? != 0,
                     email: r.try_get(4)?,
                     data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
@@ -494,7 +524,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let done = sqlx::query("DELETE FROM signers WHERE campaign_id = $1 AND id = $2").bind(campaign).bind(id).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM signers WHERE campaign_id = $1 AND id = $2")
+            .bind(campaign)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
@@ -513,7 +547,12 @@ impl Store {
     /// Records a demand's new status, note and evidence as a history entry whose id orders the change among all others (the SSE event id). On PostgreSQL the writers
     /// take one advisory lock so that ids commit in order (a reader never skips a late commit) and
     /// the change is announced with NOTIFY, delivered to every instance at commit.
-    pub async fn set_demand_status(&self, campaign: &str, state: &DemandState, changed_by: &str) -> anyhow::Result<i64> {
+    pub async fn set_demand_status(
+        &self,
+        campaign: &str,
+        state: &DemandState,
+        changed_by: &str,
+    ) -> anyhow::Result<i64> {
         let evidence = serde_json::to_string(&state.evidence)?;
         let now = clock::now();
         let mut tx = self.pool.begin().await?;
@@ -531,14 +570,23 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2) :: TEXT").bind(NOTIFY_CHANNEL).bind(id.to_string()).execute(&mut *tx).await?;
+            sqlx::query("SELECT pg_notify($1, $2) :: TEXT")
+                .bind(NOTIFY_CHANNEL)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(id)
     }
 
     /// Status changes with an id above `after`, oldest first, at most `limit`; of one campaign or all.
-    pub async fn status_changes_after(&self, campaign: Option<&str>, after: i64, limit: i64) -> anyhow::Result<Vec<StatusChange>> {
+    pub async fn status_changes_after(
+        &self,
+        campaign: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<StatusChange>> {
         let rows = sqlx::query("SELECT id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by FROM demand_history WHERE id > $1 AND ($2 = '' OR campaign_id = $2) ORDER BY id LIMIT $3")
             .bind(after)
             .bind(campaign.unwrap_or(""))
@@ -560,17 +608,22 @@ impl Store {
 
     /// The id of the latest status change (0 when there is none).
     pub async fn latest_change_id(&self, campaign: Option<&str>) -> anyhow::Result<i64> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM demand_history WHERE ($1 = '' OR campaign_id = $1)")
-            .bind(campaign.unwrap_or(""))
-            .fetch_one(&self.pool)
-            .await?;
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM demand_history WHERE ($1 = '' OR campaign_id = $1)")
+                .bind(campaign.unwrap_or(""))
+                .fetch_one(&self.pool)
+                .await?;
         Ok(id.unwrap_or(0))
     }
 
     /// Forgets idempotency answers older than `before` (a timestamp): retries come within minutes
     /// or days, and the hashes should not be kept forever.
     pub async fn prune_idempotency_keys(&self, before: &str) -> anyhow::Result<u64> {
-        Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(&self.pool).await?.rows_affected())
+        Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 }
 
@@ -588,7 +641,12 @@ fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings
 
 /// Reads a history row selected as (id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by).
 fn change_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<StatusChange> {
-    Ok(StatusChange { id: r.try_get(0)?, campaign: r.try_get(1)?, demand: demand_from_row(r, 2)?, changed_by: r.try_get(7)? })
+    Ok(StatusChange {
+        id: r.try_get(0)?,
+        campaign: r.try_get(1)?,
+        demand: demand_from_row(r, 2)?,
+        changed_by: r.try_get(7)?,
+    })
 }
 
 /// Reads (demand_id, status, note, evidence, timestamp) starting at column `at`.

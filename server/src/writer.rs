@@ -40,7 +40,10 @@ impl SignatureWriter {
     pub async fn write(&self, signer: NewSigner) -> anyhow::Result<WriteOutcome> {
         let (reply, answer) = oneshot::channel();
         self.jobs.send(Job { signer, reply }).await.map_err(|_| anyhow::anyhow!("the signature writer has stopped"))?;
-        answer.await.map_err(|_| anyhow::anyhow!("the signature writer stopped before answering"))?.map_err(anyhow::Error::msg)
+        answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the signature writer stopped before answering"))?
+            .map_err(anyhow::Error::msg)
     }
 }
 

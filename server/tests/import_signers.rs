@@ -54,10 +54,25 @@ both_backends!(an_export_imports_back_as_it_was, |backend| async move {
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "signers.csv", &original);
     let out = admin_cli(&db2, &["import-signers", CAMPAIGN, &file]);
-    assert!(out.contains("imported 4 signer(s) into test-letter; skipped 0 already signed and 0 repeated in the file"), "{out}");
+    assert!(
+        out.contains("imported 4 signer(s) into test-letter; skipped 0 already signed and 0 repeated in the file"),
+        "{out}"
+    );
     let imported = export(&s2).await;
-    assert_eq!(without_ids(&imported), without_ids(&original), "states, consent, timestamps and text survive the round trip");
-    let public: serde_json::Value = s2.http.get(s2.url(&format!("/api/campaigns/{CAMPAIGN}/signers?kind=individual"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        without_ids(&imported),
+        without_ids(&original),
+        "states, consent, timestamps and text survive the round trip"
+    );
+    let public: serde_json::Value = s2
+        .http
+        .get(s2.url(&format!("/api/campaigns/{CAMPAIGN}/signers?kind=individual")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(public["counts"]["individuals"], 1, "only the approved, listed individual is public: {public}");
     assert_eq!(public["counts"]["organizations"], 0, "the organization still waits for review: {public}");
     assert!(public.to_string().contains("=HYPERLINK"), "the formula prefix is gone again: {public}");
@@ -66,7 +81,12 @@ both_backends!(an_export_imports_back_as_it_was, |backend| async move {
     // Into a third, through the admin API.
     let db3 = TestDb::new(backend).await;
     let s3 = TestServer::new(&db3).await;
-    let res = s3.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers.csv")).body(original.clone()).send().await.unwrap();
+    let res = s3
+        .admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers.csv"))
+        .body(original.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let summary: serde_json::Value = res.json().await.unwrap();
     assert_eq!(summary, serde_json::json!({ "imported": 4, "already_signed": 0, "repeated_in_file": 0 }));
@@ -95,7 +115,8 @@ both_backends!(a_bad_row_refuses_the_whole_file_and_names_its_line, |backend| as
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(s.admin_signers().await.is_empty(), "not even the good rows were imported");
 
-    let res = s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers.csv")).body(csv).send().await.unwrap();
+    let res =
+        s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers.csv")).body(csv).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "validation_failed");
@@ -129,14 +150,29 @@ both_backends!(addresses_that_already_signed_are_skipped_and_counted, |backend| 
                individual,,Bo Twice,Bo@Example.org,true\n";
     let file = write_file(&dir, "more.csv", csv);
     let out = admin_cli(&db, &["import-signers", CAMPAIGN, &file]);
-    assert!(out.contains("imported 2 signer(s) into test-letter; skipped 1 already signed and 1 repeated in the file"), "{out}");
+    assert!(
+        out.contains("imported 2 signer(s) into test-letter; skipped 1 already signed and 1 repeated in the file"),
+        "{out}"
+    );
     let signers = s.admin_signers().await;
-    let seen: Vec<(&str, &str, &str)> =
-        signers.iter().map(|r| (r["email"].as_str().unwrap(), r["data"]["name"].as_str().unwrap(), r["state"].as_str().unwrap())).collect();
-    assert_eq!(seen, [("ana@example.org", "Ana Example", "approved"), ("bo@example.org", "Bo New", "approved"), ("cy@group.example", "Cy Contact", "pending")]);
+    let seen: Vec<(&str, &str, &str)> = signers
+        .iter()
+        .map(|r| (r["email"].as_str().unwrap(), r["data"]["name"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ana@example.org", "Ana Example", "approved"),
+            ("bo@example.org", "Bo New", "approved"),
+            ("cy@group.example", "Cy Contact", "pending")
+        ]
+    );
     // Importing the same file again changes nothing.
     let out = admin_cli(&db, &["import-signers", CAMPAIGN, &file]);
-    assert!(out.contains("imported 0 signer(s) into test-letter; skipped 3 already signed and 1 repeated in the file"), "{out}");
+    assert!(
+        out.contains("imported 0 signer(s) into test-letter; skipped 3 already signed and 1 repeated in the file"),
+        "{out}"
+    );
     assert_eq!(s.admin_signers().await.len(), 3);
     s.stop().await;
 });

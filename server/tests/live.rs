@@ -9,7 +9,11 @@ use support::*;
 const WAIT: Duration = Duration::from_secs(10);
 
 async fn set_status(s: &TestServer, demand: &str, body: serde_json::Value) -> reqwest::Response {
-    s.admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/{demand}/status")).json(&body).send().await.unwrap()
+    s.admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/{demand}/status"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
 }
 
 both_backends!(status_feed_has_campaign_defaults_changes_and_an_etag, |backend| async move {
@@ -30,10 +34,15 @@ both_backends!(status_feed_has_campaign_defaults_changes_and_an_etag, |backend| 
     let unchanged = s.http.get(&url).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(unchanged.status(), 304);
 
-    let res = set_status(&s, "contract", serde_json::json!({
-        "status": "disclosed", "note": "Published in full.",
-        "evidence": [{"url": "https://example.org/foia/1", "title": "FOIA response", "date": "2026-11-20"}],
-    })).await;
+    let res = set_status(
+        &s,
+        "contract",
+        serde_json::json!({
+            "status": "disclosed", "note": "Published in full.",
+            "evidence": [{"url": "https://example.org/foia/1", "title": "FOIA response", "date": "2026-11-20"}],
+        }),
+    )
+    .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let res = s.http.get(&url).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(res.status(), 200, "a change gives a new ETag");
@@ -45,16 +54,26 @@ both_backends!(status_feed_has_campaign_defaults_changes_and_an_etag, |backend| 
     // Mistakes: unknown demand, bad evidence date, bad JSON.
     let res = set_status(&s, "no-such-demand", serde_json::json!({"status": "refused"})).await;
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "unknown_demand");
-    let res = set_status(&s, "contract", serde_json::json!({"status": "refused", "evidence": [{"url": "https://e.org", "date": "20 Nov"}]})).await;
+    let res = set_status(
+        &s,
+        "contract",
+        serde_json::json!({"status": "refused", "evidence": [{"url": "https://e.org", "date": "20 Nov"}]}),
+    )
+    .await;
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!((body["code"].as_str(), body["fields"][0]["field"].as_str()), (Some("validation_failed"), Some("evidence[0].date")));
+    assert_eq!(
+        (body["code"].as_str(), body["fields"][0]["field"].as_str()),
+        (Some("validation_failed"), Some("evidence[0].date"))
+    );
     let res = set_status(&s, "contract", serde_json::json!({"status": "done"})).await;
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "malformed_body");
 
     set_status(&s, "contract", serde_json::json!({"status": "refused", "note": "Withdrawn."})).await;
-    let res = s.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/demands/contract/history")).send().await.unwrap();
+    let res =
+        s.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/demands/contract/history")).send().await.unwrap();
     let history: serde_json::Value = res.json().await.unwrap();
-    let statuses: Vec<&str> = history["history"].as_array().unwrap().iter().map(|h| h["demand"]["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        history["history"].as_array().unwrap().iter().map(|h| h["demand"]["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["disclosed", "refused"], "history keeps every change");
     s.stop().await;
 });
@@ -70,7 +89,10 @@ both_backends!(an_sse_client_receives_status_changes_and_counts_and_resumes_with
     let counts = client.next_named("signers", WAIT).await;
     assert_eq!(counts.json()["total"], 0);
 
-    assert_eq!(set_status(&s, "risk-assessment", serde_json::json!({"status": "refused", "note": "Denied."})).await.status(), 200);
+    assert_eq!(
+        set_status(&s, "risk-assessment", serde_json::json!({"status": "refused", "note": "Denied."})).await.status(),
+        200
+    );
     let change = client.next_named("demand", WAIT).await;
     assert_eq!(change.json()["id"], "risk-assessment");
     assert_eq!(change.json()["status"], "refused");
@@ -120,7 +142,10 @@ async fn two_instances_on_one_postgres_both_push_a_change() {
     assert_eq!(res.status(), 200);
     for client in [&mut on_one, &mut on_two] {
         let change = client.next_named("demand", WAIT).await;
-        assert_eq!((change.json()["id"].as_str(), change.json()["status"].as_str()), (Some("eo-review"), Some("disclosed")));
+        assert_eq!(
+            (change.json()["id"].as_str(), change.json()["status"].as_str()),
+            (Some("eo-review"), Some("disclosed"))
+        );
     }
     one.stop().await;
     two.stop().await;
@@ -141,7 +166,19 @@ both_backends!(the_admin_cli_works_on_the_database_and_running_receivers_follow,
     let csv = admin_cli(&db, &["export", CAMPAIGN]);
     assert!(csv.contains(",'+SUM(1),"), "{csv}");
 
-    admin_cli(&db, &["set-status", CAMPAIGN, "contract", "refused", "--note", "Denied.", "--evidence", "https://example.org/letter 2026-11-25 Denial letter"]);
+    admin_cli(
+        &db,
+        &[
+            "set-status",
+            CAMPAIGN,
+            "contract",
+            "refused",
+            "--note",
+            "Denied.",
+            "--evidence",
+            "https://example.org/letter 2026-11-25 Denial letter",
+        ],
+    );
     let change = client.next_named("demand", WAIT).await;
     assert_eq!(change.json()["status"], "refused");
     assert_eq!(change.json()["evidence"][0]["title"], "Denial letter");

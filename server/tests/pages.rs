@@ -13,7 +13,8 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Posts `body` as a browser's plain form would; returns (status, content type, body).
 async fn post_form(s: &TestServer, body: &str, extra: &[(&str, &str)]) -> (u16, String, String) {
-    let mut request = s.http.post(s.sign_url()).header("content-type", FORM).header("accept", BROWSER_ACCEPT).body(body.to_string());
+    let mut request =
+        s.http.post(s.sign_url()).header("content-type", FORM).header("accept", BROWSER_ACCEPT).body(body.to_string());
     for (name, value) in extra {
         request = request.header(*name, *value);
     }
@@ -52,7 +53,10 @@ both_backends!(a_plain_form_post_gets_a_thank_you_page_and_is_stored_once, |back
     assert!(html.contains("had already signed “A Test Letter”; nothing was changed"), "{html}");
     let signers = s.admin_signers().await;
     assert_eq!(signers.len(), 1, "{signers:?}");
-    assert_eq!((signers[0]["email"].as_str(), signers[0]["state"].as_str(), &signers[0]["listed"]), (Some("nora@example.org"), Some("approved"), &serde_json::json!(true)));
+    assert_eq!(
+        (signers[0]["email"].as_str(), signers[0]["state"].as_str(), &signers[0]["listed"]),
+        (Some("nora@example.org"), Some("approved"), &serde_json::json!(true))
+    );
     s.stop().await;
 });
 
@@ -86,8 +90,14 @@ both_backends!(an_invalid_form_post_gets_an_error_page_naming_each_field, |backe
     assert!(html.contains("<h1>Your signature was not recorded</h1>"), "{html}");
     assert!(html.contains("2 fields need your attention"), "{html}");
     // Each problem in core's words, named by the field's label and linked to it.
-    assert!(html.contains("<a href=\"#f-organization\">Organization name</a>: Enter the organization&#39;s name."), "{html}");
-    assert!(html.contains("<a href=\"#f-email\">Email</a>: Enter an email address like name@example.org, without spaces."), "{html}");
+    assert!(
+        html.contains("<a href=\"#f-organization\">Organization name</a>: Enter the organization&#39;s name."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"#f-email\">Email</a>: Enter an email address like name@example.org, without spaces."),
+        "{html}"
+    );
     // The form comes back filled in as sent (escaped), with the error next to the field.
     assert!(html.contains("value=\"&lt;b&gt;Sam&lt;/b&gt;\""), "{html}");
     assert!(html.contains("id=\"f-email-error\">Error: Enter an email address like name@example.org"), "{html}");
@@ -103,16 +113,34 @@ both_backends!(error_pages_keep_the_json_status_and_link_back_only_to_partners, 
     s.set_settings(serde_json::json!({"allowed_origins": ["https://partner.example"]})).await;
     let valid = "kind=individual&name=Ana&email=ana%40example.org";
     // A stranger's page: 403 as in JSON, the reason, and no link back to the stranger.
-    let (status, content_type, html) = post_form(&s, valid, &[("origin", "https://stranger.example"), ("referer", "https://stranger.example/page")]).await;
+    let (status, content_type, html) =
+        post_form(&s, valid, &[("origin", "https://stranger.example"), ("referer", "https://stranger.example/page")])
+            .await;
     assert_eq!((status, content_type.as_str()), (403, "text/html; charset=utf-8"));
     assert!(html.contains("Signatures from https://stranger.example are not accepted"), "{html}");
     assert!(!html.contains("stranger.example/page"), "{html}");
     // The partner's page: signed, with a link back to it.
-    let (status, _, html) = post_form(&s, valid, &[("origin", "https://partner.example"), ("referer", "https://partner.example/letter?from=news")]).await;
+    let (status, _, html) = post_form(
+        &s,
+        valid,
+        &[("origin", "https://partner.example"), ("referer", "https://partner.example/letter?from=news")],
+    )
+    .await;
     assert_eq!(status, 201, "{html}");
-    assert!(html.contains("<a href=\"https://partner.example/letter?from=news\">Back to the page you came from</a>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://partner.example/letter?from=news\">Back to the page you came from</a>"),
+        "{html}"
+    );
     // An unknown campaign: 404 as a page.
-    let res = s.http.post(s.url("/api/campaigns/no-such-letter/signatures")).header("content-type", FORM).header("accept", BROWSER_ACCEPT).body(valid).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.url("/api/campaigns/no-such-letter/signatures"))
+        .header("content-type", FORM)
+        .header("accept", BROWSER_ACCEPT)
+        .body(valid)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("There is no campaign `no-such-letter`"));
     assert_eq!(s.admin_signers().await.len(), 1);
@@ -123,17 +151,41 @@ both_backends!(the_widget_and_scripts_keep_getting_json, |backend| async move {
     let db = TestDb::new(backend).await;
     let s = TestServer::new(&db).await;
     // The widget's fetch in the form encoding: no Accept of its own, the browser sends */*.
-    let body = format!("kind=individual&name=Wid+Get&email=widget%40example.org&idempotency_key={}&fill_ms=9000", uuid(1));
+    let body =
+        format!("kind=individual&name=Wid+Get&email=widget%40example.org&idempotency_key={}&fill_ms=9000", uuid(1));
     for accept in ["*/*", "application/json", "application/json, text/html"] {
-        let res = s.http.post(s.sign_url()).header("content-type", FORM).header("accept", accept).body(body.clone()).send().await.unwrap();
+        let res = s
+            .http
+            .post(s.sign_url())
+            .header("content-type", FORM)
+            .header("accept", accept)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.headers()["content-type"], "application/json", "Accept: {accept}");
         let json: serde_json::Value = res.json().await.unwrap();
         assert_eq!(json["status"], "signed", "Accept: {accept}: {json}");
     }
     // JSON and text/plain bodies are never answered with a page, whatever Accept says.
-    let res = s.http.post(s.sign_url()).header("accept", BROWSER_ACCEPT).json(&individual("json@example.org", &uuid(2))).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("accept", BROWSER_ACCEPT)
+        .json(&individual("json@example.org", &uuid(2)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (201, "application/json"));
-    let res = s.http.post(s.sign_url()).header("content-type", FORM).header("accept", "*/*").body("kind=individual&email=bad").send().await.unwrap();
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("content-type", FORM)
+        .header("accept", "*/*")
+        .body("kind=individual&email=bad")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
     let json: serde_json::Value = res.json().await.expect("a JSON error");
     assert_eq!(json["code"], "validation_failed");
@@ -167,7 +219,12 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     let res = s.admin(reqwest::Method::POST, "/campaigns").body(HOSTILE).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let change = serde_json::json!({"status": "partially_disclosed", "note": "Released <in part>.", "evidence": [{"url": "https://example.org/foia/1", "title": "FOIA answer", "date": "2026-11-20"}]});
-    let res = s.admin(reqwest::Method::PUT, "/campaigns/hostile-letter/demands/contract/status").json(&change).send().await.unwrap();
+    let res = s
+        .admin(reqwest::Method::PUT, "/campaigns/hostile-letter/demands/contract/status")
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     let res = s.http.get(s.url("/campaigns/hostile-letter")).send().await.unwrap();
@@ -190,21 +247,41 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     assert!(html.contains("href=\"https://example.org/register?a=1&amp;b=2\""), "{html}");
     assert!(html.contains("Dana &lt;b&gt;Bold&lt;/b&gt;"), "{html}");
     // The plain form, posting to this campaign with the wire names and a fresh idempotency key.
-    assert!(html.contains("<form class=\"sign\" method=\"post\" action=\"/api/campaigns/hostile-letter/signatures\">"), "{html}");
+    assert!(
+        html.contains("<form class=\"sign\" method=\"post\" action=\"/api/campaigns/hostile-letter/signatures\">"),
+        "{html}"
+    );
     assert!(html.contains("name=\"idempotency_key\" value=\""), "{html}");
     assert!(html.contains("0 signatures so far."), "{html}");
     let stylesheet = s.http.get(s.url("/pages.css")).send().await.unwrap();
-    assert_eq!((stylesheet.status().as_u16(), stylesheet.headers()["content-type"].to_str().unwrap()), (200, "text/css; charset=utf-8"));
+    assert_eq!(
+        (stylesheet.status().as_u16(), stylesheet.headers()["content-type"].to_str().unwrap()),
+        (200, "text/css; charset=utf-8")
+    );
 
     // A group of demands says how many of its items are still outstanding (as the widget counts:
     // partially disclosed is still outstanding), each item its own status from the file or a change.
     let disclosed = serde_json::json!({"status": "disclosed", "note": "", "evidence": []});
-    let res = s.admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/risk-assessment/status")).json(&disclosed).send().await.unwrap();
+    let res = s
+        .admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/risk-assessment/status"))
+        .json(&disclosed)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("in case the technology is spyware:<br><span class=\"status\">1 of 2 still outstanding</span>"), "{html}");
-    assert!(html.contains("Status: Partially disclosed</span> <span class=\"note\">Released in part.</span>"), "{html}");
-    assert!(html.contains("id=\"demand-risk-assessment\">the risk assessment.<br><span class=\"status status-disclosed\">"), "{html}");
+    assert!(
+        html.contains("in case the technology is spyware:<br><span class=\"status\">1 of 2 still outstanding</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Status: Partially disclosed</span> <span class=\"note\">Released in part.</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"demand-risk-assessment\">the risk assessment.<br><span class=\"status status-disclosed\">"),
+        "{html}"
+    );
 
     // The public signer list: listed, approved signers only, escaped, never an email or an
     // organization's contact person.
@@ -212,7 +289,8 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     assert_eq!(post_form(&s, listed, &[]).await.0, 201);
     assert_eq!(post_form(&s, "kind=individual&name=Quiet+Person&email=quiet%40example.org", &[]).await.0, 201);
     s.set_settings(serde_json::json!({"organizations_need_review": false})).await;
-    let org = "kind=organization&organization=Open+Org&name=Contact+Person&email=contact%40open.example&list_publicly=yes";
+    let org =
+        "kind=organization&organization=Open+Org&name=Contact+Person&email=contact%40open.example&list_publicly=yes";
     assert_eq!(post_form(&s, org, &[]).await.0, 201);
     let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("3 signatures so far."), "{html}");
@@ -241,17 +319,41 @@ both_backends!(pages_speak_spanish_when_the_browser_asks_for_it, |backend| async
     let (status, _, html) = post_form(&s, "kind=organization&name=Sam&email=sam+at+drw", &spanish).await;
     assert_eq!(status, 422, "{html}");
     assert!(html.contains("2 campos necesitan su atención."), "{html}");
-    assert!(html.contains("<a href=\"#f-organization\">Nombre de la organización</a>: Escriba el nombre de la organización."), "{html}");
-    assert!(html.contains("<a href=\"#f-email\">Correo electrónico</a>: Escriba un correo como nombre@ejemplo.org, sin espacios."), "{html}");
+    assert!(
+        html.contains(
+            "<a href=\"#f-organization\">Nombre de la organización</a>: Escriba el nombre de la organización."
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<a href=\"#f-email\">Correo electrónico</a>: Escriba un correo como nombre@ejemplo.org, sin espacios."
+        ),
+        "{html}"
+    );
     // The letter page: Spanish words around an English letter, each marked with its language.
-    let res = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).header("accept-language", "es").send().await.unwrap();
+    let res =
+        s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).header("accept-language", "es").send().await.unwrap();
     assert_eq!(res.headers()["vary"], "Accept-Language");
     let html = res.text().await.unwrap();
-    assert!(html.starts_with("<!doctype html>\n<html lang=\"es\">") && html.contains("<article class=\"letter\" lang=\"en\">"), "{html}");
+    assert!(
+        html.starts_with("<!doctype html>\n<html lang=\"es\">")
+            && html.contains("<article class=\"letter\" lang=\"en\">"),
+        "{html}"
+    );
     assert!(html.contains("<span class=\"status status-outstanding\" lang=\"es\"><span aria-hidden=\"true\">○</span> Estado: Pendiente</span>"), "{html}");
     assert!(html.contains("<h2 id=\"sign-heading\">Firme la carta</h2><p>1 firma hasta ahora.</p>"), "{html}");
     // Anything else is English.
-    let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).header("accept-language", "de-DE,de;q=0.9").send().await.unwrap().text().await.unwrap();
+    let html = s
+        .http
+        .get(s.url(&format!("/campaigns/{CAMPAIGN}")))
+        .header("accept-language", "de-DE,de;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">") && html.contains("Status: Outstanding"), "{html}");
     s.stop().await;
 });

@@ -15,7 +15,10 @@ const WAIT: Duration = Duration::from_secs(10);
 async fn read_until(stream: &mut TcpStream, received: &mut Vec<u8>, done: impl Fn(&[u8]) -> bool) {
     let mut buf = [0u8; 4096];
     while !done(received) {
-        let n = tokio::time::timeout(WAIT, stream.read(&mut buf)).await.expect("the receiver answers in time").expect("readable");
+        let n = tokio::time::timeout(WAIT, stream.read(&mut buf))
+            .await
+            .expect("the receiver answers in time")
+            .expect("readable");
         if n == 0 {
             return;
         }

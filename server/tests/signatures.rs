@@ -12,12 +12,23 @@ both_backends!(each_encoding_is_accepted, |backend| async move {
     let (status, body) = s.sign(individual("json@example.org", &uuid(1))).await;
     assert_eq!((status, body["status"].as_str()), (201, Some("signed")), "{body}");
     // application/x-www-form-urlencoded (checkbox as "on")
-    let form = format!("kind=individual&name=Bo+Form&email=form%40example.org&list_publicly=on&fill_ms=9000&idempotency_key={}", uuid(2));
-    let res = s.http.post(s.sign_url()).header("content-type", "application/x-www-form-urlencoded").body(form).send().await.unwrap();
+    let form = format!(
+        "kind=individual&name=Bo+Form&email=form%40example.org&list_publicly=on&fill_ms=9000&idempotency_key={}",
+        uuid(2)
+    );
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     // text/plain holding JSON (a CORS-simple request)
     let text = individual("text@example.org", &uuid(3)).to_string();
-    let res = s.http.post(s.sign_url()).header("content-type", "text/plain;charset=UTF-8").body(text).send().await.unwrap();
+    let res =
+        s.http.post(s.sign_url()).header("content-type", "text/plain;charset=UTF-8").body(text).send().await.unwrap();
     assert_eq!(res.status(), 201);
     let signers = s.admin_signers().await;
     let emails: Vec<&str> = signers.iter().map(|r| r["email"].as_str().unwrap()).collect();
@@ -69,19 +80,40 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
         (status, body["code"].as_str().unwrap().to_string(), body)
     };
-    let malformed = s.http.post(s.sign_url()).header("content-type", "application/json").body("{\"kind\": ").send().await.unwrap();
+    let malformed =
+        s.http.post(s.sign_url()).header("content-type", "application/json").body("{\"kind\": ").send().await.unwrap();
     let (status, name, _) = code(malformed).await;
     assert_eq!((status, name.as_str()), (400, "malformed_body"));
-    let malformed = s.http.post(s.sign_url()).header("content-type", "text/plain").body("not json").send().await.unwrap();
+    let malformed =
+        s.http.post(s.sign_url()).header("content-type", "text/plain").body("not json").send().await.unwrap();
     assert_eq!(code(malformed).await.1, "malformed_body");
-    let big = s.http.post(s.sign_url()).header("content-type", "application/json").body(format!("{{\"name\":\"{}\"}}", "x".repeat(4096))).send().await.unwrap();
+    let big = s
+        .http
+        .post(s.sign_url())
+        .header("content-type", "application/json")
+        .body(format!("{{\"name\":\"{}\"}}", "x".repeat(4096)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code(big).await.1, "payload_too_large");
-    let unknown = s.http.post(s.url("/api/campaigns/no-such-letter/signatures")).json(&individual("a@example.org", &uuid(1))).send().await.unwrap();
+    let unknown = s
+        .http
+        .post(s.url("/api/campaigns/no-such-letter/signatures"))
+        .json(&individual("a@example.org", &uuid(1)))
+        .send()
+        .await
+        .unwrap();
     let (status, name, _) = code(unknown).await;
     assert_eq!((status, name.as_str()), (404, "unknown_campaign"));
     let xml = s.http.post(s.sign_url()).header("content-type", "application/xml").body("<a/>").send().await.unwrap();
     assert_eq!(code(xml).await.1, "unsupported_media_type");
-    let invalid = s.http.post(s.sign_url()).json(&serde_json::json!({"kind": "individual", "email": "not-an-address"})).send().await.unwrap();
+    let invalid = s
+        .http
+        .post(s.sign_url())
+        .json(&serde_json::json!({"kind": "individual", "email": "not-an-address"}))
+        .send()
+        .await
+        .unwrap();
     let (status, name, body) = code(invalid).await;
     assert_eq!((status, name.as_str()), (422, "validation_failed"));
     let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
@@ -96,7 +128,8 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
     assert_eq!(code(nowhere).await.1, "not_found");
     let (status, name, _) = code(s.http.get(s.sign_url()).send().await.unwrap()).await;
     assert_eq!((status, name.as_str()), (405, "method_not_allowed"));
-    let res = s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/abc/approve")).send().await.unwrap();
+    let res =
+        s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/abc/approve")).send().await.unwrap();
     assert_eq!(code(res).await.1, "invalid_request");
     assert!(s.admin_signers().await.is_empty(), "no mistake stored anything");
     s.stop().await;
@@ -108,24 +141,62 @@ both_backends!(origins_are_checked_on_simple_requests_and_preflights, |backend| 
     s.set_settings(serde_json::json!({"allowed_origins": ["https://partner.example"]})).await;
     let text = |email: &str, n: u32| individual(email, &uuid(n)).to_string();
     // A CORS-simple request from a stranger: refused with a code the page can read.
-    let res = s.http.post(s.sign_url()).header("origin", "https://stranger.example").header("content-type", "text/plain").body(text("x@example.org", 1)).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("origin", "https://stranger.example")
+        .header("content-type", "text/plain")
+        .body(text("x@example.org", 1))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(res.headers()["access-control-allow-origin"], "https://stranger.example");
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "origin_not_allowed");
     // A preflight from a stranger is refused too; from the partner it is allowed.
-    let pre = s.http.request(reqwest::Method::OPTIONS, s.sign_url()).header("origin", "https://stranger.example").header("access-control-request-method", "POST").send().await.unwrap();
+    let pre = s
+        .http
+        .request(reqwest::Method::OPTIONS, s.sign_url())
+        .header("origin", "https://stranger.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pre.status(), 403);
-    let pre = s.http.request(reqwest::Method::OPTIONS, s.sign_url()).header("origin", "https://partner.example").header("access-control-request-method", "POST").send().await.unwrap();
+    let pre = s
+        .http
+        .request(reqwest::Method::OPTIONS, s.sign_url())
+        .header("origin", "https://partner.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pre.status(), 204);
     assert_eq!(pre.headers()["access-control-allow-origin"], "https://partner.example");
     assert!(pre.headers()["access-control-allow-headers"].to_str().unwrap().contains("Idempotency-Key"));
-    let res = s.http.post(s.sign_url()).header("origin", "https://partner.example").header("content-type", "text/plain").body(text("p@example.org", 2)).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("origin", "https://partner.example")
+        .header("content-type", "text/plain")
+        .body(text("p@example.org", 2))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["access-control-allow-origin"], "https://partner.example");
     // The receiver's own pages (same host) may always post.
     let own = format!("http://{}", s.base.trim_start_matches("http://"));
-    let res = s.http.post(s.sign_url()).header("origin", own).header("content-type", "text/plain").body(text("own@example.org", 3)).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.sign_url())
+        .header("origin", own)
+        .header("content-type", "text/plain")
+        .body(text("own@example.org", 3))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(s.admin_signers().await.len(), 2);
     s.stop().await;
@@ -133,7 +204,10 @@ both_backends!(origins_are_checked_on_simple_requests_and_preflights, |backend| 
 
 both_backends!(too_many_requests_get_429_with_retry_after, |backend| async move {
     let db = TestDb::new(backend).await;
-    let s = TestServer::with(&db, |c| c.rate_limit = undersigned_server::http::rate_limit::RateLimit { per_minute: 6, burst: 2 }).await;
+    let s = TestServer::with(&db, |c| {
+        c.rate_limit = undersigned_server::http::rate_limit::RateLimit { per_minute: 6, burst: 2 }
+    })
+    .await;
     assert_eq!(s.sign(individual("a@example.org", &uuid(1))).await.0, 201);
     assert_eq!(s.sign(individual("b@example.org", &uuid(2))).await.0, 201);
     let res = s.http.post(s.sign_url()).json(&individual("c@example.org", &uuid(3))).send().await.unwrap();
@@ -164,10 +238,17 @@ both_backends!(moderation_spam_and_the_public_list, |backend| async move {
     fast["fill_ms"] = 400.into();
     assert_eq!(s.sign(fast).await.1["status"], "pending");
     let signers = s.admin_signers().await;
-    let states: Vec<(&str, &str)> = signers.iter().map(|r| (r["email"].as_str().unwrap(), r["state"].as_str().unwrap())).collect();
+    let states: Vec<(&str, &str)> =
+        signers.iter().map(|r| (r["email"].as_str().unwrap(), r["state"].as_str().unwrap())).collect();
     assert_eq!(
         states,
-        [("org@example.org", "pending"), ("listed@example.org", "approved"), ("unlisted@example.org", "approved"), ("bot@example.org", "spam"), ("fast@example.org", "spam")]
+        [
+            ("org@example.org", "pending"),
+            ("listed@example.org", "approved"),
+            ("unlisted@example.org", "approved"),
+            ("bot@example.org", "spam"),
+            ("fast@example.org", "spam")
+        ]
     );
     assert!(signers[4]["spam_reason"].as_str().unwrap().contains("400 ms"));
 
@@ -177,7 +258,11 @@ both_backends!(moderation_spam_and_the_public_list, |backend| async move {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["signers"].as_array().unwrap().len(), 0, "pending organizations are not listed");
     let org_id = signers[0]["id"].as_i64().unwrap();
-    let res = s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/{org_id}/approve")).send().await.unwrap();
+    let res = s
+        .admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/{org_id}/approve"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = public("organization").await.unwrap().json().await.unwrap();
     assert_eq!(body["signers"][0]["name"], "Example Org");
@@ -197,7 +282,14 @@ both_backends!(csv_export_neutralises_formulas_and_erasure_removes_everything, |
     evil["affiliation"] = "@SUM(A1:A9)".into();
     assert_eq!(s.sign(evil.clone()).await.0, 201);
     assert_eq!(s.sign(individual("plain@example.org", &uuid(2))).await.0, 201);
-    let csv = s.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv")).send().await.unwrap().text().await.unwrap();
+    let csv = s
+        .admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("id,state,kind,"));
     assert!(lines[1].contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "{}", lines[1]);
@@ -210,7 +302,14 @@ both_backends!(csv_export_neutralises_formulas_and_erasure_removes_everything, |
     let res = s.admin(reqwest::Method::DELETE, &format!("/campaigns/{CAMPAIGN}/signers/{id}")).send().await.unwrap();
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "unknown_signer");
-    let csv = s.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv")).send().await.unwrap().text().await.unwrap();
+    let csv = s
+        .admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!csv.contains("evil@example.org") && csv.contains("plain@example.org"));
     // The erased person's retry is not answered from a stored answer: it signs anew.
     assert_eq!(s.sign(evil).await.0, 201);
@@ -219,7 +318,8 @@ both_backends!(csv_export_neutralises_formulas_and_erasure_removes_everything, |
 
 #[test]
 fn the_documentation_table_lists_every_error_code() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/receiver.md")).expect("docs/receiver.md");
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/receiver.md")).expect("docs/receiver.md");
     for code in undersigned_core::api_error::ErrorCode::ALL {
         let row = format!("| `{}` | {} |", code.as_str(), code.http_status());
         assert!(doc.contains(&row), "docs/receiver.md lacks the row starting `{row}`");

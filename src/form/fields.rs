@@ -46,7 +46,8 @@ pub struct TextFieldProps {
 pub fn text_field(props: TextFieldProps) -> Html {
     let id = format!("us-{}", props.name);
     let on_input = props.on_input.clone();
-    let oninput = Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let oninput =
+        Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
         <div key={props.name} class={classes!("field", props.error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ props.label.clone() }<span class="marker">{ " " }{ props.marker.clone() }</span></label>
@@ -82,7 +83,8 @@ pub struct CheckboxProps {
 pub fn checkbox(props: CheckboxProps) -> Html {
     let id = format!("us-{}", props.name);
     let on_change = props.on_change.clone();
-    let onchange = Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let onchange =
+        Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
     html! {
         <div class="field checkbox">
             <input id={id.clone()} type="checkbox" name={props.name} checked={props.checked} disabled={props.readonly} {onchange} />
@@ -139,7 +141,8 @@ pub struct CountrySelectProps {
 pub fn country_select(props: CountrySelectProps) -> Html {
     let id = "us-country";
     let on_change = props.on_change.clone();
-    let onchange = Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let onchange =
+        Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
     html! {
         <div class={classes!("field", props.error.is_some().then_some("has-error"))}>
             <label for={id}>{ props.label.clone() }<span class="marker">{ " " }{ props.marker.clone() }</span></label>
@@ -166,7 +169,8 @@ pub struct HoneypotProps {
 /// out of the tab order, never autofilled.
 pub fn honeypot(props: HoneypotProps) -> Html {
     let on_input = props.on_input.clone();
-    let oninput = Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let oninput =
+        Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
         <div class="hp" aria-hidden="true">
             <label for="us-website">{ props.label.clone() }</label>

@@ -22,7 +22,10 @@ use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid, BrowserSto
 use crate::net::delivery::{deliver, Outcome};
 use crate::net::outbox::{Outbox, OutboxEntry};
 use events::{EventDetail, ERROR, SIGNED};
-use fields::{checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps, KindChoiceProps, TextFieldProps};
+use fields::{
+    checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps,
+    KindChoiceProps, TextFieldProps,
+};
 use settings::{SettingsProblem, SignOnSettings};
 use state::{Action, FocusTarget, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
@@ -54,12 +57,16 @@ pub fn sign_on(props: &SignOnProps) -> Html {
         let problem = (*settings).as_ref().err().cloned();
         use_effect_with(problem, |problem| {
             let reason = match problem {
-                Some(SettingsProblem::NoEndpoint) => Some("set the `endpoint` attribute (or `receiver`) to say where signatures go".to_string()),
+                Some(SettingsProblem::NoEndpoint) => {
+                    Some("set the `endpoint` attribute (or `receiver`) to say where signatures go".to_string())
+                }
                 Some(SettingsProblem::Invalid(message)) => Some(message.clone()),
                 None => None,
             };
             if let Some(reason) = reason {
-                web_sys::console::warn_1(&JsValue::from_str(&format!("undersigned: the sign-on form is off: {reason}")));
+                web_sys::console::warn_1(&JsValue::from_str(&format!(
+                    "undersigned: the sign-on form is off: {reason}"
+                )));
             }
         });
     }
@@ -92,7 +99,8 @@ enum Earlier {
     Failed(String),
 }
 
-const SHOWN_FIELDS: [&str; 6] = [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY];
+const SHOWN_FIELDS: [&str; 6] =
+    [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY];
 
 #[function_component(SignOnForm)]
 fn sign_on_form(props: &SignOnFormProps) -> Html {
@@ -101,7 +109,11 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     let state = use_reducer({
         let settings = settings.clone();
         move || {
-            let context = SubmissionContext { campaign: settings.campaign_id.clone(), source: settings.source.clone(), utm: page_utm() };
+            let context = SubmissionContext {
+                campaign: settings.campaign_id.clone(),
+                source: settings.source.clone(),
+                utm: page_utm(),
+            };
             FormState::new(context, browser_nfc)
         }
     });
@@ -119,7 +131,9 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
         let (field_refs, status_ref, summary_ref) = (field_refs.clone(), status_ref.clone(), summary_ref.clone());
         use_effect_with(state.focus, move |focus| {
             let node = match focus {
-                Some((FocusTarget::Field(name), _)) => field_refs.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone()),
+                Some((FocusTarget::Field(name), _)) => {
+                    field_refs.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone())
+                }
                 Some((FocusTarget::ErrorSummary, _)) => Some(summary_ref),
                 Some((FocusTarget::Status, _)) => Some(status_ref),
                 None => None,
@@ -169,7 +183,9 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
                             }
                         }
                         Outcome::FieldErrors { errors, .. } => dispatcher.dispatch(Action::FieldErrors { key, errors }),
-                        Outcome::Refused { status, message, .. } => dispatcher.dispatch(Action::Refused { key, status, message }),
+                        Outcome::Refused { status, message, .. } => {
+                            dispatcher.dispatch(Action::Refused { key, status, message })
+                        }
                     }
                 });
             }
@@ -178,7 +194,8 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
 
     // Signatures an earlier page of this campaign could not deliver: send them now.
     {
-        let (settings, page_id, earlier, section_ref) = (settings.clone(), page_id.clone(), earlier.clone(), section_ref.clone());
+        let (settings, page_id, earlier, section_ref) =
+            (settings.clone(), page_id.clone(), earlier.clone(), section_ref.clone());
         use_effect_with((), move |_| {
             let outbox = Outbox::new(BrowserStore::new(), &settings.campaign_id);
             let pending = outbox.pending();
@@ -188,13 +205,22 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
                     let mut result = Earlier::Delivered;
                     for entry in pending {
                         let outcome = deliver(&outbox, entry.key(), &page_id, true, |_| {}).await;
-                        announce(section_ref.cast::<Element>().as_ref(), &settings, kind_name(&entry.submission), &outcome);
+                        announce(
+                            section_ref.cast::<Element>().as_ref(),
+                            &settings,
+                            kind_name(&entry.submission),
+                            &outcome,
+                        );
                         match outcome {
                             Outcome::Delivered { .. } => {}
                             Outcome::FieldErrors { errors, .. } => {
-                                result = Earlier::Failed(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))
+                                result = Earlier::Failed(
+                                    errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+                                )
                             }
-                            Outcome::Refused { message, status, .. } => result = Earlier::Failed(message.unwrap_or_else(|| status.to_string())),
+                            Outcome::Refused { message, status, .. } => {
+                                result = Earlier::Failed(message.unwrap_or_else(|| status.to_string()))
+                            }
                         }
                     }
                     earlier.set(result);
@@ -219,11 +245,19 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
         Earlier::None => html! {},
         Earlier::Sending => html! { <p class="notice" role="status">{ lang.text("form.earlier.sending") }</p> },
         Earlier::Delivered => html! { <p class="notice" role="status">{ lang.text("form.earlier.delivered") }</p> },
-        Earlier::Failed(reason) => html! { <p class="notice" role="status">{ lang.format("form.earlier.failed", &[("reason", reason)]) }</p> },
+        Earlier::Failed(reason) => {
+            html! { <p class="notice" role="status">{ lang.format("form.earlier.failed", &[("reason", reason)]) }</p> }
+        }
     };
 
     let body = if let Phase::Signed { already_signed } = state.phase {
-        thank_you(ThankYouProps { lang, already_signed, url: share_url(), title: props.title.clone(), status_ref: status_ref.clone() })
+        thank_you(ThankYouProps {
+            lang,
+            already_signed,
+            url: share_url(),
+            title: props.title.clone(),
+            status_ref: status_ref.clone(),
+        })
     } else {
         draw_form(&state, lang, &settings, &field_refs, &countries, &status_ref, &summary_ref, onsubmit)
     };
@@ -279,7 +313,11 @@ fn draw_form(
     });
 
     // Errors the fields cannot show (from an endpoint: the key, the campaign, …) are listed here.
-    let unplaced: Vec<&FieldError> = state.errors.iter().filter(|e| !SHOWN_FIELDS.contains(&e.field.as_str()) || !is_shown(kind, &e.field)).collect();
+    let unplaced: Vec<&FieldError> = state
+        .errors
+        .iter()
+        .filter(|e| !SHOWN_FIELDS.contains(&e.field.as_str()) || !is_shown(kind, &e.field))
+        .collect();
     let summary = if state.errors.is_empty() {
         html! {}
     } else {
@@ -299,7 +337,12 @@ fn draw_form(
         Phase::Waiting { saved: false, .. } => lang.text("form.waiting.unsaved").to_string(),
         Phase::Refused { message, status } => lang.format(
             "form.refused",
-            &[("reason", &message.clone().unwrap_or_else(|| lang.format("form.refused.status", &[("status", &status.to_string())])))],
+            &[(
+                "reason",
+                &message
+                    .clone()
+                    .unwrap_or_else(|| lang.format("form.refused.status", &[("status", &status.to_string())])),
+            )],
         ),
         _ => String::new(),
     };
@@ -411,11 +454,21 @@ fn kind_name(submission: &SignatureSubmission) -> &'static str {
 fn announce(target: Option<&Element>, settings: &SignOnSettings, kind: &'static str, outcome: &Outcome) {
     let Some(target) = target else { return };
     let (name, status, code) = match outcome {
-        Outcome::Delivered { already_signed, status } => (SIGNED, *status, if *already_signed { "already_signed" } else { "signed" }.to_string()),
+        Outcome::Delivered { already_signed, status } => {
+            (SIGNED, *status, if *already_signed { "already_signed" } else { "signed" }.to_string())
+        }
         Outcome::FieldErrors { status, .. } => (ERROR, *status, "validation_failed".to_string()),
-        Outcome::Refused { status, code, .. } => (ERROR, Some(*status).filter(|s| *s != 0), code.clone().unwrap_or_else(|| "refused".into())),
+        Outcome::Refused { status, code, .. } => {
+            (ERROR, Some(*status).filter(|s| *s != 0), code.clone().unwrap_or_else(|| "refused".into()))
+        }
     };
-    let detail = EventDetail { campaign: settings.campaign_id.clone(), kind, encoding: settings.encoding.as_str(), status, code };
+    let detail = EventDetail {
+        campaign: settings.campaign_id.clone(),
+        kind,
+        encoding: settings.encoding.as_str(),
+        status,
+        code,
+    };
     events::dispatch(target, name, &detail);
 }
 
@@ -433,12 +486,18 @@ fn country_names(lang: Lang) -> Vec<(&'static str, String)> {
     let options = js_sys::Intl::DisplayNamesOptions::new();
     options.set_type(js_sys::Intl::DisplayNamesType::Region);
     let names = js_sys::Intl::DisplayNames::new(&locales, &options);
-    let mut countries: Vec<(&'static str, String)> =
-        COUNTRY_CODES.iter().map(|code| (*code, names.of(code).map(String::from).unwrap_or_else(|| code.to_string()))).collect();
+    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES
+        .iter()
+        .map(|code| (*code, names.of(code).map(String::from).unwrap_or_else(|| code.to_string())))
+        .collect();
     let collator = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new());
     let compare = collator.compare();
     countries.sort_unstable_by(|a, b| {
-        let order = compare.call2(&JsValue::NULL, &a.1.as_str().into(), &b.1.as_str().into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let order = compare
+            .call2(&JsValue::NULL, &a.1.as_str().into(), &b.1.as_str().into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
         // Codes are unique, so equal names still come out in one order.
         order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(b.0))
     });

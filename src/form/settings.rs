@@ -60,7 +60,8 @@ impl SignOnSettings {
         if !is_web_url(&endpoint) {
             return Err(SettingsProblem::Invalid(format!("endpoint `{endpoint}` must be an http or https URL")));
         }
-        let encoding: Encoding = config.encoding.as_deref().unwrap_or_default().parse().map_err(SettingsProblem::Invalid)?;
+        let encoding: Encoding =
+            config.encoding.as_deref().unwrap_or_default().parse().map_err(SettingsProblem::Invalid)?;
         let field_map = present(&config.field_map).unwrap_or_default().to_string();
         field_map.parse::<FieldMap>().map_err(SettingsProblem::Invalid)?;
         let no_cors = match present(&config.cors).map(str::to_ascii_lowercase).as_deref() {
@@ -68,19 +69,26 @@ impl SignOnSettings {
             Some("off") if encoding != Encoding::Json => true,
             Some("off") => {
                 return Err(SettingsProblem::Invalid(
-                    "cors=\"off\" needs encoding=\"form\" or \"text\": a JSON request cannot be sent without CORS".into(),
+                    "cors=\"off\" needs encoding=\"form\" or \"text\": a JSON request cannot be sent without CORS"
+                        .into(),
                 ))
             }
-            Some(other) => return Err(SettingsProblem::Invalid(format!("cors `{other}` is not supported; use on or off"))),
+            Some(other) => {
+                return Err(SettingsProblem::Invalid(format!("cors `{other}` is not supported; use on or off")))
+            }
         };
         let redirect = match present(&config.redirect) {
             Some(url) if is_web_url(url) => Some(url.to_string()),
-            Some(url) => return Err(SettingsProblem::Invalid(format!("redirect `{url}` must be an http or https URL"))),
+            Some(url) => {
+                return Err(SettingsProblem::Invalid(format!("redirect `{url}` must be an http or https URL")))
+            }
             None => None,
         };
         let privacy_url = match present(&config.privacy_url) {
             Some(url) if is_web_url(url) => Some(url.to_string()),
-            Some(url) => return Err(SettingsProblem::Invalid(format!("privacy-url `{url}` must be an http or https URL"))),
+            Some(url) => {
+                return Err(SettingsProblem::Invalid(format!("privacy-url `{url}` must be an http or https URL")))
+            }
             None => None,
         };
         Ok(SignOnSettings {
@@ -117,21 +125,25 @@ mod tests {
 
     #[test]
     fn endpoint_comes_from_the_attribute_or_the_receiver_convention() {
-        let explicit = SignOnSettings::from_config(&config(|c| c.endpoint = Some("https://f.example/x".into())), "camp").unwrap();
+        let explicit =
+            SignOnSettings::from_config(&config(|c| c.endpoint = Some("https://f.example/x".into())), "camp").unwrap();
         assert_eq!(explicit.endpoint, "https://f.example/x");
         assert_eq!(explicit.endpoint_host(), Some("f.example"));
-        let receiver = SignOnSettings::from_config(&config(|c| c.receiver = Some("https://r.example/".into())), "camp").unwrap();
+        let receiver =
+            SignOnSettings::from_config(&config(|c| c.receiver = Some("https://r.example/".into())), "camp").unwrap();
         assert_eq!(receiver.endpoint, "https://r.example/api/campaigns/camp/signatures");
         assert_eq!(SignOnSettings::from_config(&WidgetConfig::default(), "camp"), Err(SettingsProblem::NoEndpoint));
     }
 
     #[test]
     fn unusable_values_are_named() {
-        let bad = |f: fn(&mut WidgetConfig)| match SignOnSettings::from_config(&config(|c| {
-            c.endpoint = Some("/api/x".into());
-            f(c)
-        }), "c")
-        {
+        let bad = |f: fn(&mut WidgetConfig)| match SignOnSettings::from_config(
+            &config(|c| {
+                c.endpoint = Some("/api/x".into());
+                f(c)
+            }),
+            "c",
+        ) {
             Err(SettingsProblem::Invalid(message)) => message,
             other => panic!("expected a problem, got {other:?}"),
         };
@@ -140,12 +152,15 @@ mod tests {
         assert!(bad(|c| c.redirect = Some("javascript:alert(1)".into())).contains("redirect"));
         assert!(bad(|c| c.cors = Some("off".into())).contains("encoding"));
         assert!(bad(|c| c.endpoint = Some("data:text/plain,x".into())).contains("endpoint"));
-        let relative = SignOnSettings::from_config(&config(|c| {
-            c.endpoint = Some("/api/x".into());
-            c.encoding = Some("form".into());
-            c.cors = Some("off".into());
-            c.redirect = Some("/thanks?from=letter".into());
-        }), "c")
+        let relative = SignOnSettings::from_config(
+            &config(|c| {
+                c.endpoint = Some("/api/x".into());
+                c.encoding = Some("form".into());
+                c.cors = Some("off".into());
+                c.redirect = Some("/thanks?from=letter".into());
+            }),
+            "c",
+        )
         .unwrap();
         assert!(relative.no_cors && relative.redirect.as_deref() == Some("/thanks?from=letter"));
     }

@@ -36,7 +36,12 @@ impl Draft {
     }
 
     /// The submission for this draft: only the fields of the chosen kind are sent.
-    pub fn to_submission(&self, context: &SubmissionContext, idempotency_key: &str, fill_ms: u64) -> SignatureSubmission {
+    pub fn to_submission(
+        &self,
+        context: &SubmissionContext,
+        idempotency_key: &str,
+        fill_ms: u64,
+    ) -> SignatureSubmission {
         let mut submission = self.typed.clone();
         submission.kind = self.kind.as_str().to_string();
         for name in [field::ORGANIZATION, field::TITLE, field::AFFILIATION] {
@@ -98,15 +103,37 @@ pub enum FocusTarget {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     SetKind(SignerKind),
-    SetText { field: &'static str, value: String },
-    SetFlag { field: &'static str, value: bool },
+    SetText {
+        field: &'static str,
+        value: String,
+    },
+    SetFlag {
+        field: &'static str,
+        value: bool,
+    },
     /// The visitor sends the form; `idempotency_key` is fresh, `fill_ms` measured by the page.
-    Submit { idempotency_key: String, fill_ms: u64 },
+    Submit {
+        idempotency_key: String,
+        fill_ms: u64,
+    },
     /// The delivery of `key` will be retried (progress from the network).
-    WillRetry { key: String, saved: bool },
-    Delivered { key: String, already_signed: bool },
-    FieldErrors { key: String, errors: Vec<FieldError> },
-    Refused { key: String, status: u16, message: Option<String> },
+    WillRetry {
+        key: String,
+        saved: bool,
+    },
+    Delivered {
+        key: String,
+        already_signed: bool,
+    },
+    FieldErrors {
+        key: String,
+        errors: Vec<FieldError>,
+    },
+    Refused {
+        key: String,
+        status: u16,
+        message: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -136,7 +163,15 @@ impl PartialEq for FormState {
 
 impl FormState {
     pub fn new(context: SubmissionContext, nfc: Nfc) -> Self {
-        FormState { draft: Draft::default(), errors: Vec::new(), phase: Phase::Editing, outgoing: None, focus: None, context, nfc }
+        FormState {
+            draft: Draft::default(),
+            errors: Vec::new(),
+            phase: Phase::Editing,
+            outgoing: None,
+            focus: None,
+            context,
+            nfc,
+        }
     }
 
     /// Whether the form accepts input and a submit (not while a signature is on its way).
@@ -175,7 +210,9 @@ impl FormState {
         match action {
             Action::SetKind(kind) if self.is_editable() => next.draft.kind = kind,
             Action::SetText { field, value } if self.is_editable() || field == field::HONEYPOT => {
-                if let Some(slot) = TYPED_FIELDS.contains(&field).then(|| next.draft.typed.text_field_mut(field)).flatten() {
+                if let Some(slot) =
+                    TYPED_FIELDS.contains(&field).then(|| next.draft.typed.text_field_mut(field)).flatten()
+                {
                     *slot = value;
                     next.errors.retain(|e| e.field != field);
                 }
@@ -283,12 +320,18 @@ mod tests {
 
     #[test]
     fn a_valid_form_sends_once_however_often_it_is_submitted() {
-        let state = typed(form(), &[(field::NAME, "Ana"), (field::EMAIL, "ana@example.org"), (field::ORGANIZATION, "not sent")]);
+        let state = typed(
+            form(),
+            &[(field::NAME, "Ana"), (field::EMAIL, "ana@example.org"), (field::ORGANIZATION, "not sent")],
+        );
         let sending = submit(&state);
         assert_eq!(sending.phase, Phase::Sending { key: KEY.into() });
         let outgoing = sending.outgoing.clone().expect("a submission to deliver");
         assert_eq!(outgoing.organization, "", "an individual's form sends no organization");
-        assert_eq!((outgoing.campaign.as_str(), outgoing.source.as_str(), outgoing.utm_source.as_str()), ("dhs-paragon", "newsletter", "mastodon"));
+        assert_eq!(
+            (outgoing.campaign.as_str(), outgoing.source.as_str(), outgoing.utm_source.as_str()),
+            ("dhs-paragon", "newsletter", "mastodon")
+        );
         assert_eq!(outgoing.fill_ms, Some(9_000));
         let second = sending.apply(Action::Submit { idempotency_key: "another".into(), fill_ms: 9_100 });
         assert_eq!(second, sending, "a second submit while sending changes nothing");

@@ -51,7 +51,8 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     }
 
     let on_marker = {
-        let (article, pending_focus, came_from, expanded) = (article.clone(), pending_focus.clone(), came_from.clone(), expanded.clone());
+        let (article, pending_focus, came_from, expanded) =
+            (article.clone(), pending_focus.clone(), came_from.clone(), expanded.clone());
         Callback::from(move |activation: MarkerActivation| {
             {
                 let mut came_from = came_from.borrow_mut();
@@ -70,7 +71,12 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let on_back = {
         let (article, pending_focus) = (article.clone(), pending_focus.clone());
         Callback::from(move |note: u32| {
-            let marker = came_from.borrow().iter().find(|(n, _)| *n == note).map(|(_, id)| id.clone()).unwrap_or_else(|| marker_id(note, 0));
+            let marker = came_from
+                .borrow()
+                .iter()
+                .find(|(n, _)| *n == note)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_else(|| marker_id(note, 0));
             *pending_focus.borrow_mut() = Some(marker);
             focus_pending(&article, &pending_focus);
         })
@@ -81,7 +87,8 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     };
 
     let mut cx = TextContext::new(lang, campaign.footnotes.len(), on_marker);
-    let (opening_part, rest_part) = campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
+    let (opening_part, rest_part) =
+        campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
     html! {
         <article class="letter" lang={campaign.language.clone()} ref={article}>
             <header class="letter-head">
@@ -120,7 +127,8 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
 fn focus_pending(article: &NodeRef, pending: &Rc<RefCell<Option<String>>>) {
     let Some(letter) = article.cast::<web_sys::Element>() else { return };
     let Some(id) = pending.borrow().clone() else { return };
-    let target = letter.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let target =
+        letter.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match target {
         None => {
             pending.borrow_mut().take();

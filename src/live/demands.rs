@@ -34,7 +34,11 @@ fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
     let text = html! { <p class="demand-text" lang={props.letter_lang.clone()}>{ plain_text(&demand.text) }</p> };
     if !demand.children.is_empty() {
         let (outstanding, total) = outstanding_under(demand, &props.state);
-        let summary = lang.plural("live.group_summary", outstanding as f64, &[("total", &crate::i18n::format_number(lang.code(), total as f64))]);
+        let summary = lang.plural(
+            "live.group_summary",
+            outstanding as f64,
+            &[("total", &crate::i18n::format_number(lang.code(), total as f64))],
+        );
         return html! {
             <li class="demand demand-group" key={demand.id.clone()}>
                 { text }
@@ -43,7 +47,9 @@ fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
             </li>
         };
     }
-    let Some(state) = props.state.demand(&demand.id) else { return html! { <li key={demand.id.clone()}>{ text }</li> } };
+    let Some(state) = props.state.demand(&demand.id) else {
+        return html! { <li key={demand.id.clone()}>{ text }</li> };
+    };
     let highlighted = props.state.is_highlighted(&demand.id);
     html! {
         <li class={classes!("demand", "demand-leaf", status_class(state.status), highlighted.then_some("changed"))} key={demand.id.clone()}>

@@ -50,7 +50,13 @@ pub fn initial_state(campaign: &Campaign) -> LiveState {
     let leaf_ids = campaign.leaf_demands().map(|d| d.id.clone()).collect();
     let initial = campaign
         .demands()
-        .map(|d| DemandState { id: d.id.clone(), status: d.status, note: d.note.clone().unwrap_or_default(), updated_at: None, evidence: Vec::new() })
+        .map(|d| DemandState {
+            id: d.id.clone(),
+            status: d.status,
+            note: d.note.clone().unwrap_or_default(),
+            updated_at: None,
+            evidence: Vec::new(),
+        })
         .collect();
     LiveState::new(leaf_ids, initial)
 }
@@ -68,7 +74,11 @@ pub fn live_list(props: &LiveListProps) -> Html {
     let campaign = props.campaign.clone();
     let state = use_reducer_eq(|| initial_state(&campaign));
     let roots = use_memo(props.campaign.clone(), |c| {
-        c.body.iter().filter_map(|b| if let Block::Demands(list) = b { Some(list.clone()) } else { None }).flatten().collect::<Vec<Demand>>()
+        c.body
+            .iter()
+            .filter_map(|b| if let Block::Demands(list) = b { Some(list.clone()) } else { None })
+            .flatten()
+            .collect::<Vec<Demand>>()
     });
 
     {
@@ -78,10 +88,13 @@ pub fn live_list(props: &LiveListProps) -> Html {
             let emit = Callback::from(move |action| dispatcher.dispatch(action));
             let connection = match source.clone() {
                 LiveSource::CampaignFile => Connection { _poller: None, _stream: None },
-                LiveSource::StaticFeed { url, interval_seconds } => {
-                    Connection { _poller: Some(StatusPoller::start(url, interval_seconds, campaign_id, emit)), _stream: None }
+                LiveSource::StaticFeed { url, interval_seconds } => Connection {
+                    _poller: Some(StatusPoller::start(url, interval_seconds, campaign_id, emit)),
+                    _stream: None,
+                },
+                LiveSource::Receiver(urls) => {
+                    Connection { _poller: None, _stream: Some(ReceiverStream::start(urls, campaign_id, emit)) }
                 }
-                LiveSource::Receiver(urls) => Connection { _poller: None, _stream: Some(ReceiverStream::start(urls, campaign_id, emit)) },
             };
             move || drop(connection)
         });
@@ -91,7 +104,8 @@ pub fn live_list(props: &LiveListProps) -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with(state.serial(), move |serial| {
             let serial = *serial;
-            let timer = (serial > 0).then(|| Timeout::new(HIGHLIGHT_MS, move || dispatcher.dispatch(LiveAction::HighlightDone(serial))));
+            let timer = (serial > 0)
+                .then(|| Timeout::new(HIGHLIGHT_MS, move || dispatcher.dispatch(LiveAction::HighlightDone(serial))));
             move || drop(timer)
         });
     }
@@ -171,7 +185,10 @@ fn announcement(lang: Lang, campaign: &Campaign, state: &LiveState) -> String {
     match state.last_changes() {
         [] => String::new(),
         [change] => {
-            let item = campaign.demand(&change.demand_id).map(|d| shorten(&plain_text(&d.text))).unwrap_or_else(|| change.demand_id.clone());
+            let item = campaign
+                .demand(&change.demand_id)
+                .map(|d| shorten(&plain_text(&d.text)))
+                .unwrap_or_else(|| change.demand_id.clone());
             lang.format("live.announce.one", &[("item", &item), ("status", lang.text(status_key(change.status)))])
         }
         many => lang.plural("live.announce.many", many.len() as f64, &[]),

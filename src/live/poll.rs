@@ -58,9 +58,9 @@ impl StatusPoller {
             emit,
         }));
         let weak = Rc::downgrade(&poller);
-        poller.borrow_mut().visibility = web_sys::window().and_then(|w| w.document()).map(|document| {
-            EventListener::new(&document, "visibilitychange", move |_| on_visibility_change(&weak))
-        });
+        poller.borrow_mut().visibility = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| EventListener::new(&document, "visibilitychange", move |_| on_visibility_change(&weak)));
         poll(Rc::downgrade(&poller));
         StatusPoller { _poller: poller }
     }
@@ -110,7 +110,10 @@ impl Poller {
             Ok(body) => body,
             Err(e) => {
                 self.failures += 1;
-                warn(&format!("the status feed {} could not be fetched ({e}); showing the last statuses received", self.url));
+                warn(&format!(
+                    "the status feed {} could not be fetched ({e}); showing the last statuses received",
+                    self.url
+                ));
                 return LiveAction::Problem(FeedProblem::Unreachable);
             }
         };

@@ -8,12 +8,12 @@
 
 use super::fetch::fetch_text;
 use super::source::ReceiverUrls;
-use undersigned_core::signers::SignerCounts;
 use super::wire::parse_signer_page;
-use undersigned_core::signature::SignerKind;
-use undersigned_core::signers::{PublicSigner, SignerPage};
 use crate::i18n::{format_number, Lang};
 use std::rc::Rc;
+use undersigned_core::signature::SignerKind;
+use undersigned_core::signers::SignerCounts;
+use undersigned_core::signers::{PublicSigner, SignerPage};
 use yew::prelude::*;
 
 /// Entries per page of each group.
@@ -105,7 +105,8 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
             };
             let url = urls.signers(group.as_str(), *page, PER_PAGE);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = fetch_text(&url).await.map_err(|e| e.to_string()).and_then(|text| parse_signer_page(&text));
+                let result =
+                    fetch_text(&url).await.map_err(|e| e.to_string()).and_then(|text| parse_signer_page(&text));
                 if *latest_request.borrow() != request {
                     return;
                 }
@@ -125,7 +126,9 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
     let body = match &*loaded {
         Loaded::Loading => html! { <p class="signers-loading">{ lang.text("live.signers.loading") }</p> },
         Loaded::Failed => html! { <p class="signers-notice">{ lang.text("live.signers.unavailable") }</p> },
-        Loaded::Page(p) if p.signers.is_empty() => html! { <p class="signers-empty">{ lang.text("live.signers.none") }</p> },
+        Loaded::Page(p) if p.signers.is_empty() => {
+            html! { <p class="signers-empty">{ lang.text("live.signers.none") }</p> }
+        }
         Loaded::Page(p) => html! {
             <ul class="signers">{ for p.signers.iter().map(|s| html! { <li key={s.id}>{ signer_entry(s) }</li> }) }</ul>
         },
@@ -161,8 +164,12 @@ fn pages_for(listed: u64) -> u32 {
 
 /// "Name", or "Name, Title, Affiliation" as the letter lists individuals.
 fn signer_entry(signer: &PublicSigner) -> Html {
-    let details: Vec<&str> =
-        [signer.title.as_deref(), signer.affiliation.as_deref()].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    let details: Vec<&str> = [signer.title.as_deref(), signer.affiliation.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     html! {
         <>
             <span class="signer-name">{ &signer.name }</span>

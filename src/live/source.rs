@@ -37,7 +37,13 @@ impl ReceiverUrls {
     /// The receiver at `base` (`https://receiver.example` or `https://example.org/undersigned/`),
     /// campaign `campaign_id`.
     pub fn new(base: &str, campaign_id: &str) -> Self {
-        ReceiverUrls { campaign_api: format!("{}/api/campaigns/{}", base.trim().trim_end_matches('/'), encode_segment(campaign_id)) }
+        ReceiverUrls {
+            campaign_api: format!(
+                "{}/api/campaigns/{}",
+                base.trim().trim_end_matches('/'),
+                encode_segment(campaign_id)
+            ),
+        }
     }
 
     /// The Server-Sent Events stream, resuming after `last_event_id` when one was seen.
@@ -57,11 +63,21 @@ impl ReceiverUrls {
 impl LiveSource {
     /// The source a widget with `config` follows, for the campaign `campaign_id`.
     pub fn from_config(config: &crate::config::WidgetConfig, campaign_id: &str) -> Self {
-        LiveSource::choose(config.status_feed.as_deref(), config.status_poll_interval, config.receiver.as_deref(), campaign_id)
+        LiveSource::choose(
+            config.status_feed.as_deref(),
+            config.status_poll_interval,
+            config.receiver.as_deref(),
+            campaign_id,
+        )
     }
 
     /// The source for these attribute values (see the module documentation for the precedence).
-    pub fn choose(status_feed: Option<&str>, poll_seconds: Option<u32>, receiver: Option<&str>, campaign_id: &str) -> Self {
+    pub fn choose(
+        status_feed: Option<&str>,
+        poll_seconds: Option<u32>,
+        receiver: Option<&str>,
+        campaign_id: &str,
+    ) -> Self {
         if let Some(url) = present(status_feed) {
             let interval_seconds = poll_seconds.unwrap_or(DEFAULT_POLL_SECONDS).max(MIN_POLL_SECONDS);
             return LiveSource::StaticFeed { url: url.to_string(), interval_seconds };
@@ -90,7 +106,13 @@ fn present(value: Option<&str>) -> Option<&str> {
 fn encode_segment(segment: &str) -> String {
     segment
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -112,7 +134,10 @@ mod tests {
         let urls = s.receiver().expect("a receiver");
         assert_eq!(urls.events(None), "https://r.example/base/api/campaigns/dhs-paragon/events");
         assert_eq!(urls.events(Some(42)), "https://r.example/base/api/campaigns/dhs-paragon/events?last_event_id=42");
-        assert_eq!(urls.signers("organization", 2, 50), "https://r.example/base/api/campaigns/dhs-paragon/signers?kind=organization&page=2&per_page=50");
+        assert_eq!(
+            urls.signers("organization", 2, 50),
+            "https://r.example/base/api/campaigns/dhs-paragon/signers?kind=organization&page=2&per_page=50"
+        );
         assert_eq!(ReceiverUrls::new("/", "a b").events(None), "/api/campaigns/a%20b/events");
     }
 

@@ -292,7 +292,13 @@ mod tests {
     use DemandStatus::*;
 
     fn state(id: &str, status: DemandStatus, updated_at: &str) -> DemandState {
-        DemandState { id: id.into(), status, note: String::new(), updated_at: Some(updated_at.into()), evidence: Vec::new() }
+        DemandState {
+            id: id.into(),
+            status,
+            note: String::new(),
+            updated_at: Some(updated_at.into()),
+            evidence: Vec::new(),
+        }
     }
 
     fn unchanged(id: &str) -> DemandState {
@@ -358,7 +364,8 @@ mod tests {
     fn events_without_ids_apply_and_identical_ones_announce_nothing() {
         let mut s = fresh();
         s.apply(snapshot(None, &[]));
-        let change = LiveAction::Event(LiveEvent::Demand { event_id: None, state: state("a", Disclosed, "2026-11-05") });
+        let change =
+            LiveAction::Event(LiveEvent::Demand { event_id: None, state: state("a", Disclosed, "2026-11-05") });
         s.apply(change.clone());
         assert_eq!(s.serial(), 1);
         s.apply(change);

@@ -151,7 +151,8 @@ fn on_feed(stream: &Rc<RefCell<Stream>>, event: &MessageEvent) {
 
 fn on_demand(stream: &Rc<RefCell<Stream>>, event: &MessageEvent) {
     let id = event_id(event);
-    let result = parse_demand_event(&data(event)).map(|state| LiveAction::Event(LiveEvent::Demand { event_id: id, state }));
+    let result =
+        parse_demand_event(&data(event)).map(|state| LiveAction::Event(LiveEvent::Demand { event_id: id, state }));
     deliver(stream, "demand", result, id);
 }
 

@@ -2,19 +2,22 @@
 //! `JSON.parse` and serde-wasm-bindgen (no serde_json in the wasm), then through the feed's
 //! validation in `core`, the same code the receiver runs before serving.
 
-use undersigned_core::feed::{DemandState, StatusFeed};
 use super::state::StatusSnapshot;
+use undersigned_core::feed::{DemandState, StatusFeed};
 use undersigned_core::signers::{SignerCounts, SignerPage};
 
 /// Parses and validates a status feed (a static file or the receiver's status endpoint) for the
 /// campaign `campaign_id`. The error says what is wrong, for the console.
 pub fn parse_status_feed(text: &str, campaign_id: &str) -> Result<StatusSnapshot, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "the status feed is not valid JSON".to_string())?;
-    let feed: StatusFeed =
-        serde_wasm_bindgen::from_value(value).map_err(|e| format!("the status feed does not match the status feed format: {e}"))?;
+    let feed: StatusFeed = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("the status feed does not match the status feed format: {e}"))?;
     feed.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     if feed.campaign != campaign_id {
-        return Err(format!("the status feed is for the campaign `{}`, but this widget shows `{campaign_id}`", feed.campaign));
+        return Err(format!(
+            "the status feed is for the campaign `{}`, but this widget shows `{campaign_id}`",
+            feed.campaign
+        ));
     }
     Ok(StatusSnapshot { demands: feed.demands, event_id: None })
 }
@@ -22,7 +25,8 @@ pub fn parse_status_feed(text: &str, campaign_id: &str) -> Result<StatusSnapshot
 /// Parses the receiver's `demand` event: one demand's new state, validated like a feed entry.
 pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "the demand event is not valid JSON".to_string())?;
-    let state: DemandState = serde_wasm_bindgen::from_value(value).map_err(|e| format!("the demand event does not match the status feed format: {e}"))?;
+    let state: DemandState = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("the demand event does not match the status feed format: {e}"))?;
     let problems = state.problems();
     if !problems.is_empty() {
         return Err(problems.iter().map(|(path, message)| format!("{path}: {message}")).collect::<Vec<_>>().join("; "));
@@ -33,7 +37,8 @@ pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
 /// Parses the receiver's `signers` event.
 pub fn parse_signer_counts(text: &str) -> Result<SignerCounts, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "the signers event is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| format!("the signers event does not match the expected counts: {e}"))
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("the signers event does not match the expected counts: {e}"))
 }
 
 /// Parses a page of the signer list.

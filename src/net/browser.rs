@@ -32,10 +32,7 @@ impl Default for BrowserStore {
 
 impl Store for BrowserStore {
     fn get(&self, key: &str) -> Option<String> {
-        self.local
-            .as_ref()
-            .and_then(|s| s.get_item(key).ok().flatten())
-            .or_else(|| FALLBACK.with(|m| m.get(key)))
+        self.local.as_ref().and_then(|s| s.get_item(key).ok().flatten()).or_else(|| FALLBACK.with(|m| m.get(key)))
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), String> {

@@ -13,14 +13,30 @@ use undersigned_core::api_error::FieldError;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// Confirmed by the endpoint (or, when the entry vanished, by another page of this campaign).
-    Delivered { already_signed: bool, status: Option<u16> },
-    FieldErrors { status: Option<u16>, errors: Vec<FieldError> },
-    Refused { status: u16, code: Option<String>, message: Option<String> },
+    Delivered {
+        already_signed: bool,
+        status: Option<u16>,
+    },
+    FieldErrors {
+        status: Option<u16>,
+        errors: Vec<FieldError>,
+    },
+    Refused {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+    },
 }
 
 /// Delivers the outbox entry `key` of `outbox`, as page `owner`; `on_wait(saved)` is called each
 /// time the signature has to wait for another attempt (`saved`: it is in persistent storage).
-pub async fn deliver(outbox: &Outbox<BrowserStore>, key: &str, owner: &str, saved: bool, on_wait: impl Fn(bool)) -> Outcome {
+pub async fn deliver(
+    outbox: &Outbox<BrowserStore>,
+    key: &str,
+    owner: &str,
+    saved: bool,
+    on_wait: impl Fn(bool),
+) -> Outcome {
     loop {
         let entry = match outbox.lease(key, owner, now_ms()) {
             Lease::Gone => return Outcome::Delivered { already_signed: false, status: None },
@@ -56,7 +72,8 @@ pub async fn deliver(outbox: &Outbox<BrowserStore>, key: &str, owner: &str, save
                 return Outcome::Refused { status, code, message };
             }
             Verdict::Retry { retry_after_ms } => {
-                let wait = retry_after_ms.unwrap_or_else(|| backoff_ms(entry.attempts.saturating_sub(1), js_sys::Math::random()));
+                let wait = retry_after_ms
+                    .unwrap_or_else(|| backoff_ms(entry.attempts.saturating_sub(1), js_sys::Math::random()));
                 // Let another page take over after the wait if this one closes meanwhile.
                 let mut held = entry;
                 held.lease_until_ms = now_ms() + wait;

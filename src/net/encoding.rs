@@ -66,10 +66,9 @@ impl FromStr for FieldMap {
                 .split_once(':')
                 .ok_or_else(|| format!("field-map entry `{entry}` needs the form `wire-name:their-name`"))?;
             let (ours, theirs) = (ours.trim(), theirs.trim());
-            let wire_name = field::ALL
-                .into_iter()
-                .find(|name| *name == ours)
-                .ok_or_else(|| format!("field-map names `{ours}`, which is not a field; fields are {}", field::ALL.join(", ")))?;
+            let wire_name = field::ALL.into_iter().find(|name| *name == ours).ok_or_else(|| {
+                format!("field-map names `{ours}`, which is not a field; fields are {}", field::ALL.join(", "))
+            })?;
             if theirs.is_empty() {
                 return Err(format!("field-map entry `{entry}` gives no name for `{ours}`"));
             }
@@ -91,7 +90,9 @@ impl FieldMap {
 
 /// The `application/x-www-form-urlencoded` body of `submission`, fields renamed by `map`.
 pub fn form_body(submission: &SignatureSubmission, map: &FieldMap) -> String {
-    wire::encode_form(submission.to_form_pairs().into_iter().map(|(name, value)| (map.name_for(name).to_string(), value)))
+    wire::encode_form(
+        submission.to_form_pairs().into_iter().map(|(name, value)| (map.name_for(name).to_string(), value)),
+    )
 }
 
 /// The JSON body of `submission` (for `json` and `text`), written by the browser's
@@ -101,7 +102,9 @@ pub fn json_body(submission: &SignatureSubmission) -> Result<String, String> {
     let value = submission
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| format!("the signature could not be encoded: {e}"))?;
-    js_sys::JSON::stringify(&value).map(String::from).map_err(|_| "the signature could not be encoded as JSON".to_string())
+    js_sys::JSON::stringify(&value)
+        .map(String::from)
+        .map_err(|_| "the signature could not be encoded as JSON".to_string())
 }
 
 /// The request body of `submission` in `encoding`.

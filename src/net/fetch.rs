@@ -51,13 +51,17 @@ pub async fn send(entry: &OutboxEntry) -> Result<Answer, String> {
         retry_after_ms(&v).or_else(|| {
             // An HTTP date: the wait is that moment minus now.
             let at = js_sys::Date::parse(&v);
-            (at.is_finite()).then(|| (at - js_sys::Date::now()).max(0.0) as u64).map(|ms| ms.min(super::retry::MAX_RETRY_AFTER_MS))
+            (at.is_finite())
+                .then(|| (at - js_sys::Date::now()).max(0.0) as u64)
+                .map(|ms| ms.min(super::retry::MAX_RETRY_AFTER_MS))
         })
     });
     let body = match response.text() {
         Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
         Err(_) => None,
     };
-    let body = body.and_then(|text| js_sys::JSON::parse(&text).ok()).and_then(|value| serde_wasm_bindgen::from_value::<AnswerBody>(value).ok());
+    let body = body
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .and_then(|value| serde_wasm_bindgen::from_value::<AnswerBody>(value).ok());
     Ok(Answer::Http { status, retry_after_ms: retry_after, body })
 }

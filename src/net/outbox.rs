@@ -153,7 +153,9 @@ impl<S: Store> Outbox<S> {
             .filter_map(|text| OutboxEntry::from_text(&text))
             .collect();
         // Oldest first; the idempotency key breaks ties so that every tab sees one order.
-        entries.sort_unstable_by(|a, b| (a.created_ms, &a.submission.idempotency_key).cmp(&(b.created_ms, &b.submission.idempotency_key)));
+        entries.sort_unstable_by(|a, b| {
+            (a.created_ms, &a.submission.idempotency_key).cmp(&(b.created_ms, &b.submission.idempotency_key))
+        });
         entries
     }
 
@@ -260,7 +262,9 @@ mod tests {
         let store = MemoryStore::default();
         let outbox = Outbox::new(&store, "c");
         outbox.save(&entry("k", 0)).unwrap();
-        let Lease::Acquired(first) = outbox.lease("k", "page-a", 1_000) else { panic!("the first page gets the lease") };
+        let Lease::Acquired(first) = outbox.lease("k", "page-a", 1_000) else {
+            panic!("the first page gets the lease")
+        };
         assert_eq!(first.attempts, 1);
         assert_eq!(outbox.lease("k", "page-b", 2_000), Lease::HeldUntil(1_000 + LEASE_MS));
         let Lease::Acquired(again) = outbox.lease("k", "page-a", 2_000) else { panic!("the holder renews") };

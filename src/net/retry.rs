@@ -124,9 +124,11 @@ mod tests {
         let limited = Answer::Http { status: 429, retry_after_ms: Some(2_000), body: None };
         assert_eq!(judge(limited), Verdict::Retry { retry_after_ms: Some(2_000) });
         let field = FieldError { field: "email".into(), code: "invalid_email".into(), message: "m".into() };
-        let body = AnswerBody { code: Some("validation_failed".into()), fields: vec![field.clone()], ..Default::default() };
+        let body =
+            AnswerBody { code: Some("validation_failed".into()), fields: vec![field.clone()], ..Default::default() };
         assert_eq!(judge(http(422, Some(body))), Verdict::FieldErrors(vec![field]));
-        let forbidden = AnswerBody { code: Some("origin_not_allowed".into()), message: Some("no".into()), ..Default::default() };
+        let forbidden =
+            AnswerBody { code: Some("origin_not_allowed".into()), message: Some("no".into()), ..Default::default() };
         assert_eq!(
             judge(http(403, Some(forbidden))),
             Verdict::Refused { status: 403, code: Some("origin_not_allowed".into()), message: Some("no".into()) }

@@ -45,7 +45,8 @@ pub fn run_cli(args: &[String]) -> anyhow::Result<()> {
         match arg.as_str() {
             "--release" => release = true,
             "--base-url" => {
-                let url = rest.next().context("--base-url needs a URL, e.g. --base-url https://cdn.example/undersigned/")?;
+                let url =
+                    rest.next().context("--base-url needs a URL, e.g. --base-url https://cdn.example/undersigned/")?;
                 if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) {
                     anyhow::bail!("--base-url `{url}` must be an http(s) URL or a path starting with `/`");
                 }
@@ -86,21 +87,56 @@ fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Res
 /// The one wasm pipeline: cargo (release, size-tuned) → wasm-bindgen `--target web` → wasm-opt -Oz.
 /// The widget and the bench's baseline counter both go through it, so their sizes compare.
 pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Result<()> {
-    exec::run(cargo().current_dir(root).args(["build", "--release", "--lib", "-p", build.package, "--target", tools::WASM_TARGET]))?;
-    let wasm = root.join("target").join(tools::WASM_TARGET).join("release").join(format!("{}.wasm", build.package.replace('-', "_")));
+    exec::run(cargo().current_dir(root).args([
+        "build",
+        "--release",
+        "--lib",
+        "-p",
+        build.package,
+        "--target",
+        tools::WASM_TARGET,
+    ]))?;
+    let wasm = root
+        .join("target")
+        .join(tools::WASM_TARGET)
+        .join("release")
+        .join(format!("{}.wasm", build.package.replace('-', "_")));
     let out_dir = build.out_dir;
     if out_dir.exists() {
         std::fs::remove_dir_all(out_dir).with_context(|| format!("cannot clear {}", out_dir.display()))?;
     }
-    exec::run(Command::new("wasm-bindgen").arg("--target").arg("web").arg("--out-name").arg(build.out_name).arg("--out-dir").arg(out_dir).arg(&wasm))?;
+    exec::run(
+        Command::new("wasm-bindgen")
+            .arg("--target")
+            .arg("web")
+            .arg("--out-name")
+            .arg(build.out_name)
+            .arg("--out-dir")
+            .arg(out_dir)
+            .arg(&wasm),
+    )?;
     let bg = out_dir.join(format!("{}_bg.wasm", build.out_name));
     // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
     // `--converge` repeats -Oz until the module stops shrinking: about 1 KB brotli off the widget
     // for some 20 s of build time.
-    exec::run(Command::new(wasm_opt).args(["-Oz", "--converge", "--strip-debug", "--strip-producers",
-        "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-    ]).arg(&bg).arg("-o").arg(&bg))?;
+    exec::run(
+        Command::new(wasm_opt)
+            .args([
+                "-Oz",
+                "--converge",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
     Ok(())
 }
 

@@ -22,13 +22,23 @@ const DIR_PREFIX: &str = "undersigned-pg-";
 fn stop_orphans(bin: &Path, user: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for dir in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let Some(owner) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix(DIR_PREFIX)).and_then(|rest| rest.split('-').next()) else {
+        let Some(owner) = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix(DIR_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+        else {
             continue;
         };
         if owner.parse::<u32>().is_err() || Path::new("/proc").join(owner).exists() {
             continue;
         }
-        let orphan = ThrowawayPostgres { bin: bin.to_path_buf(), dir: dir.clone(), user: user.map(str::to_string), url: String::new() };
+        let orphan = ThrowawayPostgres {
+            bin: bin.to_path_buf(),
+            dir: dir.clone(),
+            user: user.map(str::to_string),
+            url: String::new(),
+        };
         eprintln!("xtask: stopping the throwaway PostgreSQL of an interrupted run in {}", dir.display());
         drop(orphan);
     }
@@ -49,7 +59,9 @@ fn find_bin_dir() -> Option<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
         .filter(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
         .collect();
-    versions.sort_by_key(|p| p.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
+    versions.sort_by_key(|p| {
+        p.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0)
+    });
     versions.pop().or_else(|| {
         let initdb = output(Command::new("which").arg("initdb"))?;
         Path::new(initdb.trim()).parent().map(Path::to_path_buf)
@@ -87,14 +99,23 @@ impl ThrowawayPostgres {
             exec::run(Command::new("chown").arg(user).arg(&dir))?;
         }
         let port = free_port()?;
-        let server = ThrowawayPostgres { bin, dir, user, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+        let server =
+            ThrowawayPostgres { bin, dir, user, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
         let data = server.dir.join("data");
         let mut initdb = server.command("initdb");
         initdb.args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D"]).arg(&data);
         exec::run(initdb.stdout(std::process::Stdio::null())).context("initdb failed")?;
-        let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=300", server.dir.display());
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=300",
+            server.dir.display()
+        );
         let mut pg_ctl = server.command("pg_ctl");
-        pg_ctl.args(["start", "-w", "-t", "60", "-D"]).arg(&data).args(["-l"]).arg(server.dir.join("server.log")).args(["-o", &options]);
+        pg_ctl
+            .args(["start", "-w", "-t", "60", "-D"])
+            .arg(&data)
+            .args(["-l"])
+            .arg(server.dir.join("server.log"))
+            .args(["-o", &options]);
         if let Err(e) = exec::run(pg_ctl.stdout(std::process::Stdio::null())) {
             let log = std::fs::read_to_string(server.dir.join("server.log")).unwrap_or_default();
             bail!("{e:#}\n{log}");

@@ -42,7 +42,8 @@ pub fn measure_files(dir: &Path, files: &[&str]) -> anyhow::Result<(Vec<(String,
     let mut rows = Vec::new();
     let mut total = Sizes::default();
     for file in files {
-        let bytes = std::fs::read(dir.join(file)).with_context(|| format!("{} is missing: run `cargo xtask build`", dir.join(file).display()))?;
+        let bytes = std::fs::read(dir.join(file))
+            .with_context(|| format!("{} is missing: run `cargo xtask build`", dir.join(file).display()))?;
         let sizes = measure(&bytes);
         total = total + sizes;
         rows.push((file.to_string(), sizes));

@@ -31,7 +31,13 @@ pub fn count_line(line: &str, counts: &mut Counts) {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("test result: ") {
         let number_before = |word: &str| {
-            rest.split(';').find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word).and_then(|n| n.trim().parse::<u64>().ok()))
+            rest.split(';').find_map(|part| {
+                part.trim()
+                    .trim_start_matches("ok. ")
+                    .trim_start_matches("FAILED. ")
+                    .strip_suffix(word)
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+            })
         };
         counts.passed += number_before("passed").unwrap_or(0);
         counts.failed += number_before("failed").unwrap_or(0);

@@ -32,7 +32,8 @@ pub fn ensure_wasm_target() -> anyhow::Result<()> {
 
 /// The `wasm-bindgen` crate version that Cargo.lock resolved: the CLI must equal it exactly.
 pub fn locked_wasm_bindgen_version() -> anyhow::Result<String> {
-    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).context("Cargo.lock is missing: run `cargo generate-lockfile`")?;
+    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock"))
+        .context("Cargo.lock is missing: run `cargo generate-lockfile`")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
@@ -67,7 +68,9 @@ pub fn ensure_wasm_opt() -> anyhow::Result<PathBuf> {
         }
     }
     std::fs::create_dir_all(tools_dir())?;
-    exec::run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(tools_dir()).arg(BINARYEN_NPM))?;
+    exec::run(
+        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(tools_dir()).arg(BINARYEN_NPM),
+    )?;
     match binaryen_version(&local) {
         Some(v) if v >= MIN_BINARYEN => Ok(local),
         _ => bail!("installed {BINARYEN_NPM} but {} does not run", local.display()),
@@ -92,7 +95,13 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
 pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     let apt = |args: &[&str]| {
-        let mut cmd = if root { Command::new("apt-get") } else { let mut c = Command::new("sudo"); c.arg("apt-get"); c };
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         cmd
     };

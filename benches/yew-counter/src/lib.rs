@@ -28,7 +28,8 @@ fn counter() -> Html {
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement) -> Result<(), JsValue> {
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let document = host.owner_document().ok_or_else(|| JsValue::from_str("yew-counter: the element has no document"))?;
+    let document =
+        host.owner_document().ok_or_else(|| JsValue::from_str("yew-counter: the element has no document"))?;
     let container = document.create_element("div")?;
     root.append_child(&container)?;
     // The counter lives as long as the page: its handle is never needed to tear it down.

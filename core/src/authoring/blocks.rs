@@ -71,7 +71,12 @@ fn definition_label(text: &str) -> Option<&str> {
 
 /// Reads the definition at `lines[start]` and its indented continuation lines; returns the index
 /// of the first line after it.
-fn footnote_definition(lines: &[Line<'_>], start: usize, parts: &mut Parts, diagnostics: &mut Diagnostics<'_>) -> usize {
+fn footnote_definition(
+    lines: &[Line<'_>],
+    start: usize,
+    parts: &mut Parts,
+    diagnostics: &mut Diagnostics<'_>,
+) -> usize {
     let first = lines[start];
     let label = definition_label(first.text).unwrap_or_default().to_string();
     let body_start = "[^".len() + label.len() + "]:".len();
@@ -82,7 +87,10 @@ fn footnote_definition(lines: &[Line<'_>], start: usize, parts: &mut Parts, diag
         end += 1;
     }
     if let Some(earlier) = parts.footnote_definitions.iter().find(|d| d.label == label) {
-        diagnostics.error(first.number, format!("note `[^{label}]` is already defined on line {}: keep one definition", earlier.line));
+        diagnostics.error(
+            first.number,
+            format!("note `[^{label}]` is already defined on line {}: keep one definition", earlier.line),
+        );
         return end;
     }
     let mut text = inline::parse(&text_lines, Notes::Forbidden, diagnostics);
@@ -114,7 +122,10 @@ fn section(lines: &[Line<'_>], start: usize, parts: &mut Parts, diagnostics: &mu
     let opening = lines[start];
     let name = opening.text.trim().trim_start_matches(':').trim();
     if name.is_empty() {
-        diagnostics.error(opening.number, "this `:::` closes a section, but no section is open here: delete it, or open one such as `::: demands`");
+        diagnostics.error(
+            opening.number,
+            "this `:::` closes a section, but no section is open here: delete it, or open one such as `::: demands`",
+        );
         return start + 1;
     }
     let mut end = start + 1;
@@ -132,46 +143,65 @@ fn section(lines: &[Line<'_>], start: usize, parts: &mut Parts, diagnostics: &mu
         end += 1;
     }
     if !closed {
-        let place = lines.get(end).map_or("at the end of the file".to_string(), |l| format!("before line {}", l.number));
-        diagnostics.error(opening.number, format!("the `::: {name}` section that opens here is not closed: add a line `:::` {place}"));
+        let place =
+            lines.get(end).map_or("at the end of the file".to_string(), |l| format!("before line {}", l.number));
+        diagnostics.error(
+            opening.number,
+            format!("the `::: {name}` section that opens here is not closed: add a line `:::` {place}"),
+        );
     }
     let inner = &lines[start + 1..end];
     let after = if closed { end + 1 } else { end };
 
     if matches!(name, "recipient" | "organizations" | "individuals" | "cc" | "contact") {
         if let Some(earlier) = parts.single_sections.get(name) {
-            diagnostics.error(opening.number, format!("a letter has one `::: {name}` section and it opens on line {earlier}: merge the two"));
+            diagnostics.error(
+                opening.number,
+                format!("a letter has one `::: {name}` section and it opens on line {earlier}: merge the two"),
+            );
             return after;
         }
         parts.single_sections.insert(name.to_string(), opening.number);
     }
     match name {
-        "recipient" => parts.recipient = inner.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim().to_string()).collect(),
+        "recipient" => {
+            parts.recipient = inner.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim().to_string()).collect()
+        }
         "demands" => {
             let list = demands::parse(inner, &mut parts.footnote_uses, &mut parts.demand_ids, diagnostics);
             if list.is_empty() {
-                diagnostics.error(opening.number, "this `::: demands` section has no demands: add lines `- {#an-id} what the letter asks for`");
+                diagnostics.error(
+                    opening.number,
+                    "this `::: demands` section has no demands: add lines `- {#an-id} what the letter asks for`",
+                );
             }
             parts.body.push(Block::Demands(list));
         }
         "quote" => {
             let blocks = flow(inner, &mut parts.footnote_uses, diagnostics);
             if blocks.is_empty() {
-                diagnostics.error(opening.number, "this `::: quote` section is empty: put the quoted text between its lines");
+                diagnostics
+                    .error(opening.number, "this `::: quote` section is empty: put the quoted text between its lines");
             }
             parts.body.push(Block::Quote(blocks));
         }
         "organizations" => {
-            parts.signatories.organizations =
-                list_items(inner, "organization", diagnostics).into_iter().map(|(_, name)| Organization { name: name.to_string() }).collect();
+            parts.signatories.organizations = list_items(inner, "organization", diagnostics)
+                .into_iter()
+                .map(|(_, name)| Organization { name: name.to_string() })
+                .collect();
         }
         "individuals" => parts.signatories.individuals = individuals(inner, diagnostics),
-        "cc" => parts.cc = list_items(inner, "cc recipient", diagnostics).into_iter().map(|(_, s)| s.to_string()).collect(),
+        "cc" => {
+            parts.cc = list_items(inner, "cc recipient", diagnostics).into_iter().map(|(_, s)| s.to_string()).collect()
+        }
         "contact" => {
             let text: Vec<Line<'_>> = inner.iter().copied().filter(|l| !l.is_blank()).collect();
             parts.contact = inline::parse(&text, Notes::Allowed(&mut parts.footnote_uses), diagnostics);
         }
-        other => diagnostics.error(opening.number, format!("unknown section `::: {other}`: the sections are {SECTIONS}")),
+        other => {
+            diagnostics.error(opening.number, format!("unknown section `::: {other}`: the sections are {SECTIONS}"))
+        }
     }
     after
 }
@@ -182,7 +212,10 @@ fn list_items<'a>(lines: &[Line<'a>], what: &str, diagnostics: &mut Diagnostics<
     for line in lines.iter().filter(|l| !l.is_blank()) {
         match line.text.trim().strip_prefix("- ").map(str::trim).filter(|s| !s.is_empty()) {
             Some(item) => items.push((line.number, item)),
-            None => diagnostics.error(line.number, format!("each {what} is one line that starts with `- `, found `{}`", line.text.trim())),
+            None => diagnostics.error(
+                line.number,
+                format!("each {what} is one line that starts with `- `, found `{}`", line.text.trim()),
+            ),
         }
     }
     items
@@ -210,7 +243,10 @@ fn flow(lines: &[Line<'_>], uses: &mut Vec<FootnoteUse>, diagnostics: &mut Diagn
     let mut blocks = Vec::new();
     let mut paragraph: Vec<Line<'_>> = Vec::new();
     let mut items: Vec<Vec<Line<'_>>> = Vec::new();
-    let mut flush = |paragraph: &mut Vec<Line<'_>>, items: &mut Vec<Vec<Line<'_>>>, blocks: &mut Vec<Block>, diagnostics: &mut Diagnostics<'_>| {
+    let mut flush = |paragraph: &mut Vec<Line<'_>>,
+                     items: &mut Vec<Vec<Line<'_>>>,
+                     blocks: &mut Vec<Block>,
+                     diagnostics: &mut Diagnostics<'_>| {
         if !paragraph.is_empty() {
             blocks.push(Block::Paragraph(inline::parse(paragraph, Notes::Allowed(uses), diagnostics)));
             paragraph.clear();
@@ -226,7 +262,10 @@ fn flow(lines: &[Line<'_>], uses: &mut Vec<FootnoteUse>, diagnostics: &mut Diagn
         if line.is_blank() {
             flush(&mut paragraph, &mut items, &mut blocks, diagnostics);
         } else if definition_label(trimmed).is_some() {
-            diagnostics.error(line.number, "define notes outside sections, at the start of a line: move this `[^…]:` line below the closing `:::`");
+            diagnostics.error(
+                line.number,
+                "define notes outside sections, at the start of a line: move this `[^…]:` line below the closing `:::`",
+            );
         } else if let Some(item) = line.text.strip_prefix("- ") {
             if !paragraph.is_empty() {
                 flush(&mut paragraph, &mut items, &mut blocks, diagnostics);
@@ -234,7 +273,10 @@ fn flow(lines: &[Line<'_>], uses: &mut Vec<FootnoteUse>, diagnostics: &mut Diagn
             items.push(vec![Line { number: line.number, text: item }]);
         } else if let Some(item) = items.last_mut() {
             if line.indent() > 0 && trimmed.starts_with("- ") {
-                diagnostics.error(line.number, "lists nest only inside `::: demands`: make this a separate item without indentation");
+                diagnostics.error(
+                    line.number,
+                    "lists nest only inside `::: demands`: make this a separate item without indentation",
+                );
             } else {
                 item.push(line);
             }

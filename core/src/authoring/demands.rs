@@ -58,13 +58,19 @@ pub(super) fn parse(
         };
         skipping = true;
         if indent % 2 != 0 {
-            diagnostics.error(line.number, format!("this demand is indented by {indent} spaces: nest demands by two spaces per level (0, 2, 4, …)"));
+            diagnostics.error(
+                line.number,
+                format!(
+                    "this demand is indented by {indent} spaces: nest demands by two spaces per level (0, 2, 4, …)"
+                ),
+            );
             continue;
         }
         let level = indent / 2;
         match flat.last() {
             None if level > 0 => {
-                diagnostics.error(line.number, "the first demand of a list is not indented: remove the spaces before `-`");
+                diagnostics
+                    .error(line.number, "the first demand of a list is not indented: remove the spaces before `-`");
                 continue;
             }
             Some(previous) if level > previous.level + 1 => {
@@ -79,7 +85,14 @@ pub(super) fn parse(
         let Some(parsed) = demand_line(item, line.number, ids, diagnostics) else { continue };
         skipping = false;
         let (id, status, note, text) = parsed;
-        flat.push(FlatDemand { level, line: line.number, id, status, note, text: vec![Line { number: line.number, text }] });
+        flat.push(FlatDemand {
+            level,
+            line: line.number,
+            id,
+            status,
+            note,
+            text: vec![Line { number: line.number, text }],
+        });
     }
     nest(flat, uses, diagnostics)
 }
@@ -117,12 +130,16 @@ fn demand_line<'a>(
         return None;
     }
     if let Some(first) = ids.get(&id) {
-        diagnostics.error(number, format!("the demand id `{id}` is already used on line {first}: give each demand its own id"));
+        diagnostics.error(
+            number,
+            format!("the demand id `{id}` is already used on line {first}: give each demand its own id"),
+        );
         return None;
     }
     ids.insert(id.clone(), number);
     if text.trim().is_empty() {
-        diagnostics.error(number, format!("the demand `{id}` has no text: write what the letter asks for after the `}}`"));
+        diagnostics
+            .error(number, format!("the demand `{id}` has no text: write what the letter asks for after the `}}`"));
         return None;
     }
     Some((id, attributes.status.unwrap_or_default(), attributes.note, text))
@@ -155,7 +172,9 @@ fn parse_attributes(mut rest: &str) -> Result<Attributes, String> {
             return Err(format!("cannot read `{rest}` in this demand's braces: write `{{#an-id}}`, optionally with `status=…` and `note=\"…\"`"));
         };
         let (value, after_value) = if let Some(quoted) = after_equals.strip_prefix('"') {
-            let close = quoted.find('"').ok_or_else(|| format!("the quoted value of `{key}` is never closed: end it with `\"`"))?;
+            let close = quoted
+                .find('"')
+                .ok_or_else(|| format!("the quoted value of `{key}` is never closed: end it with `\"`"))?;
             (&quoted[..close], &quoted[close + 1..])
         } else {
             let end = after_equals.find(' ').unwrap_or(after_equals.len());
@@ -164,7 +183,11 @@ fn parse_attributes(mut rest: &str) -> Result<Attributes, String> {
         match key.trim() {
             "status" => attributes.status = Some(DemandStatus::parse(value)?),
             "note" => attributes.note = Some(value.to_string()).filter(|n| !n.trim().is_empty()),
-            other => return Err(format!("unknown demand attribute `{other}`: a demand has `#id`, `status=…` and `note=\"…\"`")),
+            other => {
+                return Err(format!(
+                    "unknown demand attribute `{other}`: a demand has `#id`, `status=…` and `note=\"…\"`"
+                ))
+            }
         }
         rest = after_value;
     }

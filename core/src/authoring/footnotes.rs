@@ -30,7 +30,10 @@ pub(super) fn resolve(
             }
             None => diagnostics.error(
                 used.line,
-                format!("note `[^{0}]` is used here but never defined: add a line `[^{0}]: …` with its text", used.label),
+                format!(
+                    "note `[^{0}]` is used here but never defined: add a line `[^{0}]: …` with its text",
+                    used.label
+                ),
             ),
         }
     });
@@ -38,7 +41,10 @@ pub(super) fn resolve(
         match number_of.get(&index) {
             None => diagnostics.error(
                 definition.line,
-                format!("note `[^{}]` is defined but never used: refer to it in the text with `[^{0}]`, or delete it", definition.label),
+                format!(
+                    "note `[^{}]` is defined but never used: refer to it in the text with `[^{0}]`, or delete it",
+                    definition.label
+                ),
             ),
             Some(&number) => {
                 if definition.label.parse::<u32>().is_ok_and(|written| written != number) {
@@ -88,7 +94,9 @@ fn in_inlines(inlines: &mut [Inline], visit: &mut impl FnMut(&mut u32)) {
     for inline in inlines {
         match inline {
             Inline::FootnoteRef(reference) => visit(reference),
-            Inline::Emphasis(children) | Inline::Strong(children) | Inline::Link { children, .. } => in_inlines(children, visit),
+            Inline::Emphasis(children) | Inline::Strong(children) | Inline::Link { children, .. } => {
+                in_inlines(children, visit)
+            }
             Inline::Text(_) => {}
         }
     }

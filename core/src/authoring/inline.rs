@@ -194,7 +194,12 @@ impl Parser<'_, '_, '_, '_> {
                 out.inline(Inline::FootnoteRef(index));
             }
             Notes::Forbidden => {
-                self.diagnostics.error(line, format!("a note cannot refer to another note (`[^{label}]`): write \"see note …\" in words instead"));
+                self.diagnostics.error(
+                    line,
+                    format!(
+                        "a note cannot refer to another note (`[^{label}]`): write \"see note …\" in words instead"
+                    ),
+                );
             }
         }
     }

@@ -98,7 +98,8 @@ fn compile(source: &str, diagnostics: &mut Diagnostics<'_>) -> Option<Campaign> 
         contact: parts.contact,
         ..Campaign::new(front_matter.id, front_matter.title, front_matter.date)
     };
-    campaign.footnotes = footnotes::resolve(&mut campaign, &parts.footnote_uses, &mut parts.footnote_definitions, diagnostics);
+    campaign.footnotes =
+        footnotes::resolve(&mut campaign, &parts.footnote_uses, &mut parts.footnote_definitions, diagnostics);
     Some(campaign)
 }
 

@@ -50,7 +50,10 @@ pub(super) fn front_matter<'s, 'a>(
     diagnostics: &mut Diagnostics<'_>,
 ) -> Option<(FrontMatter, &'s [Line<'a>])> {
     let Some(first) = lines.iter().position(|l| !l.is_blank()) else {
-        diagnostics.error(1, "the file is empty: start it with a front matter block (`---`, `id: …`, `title: …`, `date: …`, `---`)");
+        diagnostics.error(
+            1,
+            "the file is empty: start it with a front matter block (`---`, `id: …`, `title: …`, `date: …`, `---`)",
+        );
         return None;
     };
     if lines[first].text.trim() != "---" {
@@ -62,7 +65,8 @@ pub(super) fn front_matter<'s, 'a>(
     }
     let opening = lines[first].number;
     let Some(close) = lines[first + 1..].iter().position(|l| l.text.trim() == "---").map(|i| first + 1 + i) else {
-        diagnostics.error(opening, "the front matter that opens here is never closed: add a line `---` after its last key");
+        diagnostics
+            .error(opening, "the front matter that opens here is never closed: add a line `---` after its last key");
         return None;
     };
 
@@ -73,7 +77,8 @@ pub(super) fn front_matter<'s, 'a>(
             continue;
         }
         let Some((key, value)) = line.text.split_once(':') else {
-            diagnostics.error(line.number, format!("expected `key: value` in the front matter, found `{}`", line.text.trim()));
+            diagnostics
+                .error(line.number, format!("expected `key: value` in the front matter, found `{}`", line.text.trim()));
             continue;
         };
         let (key, value) = (key.trim(), value.trim());
@@ -86,7 +91,8 @@ pub(super) fn front_matter<'s, 'a>(
             continue;
         }
         if value.is_empty() {
-            diagnostics.error(line.number, format!("`{key}` has no value: write it after the colon, or delete the line"));
+            diagnostics
+                .error(line.number, format!("`{key}` has no value: write it after the colon, or delete the line"));
             continue;
         }
         values[slot] = Some((line.number, value.to_string()));
@@ -100,7 +106,12 @@ pub(super) fn front_matter<'s, 'a>(
     let mut required = |value: Option<(usize, String)>, key: &str, example: &str| match value {
         Some((_, value)) => value,
         None => {
-            diagnostics.error(opening, format!("the front matter has no `{key}`: add a line such as `{key}: {example}` before its closing `---`"));
+            diagnostics.error(
+                opening,
+                format!(
+                    "the front matter has no `{key}`: add a line such as `{key}: {example}` before its closing `---`"
+                ),
+            );
             String::new()
         }
     };
@@ -110,7 +121,8 @@ pub(super) fn front_matter<'s, 'a>(
     let language = match language {
         Some((number, tag)) => {
             if !is_language_tag(&tag) {
-                diagnostics.error(number, format!("`{tag}` is not a language tag: use one such as `en`, `es` or `es-MX`"));
+                diagnostics
+                    .error(number, format!("`{tag}` is not a language tag: use one such as `en`, `es` or `es-MX`"));
             }
             tag
         }
@@ -131,6 +143,7 @@ pub(super) fn front_matter<'s, 'a>(
 /// A BCP 47 tag in the simple form the widget needs: a 2–8 letter language, then subtags.
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
-    let primary_ok = parts.next().is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     primary_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

@@ -62,7 +62,10 @@ mod tests {
             Inline::Text("See ".into()),
             Inline::Emphasis(vec![Inline::Text("this".into())]),
             Inline::FootnoteRef(2),
-            Inline::Link { href: "https://example.org".into(), children: vec![Inline::Strong(vec![Inline::Text(" page".into())])] },
+            Inline::Link {
+                href: "https://example.org".into(),
+                children: vec![Inline::Strong(vec![Inline::Text(" page".into())])],
+            },
         ];
         assert_eq!(plain_text(&inlines), "See this page");
         let mut refs = vec![];

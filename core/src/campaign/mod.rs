@@ -135,7 +135,9 @@ pub struct Footnote {
 /// storage keys and status feeds, so they are kept to characters that need no escaping anywhere.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id
+            .split('-')
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Whether a link target may be rendered: `https:`, `http:` and `mailto:` URLs only. A campaign
@@ -198,14 +200,23 @@ mod tests {
     use crate::status::DemandStatus;
 
     fn demand(id: &str, children: Vec<Demand>) -> Demand {
-        Demand { id: id.into(), text: vec![Inline::Text(id.into())], status: DemandStatus::Outstanding, note: None, children }
+        Demand {
+            id: id.into(),
+            text: vec![Inline::Text(id.into())],
+            status: DemandStatus::Outstanding,
+            note: None,
+            children,
+        }
     }
 
     fn sample() -> Campaign {
         Campaign {
             body: vec![
                 Block::Paragraph(vec![Inline::Text("Intro".into()), Inline::FootnoteRef(1)]),
-                Block::Demands(vec![demand("a", vec![demand("a-1", vec![]), demand("a-2", vec![])]), demand("b", vec![])]),
+                Block::Demands(vec![
+                    demand("a", vec![demand("a-1", vec![]), demand("a-2", vec![])]),
+                    demand("b", vec![]),
+                ]),
                 Block::Quote(vec![Block::List(vec![vec![Inline::Text("q".into())]])]),
                 Block::Demands(vec![demand("c", vec![])]),
             ],

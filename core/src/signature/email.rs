@@ -34,9 +34,7 @@ fn is_label(label: &[u8]) -> bool {
 /// separately, against [`MAX_EMAIL_CHARS`]).
 pub fn is_valid_email(address: &str) -> bool {
     let Some((local, domain)) = address.split_once('@') else { return false };
-    !local.is_empty()
-        && local.bytes().all(is_local_char)
-        && domain.split('.').all(|label| is_label(label.as_bytes()))
+    !local.is_empty() && local.bytes().all(is_local_char) && domain.split('.').all(|label| is_label(label.as_bytes()))
 }
 
 /// The form of a valid address used to recognise the same signer twice: the whole address in

@@ -78,9 +78,25 @@ pub mod field {
 
     /// Every field, in the documented order.
     pub const ALL: [&str; 19] = [
-        KIND, ORGANIZATION, NAME, TITLE, AFFILIATION, EMAIL, COUNTRY, LIST_PUBLICLY, UPDATES_OPT_IN,
-        IDEMPOTENCY_KEY, HONEYPOT, FILL_MS, CAMPAIGN, SOURCE, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN,
-        UTM_TERM, UTM_CONTENT,
+        KIND,
+        ORGANIZATION,
+        NAME,
+        TITLE,
+        AFFILIATION,
+        EMAIL,
+        COUNTRY,
+        LIST_PUBLICLY,
+        UPDATES_OPT_IN,
+        IDEMPOTENCY_KEY,
+        HONEYPOT,
+        FILL_MS,
+        CAMPAIGN,
+        SOURCE,
+        UTM_SOURCE,
+        UTM_MEDIUM,
+        UTM_CAMPAIGN,
+        UTM_TERM,
+        UTM_CONTENT,
     ];
 }
 
@@ -375,7 +391,8 @@ pub fn is_uuid(key: &str) -> bool {
 
 /// Whether `id` is a campaign id: 1 to 64 of `a-z`, `0-9`, `-`.
 pub fn is_campaign_id(id: &str) -> bool {
-    (1..=limits::CAMPAIGN).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    (1..=limits::CAMPAIGN).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Checks `submission` against every rule and returns the cleaned signature, or every problem at
@@ -393,7 +410,8 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
         errors.push(field_error(field::KIND, code, message));
     }
     // Without a kind, check the fields both kinds share, so the visitor still sees every problem.
-    let applies = |name: &str| kind.map_or(name == field::NAME || name == field::TITLE, |k| k.text_fields().contains(&name));
+    let applies =
+        |name: &str| kind.map_or(name == field::NAME || name == field::TITLE, |k| k.text_fields().contains(&name));
     let required = |name: &str| kind.map_or(name == field::NAME, |k| k.required_fields().contains(&name));
 
     let mut person_field = |name: &'static str, raw: &str| -> Option<String> {

@@ -174,21 +174,27 @@ fn tricky_text(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn email_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[a-zA-Z0-9.+_-]{1,20}@[a-z0-9]{1,10}(\\.[a-z]{2,5}){0,2}",
-        tricky_text(30),
-        "[a-z]{1,300}@[a-z]{1,10}",
-    ]
+    prop_oneof!["[a-zA-Z0-9.+_-]{1,20}@[a-z0-9]{1,10}(\\.[a-z]{2,5}){0,2}", tricky_text(30), "[a-z]{1,300}@[a-z]{1,10}",]
 }
 
 fn submission() -> impl Strategy<Value = SignatureSubmission> {
     let kind = prop_oneof![Just("organization".to_string()), Just("individual".to_string()), tricky_text(12)];
     let people = (tricky_text(40), tricky_text(140), tricky_text(40), tricky_text(40), email_text(), tricky_text(4));
     let flags = (any::<bool>(), any::<bool>(), any::<Option<u64>>(), tricky_text(8));
-    let key = prop_oneof![Just(String::new()), "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", tricky_text(40)];
+    let key = prop_oneof![
+        Just(String::new()),
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        tricky_text(40)
+    ];
     let tracking = (tricky_text(300), tricky_text(20), prop_oneof![Just(String::new()), "[a-z0-9-]{1,70}"]);
     (kind, people, flags, key, tracking).prop_map(
-        |(kind, (organization, name, title, affiliation, email, country), (list, updates, fill_ms, website), key, (source, utm, campaign))| {
+        |(
+            kind,
+            (organization, name, title, affiliation, email, country),
+            (list, updates, fill_ms, website),
+            key,
+            (source, utm, campaign),
+        )| {
             SignatureSubmission {
                 kind,
                 organization,
@@ -219,7 +225,10 @@ fn assert_clean(value: &str, max: usize) {
     assert!(is_nfc(value), "{value:?} is not NFC");
     assert!(!value.chars().any(text::is_removed), "{value:?} keeps a removed character");
     assert_eq!(value.trim(), value, "{value:?} is not trimmed");
-    assert!(!value.contains("  ") && !value.chars().any(|c| c.is_whitespace() && c != ' '), "{value:?} has uncollapsed spaces");
+    assert!(
+        !value.contains("  ") && !value.chars().any(|c| c.is_whitespace() && c != ' '),
+        "{value:?} has uncollapsed spaces"
+    );
 }
 
 proptest! {
@@ -293,11 +302,14 @@ fn form_bodies_follow_the_url_standard() {
     let body = wire::encode_form([("a b", "x+y&z=é*-._~")]);
     assert_eq!(body, "a+b=x%2By%26z%3D%C3%A9*-._%7E");
     assert_eq!(wire::decode_form(&body), vec![("a b".to_string(), "x+y&z=é*-._~".to_string())]);
-    assert_eq!(wire::decode_form("a=%zz%4&&b&=c%"), vec![
-        ("a".to_string(), "%zz%4".to_string()),
-        ("b".to_string(), String::new()),
-        (String::new(), "c%".to_string()),
-    ]);
+    assert_eq!(
+        wire::decode_form("a=%zz%4&&b&=c%"),
+        vec![
+            ("a".to_string(), "%zz%4".to_string()),
+            ("b".to_string(), String::new()),
+            (String::new(), "c%".to_string()),
+        ]
+    );
 }
 
 proptest! {

@@ -7,8 +7,26 @@ use crate::store::SignerRow;
 
 /// The columns, in the order `export` writes them.
 pub const COLUMNS: [&str; 20] = [
-    "id", "state", "kind", "organization", "name", "title", "affiliation", "email", "country", "list_publicly", "updates_opt_in",
-    "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spam_reason", "created_at", "decided_at",
+    "id",
+    "state",
+    "kind",
+    "organization",
+    "name",
+    "title",
+    "affiliation",
+    "email",
+    "country",
+    "list_publicly",
+    "updates_opt_in",
+    "source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "spam_reason",
+    "created_at",
+    "decided_at",
 ];
 
 /// The first characters that make a spreadsheet read a cell as a formula.
@@ -91,7 +109,8 @@ mod tests {
     #[test]
     fn unneutralise_undoes_the_prefix_and_nothing_else() {
         for value in ["=SUM(A1)", "+1", "-2", "@x", "plain", "'quoted", "O'Brien", ""] {
-            let written = if value.starts_with(super::FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
+            let written =
+                if value.starts_with(super::FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
             assert_eq!(unneutralise(&written), value);
         }
     }

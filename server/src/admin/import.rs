@@ -45,7 +45,11 @@ pub fn parse(campaign: &str, settings: &CampaignSettings, name: &str, bytes: &[u
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.records();
     let header = match records.next() {
-        None => return malformed(format!("{name} is empty: the first line must name the columns, as `export` writes them.")),
+        None => {
+            return malformed(format!(
+                "{name} is empty: the first line must name the columns, as `export` writes them."
+            ))
+        }
         Some(Err(e)) => return malformed(format!("{name}: {}", syntax_error(&e))),
         Some(Ok(header)) => header,
     };
@@ -63,7 +67,12 @@ pub fn parse(campaign: &str, settings: &CampaignSettings, name: &str, bytes: &[u
         };
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != header.len() {
-            problems.add(line, None, "invalid_row", format!("has {} cells where the header names {} columns", record.len(), header.len()));
+            problems.add(
+                line,
+                None,
+                "invalid_row",
+                format!("has {} cells where the header names {} columns", record.len(), header.len()),
+            );
             continue;
         }
         let row = Row { line, record: &record, columns: &columns };
@@ -81,7 +90,9 @@ pub fn parse(campaign: &str, settings: &CampaignSettings, name: &str, bytes: &[u
             problems.lines,
             if listed < problems.total { format!("The first {listed} problems are listed.") } else { "Every problem is listed.".into() }
         );
-        return Err(AdminError::Refused(ApiError::new(ErrorCode::ValidationFailed, message).with_fields(problems.found)));
+        return Err(AdminError::Refused(
+            ApiError::new(ErrorCode::ValidationFailed, message).with_fields(problems.found),
+        ));
     }
     Ok(Parsed { signers, repeated_in_file })
 }
@@ -92,14 +103,20 @@ fn read_header<'h>(name: &str, header: &'h csv::StringRecord) -> AdminResult<Has
     for (index, column) in header.iter().enumerate() {
         let column = column.trim();
         if !COLUMNS.contains(&column) {
-            return malformed(format!("{name}, line 1: unknown column `{column}`; the columns are the ones `export` writes: {}.", COLUMNS.join(", ")));
+            return malformed(format!(
+                "{name}, line 1: unknown column `{column}`; the columns are the ones `export` writes: {}.",
+                COLUMNS.join(", ")
+            ));
         }
         if columns.insert(column, index).is_some() {
             return malformed(format!("{name}, line 1: the column `{column}` appears twice."));
         }
     }
     if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(*c)) {
-        return malformed(format!("{name}, line 1: the column `{missing}` is missing; a file needs at least {}.", REQUIRED.join(", ")));
+        return malformed(format!(
+            "{name}, line 1: the column `{missing}` is missing; a file needs at least {}.",
+            REQUIRED.join(", ")
+        ));
     }
     Ok(columns)
 }
@@ -120,7 +137,13 @@ impl<'r> Row<'r> {
 }
 
 /// One row as a signer, or None after recording its problems.
-fn read_row(campaign: &str, settings: &CampaignSettings, row: &Row, now: &str, problems: &mut Problems) -> Option<ImportedSigner> {
+fn read_row(
+    campaign: &str,
+    settings: &CampaignSettings,
+    row: &Row,
+    now: &str,
+    problems: &mut Problems,
+) -> Option<ImportedSigner> {
     let (line, cell) = (row.line, |column: &str| row.cell(column));
     let before = problems.total;
     let mut flag = |column: &str| {
@@ -134,7 +157,11 @@ fn read_row(campaign: &str, settings: &CampaignSettings, row: &Row, now: &str, p
             false
         }
     };
-    let mut submission = SignatureSubmission { list_publicly: flag(field::LIST_PUBLICLY), updates_opt_in: flag(field::UPDATES_OPT_IN), ..Default::default() };
+    let mut submission = SignatureSubmission {
+        list_publicly: flag(field::LIST_PUBLICLY),
+        updates_opt_in: flag(field::UPDATES_OPT_IN),
+        ..Default::default()
+    };
     for column in COLUMNS {
         if let Some(slot) = submission.text_field_mut(column) {
             *slot = cell(column).to_string();
@@ -145,7 +172,12 @@ fn read_row(campaign: &str, settings: &CampaignSettings, row: &Row, now: &str, p
         text => {
             let state = SignerState::parse(text);
             if state.is_none() {
-                problems.add(line, Some("state"), "invalid_state", format!("`{text}` is not a state: use pending, approved, rejected or spam, or leave it empty"));
+                problems.add(
+                    line,
+                    Some("state"),
+                    "invalid_state",
+                    format!("`{text}` is not a state: use pending, approved, rejected or spam, or leave it empty"),
+                );
             }
             state
         }
@@ -154,7 +186,12 @@ fn read_row(campaign: &str, settings: &CampaignSettings, row: &Row, now: &str, p
         "" => None,
         text if is_timestamp(text) => Some(text.to_string()),
         text => {
-            problems.add(line, Some(column), "invalid_timestamp", format!("`{text}` is not an RFC 3339 UTC timestamp such as 2026-11-26T16:00:00.000Z"));
+            problems.add(
+                line,
+                Some(column),
+                "invalid_timestamp",
+                format!("`{text}` is not an RFC 3339 UTC timestamp such as 2026-11-26T16:00:00.000Z"),
+            );
             None
         }
     };
@@ -234,7 +271,12 @@ mod tests {
     const NOW: &str = "2026-11-26T16:00:00.000Z";
 
     fn settings() -> CampaignSettings {
-        CampaignSettings { moderation: Moderation::Auto, organizations_need_review: true, allowed_origins: vec![], min_fill_ms: 3000 }
+        CampaignSettings {
+            moderation: Moderation::Auto,
+            organizations_need_review: true,
+            allowed_origins: vec![],
+            min_fill_ms: 3000,
+        }
     }
 
     fn refusal(csv: &str) -> ApiError {
@@ -263,7 +305,8 @@ mod tests {
         assert!(refusal("kind,name,e-mail\n").message.contains("unknown column `e-mail`"));
         assert!(refusal("kind,name,email,name\n").message.contains("`name` appears twice"));
         assert!(refusal("kind,email\n").message.contains("the column `name` is missing"));
-        let not_utf8 = parse("test-letter", &settings(), "f.csv", b"kind,name,email\nindividual,Ana \xff,a@example.org\n", NOW);
+        let not_utf8 =
+            parse("test-letter", &settings(), "f.csv", b"kind,name,email\nindividual,Ana \xff,a@example.org\n", NOW);
         assert!(matches!(not_utf8, Err(AdminError::Refused(e)) if e.message.contains("line 2: the text is not UTF-8")));
     }
 
@@ -275,7 +318,11 @@ mod tests {
         }
         let e = refusal(&csv);
         assert_eq!(e.code, ErrorCode::ValidationFailed);
-        assert!(e.message.contains("30 line(s)") && e.message.contains("The first 20 problems are listed"), "{}", e.message);
+        assert!(
+            e.message.contains("30 line(s)") && e.message.contains("The first 20 problems are listed"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.fields.len(), MAX_PROBLEMS);
         assert_eq!(e.fields[0].field, "line 2: created_at");
         assert_eq!(e.fields[1].field, "line 2: email");

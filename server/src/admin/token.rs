@@ -33,7 +33,8 @@ impl AdminToken {
         }
         let path = data_dir.join(TOKEN_FILE);
         if let Ok(saved) = std::fs::read_to_string(&path) {
-            return AdminToken::new(saved).with_context(|| format!("{} holds no valid token; delete it to get a new one", path.display()));
+            return AdminToken::new(saved)
+                .with_context(|| format!("{} holds no valid token; delete it to get a new one", path.display()));
         }
         std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
         let mut bytes = [0u8; 32];

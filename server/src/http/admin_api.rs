@@ -26,7 +26,10 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/campaigns/{id}/demands/{demand}/status", put(set_status))
         .route("/campaigns/{id}/demands/{demand}/history", get(history))
         .route("/campaigns/{id}/signers", get(list_signers))
-        .route("/campaigns/{id}/signers.csv", get(export_csv).post(import_csv).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
+        .route(
+            "/campaigns/{id}/signers.csv",
+            get(export_csv).post(import_csv).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/campaigns/{id}/signers/{signer}/approve", post(approve))
         .route("/campaigns/{id}/signers/{signer}/reject", post(reject))
         .route("/campaigns/{id}/signers/{signer}", delete(erase))
@@ -37,11 +40,17 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
 async fn require_token(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let presented = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim);
     match presented {
-        None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.").into_response(),
+        None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.")
+            .into_response(),
         Some(value) => match value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) {
             Some(token) if state.admin_token.matches(token.trim()) => next.run(request).await,
-            Some(_) => HttpError::new(ErrorCode::InvalidToken, "This is not the receiver's admin token (see `admin-token` in its data folder).").into_response(),
-            None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.").into_response(),
+            Some(_) => HttpError::new(
+                ErrorCode::InvalidToken,
+                "This is not the receiver's admin token (see `admin-token` in its data folder).",
+            )
+            .into_response(),
+            None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.")
+                .into_response(),
         },
     }
 }
@@ -57,7 +66,12 @@ impl From<AdminError> for HttpError {
 
 /// A signer id from the path; a non-number is `invalid_request` rather than a plain-text rejection.
 fn signer_id(text: &str) -> HttpResult<i64> {
-    text.parse().map_err(|_| HttpError::new(ErrorCode::InvalidRequest, format!("`{text}` is not a signer id; the ids are numbers (see the signer list).")))
+    text.parse().map_err(|_| {
+        HttpError::new(
+            ErrorCode::InvalidRequest,
+            format!("`{text}` is not a signer id; the ids are numbers (see the signer list)."),
+        )
+    })
 }
 
 fn bad_json(e: axum::extract::rejection::JsonRejection) -> HttpError {
@@ -99,7 +113,10 @@ async fn set_status(
     Ok(Json(change).into_response())
 }
 
-async fn history(State(state): State<Arc<AppState>>, Path((id, demand)): Path<(String, String)>) -> HttpResult<Response> {
+async fn history(
+    State(state): State<Arc<AppState>>,
+    Path((id, demand)): Path<(String, String)>,
+) -> HttpResult<Response> {
     Ok(Json(serde_json::json!({ "history": state.store.demand_history(&id, &demand).await? })).into_response())
 }
 
@@ -112,11 +129,22 @@ struct SignersQuery {
 
 fn parse_state(state: Option<&str>) -> HttpResult<Option<SignerState>> {
     state
-        .map(|s| SignerState::parse(s).ok_or_else(|| HttpError::new(ErrorCode::InvalidRequest, format!("state must be pending, approved, rejected or spam, not `{s}`."))))
+        .map(|s| {
+            SignerState::parse(s).ok_or_else(|| {
+                HttpError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("state must be pending, approved, rejected or spam, not `{s}`."),
+                )
+            })
+        })
         .transpose()
 }
 
-async fn list_signers(State(state): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<SignersQuery>) -> HttpResult<Response> {
+async fn list_signers(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(q): Query<SignersQuery>,
+) -> HttpResult<Response> {
     let filter = parse_state(q.state.as_deref())?;
     let (page, per_page) = (q.page.unwrap_or(1), q.per_page.unwrap_or(100));
     if page < 1 || !(1..=1000).contains(&per_page) {
@@ -132,14 +160,26 @@ struct ExportQuery {
     state: Option<String>,
 }
 
-async fn export_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<ExportQuery>) -> HttpResult<Response> {
+async fn export_csv(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> HttpResult<Response> {
     let csv = admin::export_csv(&state.store, &id, parse_state(q.state.as_deref())?).await?;
     let disposition = format!("attachment; filename=\"{id}-signers.csv\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        csv,
+    )
+        .into_response())
 }
 
 /// The body is the CSV file.
-async fn import_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> HttpResult<Response> {
+async fn import_csv(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> HttpResult<Response> {
     let csv = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => HttpError::new(
             ErrorCode::PayloadTooLarge,
@@ -150,13 +190,19 @@ async fn import_csv(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     Ok(Json(admin::import_signers(&state.store, &id, "the uploaded file", &csv).await?).into_response())
 }
 
-async fn approve(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+async fn approve(
+    State(state): State<Arc<AppState>>,
+    Path((id, signer)): Path<(String, String)>,
+) -> HttpResult<Response> {
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Approved).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "approved" })).into_response())
 }
 
-async fn reject(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+async fn reject(
+    State(state): State<Arc<AppState>>,
+    Path((id, signer)): Path<(String, String)>,
+) -> HttpResult<Response> {
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Rejected).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "rejected" })).into_response())

@@ -25,12 +25,18 @@ impl HttpError {
     }
 
     pub fn unknown_campaign(id: &str) -> HttpError {
-        HttpError::new(ErrorCode::UnknownCampaign, format!("There is no campaign `{id}` on this receiver; check the widget's campaign id."))
+        HttpError::new(
+            ErrorCode::UnknownCampaign,
+            format!("There is no campaign `{id}` on this receiver; check the widget's campaign id."),
+        )
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> HttpError {
         HttpError {
-            body: ApiError::new(ErrorCode::RateLimited, format!("Too many requests from your address; try again in {retry_after_secs} s.")),
+            body: ApiError::new(
+                ErrorCode::RateLimited,
+                format!("Too many requests from your address; try again in {retry_after_secs} s."),
+            ),
             retry_after_secs: Some(retry_after_secs),
         }
     }
@@ -39,7 +45,10 @@ impl HttpError {
     pub fn storage(error: anyhow::Error) -> HttpError {
         tracing::error!(error = format!("{error:#}"), "database operation failed");
         HttpError {
-            body: ApiError::new(ErrorCode::StorageUnavailable, "The receiver cannot reach its database right now; try again in a minute."),
+            body: ApiError::new(
+                ErrorCode::StorageUnavailable,
+                "The receiver cannot reach its database right now; try again in a minute.",
+            ),
             retry_after_secs: Some(5),
         }
     }
@@ -72,5 +81,8 @@ pub async fn api_not_found() -> HttpError {
 
 /// Answers a known path with the wrong method with `method_not_allowed` in the JSON shape.
 pub async fn method_not_allowed() -> HttpError {
-    HttpError::new(ErrorCode::MethodNotAllowed, "This endpoint does not take this method; see docs/receiver.md for the API.")
+    HttpError::new(
+        ErrorCode::MethodNotAllowed,
+        "This endpoint does not take this method; see docs/receiver.md for the API.",
+    )
 }

@@ -28,8 +28,10 @@ const ALLOWED_HEADERS: &str = "Content-Type, Idempotency-Key, If-None-Match, Las
 /// request's `Host`) is always allowed: the demo pages it serves.
 pub fn is_allowed(origin: &str, host: Option<&str>, campaign_list: &[String], global_list: &[String]) -> bool {
     let origin = origin.trim_end_matches('/');
-    let listed = |list: &[String]| list.iter().any(|o| o == "*" || o.trim_end_matches('/').eq_ignore_ascii_case(origin));
-    let same_host = host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(h)));
+    let listed =
+        |list: &[String]| list.iter().any(|o| o == "*" || o.trim_end_matches('/').eq_ignore_ascii_case(origin));
+    let same_host =
+        host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(h)));
     same_host || listed(campaign_list) || listed(global_list)
 }
 

@@ -44,7 +44,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/campaigns/{id}/status", get(status))
         .route("/api/campaigns/{id}/events", get(events))
         .layer(axum::middleware::from_fn(origin::public_read));
-    Router::new().route("/api/campaigns/{id}/signatures", axum::routing::post(sign).options(sign_preflight)).merge(reads)
+    Router::new()
+        .route("/api/campaigns/{id}/signatures", axum::routing::post(sign).options(sign_preflight))
+        .merge(reads)
 }
 
 async fn load(state: &AppState, id: &str) -> HttpResult<CampaignRecord> {
@@ -59,7 +61,11 @@ async fn load_settings(state: &AppState, id: &str) -> HttpResult<CampaignSetting
     state.store.campaign_settings(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
 }
 
-async fn sign_preflight(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> HttpResult<Response> {
+async fn sign_preflight(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> HttpResult<Response> {
     let settings = load_settings(&state, &id).await?;
     origin::check(&headers, &settings.allowed_origins, &state.config.allowed_origins)?;
     Ok(match origin::request_origin(&headers) {
@@ -79,7 +85,12 @@ fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr 
     peer.ip()
 }
 
-async fn sign(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(id): Path<String>, request: Request) -> Response {
+async fn sign(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
     let request_origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     // Echoed on every answer, refusals included: a page refused with `origin_not_allowed` must be
     // able to read why (the point of a clear code instead of an opaque CORS failure). Nothing is
@@ -88,7 +99,9 @@ async fn sign(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo
         sign_page(&state, peer, &id, request).await
     } else {
         match sign_inner(&state, peer, &id, request, &mut None).await {
-            Ok((status, body)) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+            Ok((status, body)) => {
+                (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+            }
             Err(error) => error.into_response(),
         }
     };
@@ -148,7 +161,12 @@ async fn sign_inner(
 /// Reads a body up to `limit` bytes; `payload_too_large` beyond.
 async fn read_limited(body: Body, limit: usize) -> HttpResult<Bytes> {
     axum::body::to_bytes(body, limit).await.map_err(|_| {
-        HttpError::new(ErrorCode::PayloadTooLarge, format!("The body is larger than {limit} bytes; a signature is much smaller. Send only the signature fields."))
+        HttpError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "The body is larger than {limit} bytes; a signature is much smaller. Send only the signature fields."
+            ),
+        )
     })
 }
 
@@ -159,15 +177,26 @@ struct SignersQuery {
     per_page: Option<i64>,
 }
 
-async fn signers(State(state): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<SignersQuery>) -> HttpResult<Response> {
+async fn signers(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(q): Query<SignersQuery>,
+) -> HttpResult<Response> {
     load(&state, &id).await?;
     let kind_name = q.kind.as_deref().unwrap_or("individual");
-    let kind = SignerKind::parse(kind_name)
-        .ok_or_else(|| HttpError::new(ErrorCode::InvalidRequest, format!("kind must be `organization` or `individual`, not `{kind_name}`.")))?;
+    let kind = SignerKind::parse(kind_name).ok_or_else(|| {
+        HttpError::new(
+            ErrorCode::InvalidRequest,
+            format!("kind must be `organization` or `individual`, not `{kind_name}`."),
+        )
+    })?;
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 || !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(HttpError::new(ErrorCode::InvalidRequest, format!("page starts at 1 and per_page is 1 to {MAX_PER_PAGE}.")));
+        return Err(HttpError::new(
+            ErrorCode::InvalidRequest,
+            format!("page starts at 1 and per_page is 1 to {MAX_PER_PAGE}."),
+        ));
     }
     let counts = state.store.signer_counts(&id).await?;
     let rows = state.store.public_signers(&id, kind, per_page, (page - 1) * per_page).await?;
@@ -185,7 +214,11 @@ async fn signers(State(state): State<Arc<AppState>>, Path(id): Path<String>, Que
     .into_response())
 }
 
-async fn status(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> HttpResult<Response> {
+async fn status(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> HttpResult<Response> {
     let record = load(&state, &id).await?;
     let upto = state.store.latest_change_id(Some(&id)).await?;
     let feed = status_feed::build(&state.store, &record, upto).await?;
@@ -221,10 +254,16 @@ async fn events(
     Query(q): Query<EventsQuery>,
 ) -> HttpResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let record = load(&state, &id).await?;
-    let resume_text = headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string).or(q.last_event_id);
+    let resume_text =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string).or(q.last_event_id);
     let resume = match resume_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => Some(t.parse::<i64>().map_err(|_| HttpError::new(ErrorCode::InvalidRequest, format!("Last-Event-ID must be an event id from this stream, not `{t}`.")))?),
+        Some(t) => Some(t.parse::<i64>().map_err(|_| {
+            HttpError::new(
+                ErrorCode::InvalidRequest,
+                format!("Last-Event-ID must be an event id from this stream, not `{t}`."),
+            )
+        })?),
     };
     // Subscribe before reading what to send first, so nothing committed in between is missed;
     // ids already sent are skipped.

@@ -45,7 +45,9 @@ impl TestDb {
                 let name = format!("undersigned_test_{}_{}", std::process::id(), rand_suffix());
                 use sqlx::Connection;
                 let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
-                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.expect("create a test database");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create a test database");
                 let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_string();
                 TestDb { url: format!("{base}/{name}"), _dir: None }
             }
@@ -56,13 +58,15 @@ impl TestDb {
 fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() as u64);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() as u64);
     nanos * 1000 + NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The campaign every test signs: two demand groups so that status changes can be tested.
 pub fn campaign_source() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-letter.md")).expect("the test campaign fixture")
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-letter.md"))
+        .expect("the test campaign fixture")
 }
 
 /// A receiver for one test, with its client.
@@ -116,7 +120,8 @@ impl TestServer {
     /// Merges `changes` into the test campaign's settings.
     pub async fn set_settings(&self, changes: serde_json::Value) {
         let path = format!("/campaigns/{CAMPAIGN}/settings");
-        let mut settings: serde_json::Value = self.admin(reqwest::Method::GET, &path).send().await.unwrap().json().await.unwrap();
+        let mut settings: serde_json::Value =
+            self.admin(reqwest::Method::GET, &path).send().await.unwrap().json().await.unwrap();
         for (k, v) in changes.as_object().unwrap() {
             settings[k] = v.clone();
         }

@@ -43,7 +43,11 @@ impl Budgets {
             let Some((key, value)) = line.split_once('=') else {
                 bail!("line {number}: expected `[section]` or `key = number`, found `{raw}`");
             };
-            let value: u64 = value.trim().replace('_', "").parse().with_context(|| format!("line {number}: `{}` is not a whole number of bytes", value.trim()))?;
+            let value: u64 = value
+                .trim()
+                .replace('_', "")
+                .parse()
+                .with_context(|| format!("line {number}: `{}` is not a whole number of bytes", value.trim()))?;
             match (section.as_str(), key.trim()) {
                 ("weight", "brotli_total_bytes") => weight_brotli_total = Some(value),
                 (section, key) => bail!("line {number}: unknown budget `{key}` in section [{section}]"),
@@ -60,11 +64,17 @@ pub fn check_weight(pkg: &Path, counts: &mut Counts) -> anyhow::Result<()> {
     let (_, total) = measure_package(pkg)?;
     let brotli = total.brotli as u64;
     if brotli <= budget {
-        println!("ok: weight budget: brotli total {brotli} bytes <= {budget} bytes ({BUDGETS_FILE}), {} bytes to spare", budget - brotli);
+        println!(
+            "ok: weight budget: brotli total {brotli} bytes <= {budget} bytes ({BUDGETS_FILE}), {} bytes to spare",
+            budget - brotli
+        );
         counts.passed += 1;
         Ok(())
     } else {
-        println!("FAILED: weight budget: brotli total {brotli} bytes > {budget} bytes ({BUDGETS_FILE}), {} bytes over", brotli - budget);
+        println!(
+            "FAILED: weight budget: brotli total {brotli} bytes > {budget} bytes ({BUDGETS_FILE}), {} bytes over",
+            brotli - budget
+        );
         counts.failed += 1;
         bail!(
             "the widget's brotli total ({brotli} bytes) exceeds the budget in {BUDGETS_FILE} ({budget} bytes) by {} bytes: \

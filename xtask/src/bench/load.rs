@@ -25,7 +25,14 @@ impl Signer {
     pub fn new(campaign: &str, run: u64, connection: u64, seq: u64) -> Signer {
         let email = format!("bench-{run:x}-{connection}-{seq}@load.example");
         // A UUID-shaped key, unique per signature (the receiver checks the shape, not a version).
-        let key = format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", run as u32, connection as u16, (seq >> 12) & 0xfff, seq & 0xfff, (run ^ (connection << 32) ^ seq) & 0xffff_ffff_ffff);
+        let key = format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            run as u32,
+            connection as u16,
+            (seq >> 12) & 0xfff,
+            seq & 0xfff,
+            (run ^ (connection << 32) ^ seq) & 0xffff_ffff_ffff
+        );
         let submission = SignatureSubmission {
             kind: "individual".into(),
             name: format!("Load Test {connection}-{seq}"),
@@ -79,12 +86,22 @@ pub async fn run(load: &Load<'_>) -> Vec<ConnectionLog> {
         .collect();
     let mut logs = Vec::new();
     for task in tasks {
-        logs.push(task.await.unwrap_or_else(|e| ConnectionLog { transport_error: Some(format!("the load task failed: {e}")), ..ConnectionLog::default() }));
+        logs.push(task.await.unwrap_or_else(|e| ConnectionLog {
+            transport_error: Some(format!("the load task failed: {e}")),
+            ..ConnectionLog::default()
+        }));
     }
     logs
 }
 
-async fn connection_loop(address: SocketAddr, path: &str, campaign: &str, run: u64, connection: u64, deadline: Instant) -> ConnectionLog {
+async fn connection_loop(
+    address: SocketAddr,
+    path: &str,
+    campaign: &str,
+    run: u64,
+    connection: u64,
+    deadline: Instant,
+) -> ConnectionLog {
     let mut log = ConnectionLog::default();
     let mut sender = match connect(address).await {
         Ok(s) => s,
@@ -145,7 +162,8 @@ async fn connect(address: SocketAddr) -> anyhow::Result<http1::SendRequest<Full<
 /// `GET path` on a fresh connection: the status, or None when nothing answers.
 pub async fn get_status(address: SocketAddr, path: &str) -> Option<u16> {
     let mut sender = connect(address).await.ok()?;
-    let request = Request::get(path).header(hyper::header::HOST, address.to_string()).body(Full::new(Bytes::new())).ok()?;
+    let request =
+        Request::get(path).header(hyper::header::HOST, address.to_string()).body(Full::new(Bytes::new())).ok()?;
     let response = sender.send_request(request).await.ok()?;
     Some(response.status().as_u16())
 }

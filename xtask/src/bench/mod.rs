@@ -42,7 +42,8 @@ const SECTIONS: [&str; 4] = ["weight", "tti", "receiver", "signers"];
 
 impl Options {
     fn parse(args: &[String]) -> anyhow::Result<Options> {
-        let mut options = Options { loads: 15, twiggy: false, sections: SECTIONS.iter().map(|s| s.to_string()).collect() };
+        let mut options =
+            Options { loads: 15, twiggy: false, sections: SECTIONS.iter().map(|s| s.to_string()).collect() };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -56,7 +57,8 @@ impl Options {
                 }
                 "--only" => {
                     let value = args.next().map(String::as_str).unwrap_or_default();
-                    options.sections = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+                    options.sections =
+                        value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
                     if let Some(unknown) = options.sections.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
                         bail!("unknown bench section `{unknown}`: choose from {}", SECTIONS.join(", "));
                     }
@@ -96,7 +98,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         std::thread::spawn(move || receiver::build_server(&root))
     });
     let wasm = weight::build_all(&root, &out_dir);
-    let server = server.map(|build| build.join().map_err(|_| anyhow::anyhow!("the receiver's build thread panicked"))?).transpose();
+    let server = server
+        .map(|build| build.join().map_err(|_| anyhow::anyhow!("the receiver's build thread panicked"))?)
+        .transpose();
     let mut built = wasm?;
     built.server = server?;
     let mut report = Report::new(options.loads);
@@ -132,9 +136,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         report::update_readme(&root.join("README.md"), &report.readme_summary())?;
         eprintln!("xtask bench: wrote {}, docs/bench.md and the README's figures", json_path.display());
     } else {
-        eprintln!("xtask bench: wrote {} (docs/bench.md and the README are only rewritten by a full run)", json_path.display());
+        eprintln!(
+            "xtask bench: wrote {} (docs/bench.md and the README are only rewritten by a full run)",
+            json_path.display()
+        );
     }
-    eprintln!("xtask bench: finished in {:.0} s ({:.0} s of it building)", report.elapsed_seconds, report.build_seconds);
+    eprintln!(
+        "xtask bench: finished in {:.0} s ({:.0} s of it building)",
+        report.elapsed_seconds, report.build_seconds
+    );
     let failed = report.failed_sections();
     if !failed.is_empty() {
         bail!("benchmark section(s) failed: {}", failed.join(", "));

@@ -61,8 +61,14 @@ impl Latency {
         }
         micros.sort_unstable();
         // Nearest rank: the smallest value with at least q of the samples at or below it.
-        let at = |q: f64| micros[((q * micros.len() as f64).ceil() as usize).clamp(1, micros.len()) - 1] as f64 / 1000.0;
-        Some(Latency { p50_ms: at(0.50), p90_ms: at(0.90), p99_ms: at(0.99), max_ms: micros[micros.len() - 1] as f64 / 1000.0 })
+        let at =
+            |q: f64| micros[((q * micros.len() as f64).ceil() as usize).clamp(1, micros.len()) - 1] as f64 / 1000.0;
+        Some(Latency {
+            p50_ms: at(0.50),
+            p90_ms: at(0.90),
+            p99_ms: at(0.99),
+            max_ms: micros[micros.len() - 1] as f64 / 1000.0,
+        })
     }
 }
 
@@ -107,7 +113,9 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<ReceiverReport
         return Section::Failed { error: "the receiver was not built".into() };
     };
     if !supports_signatures(server) {
-        return Section::NotMeasured { reason: "the receiver on this branch has no signature endpoint yet (issue 4)".into() };
+        return Section::NotMeasured {
+            reason: "the receiver on this branch has no signature endpoint yet (issue 4)".into(),
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -116,14 +124,22 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<ReceiverReport
     let result = runtime.block_on(async {
         let throughput = throughput(root, server, out_dir).await.context("throughput run")?;
         let crash = crash_test(root, server, out_dir).await.context("crash test")?;
-        Ok(ReceiverReport { database: "SQLite (WAL, synchronous=FULL), one file on local disk".into(), throughput, crash })
+        Ok(ReceiverReport {
+            database: "SQLite (WAL, synchronous=FULL), one file on local disk".into(),
+            throughput,
+            crash,
+        })
     });
     let section = Section::from_result(result);
     if let Some(report) = section.figures() {
         print!("{}", report.markdown());
         if !report.crash.missing.is_empty() {
             return Section::Failed {
-                error: format!("{} acknowledged signature(s) were lost in the crash test: {}", report.crash.missing.len(), report.crash.missing.join(", ")),
+                error: format!(
+                    "{} acknowledged signature(s) were lost in the crash test: {}",
+                    report.crash.missing.len(),
+                    report.crash.missing.join(", ")
+                ),
             };
         }
     }
@@ -132,7 +148,12 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<ReceiverReport
 
 /// Whether the binary has the admin CLI that lists signers (which comes with the signature endpoint).
 fn supports_signatures(server: &Path) -> bool {
-    Command::new(server).args(["admin", "signers", "--help"]).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(server)
+        .args(["admin", "signers", "--help"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// A receiver process on a throwaway SQLite file.
@@ -150,7 +171,15 @@ impl Receiver {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(log_name))?;
         let child = Command::new(server)
             .current_dir(root)
-            .args(["serve", "--listen", &address.to_string(), "--database-url", &database_url, "--campaign", CAMPAIGN_FILE])
+            .args([
+                "serve",
+                "--listen",
+                &address.to_string(),
+                "--database-url",
+                &database_url,
+                "--campaign",
+                CAMPAIGN_FILE,
+            ])
             .args(["--rate-limit-per-minute", "0", "--data-dir"])
             .arg(dir)
             .env("RUST_LOG", "warn")
@@ -191,14 +220,21 @@ impl Receiver {
 
     /// The emails of every signer of the campaign, through the receiver's admin CLI.
     fn stored_emails(server: &Path, root: &Path, database_url: &str) -> anyhow::Result<HashSet<String>> {
-        let output = Command::new(server).current_dir(root).args(["admin", "--database-url", database_url, "signers", CAMPAIGN]).output()?;
+        let output = Command::new(server)
+            .current_dir(root)
+            .args(["admin", "--database-url", database_url, "signers", CAMPAIGN])
+            .output()?;
         if !output.status.success() {
             bail!("`undersigned-server admin signers` failed: {}", String::from_utf8_lossy(&output.stderr));
         }
         let mut emails = HashSet::new();
         for line in String::from_utf8_lossy(&output.stdout).lines().filter(|l| !l.trim().is_empty()) {
-            let signer: serde_json::Value = serde_json::from_str(line).with_context(|| format!("`admin signers` printed a line that is not JSON: {line}"))?;
-            let email = signer.get("email").and_then(|e| e.as_str()).with_context(|| format!("`admin signers` printed a signer without an email: {line}"))?;
+            let signer: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("`admin signers` printed a line that is not JSON: {line}"))?;
+            let email = signer
+                .get("email")
+                .and_then(|e| e.as_str())
+                .with_context(|| format!("`admin signers` printed a signer without an email: {line}"))?;
             emails.insert(email.to_string());
         }
         Ok(emails)
@@ -229,7 +265,13 @@ fn run_id() -> u64 {
 async fn throughput(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Result<Throughput> {
     let dir = fresh_dir(out_dir, "receiver-throughput")?;
     let receiver = Receiver::start(root, server, &dir, "receiver.log").await?;
-    let load = Load { address: receiver.address, campaign: CAMPAIGN, connections: CONNECTIONS, duration: Duration::from_secs(THROUGHPUT_SECONDS), run: run_id() };
+    let load = Load {
+        address: receiver.address,
+        campaign: CAMPAIGN,
+        connections: CONNECTIONS,
+        duration: Duration::from_secs(THROUGHPUT_SECONDS),
+        run: run_id(),
+    };
     eprintln!("xtask bench: receiver: {CONNECTIONS} connections for {THROUGHPUT_SECONDS} s …");
     let started = Instant::now();
     let logs = load::run(&load).await;
@@ -261,8 +303,17 @@ async fn crash_test(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Resul
     let dir = fresh_dir(out_dir, "receiver-crash")?;
     let mut receiver = Receiver::start(root, server, &dir, "receiver.log").await?;
     // The load would run far past the kill; it ends when every connection has lost the server.
-    let load = Load { address: receiver.address, campaign: CAMPAIGN, connections: CONNECTIONS, duration: Duration::from_secs(120), run: run_id() };
-    eprintln!("xtask bench: receiver crash test: {CONNECTIONS} connections, SIGKILL after {} s …", CRASH_AFTER.as_secs());
+    let load = Load {
+        address: receiver.address,
+        campaign: CAMPAIGN,
+        connections: CONNECTIONS,
+        duration: Duration::from_secs(120),
+        run: run_id(),
+    };
+    eprintln!(
+        "xtask bench: receiver crash test: {CONNECTIONS} connections, SIGKILL after {} s …",
+        CRASH_AFTER.as_secs()
+    );
     let running = tokio::spawn(async move { load::run(&load).await });
     tokio::time::sleep(CRASH_AFTER).await;
     receiver.kill();
@@ -272,10 +323,13 @@ async fn crash_test(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Resul
         bail!("no signature was acknowledged before the kill: the crash test proves nothing");
     }
     // Restart on the same file: recovery must not lose what was committed.
-    let restarted = Receiver::start(root, server, &dir, "receiver.log").await.context("the receiver did not restart after SIGKILL")?;
+    let restarted = Receiver::start(root, server, &dir, "receiver.log")
+        .await
+        .context("the receiver did not restart after SIGKILL")?;
     let found = Receiver::stored_emails(server, root, &restarted.database_url)?;
     restarted.stop()?;
-    let missing: Vec<String> = acknowledged.iter().filter(|e| !found.contains(e.as_str())).map(|e| e.to_string()).collect();
+    let missing: Vec<String> =
+        acknowledged.iter().filter(|e| !found.contains(e.as_str())).map(|e| e.to_string()).collect();
     Ok(CrashTest {
         connections: CONNECTIONS,
         killed_after_seconds: CRASH_AFTER.as_secs_f64(),

@@ -82,19 +82,29 @@ pub struct Machine {
 impl Machine {
     fn current() -> Machine {
         let cpu_model = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
-            info.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string()))
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string())
+            })
         });
         Machine {
             cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             cpu_model,
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
-            load_average: std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next()?.parse().ok()),
+            load_average: std::fs::read_to_string("/proc/loadavg")
+                .ok()
+                .and_then(|l| l.split_whitespace().next()?.parse().ok()),
         }
     }
 
     fn describe(&self) -> String {
         let load = self.load_average.map_or(String::new(), |l| format!(", load average {l:.1} at the start"));
-        format!("{} CPU{} ({}), {}{load}", self.cpus, if self.cpus == 1 { "" } else { "s" }, self.cpu_model.as_deref().unwrap_or("unknown model"), self.os)
+        format!(
+            "{} CPU{} ({}), {}{load}",
+            self.cpus,
+            if self.cpus == 1 { "" } else { "s" },
+            self.cpu_model.as_deref().unwrap_or("unknown model"),
+            self.os
+        )
     }
 }
 
@@ -189,7 +199,8 @@ impl Report {
         }
         match self.receiver.figures() {
             Some(r) => rows.push_str(&r.summary_rows()),
-            None => rows.push_str(&self.receiver.summary_gap("receiver: durable signatures per second, latency, crash test")),
+            None => rows
+                .push_str(&self.receiver.summary_gap("receiver: durable signatures per second, latency, crash test")),
         }
         match self.signer_list.figures() {
             Some(s) => rows.push_str(&s.summary_rows()),
@@ -261,7 +272,10 @@ mod tests {
         let readme = dir.join("README.md");
         std::fs::write(&readme, format!("# T\n\nbefore\n{README_BEGIN}\nold figures\n{README_END}\nafter\n")).unwrap();
         update_readme(&readme, "new figures\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&readme).unwrap(), format!("# T\n\nbefore\n{README_BEGIN}\nnew figures\n{README_END}\nafter\n"));
+        assert_eq!(
+            std::fs::read_to_string(&readme).unwrap(),
+            format!("# T\n\nbefore\n{README_BEGIN}\nnew figures\n{README_END}\nafter\n")
+        );
         std::fs::write(&readme, "no markers\n").unwrap();
         assert!(update_readme(&readme, "x").is_err());
         std::fs::remove_dir_all(&dir).unwrap();

@@ -95,7 +95,12 @@ impl SignerListReport {
     }
 
     pub fn summary_rows(&self) -> String {
-        format!("| signer list of {}: first paint / JS heap | {:.0} ms / {} bytes |\n", bytes(self.signers), self.first_paint_ms, bytes(self.js_heap_bytes))
+        format!(
+            "| signer list of {}: first paint / JS heap | {:.0} ms / {} bytes |\n",
+            bytes(self.signers),
+            self.first_paint_ms,
+            bytes(self.js_heap_bytes)
+        )
     }
 }
 
@@ -109,9 +114,16 @@ fn signers_csv(count: u64) -> String {
     let mut csv = String::from("kind,organization,name,title,affiliation,email,list_publicly,state\n");
     for i in 0..count {
         let _ = if i % ORGANIZATION_EVERY == 0 {
-            writeln!(csv, "organization,Bench Organization {i},Bench Signer {i},Director,,signer{i}@bench.example,true,approved")
+            writeln!(
+                csv,
+                "organization,Bench Organization {i},Bench Signer {i},Director,,signer{i}@bench.example,true,approved"
+            )
         } else {
-            writeln!(csv, "individual,,Bench Signer {i},Researcher,University {},signer{i}@bench.example,true,approved", i % 500)
+            writeln!(
+                csv,
+                "individual,,Bench Signer {i},Researcher,University {},signer{i}@bench.example,true,approved",
+                i % 500
+            )
         };
     }
     csv
@@ -157,8 +169,10 @@ fn measure(root: &Path, built: &Built, out_dir: &Path) -> anyhow::Result<SignerL
             .env("UNDERSIGNED_SERVER", server)
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
-    let text = std::fs::read_to_string(&out).with_context(|| format!("tests/bench/signers.mjs wrote no {}", out.display()))?;
-    let output: ScriptOutput = serde_json::from_str(&text).with_context(|| format!("{} is not what signers.mjs writes", out.display()))?;
+    let text =
+        std::fs::read_to_string(&out).with_context(|| format!("tests/bench/signers.mjs wrote no {}", out.display()))?;
+    let output: ScriptOutput =
+        serde_json::from_str(&text).with_context(|| format!("{} is not what signers.mjs writes", out.display()))?;
     let report = figures(output, seed_seconds)?;
     print!("{}", report.markdown());
     Ok(report)
@@ -189,7 +203,13 @@ mod tests {
 
     #[test]
     fn figures_are_medians_of_the_samples() {
-        let sample = |ms: f64, heap: u64| Sample { first_paint_ms: ms, js_heap_bytes: heap, list_entries: 100, shadow_elements: 900, next_page_ms: ms / 10.0 };
+        let sample = |ms: f64, heap: u64| Sample {
+            first_paint_ms: ms,
+            js_heap_bytes: heap,
+            list_entries: 100,
+            shadow_elements: 900,
+            next_page_ms: ms / 10.0,
+        };
         let output = ScriptOutput {
             chromium: "test".into(),
             signers: 100_000,

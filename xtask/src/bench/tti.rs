@@ -107,8 +107,10 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path, loads: usize) -> anyhow::
             .env("UNDERSIGNED_SERVER", server)
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
-    let text = std::fs::read_to_string(&out).with_context(|| format!("tests/bench/tti.mjs wrote no {}", out.display()))?;
-    let output: ScriptOutput = serde_json::from_str(&text).with_context(|| format!("{} is not what tti.mjs writes", out.display()))?;
+    let text =
+        std::fs::read_to_string(&out).with_context(|| format!("tests/bench/tti.mjs wrote no {}", out.display()))?;
+    let output: ScriptOutput =
+        serde_json::from_str(&text).with_context(|| format!("{} is not what tti.mjs writes", out.display()))?;
     let report = figures(output)?;
     print!("{}", report.markdown());
     Ok(report)
@@ -177,7 +179,8 @@ impl TtiReport {
                 p.wasm_memory_bytes.map_or("—".into(), bytes)
             );
         }
-        let _ = writeln!(md, "\nRatio of the medians, widget page / plain form page: **{:.2}**.", self.widget_over_plain);
+        let _ =
+            writeln!(md, "\nRatio of the medians, widget page / plain form page: **{:.2}**.", self.widget_over_plain);
         md
     }
 
@@ -219,7 +222,10 @@ mod tests {
 
     #[test]
     fn the_awaited_element_is_shown_as_code() {
-        assert_eq!(element_as_code("the form's first input: <input name=\"kind\">"), "the form's first input: `<input name=\"kind\">`");
+        assert_eq!(
+            element_as_code("the form's first input: <input name=\"kind\">"),
+            "the form's first input: `<input name=\"kind\">`"
+        );
         assert_eq!(element_as_code("no element"), "no element");
     }
 }

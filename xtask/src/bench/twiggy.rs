@@ -29,14 +29,35 @@ pub fn run(root: &Path, out_dir: &Path, top: usize) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&dir)?;
     }
     let wasm = root.join("target").join(tools::WASM_TARGET).join("release/undersigned.wasm");
-    exec::run(Command::new("wasm-bindgen").args(["--target", "web", "--out-name", "undersigned_wasm", "--out-dir"]).arg(&dir).arg(&wasm))?;
+    exec::run(
+        Command::new("wasm-bindgen")
+            .args(["--target", "web", "--out-name", "undersigned_wasm", "--out-dir"])
+            .arg(&dir)
+            .arg(&wasm),
+    )?;
     let bg = dir.join("undersigned_wasm_bg.wasm");
-    exec::run(Command::new(&wasm_opt).args(["-Oz", "--converge", "-g", "--strip-producers",
-        "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-    ]).arg(&bg).arg("-o").arg(&bg))?;
-    let top_items = output(Command::new(&twiggy).args(["top", "-n", &top.to_string()]).arg(&bg)).context("twiggy top failed")?;
-    let monos = output(Command::new(&twiggy).args(["monos", "-m", "10", "-n", "0"]).arg(&bg)).context("twiggy monos failed")?;
+    exec::run(
+        Command::new(&wasm_opt)
+            .args([
+                "-Oz",
+                "--converge",
+                "-g",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    let top_items =
+        output(Command::new(&twiggy).args(["top", "-n", &top.to_string()]).arg(&bg)).context("twiggy top failed")?;
+    let monos =
+        output(Command::new(&twiggy).args(["monos", "-m", "10", "-n", "0"]).arg(&bg)).context("twiggy monos failed")?;
     let text = format!(
         "Heaviest items of the widget's wasm ({}; names kept: its \"function names\" subsection is not in the shipped file):\n\n$ twiggy top -n {top}\n{top_items}\n$ twiggy monos -m 10 -n 0 (generic functions instantiated many times)\n{monos}",
         bg.display()

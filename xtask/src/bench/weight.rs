@@ -5,8 +5,8 @@ use super::budget::{Budgets, BUDGETS_FILE};
 use super::report::bytes;
 use crate::build::{build_wasm, ensure_tools, WasmBuild, PARTNER_FILES};
 use crate::exec::{cargo, output};
-use crate::tools::WASM_TARGET;
 use crate::size::{measure_files, Sizes};
+use crate::tools::WASM_TARGET;
 use anyhow::Context;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -31,9 +31,14 @@ pub fn build_all(root: &Path, out_dir: &Path) -> anyhow::Result<Built> {
     let pkg = crate::build::run()?;
     let wasm_opt = ensure_tools()?;
     let counter = out_dir.join("yew-counter");
-    build_wasm(root, &WasmBuild { package: "yew-counter", out_name: "yew_counter_wasm", out_dir: &counter }, &wasm_opt)?;
+    build_wasm(
+        root,
+        &WasmBuild { package: "yew-counter", out_name: "yew_counter_wasm", out_dir: &counter },
+        &wasm_opt,
+    )?;
     let loader = root.join("benches/yew-counter/js").join(COUNTER_FILES[0]);
-    std::fs::copy(&loader, counter.join(COUNTER_FILES[0])).with_context(|| format!("cannot copy {}", loader.display()))?;
+    std::fs::copy(&loader, counter.join(COUNTER_FILES[0]))
+        .with_context(|| format!("cannot copy {}", loader.display()))?;
     Ok(Built { pkg, counter, server: None })
 }
 
@@ -83,8 +88,21 @@ pub struct WeightReport {
 /// Crates in more than one version among what a wasm crate links (build scripts and proc-macros
 /// excluded: they run on the build machine and never reach the wasm).
 fn duplicate_crates(package: &str) -> anyhow::Result<Vec<String>> {
-    let tree = output(cargo().current_dir(crate::repo_root()).args(["tree", "-p", package, "--target", WASM_TARGET, "-e", "normal,no-proc-macro", "--duplicates", "--depth", "0", "--prefix", "none"]))
-        .with_context(|| format!("`cargo tree --duplicates -p {package}` failed"))?;
+    let tree = output(cargo().current_dir(crate::repo_root()).args([
+        "tree",
+        "-p",
+        package,
+        "--target",
+        WASM_TARGET,
+        "-e",
+        "normal,no-proc-macro",
+        "--duplicates",
+        "--depth",
+        "0",
+        "--prefix",
+        "none",
+    ]))
+    .with_context(|| format!("`cargo tree --duplicates -p {package}` failed"))?;
     let mut versions: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
     for line in tree.lines() {
         let mut words = line.split_whitespace();
@@ -92,7 +110,11 @@ fn duplicate_crates(package: &str) -> anyhow::Result<Vec<String>> {
             versions.entry(name).or_default().push(version);
         }
     }
-    Ok(versions.into_iter().filter(|(_, v)| v.len() > 1).map(|(name, v)| format!("{name} ({})", v.join(", "))).collect())
+    Ok(versions
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(name, v)| format!("{name} ({})", v.join(", ")))
+        .collect())
 }
 
 fn weigh(dir: &Path, files: &[&str]) -> anyhow::Result<(Vec<FileWeight>, FileWeight)> {
@@ -154,15 +176,23 @@ impl WeightReport {
             bytes(self.widget_total.brotli),
             if self.within_budget { format!("{} to spare", bytes(self.budget_brotli_bytes - self.widget_total.brotli)) } else { "OVER BUDGET".into() },
         );
-        let own: Vec<&String> = self.widget_duplicate_crates.iter().filter(|d| !self.counter_duplicate_crates.contains(d)).collect();
+        let own: Vec<&String> =
+            self.widget_duplicate_crates.iter().filter(|d| !self.counter_duplicate_crates.contains(d)).collect();
         let _ = writeln!(
             md,
             "
 One version of each crate (`cargo tree --duplicates`, build-time crates excluded): {}.",
             match (self.widget_duplicate_crates.is_empty(), own.is_empty()) {
                 (true, _) => "no crate is linked twice".to_string(),
-                (false, true) => format!("only {}, which the bare counter has too (Yew 0.23 brings them)", self.widget_duplicate_crates.join(", ")),
-                (false, false) => format!("**{}** beyond what Yew itself brings ({})", own.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "), self.counter_duplicate_crates.join(", ")),
+                (false, true) => format!(
+                    "only {}, which the bare counter has too (Yew 0.23 brings them)",
+                    self.widget_duplicate_crates.join(", ")
+                ),
+                (false, false) => format!(
+                    "**{}** beyond what Yew itself brings ({})",
+                    own.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                    self.counter_duplicate_crates.join(", ")
+                ),
             }
         );
         md

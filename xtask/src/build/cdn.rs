@@ -58,12 +58,25 @@ fn replace_once(text: &str, from: &str, to: &str, file: &str) -> anyhow::Result<
 pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, Vec<(String, Vec<u8>)>)> {
     let wasm_file = HashedFile { name: hashed_name("undersigned_wasm_bg", "wasm", wasm), integrity: integrity(wasm) };
     // The glue's own default URL of the wasm (used when init() gets no argument).
-    let glue = replace_once(glue, "'undersigned_wasm_bg.wasm'", &format!("'{}'", wasm_file.name), "undersigned_wasm.js")?;
-    let glue_file = HashedFile { name: hashed_name("undersigned_wasm", "js", glue.as_bytes()), integrity: integrity(glue.as_bytes()) };
+    let glue =
+        replace_once(glue, "'undersigned_wasm_bg.wasm'", &format!("'{}'", wasm_file.name), "undersigned_wasm.js")?;
+    let glue_file = HashedFile {
+        name: hashed_name("undersigned_wasm", "js", glue.as_bytes()),
+        integrity: integrity(glue.as_bytes()),
+    };
     let loader = replace_once(loader, "'./undersigned_wasm.js'", &format!("'./{}'", glue_file.name), "undersigned.js")?;
-    let loader = replace_once(&loader, "'./undersigned_wasm_bg.wasm'", &format!("'./{}'", wasm_file.name), "undersigned.js")?;
-    let loader = replace_once(&loader, "const WASM_INTEGRITY = '';", &format!("const WASM_INTEGRITY = '{}';", wasm_file.integrity), "undersigned.js")?;
-    let loader_file = HashedFile { name: hashed_name("undersigned", "js", loader.as_bytes()), integrity: integrity(loader.as_bytes()) };
+    let loader =
+        replace_once(&loader, "'./undersigned_wasm_bg.wasm'", &format!("'./{}'", wasm_file.name), "undersigned.js")?;
+    let loader = replace_once(
+        &loader,
+        "const WASM_INTEGRITY = '';",
+        &format!("const WASM_INTEGRITY = '{}';", wasm_file.integrity),
+        "undersigned.js",
+    )?;
+    let loader_file = HashedFile {
+        name: hashed_name("undersigned", "js", loader.as_bytes()),
+        integrity: integrity(loader.as_bytes()),
+    };
     let files = vec![
         (loader_file.name.clone(), loader.into_bytes()),
         (glue_file.name.clone(), glue.into_bytes()),
@@ -84,9 +97,13 @@ pub fn snippet(release: &Release, base_url: &str) -> String {
 
 /// Writes `pkg/cdn/` from the plain files in `pkg/` and `pkg/cdn/snippet.html` (for `base_url`).
 pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
-    let read = |name: &str| std::fs::read(pkg.join(name)).with_context(|| format!("cannot read {}", pkg.join(name).display()));
-    let text = |name: &str| -> anyhow::Result<String> { String::from_utf8(read(name)?).with_context(|| format!("{name} is not UTF-8")) };
-    let (release, files) = hash_files(&text("undersigned.js")?, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
+    let read =
+        |name: &str| std::fs::read(pkg.join(name)).with_context(|| format!("cannot read {}", pkg.join(name).display()));
+    let text = |name: &str| -> anyhow::Result<String> {
+        String::from_utf8(read(name)?).with_context(|| format!("{name} is not UTF-8"))
+    };
+    let (release, files) =
+        hash_files(&text("undersigned.js")?, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
     let dir = pkg.join("cdn");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
@@ -122,7 +139,11 @@ mod tests {
         assert!(loader.contains(&format!("'./{}'", release.wasm.name)));
         assert!(loader.contains(&format!("const WASM_INTEGRITY = '{}';", release.wasm.integrity)));
         assert!(glue.contains(&format!("'{}'", release.wasm.name)));
-        assert_eq!(release.loader.integrity, integrity(loader.as_bytes()), "the loader's hash covers the rewritten text");
+        assert_eq!(
+            release.loader.integrity,
+            integrity(loader.as_bytes()),
+            "the loader's hash covers the rewritten text"
+        );
         assert!(release.loader.name.starts_with("undersigned.") && release.loader.name.ends_with(".js"));
     }
 
@@ -145,7 +166,13 @@ mod tests {
     fn the_snippet_pins_loader_and_glue_with_integrity_and_cors() {
         let (release, _) = hash_files(LOADER, GLUE, b"\0asm").expect("rewrites");
         let text = snippet(&release, "https://cdn.example/u/");
-        assert!(text.contains(&format!("src=\"https://cdn.example/u/{}\" integrity=\"{}\" crossorigin=\"anonymous\"", release.loader.name, release.loader.integrity)));
-        assert!(text.contains(&format!("rel=\"modulepreload\" href=\"https://cdn.example/u/{}\" integrity=\"{}\"", release.glue.name, release.glue.integrity)));
+        assert!(text.contains(&format!(
+            "src=\"https://cdn.example/u/{}\" integrity=\"{}\" crossorigin=\"anonymous\"",
+            release.loader.name, release.loader.integrity
+        )));
+        assert!(text.contains(&format!(
+            "rel=\"modulepreload\" href=\"https://cdn.example/u/{}\" integrity=\"{}\"",
+            release.glue.name, release.glue.integrity
+        )));
     }
 }

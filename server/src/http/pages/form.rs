@@ -37,11 +37,51 @@ struct TextField {
 }
 
 const TEXT_FIELDS: [TextField; 5] = [
-    TextField { name: field::ORGANIZATION, label: "form.field.organization", marker: "page.only_organizations", kind: "text", autocomplete: Some("organization"), required: false, hint: None },
-    TextField { name: field::NAME, label: "form.field.name", marker: "form.required", kind: "text", autocomplete: Some("name"), required: true, hint: Some("page.name.hint") },
-    TextField { name: field::TITLE, label: "form.field.title", marker: "form.optional", kind: "text", autocomplete: Some("organization-title"), required: false, hint: None },
-    TextField { name: field::AFFILIATION, label: "form.field.affiliation", marker: "page.only_individuals", kind: "text", autocomplete: None, required: false, hint: Some("form.field.affiliation.hint") },
-    TextField { name: field::EMAIL, label: "form.field.email", marker: "form.required", kind: "email", autocomplete: Some("email"), required: true, hint: Some("form.field.email.hint") },
+    TextField {
+        name: field::ORGANIZATION,
+        label: "form.field.organization",
+        marker: "page.only_organizations",
+        kind: "text",
+        autocomplete: Some("organization"),
+        required: false,
+        hint: None,
+    },
+    TextField {
+        name: field::NAME,
+        label: "form.field.name",
+        marker: "form.required",
+        kind: "text",
+        autocomplete: Some("name"),
+        required: true,
+        hint: Some("page.name.hint"),
+    },
+    TextField {
+        name: field::TITLE,
+        label: "form.field.title",
+        marker: "form.optional",
+        kind: "text",
+        autocomplete: Some("organization-title"),
+        required: false,
+        hint: None,
+    },
+    TextField {
+        name: field::AFFILIATION,
+        label: "form.field.affiliation",
+        marker: "page.only_individuals",
+        kind: "text",
+        autocomplete: None,
+        required: false,
+        hint: Some("form.field.affiliation.hint"),
+    },
+    TextField {
+        name: field::EMAIL,
+        label: "form.field.email",
+        marker: "form.required",
+        kind: "email",
+        autocomplete: Some("email"),
+        required: true,
+        hint: Some("form.field.email.hint"),
+    },
 ];
 
 /// The label a field has on this form, for naming it in an error summary; the wire name for the
@@ -71,7 +111,8 @@ pub fn input_id(name: &str) -> String {
 
 /// A new random (version 4) UUID for the idempotency key.
 pub fn new_idempotency_key() -> String {
-    let bits = rand::random::<u128>() & !(0xF000u128 << 64) & !(0xC000u128 << 48) | (0x4000u128 << 64) | (0x8000u128 << 48);
+    let bits =
+        rand::random::<u128>() & !(0xF000u128 << 64) & !(0xC000u128 << 48) | (0x4000u128 << 64) | (0x8000u128 << 48);
     let hex = format!("{bits:032x}");
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
@@ -79,7 +120,12 @@ pub fn new_idempotency_key() -> String {
 /// The form's HTML.
 pub fn render(state: &FormState) -> String {
     let lang = state.lang;
-    let value = |name: &str| state.values.and_then(|v| v.text_fields().into_iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string())).unwrap_or_default();
+    let value = |name: &str| {
+        state
+            .values
+            .and_then(|v| v.text_fields().into_iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()))
+            .unwrap_or_default()
+    };
     let error = |name: &str| state.errors.iter().find(|e| e.field == name);
     let sent_key = value(field::IDEMPOTENCY_KEY);
     let key = if is_uuid(sent_key.trim()) { sent_key.trim().to_string() } else { new_idempotency_key() };
@@ -114,7 +160,11 @@ pub fn render(state: &FormState) -> String {
         );
     }
     if let Some(e) = kind_error {
-        let _ = write!(out, "<p class=\"field-error\" id=\"f-kind-error\">{}</p>", escape(&lang.format("page.error.field", &[("message", &lang.field_message(e))])));
+        let _ = write!(
+            out,
+            "<p class=\"field-error\" id=\"f-kind-error\">{}</p>",
+            escape(&lang.format("page.error.field", &[("message", &lang.field_message(e))]))
+        );
     }
     out.push_str("</fieldset>");
     for f in &TEXT_FIELDS {
@@ -127,7 +177,12 @@ pub fn render(state: &FormState) -> String {
         if problem.is_some() {
             described.push(format!("{input}-error"));
         }
-        let _ = write!(out, "<p class=\"field\"><label for=\"{input}\">{} {}</label>", escape(&lang.text(f.label)), escape(&lang.text(f.marker)));
+        let _ = write!(
+            out,
+            "<p class=\"field\"><label for=\"{input}\">{} {}</label>",
+            escape(&lang.text(f.label)),
+            escape(&lang.text(f.marker))
+        );
         if let Some(hint) = f.hint {
             let _ = write!(out, "<span class=\"hint\" id=\"{input}-hint\">{}</span>", escape(&lang.text(hint)));
         }
@@ -203,13 +258,28 @@ mod tests {
             idempotency_key: "7C9E6679-7425-40DE-944B-E07FC1F90AE7".into(),
             ..Default::default()
         };
-        let errors = vec![FieldError { field: field::EMAIL.into(), code: FieldErrorCode::InvalidEmail.as_str().into(), message: "Enter an email address.".into() }];
-        let html = render(&FormState { campaign_id: "test-letter", values: Some(&values), errors: &errors, lang: Lang::ENGLISH });
+        let errors = vec![FieldError {
+            field: field::EMAIL.into(),
+            code: FieldErrorCode::InvalidEmail.as_str().into(),
+            message: "Enter an email address.".into(),
+        }];
+        let html = render(&FormState {
+            campaign_id: "test-letter",
+            values: Some(&values),
+            errors: &errors,
+            lang: Lang::ENGLISH,
+        });
         assert!(html.contains("value=\"&lt;b&gt;Sam&lt;/b&gt;\""), "{html}");
         assert!(html.contains("id=\"f-kind-organization\" value=\"organization\" checked"), "{html}");
         assert!(html.contains("id=\"f-list_publicly\" name=\"list_publicly\" value=\"yes\" checked"), "{html}");
-        assert!(html.contains("aria-describedby=\"f-email-hint f-email-error\" aria-invalid=\"true\" value=\"sam at drw\""), "{html}");
-        assert!(html.contains("value=\"7C9E6679-7425-40DE-944B-E07FC1F90AE7\""), "the key that was sent, so a resend is a retry");
+        assert!(
+            html.contains("aria-describedby=\"f-email-hint f-email-error\" aria-invalid=\"true\" value=\"sam at drw\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("value=\"7C9E6679-7425-40DE-944B-E07FC1F90AE7\""),
+            "the key that was sent, so a resend is a retry"
+        );
         assert!(html.contains("<label for=\"f-name\">Full name (required)</label>"), "{html}");
         assert_eq!(label_of(field::EMAIL, Lang::ENGLISH), "Email");
         assert!(has_input(field::EMAIL) && !has_input(field::COUNTRY));

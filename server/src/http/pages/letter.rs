@@ -8,8 +8,8 @@ use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::campaign::{Block, Demand};
 use undersigned_core::feed::{DemandState, StatusFeed};
-use undersigned_core::status::DemandStatus;
 use undersigned_core::signers::{PublicSigner, SignerCounts};
+use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
 /// The shape of a status, for those who scan (the widget's shapes); the words come from the
@@ -47,7 +47,12 @@ pub fn render(page: &LetterPage) -> String {
     let same = campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()));
     let words = Words { lang, attr: if same { String::new() } else { format!(" lang=\"{}\"", lang.code()) } };
     let ui = &words.attr;
-    let _ = write!(out, "<article class=\"letter\" lang=\"{}\"><h1>{}</h1>", escape(&campaign.language), escape(&campaign.title));
+    let _ = write!(
+        out,
+        "<article class=\"letter\" lang=\"{}\"><h1>{}</h1>",
+        escape(&campaign.language),
+        escape(&campaign.title)
+    );
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
     if !campaign.recipient.is_empty() {
         out.push_str("<p class=\"recipient\">");
@@ -148,10 +153,19 @@ fn render_signers(signers: &Signers, lang: Lang, out: &mut String) {
         if entries.is_empty() {
             continue;
         }
-        let _ = write!(out, "<h3>{}</h3><ul class=\"signatories\">", escape(&lang.format(heading, &[("count", &count.to_string())])));
+        let _ = write!(
+            out,
+            "<h3>{}</h3><ul class=\"signatories\">",
+            escape(&lang.format(heading, &[("count", &count.to_string())]))
+        );
         for entry in entries {
             let _ = write!(out, "<li>{}", escape(&entry.name));
-            let line: Vec<&str> = [&entry.title, &entry.affiliation].into_iter().flatten().map(String::as_str).filter(|t| !t.is_empty()).collect();
+            let line: Vec<&str> = [&entry.title, &entry.affiliation]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|t| !t.is_empty())
+                .collect();
             if !line.is_empty() {
                 let _ = write!(out, "<br><span class=\"muted\">{}</span>", escape(&line.join(", ")));
             }
@@ -222,7 +236,8 @@ fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &
     let _ = write!(out, "<li id=\"demand-{}\">", escape(&demand.id));
     inlines(&demand.text, lang, refs, out);
     if demand.children.is_empty() {
-        let status_text = lang.format("page.status", &[("status", &lang.text(&format!("live.status.{}", status.as_str())))]);
+        let status_text =
+            lang.format("page.status", &[("status", &lang.text(&format!("live.status.{}", status.as_str())))]);
         let _ = write!(
             out,
             "<br><span class=\"status status-{}\"{ui}><span aria-hidden=\"true\">{}</span> {}</span>",
@@ -243,7 +258,13 @@ fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &
         let _ = write!(out, "<ul class=\"evidence\"{ui} aria-label=\"{}\">", escape(&lang.text("live.evidence")));
         for item in evidence.iter().filter(|e| undersigned_core::campaign::is_safe_href(&e.url)) {
             let title = if item.title.is_empty() { &item.url } else { &item.title };
-            let _ = write!(out, "<li><a href=\"{}\">{}</a> ({})</li>", escape(&item.url), escape(title), escape(&item.date));
+            let _ = write!(
+                out,
+                "<li><a href=\"{}\">{}</a> ({})</li>",
+                escape(&item.url),
+                escape(title),
+                escape(&item.date)
+            );
         }
         out.push_str("</ul>");
     }

@@ -31,16 +31,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use html::escape;
-use text::Lang;
 use std::fmt::Write as _;
 use std::sync::Arc;
+use text::Lang;
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{SignatureSubmission, SignerKind, ValidSignature};
 
 /// Where the pages' stylesheet is served.
 pub const STYLESHEET: &str = "/pages.css";
 /// The policy every page is sent with.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new().route("/campaigns/{id}", get(letter_page)).route(STYLESHEET, get(stylesheet))
@@ -71,14 +72,23 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
         let upto = state.store.latest_change_id(Some(&id)).await?;
         let feed = status_feed::build(&state.store, &record, upto).await?;
         let counts = state.store.signer_counts(&id).await?;
-        let listed = |rows: Vec<(i64, ValidSignature)>| rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect::<Vec<_>>();
-        let organizations = listed(state.store.public_signers(&id, SignerKind::Organization, letter::SIGNERS_SHOWN, 0).await?);
-        let individuals = listed(state.store.public_signers(&id, SignerKind::Individual, letter::SIGNERS_SHOWN, 0).await?);
+        let listed = |rows: Vec<(i64, ValidSignature)>| {
+            rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect::<Vec<_>>()
+        };
+        let organizations =
+            listed(state.store.public_signers(&id, SignerKind::Organization, letter::SIGNERS_SHOWN, 0).await?);
+        let individuals =
+            listed(state.store.public_signers(&id, SignerKind::Individual, letter::SIGNERS_SHOWN, 0).await?);
         anyhow::Ok((feed, letter::Signers { counts, organizations, individuals }))
     };
     match loaded.await {
         Ok((feed, signers)) => {
-            let main = letter::render(&letter::LetterPage { campaign: &record.campaign, feed: &feed, signers: &signers, lang });
+            let main = letter::render(&letter::LetterPage {
+                campaign: &record.campaign,
+                feed: &feed,
+                signers: &signers,
+                lang,
+            });
             let mut response = page(StatusCode::OK, lang, &record.campaign.title, &main);
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             response
@@ -149,10 +159,14 @@ pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_
 
 /// The thank-you page for a stored answer (`status`, and its JSON `body` as the store keeps it).
 pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> Response {
-    let word = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["status"].as_str().map(str::to_string)).unwrap_or_default();
+    let word = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["status"].as_str().map(str::to_string))
+        .unwrap_or_default();
     // The campaign is read again after signing; if that read failed, the page still answers.
     let lang = context.lang;
-    let title = context.campaign.as_ref().map_or_else(|| lang.text("page.the_letter"), |c| format!("“{}”", c.campaign.title));
+    let title =
+        context.campaign.as_ref().map_or_else(|| lang.text("page.the_letter"), |c| format!("“{}”", c.campaign.title));
     let args = [("title", title.as_str())];
     let (heading, text) = match word.as_str() {
         "signed" => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
@@ -175,9 +189,17 @@ pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
     let mut main = format!("<h1>{}</h1>", escape(&heading));
     let fields = &error.body.fields;
     if fields.is_empty() {
-        let _ = write!(main, "<p class=\"problem\">{}</p>", escape(&lang.error_message(error.body.code.as_str(), &error.body.message)));
+        let _ = write!(
+            main,
+            "<p class=\"problem\">{}</p>",
+            escape(&lang.error_message(error.body.code.as_str(), &error.body.message))
+        );
     } else {
-        let _ = write!(main, "<div class=\"problem\"><p>{}</p><ul>", escape(&lang.plural("form.errors.summary", fields.len() as u64, &[])));
+        let _ = write!(
+            main,
+            "<div class=\"problem\"><p>{}</p><ul>",
+            escape(&lang.plural("form.errors.summary", fields.len() as u64, &[]))
+        );
         for f in fields {
             let label = escape(&form::label_of(&f.field, lang));
             let message = escape(&lang.field_message(f));
@@ -190,13 +212,21 @@ pub fn error_page(error: HttpError, context: &AnswerContext) -> Response {
         main.push_str("</ul></div>");
     }
     // Sending the same form again can help after these; after the others it cannot.
-    let again = matches!(error.body.code, ErrorCode::ValidationFailed | ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Internal);
+    let again = matches!(
+        error.body.code,
+        ErrorCode::ValidationFailed | ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Internal
+    );
     if let (true, Some(record)) = (again, &context.campaign) {
         let _ = write!(
             main,
             "<section aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2>{}</section>",
             escape(&lang.text("form.heading")),
-            form::render(&form::FormState { campaign_id: &record.campaign.id, values: context.submission.as_ref(), errors: fields, lang })
+            form::render(&form::FormState {
+                campaign_id: &record.campaign.id,
+                values: context.submission.as_ref(),
+                errors: fields,
+                lang
+            })
         );
     }
     push_links(context, &mut main);
@@ -215,7 +245,12 @@ fn push_links(context: &AnswerContext, main: &mut String) {
         let _ = write!(main, "<li><a href=\"{}\">{}</a></li>", escape(back), escape(&context.lang.text("page.back")));
     }
     if let Some(record) = &context.campaign {
-        let _ = write!(main, "<li><a href=\"{}\">{}</a></li>", escape(&letter_path(&record.campaign.id)), escape(&context.lang.text("page.read_letter")));
+        let _ = write!(
+            main,
+            "<li><a href=\"{}\">{}</a></li>",
+            escape(&letter_path(&record.campaign.id)),
+            escape(&context.lang.text("page.read_letter"))
+        );
     }
     main.push_str("</ul>");
 }
@@ -249,9 +284,19 @@ mod tests {
             }
             back_link(&h, Some(&partner), &[])
         };
-        assert_eq!(from("https://partner.example/letter?x=1", Some("https://partner.example")).as_deref(), Some("https://partner.example/letter?x=1"));
-        assert_eq!(from("http://receiver.example/www/partner.html", None).as_deref(), Some("http://receiver.example/www/partner.html"));
-        assert_eq!(from("http://receiver.example/campaigns/c", None), None, "the letter page: \"Read the letter\" leads there");
+        assert_eq!(
+            from("https://partner.example/letter?x=1", Some("https://partner.example")).as_deref(),
+            Some("https://partner.example/letter?x=1")
+        );
+        assert_eq!(
+            from("http://receiver.example/www/partner.html", None).as_deref(),
+            Some("http://receiver.example/www/partner.html")
+        );
+        assert_eq!(
+            from("http://receiver.example/campaigns/c", None),
+            None,
+            "the letter page: \"Read the letter\" leads there"
+        );
         assert_eq!(from("http://receiver.example/api/campaigns/c/signatures", None), None, "an answer page");
         assert_eq!(from("https://evil.example/", None), None, "not a partner");
         assert_eq!(from("https://partner.example/", Some("https://evil.example")), None, "Origin and Referer disagree");

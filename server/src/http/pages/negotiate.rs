@@ -75,7 +75,16 @@ mod tests {
         assert!(prefers_html(CHROMIUM));
         assert!(prefers_html(FIREFOX));
         assert!(prefers_html("text/html"));
-        for json in ["*/*", "", "application/json", "application/json, text/html", "text/*", "text/html;q=0.5, application/json", "text/html;q=0", "text/html;q=abc"] {
+        for json in [
+            "*/*",
+            "",
+            "application/json",
+            "application/json, text/html",
+            "text/*",
+            "text/html;q=0.5, application/json",
+            "text/html;q=0",
+            "text/html;q=abc",
+        ] {
             assert!(!prefers_html(json), "{json:?}");
         }
         assert!(prefers_html("application/json;q=0.5, text/html"));
@@ -88,7 +97,8 @@ mod tests {
         assert!(!wants_html(&headers), "no Content-Type");
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain;charset=UTF-8"));
         assert!(!wants_html(&headers), "the widget's text encoding");
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
+        headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
         assert!(wants_html(&headers));
         headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
         assert!(!wants_html(&headers), "the widget's fetch with the form encoding");

@@ -61,7 +61,9 @@ impl Lang {
             .filter_map(|(position, item)| {
                 let mut parts = item.split(';');
                 let lang = Lang::from_tag(parts.next()?)?;
-                let q = parts.find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0))).unwrap_or(1.0);
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0)))
+                    .unwrap_or(1.0);
                 (q > 0.0).then_some((q, position, lang))
             })
             .collect();
@@ -131,7 +133,10 @@ mod tests {
         let english = &TABLES[0];
         for (index, (code, ..)) in SOURCES.iter().enumerate() {
             for key in TABLES[index].keys().filter(|k| k.starts_with("page.") && !k.starts_with("page.error.")) {
-                assert!(english.contains_key(key), "server/locales/{code}.txt has `{key}`, which server/locales/en.txt lacks");
+                assert!(
+                    english.contains_key(key),
+                    "server/locales/{code}.txt has `{key}`, which server/locales/en.txt lacks"
+                );
             }
         }
         let spanish = Lang::from_tag("es").expect("Spanish");
@@ -158,13 +163,21 @@ mod tests {
 
     #[test]
     fn field_errors_are_core_messages_in_english_and_translations_otherwise() {
-        let error = |field: &str, code: &str| FieldError { field: field.into(), code: code.into(), message: "core's message".into() };
+        let error = |field: &str, code: &str| FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: "core's message".into(),
+        };
         let es = Lang::from_tag("es").expect("Spanish");
         assert_eq!(Lang::ENGLISH.field_message(&error("email", "invalid_email")), "core's message");
         assert_eq!(es.field_message(&error("organization", "required")), "Escriba el nombre de la organización.");
         assert_eq!(es.field_message(&error("title", "required")), "Complete este campo.");
         assert_eq!(es.field_message(&error("name", "too_long")), "Acórtelo a 120 caracteres como máximo.");
-        assert_eq!(es.field_message(&error("idempotency_key", "invalid_idempotency_key")), "core's message", "no translation: core's words");
+        assert_eq!(
+            es.field_message(&error("idempotency_key", "invalid_idempotency_key")),
+            "core's message",
+            "no translation: core's words"
+        );
         assert_eq!(es.plural("form.errors.summary", 2, &[]), "2 campos necesitan su atención.");
         assert_eq!(Lang::ENGLISH.plural("page.count", 1, &[]), "1 signature so far.");
     }
