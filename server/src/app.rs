@@ -33,6 +33,8 @@ impl RunningServer {
 
 /// Connects, imports the configured campaigns, binds `config.listen`, and serves in the background.
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    // Held while the receiver runs: `admin restore` refuses to replace a file in use.
+    let lock = crate::backup::DatabaseLock::for_receiver(&config.database_url)?;
     let store = Store::connect(&config.database_url).await?;
     for file in &config.campaign_files {
         let source = std::fs::read_to_string(file)
@@ -61,6 +63,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let address = listener.local_addr()?;
     let mut shutdown = stopped;
     let task = tokio::spawn(async move {
+        let _lock = lock;
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Count clients by the last `X-Forwarded-For` address (only behind a proxy that sets it).
     #[arg(long, env = "UNDERSIGNED_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// The origin visitors use, e.g. `https://sign.example.org` (behind a proxy: never guessed
+    /// from `Host`); https adds HSTS and `Secure` cookies.
+    #[arg(long, env = "UNDERSIGNED_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
 }
 
 impl ServeArgs {
@@ -113,6 +117,11 @@ impl ServeArgs {
                 self.event_poll_ms.or(file.event_poll_ms).unwrap_or(config::DEFAULT_EVENT_POLL_MS),
             ),
             trust_forwarded_for: self.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+            public_origin: self
+                .public_origin
+                .or(file.public_origin)
+                .map(|o| crate::http::deploy::parse_public_origin(&o))
+                .transpose()?,
         })
     }
 }
@@ -179,6 +188,11 @@ pub enum AdminAction {
     /// Every row is checked first: one bad row and nothing is imported. Addresses that already
     /// signed are skipped and counted.
     ImportSigners { campaign: String, file: PathBuf },
+    /// Copies the live SQLite database to FILE (a consistent snapshot; signatures keep arriving).
+    Backup { file: PathBuf },
+    /// Replaces the SQLite database with the backup FILE (refused while a receiver runs on it; the
+    /// replaced database is kept beside it).
+    Restore { file: PathBuf },
     /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
     Export {
         campaign: String,
@@ -198,6 +212,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::app::serve(args.resolve(file)?).await,
         Command::Admin(args) => {
             let url = args.database_url.or(file.database_url).unwrap_or_else(|| config::DEFAULT_DATABASE_URL.into());
+            // Backup and restore work on the file itself: no migration, no pool.
+            match &args.action {
+                AdminAction::Backup { file } => {
+                    let copy = crate::backup::backup(&url, file).await?;
+                    println!(
+                        "backed up {} signer(s) of {} campaign(s) into {} ({} bytes)",
+                        copy.signers,
+                        copy.campaigns,
+                        file.display(),
+                        copy.bytes
+                    );
+                    return Ok(());
+                }
+                AdminAction::Restore { file } => {
+                    let (copy, kept) = crate::backup::restore(&url, file).await?;
+                    println!(
+                        "restored {} signer(s) of {} campaign(s) from {}",
+                        copy.signers,
+                        copy.campaigns,
+                        file.display()
+                    );
+                    if let Some(kept) = kept {
+                        println!("the replaced database is kept as {}", kept.display());
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
             let store = Store::connect(&url).await?;
             let result = run_admin(&store, args.action).await;
             store.close().await;
@@ -315,6 +357,9 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 "imported {} signer(s) into {campaign}; skipped {} already signed and {} repeated in the file",
                 summary.imported, summary.already_signed, summary.repeated_in_file
             );
+        }
+        AdminAction::Backup { .. } | AdminAction::Restore { .. } => {
+            anyhow::bail!("backup and restore run before connecting")
         }
         AdminAction::Export { campaign, state, output } => {
             let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?)

@@ -55,6 +55,9 @@ pub struct ServerConfig {
     /// Take the client address for rate limiting from the last `X-Forwarded-For` entry (set this
     /// only behind a reverse proxy that appends it).
     pub trust_forwarded_for: bool,
+    /// The origin visitors reach the receiver at (`https://sign.example.org`), from the
+    /// configuration only; None: the request's `Host` (local use). https turns on HSTS and `Secure`.
+    pub public_origin: Option<String>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -82,6 +85,7 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub event_poll_ms: Option<u64>,
     pub trust_forwarded_for: Option<bool>,
+    pub public_origin: Option<String>,
 }
 
 impl FileConfig {
@@ -118,6 +122,7 @@ impl ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             event_poll: Duration::from_millis(DEFAULT_EVENT_POLL_MS),
             trust_forwarded_for: false,
+            public_origin: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! database URL is `postgres://…`. docs/receiver.md is the reference (API, errors, configuration).
 //!
 //! - [`app`]: start and stop a receiver (graceful shutdown).
+//! - [`backup`]: consistent SQLite backups of a live receiver, restore, the database lock file.
 //! - [`cli`]: the command line (`serve`, `admin …`).
 //! - [`config`]: configuration from flags, environment and file.
 //! - [`http`]: the HTTP surface: public API, admin API, origins, rate limit, errors.
@@ -19,6 +20,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -18,8 +18,11 @@ use undersigned_core::signature::{SignerKind, ValidSignature};
 use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
+mod health;
+mod upgrade;
+
 /// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.
-mod migrations {
+pub(crate) mod migrations {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }
 
@@ -45,8 +48,9 @@ impl MigrationSource<'static> for Embedded {
     }
 }
 
-/// Applies the pending migrations of `source` to `pool`.
+/// Applies the pending migrations of `source` to `pool`, after refusing a database of a newer release.
 async fn migrate(pool: &AnyPool, source: Embedded) -> anyhow::Result<()> {
+    upgrade::refuse_newer(pool, source.0).await?;
     Migrator::new(source).await?.run(pool).await?;
     Ok(())
 }

@@ -29,14 +29,15 @@ export async function freePort() {
 
 /**
  * Starts `undersigned-server serve` as the demo does. Returns { url, stop(), dataDir }.
- * `extraArgs` are appended to the command line; `dataDir` reuses a folder (to restart on the same data).
+ * `extraArgs` are appended to the command line; `dataDir` reuses a folder (to restart on the same data);
+ * `databaseUrl` replaces the SQLite file of that folder (a PostgreSQL database).
  */
-export async function startReceiver({ extraArgs = [], dataDir, port, env = {} } = {}) {
+export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, databaseUrl } = {}) {
   const server = process.env.UNDERSIGNED_SERVER ?? join(repoRoot, 'target/debug/undersigned-server');
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'undersigned-e2e-'));
   port ??= await freePort();
   const args = [
-    'serve', '--listen', `127.0.0.1:${port}`, '--database-url', `sqlite://${join(dir, 'undersigned.db')}`,
+    'serve', '--listen', `127.0.0.1:${port}`, '--database-url', databaseUrl ?? `sqlite://${join(dir, 'undersigned.db')}`, '--data-dir', dir,
     '--static', '/=index.html', '--static', '/www=www', '--static', '/pkg=pkg',
     '--campaign', 'campaigns/dhs-paragon.md', ...extraArgs,
   ];

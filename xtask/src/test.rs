@@ -4,7 +4,8 @@
 //!    PostgreSQL for the receiver's tests unless `UNDERSIGNED_TEST_POSTGRES_URL` names one;
 //! 2. browser: the widget's wasm-bindgen tests in headless Chromium through ChromeDriver;
 //! 3. end-to-end: Node's test runner driving Debian's Chromium with playwright-core against the
-//!    real receiver serving the demo pages and the built package;
+//!    real receiver serving the demo pages and the built package (and behind Debian's nginx, with
+//!    two receivers on a throwaway PostgreSQL);
 //! 4. weight: the brotli total of the built package against the budget in `budgets.toml`.
 //!
 //! Every layer runs even when an earlier one failed, so one run shows every failure. Passing layer
@@ -72,6 +73,7 @@ fn run_counting(cmd: &mut Command, counts: &mut Counts) -> anyhow::Result<()> {
 /// The receiver's tests run every case against SQLite and PostgreSQL: a server given in
 /// `UNDERSIGNED_TEST_POSTGRES_URL`, else a throwaway one started here (and stopped after).
 fn native(counts: &mut Counts) -> anyhow::Result<()> {
+    tools::ensure_systemd_analyze()?;
     let mut cmd = cargo();
     cmd.current_dir(repo_root()).args(["test", "--workspace"]);
     let _postgres = match std::env::var(crate::postgres::TEST_URL_ENV) {
@@ -102,7 +104,13 @@ fn browser(counts: &mut Counts) -> anyhow::Result<()> {
 fn end_to_end(counts: &mut Counts) -> anyhow::Result<()> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
+    tools::ensure_nginx()?;
     let root = repo_root();
+    // Two receivers on one PostgreSQL behind nginx (tests/e2e/proxy.test.mjs).
+    let postgres = match std::env::var(crate::postgres::TEST_URL_ENV) {
+        Ok(url) if !url.is_empty() => None,
+        _ => Some(crate::postgres::ThrowawayPostgres::start()?),
+    };
     crate::exec::run(cargo().current_dir(&root).args(["build", "-p", "undersigned-server"]))?;
     let mut files: Vec<_> = std::fs::read_dir(root.join("tests/e2e"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -115,7 +123,9 @@ fn end_to_end(counts: &mut Counts) -> anyhow::Result<()> {
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .args(&files)
             .env("UNDERSIGNED_SERVER", root.join("target/debug/undersigned-server"))
-            .env("CHROMIUM", tools::CHROMIUM),
+            .env("CHROMIUM", tools::CHROMIUM)
+            .env("NGINX", tools::NGINX)
+            .envs(postgres.as_ref().map(|pg| (crate::postgres::TEST_URL_ENV, &pg.url))),
         counts,
     )
 }

@@ -2,7 +2,7 @@
 //!
 //! Everything comes from the package registries this project may use: rustup for the wasm32
 //! target, crates.io for the wasm-bindgen CLI, npm for `binaryen` (wasm-opt) and the end-to-end
-//! test packages, Debian for Chromium and ChromeDriver. Nothing downloads a prebuilt browser.
+//! test packages, Debian for Chromium, ChromeDriver, nginx and openssl. Nothing downloads a prebuilt browser.
 
 use crate::exec::{self, cargo, output};
 use crate::repo_root;
@@ -89,6 +89,25 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's nginx and openssl, for the end-to-end test behind a TLS reverse proxy
+/// (tests/e2e/proxy.test.mjs): the packages an operator installs (docs/operations.md).
+pub const NGINX: &str = "/usr/sbin/nginx";
+
+pub fn ensure_nginx() -> anyhow::Result<()> {
+    if Path::new(NGINX).exists() && Path::new("/usr/bin/openssl").exists() {
+        return Ok(());
+    }
+    apt_install(&["nginx", "openssl"])
+}
+
+/// `systemd-analyze`, with which the receiver's tests check deploy/systemd/undersigned.service.
+pub fn ensure_systemd_analyze() -> anyhow::Result<()> {
+    if output(Command::new("systemd-analyze").arg("--version")).is_some() {
+        return Ok(());
+    }
+    apt_install(&["systemd"])
 }
 
 /// Installs Debian packages without a terminal (as root, or through sudo when available).

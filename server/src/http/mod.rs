@@ -1,9 +1,10 @@
 //! The HTTP surface: the public API (signatures, signers, status feed, events), the pages for
 //! visitors without JavaScript (letter, thank-you and error pages), the admin API,
-//! `/healthz`, and optional static folders (the demo pages and the widget package, so that
+//! `/healthz` and `/readyz` with the public-origin rules of a proxied deployment ([`deploy`]), and optional static folders (the demo pages and the widget package, so that
 //! `cargo xtask demo` needs one process only).
 
 pub mod admin_api;
+pub mod deploy;
 pub mod error;
 pub mod origin;
 pub mod pages;
@@ -34,7 +35,8 @@ pub struct AppState {
 /// The whole router.
 pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(deploy::healthz))
+        .route("/readyz", get(deploy::readyz))
         .merge(public::routes())
         .merge(pages::routes())
         .nest("/api/admin", admin_api::routes(state.clone()))
@@ -50,9 +52,6 @@ pub fn router(state: Arc<AppState>) -> Router {
             app.nest_service(&mount.prefix, ServeDir::new(&mount.dir).append_index_html_on_directories(true))
         };
     }
-    app.layer(tower_http::trace::TraceLayer::new_for_http())
-}
-
-async fn healthz() -> &'static str {
-    "ok"
+    app.layer(axum::middleware::from_fn_with_state(state, deploy::public_origin))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -31,6 +31,11 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A database that already exists (a fixture's copy), kept by the caller.
+    pub fn existing(url: &str) -> TestDb {
+        TestDb { url: url.to_string(), _dir: None }
+    }
+
     pub async fn new(backend: Backend) -> TestDb {
         match backend {
             Backend::Sqlite => {
