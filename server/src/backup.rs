@@ -42,7 +42,10 @@ impl DatabaseLock {
     /// The receiver's lock: shared, so that several receivers (and backups) may use one file, while
     /// a restore cannot. None for PostgreSQL.
     pub fn for_receiver(database_url: &str) -> anyhow::Result<Option<DatabaseLock>> {
-        let Some(database) = sqlite_path(database_url) else { return Ok(None) };
+        // An in-memory database has no file to restore over.
+        let Some(database) = sqlite_path(database_url).filter(|p| p.as_os_str() != ":memory:") else {
+            return Ok(None);
+        };
         match DatabaseLock::take(&database, false)? {
             Some(lock) => Ok(Some(lock)),
             None => bail!(
