@@ -51,13 +51,16 @@ pub enum ErrorCode {
     RateLimited,
     /// 503: the database is unreachable or busy; retry later with the same idempotency key.
     StorageUnavailable,
+    /// 503: this receiver is at its limit of open event streams; wait `Retry-After` seconds (or
+    /// poll the status feed meanwhile).
+    Busy,
     /// 500: a bug; the receiver's log has the details.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the documentation table.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingToken,
@@ -75,6 +78,7 @@ impl ErrorCode {
         ErrorCode::InvalidCampaignSource,
         ErrorCode::RateLimited,
         ErrorCode::StorageUnavailable,
+        ErrorCode::Busy,
         ErrorCode::Internal,
     ];
 
@@ -98,6 +102,7 @@ impl ErrorCode {
             ErrorCode::InvalidCampaignSource => "invalid_campaign_source",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::Busy => "busy",
             ErrorCode::Internal => "internal",
         }
     }
@@ -117,14 +122,14 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::InvalidCampaignSource => 422,
             ErrorCode::RateLimited => 429,
-            ErrorCode::StorageUnavailable => 503,
+            ErrorCode::StorageUnavailable | ErrorCode::Busy => 503,
             ErrorCode::Internal => 500,
         }
     }
 
     /// Whether sending the same request again later can succeed (the widget's outbox keeps it).
     pub fn is_retryable(self) -> bool {
-        matches!(self, ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Internal)
+        matches!(self, ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Busy | ErrorCode::Internal)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::config::ServerConfig;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, AppState};
 use crate::live::LiveHub;
+use crate::snapshot::Snapshots;
 use crate::store::Store;
 use crate::writer::SignatureWriter;
 use anyhow::Context;
@@ -45,31 +46,30 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     }
     let admin_token = AdminToken::resolve(config.admin_token.as_deref(), &config.data_dir)?;
     let (stop, stopped) = watch::channel(false);
-    let live = LiveHub::new(stopped.clone());
+    let snapshots = Snapshots::new(store.clone());
+    let live = LiveHub::new(stopped.clone(), snapshots, config.max_streams);
     tokio::spawn(live.clone().run_pump(store.clone(), config.event_poll));
+    // The writer's own connections: reads, however many, never hold the connection a signature
+    // waits for (the store of the writer is a second pool on the same database).
+    let writer_store = Store::connect(&config.database_url).await?;
     tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
     let state = Arc::new(AppState {
         store: store.clone(),
-        writer: SignatureWriter::start(store.clone()),
+        writer: SignatureWriter::start(writer_store),
         live,
-        limiter: RateLimiter::new(config.rate_limit),
+        limiter: RateLimiter::for_store(config.rate_limit, &store),
         admin_token,
         config: config.clone(),
     });
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
-    let mut shutdown = stopped;
+    let limits = config.limits;
     let task = tokio::spawn(async move {
         let _lock = lock;
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await
-            .context("the HTTP server failed")
+        http::connections::serve(listener, app, limits, stopped).await.context("the HTTP server failed")
     });
     tracing::info!(%address, backend = ?store.backend(), "undersigned-server listening");
     Ok(RunningServer { address, store, stop, task })
@@ -78,18 +78,24 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
 /// How long a retry can still get its original answer: the widget's outbox resends within days.
 pub const IDEMPOTENCY_RETENTION_DAYS: i64 = 30;
 
-/// Forgets old idempotency answers once an hour.
+/// Forgets old idempotency answers and unused rate-limit buckets once an hour.
 async fn prune_idempotency_keys(store: Store, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tokio::select! {
             _ = &mut shutdown => return,
-            _ = hourly.tick() => match store.prune_idempotency_keys(&crate::clock::days_ago(IDEMPOTENCY_RETENTION_DAYS)).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(keys = n, "forgot idempotency answers older than {IDEMPOTENCY_RETENTION_DAYS} days"),
-                Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning idempotency answers failed"),
-            },
+            _ = hourly.tick() => {}
+        }
+        match store.prune_idempotency_keys(&crate::clock::days_ago(IDEMPOTENCY_RETENTION_DAYS)).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(keys = n, "forgot idempotency answers older than {IDEMPOTENCY_RETENTION_DAYS} days")
+            }
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning idempotency answers failed"),
+        }
+        if let Err(e) = store.prune_rate_limit_buckets().await {
+            tracing::warn!(error = format!("{e:#}"), "pruning rate-limit buckets failed");
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Runs the receiver.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Organizers' operations on the database (no running receiver needed).
     Admin(AdminArgs),
 }
@@ -80,6 +80,31 @@ pub struct ServeArgs {
     /// from `Host`); https adds HSTS and `Secure` cookies.
     #[arg(long, env = "UNDERSIGNED_PUBLIC_ORIGIN")]
     pub public_origin: Option<String>,
+    /// A reverse proxy (CIDR or address) whose `X-Forwarded-For` the rate limit believes.
+    /// Repeatable; the environment variable takes a comma-separated list.
+    #[arg(long = "trusted-proxy", env = "UNDERSIGNED_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Open event streams this instance takes; above, `503 busy` with `Retry-After` (0: no
+    /// limit) [default: 10000].
+    #[arg(long, env = "UNDERSIGNED_MAX_STREAMS")]
+    pub max_streams: Option<usize>,
+    /// Open connections this instance takes; above, new ones wait in the listen queue
+    /// [default: the file-descriptor limit less 256].
+    #[arg(long, env = "UNDERSIGNED_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a request's headers (from connecting, or since its previous
+    /// answer on a kept-alive connection) [default: 10].
+    #[arg(long, env = "UNDERSIGNED_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds a client has to send a request's body [default: 15].
+    #[arg(long, env = "UNDERSIGNED_BODY_TIMEOUT_SECS")]
+    pub body_timeout_secs: Option<u64>,
+    /// Seconds an idle kept-alive connection stays open [default: 60].
+    #[arg(long, env = "UNDERSIGNED_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds a graceful shutdown waits for in-flight requests before closing them [default: 10].
+    #[arg(long, env = "UNDERSIGNED_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<u64>,
 }
 
 impl ServeArgs {
@@ -122,8 +147,31 @@ impl ServeArgs {
                 .or(file.public_origin)
                 .map(|o| crate::http::deploy::parse_public_origin(&o))
                 .transpose()?,
+            trusted_proxies: config::parse_trusted_proxies(if self.trusted_proxies.is_empty() {
+                &file.trusted_proxies
+            } else {
+                &self.trusted_proxies
+            })?,
+            max_streams: self.max_streams.or(file.max_streams).unwrap_or(config::DEFAULT_MAX_STREAMS),
+            limits: config::ConnectionLimits {
+                max_connections: self.max_connections.or(file.max_connections),
+                header_timeout: secs(
+                    self.header_timeout_secs.or(file.header_timeout_secs),
+                    config::DEFAULT_HEADER_TIMEOUT,
+                ),
+                body_timeout: secs(self.body_timeout_secs.or(file.body_timeout_secs), config::DEFAULT_BODY_TIMEOUT),
+                idle_timeout: secs(self.idle_timeout_secs.or(file.idle_timeout_secs), config::DEFAULT_IDLE_TIMEOUT),
+                shutdown_grace: secs(
+                    self.shutdown_grace_secs.or(file.shutdown_grace_secs),
+                    config::DEFAULT_SHUTDOWN_GRACE,
+                ),
+            },
         })
     }
+}
+
+fn secs(value: Option<u64>, default: Duration) -> Duration {
+    value.map_or(default, Duration::from_secs)
 }
 
 #[derive(Debug, clap::Args)]
@@ -380,7 +428,7 @@ mod tests {
 
     fn serve_args(args: &[&str]) -> ServeArgs {
         match Cli::try_parse_from(["undersigned-server", "serve"].iter().chain(args)).expect("flags parse").command {
-            Command::Serve(args) => args,
+            Command::Serve(args) => *args,
             Command::Admin(_) => unreachable!("parsed `serve`"),
         }
     }

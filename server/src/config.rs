@@ -58,6 +58,44 @@ pub struct ServerConfig {
     /// The origin visitors reach the receiver at (`https://sign.example.org`), from the
     /// configuration only; None: the request's `Host` (local use). https turns on HSTS and `Secure`.
     pub public_origin: Option<String>,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed: the rate limit counts the
+    /// first address from the right that is not one of them.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Open event streams this instance takes (0: no limit); above, `503 busy` with `Retry-After`.
+    pub max_streams: usize,
+    pub limits: ConnectionLimits,
+}
+
+/// What one client may hold, and for how long (slow clients must not exhaust the receiver).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Open connections at once; None: the file-descriptor limit less 256.
+    pub max_connections: Option<usize>,
+    /// To send a request's headers, from connecting or since the previous answer.
+    pub header_timeout: Duration,
+    /// To send a request's body.
+    pub body_timeout: Duration,
+    /// A kept-alive connection with no request in flight is closed after this.
+    pub idle_timeout: Duration,
+    /// A graceful shutdown waits this long for in-flight requests, then closes what is left.
+    pub shutdown_grace: Duration,
+}
+
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -65,6 +103,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/undersigned.db";
 pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_minute: 30, burst: 10 };
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024;
 pub const DEFAULT_EVENT_POLL_MS: u64 = 2000;
+/// Each open stream costs a file descriptor and a few kilobytes; common `ulimit -n` hard limits
+/// are 20,000 or more.
+pub const DEFAULT_MAX_STREAMS: usize = 10_000;
 
 /// The TOML file; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +127,14 @@ pub struct FileConfig {
     pub event_poll_ms: Option<u64>,
     pub trust_forwarded_for: Option<bool>,
     pub public_origin: Option<String>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    pub max_streams: Option<usize>,
+    pub max_connections: Option<usize>,
+    pub header_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    pub shutdown_grace_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -94,6 +143,20 @@ impl FileConfig {
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
     }
+}
+
+/// Parses trusted proxies: CIDRs (`10.0.0.0/8`, `2001:db8::/32`) or single addresses.
+pub fn parse_trusted_proxies(entries: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    entries
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            e.parse::<ipnet::IpNet>()
+                .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("trusted_proxies: `{e}` is neither a CIDR like 10.0.0.0/8 nor an address"))
+        })
+        .collect()
 }
 
 /// The data folder when none is configured: the SQLite file's folder, or `data` for PostgreSQL.
@@ -123,6 +186,9 @@ impl ServerConfig {
             event_poll: Duration::from_millis(DEFAULT_EVENT_POLL_MS),
             trust_forwarded_for: false,
             public_origin: None,
+            trusted_proxies: Vec::new(),
+            max_streams: DEFAULT_MAX_STREAMS,
+            limits: ConnectionLimits::default(),
         }
     }
 }

@@ -13,6 +13,7 @@
 //! - [`writer`]: group commit of signatures.
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
 //! - [`status_feed`]: builds the public status feed.
+//! - [`snapshot`]: in-memory snapshots that public reads are served from.
 //! - [`live`]: live events for Server-Sent Events, across instances.
 //! - [`store`]: the database (one set of queries for both backends), migrations.
 //! - [`clock`]: timestamps as the feed and the database store them.
@@ -27,6 +28,7 @@ pub mod config;
 pub mod http;
 pub mod live;
 pub mod signing;
+pub mod snapshot;
 pub mod status_feed;
 pub mod store;
 pub mod telemetry;

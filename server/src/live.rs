@@ -10,9 +10,17 @@
 //!
 //! Signer counts are not events with ids (only the latest count matters): every second the pump
 //! counts the campaigns that have listeners and broadcasts the counts that changed.
+//!
+//! The pump also keeps the latest [`RECENT`] changes in memory and moves the versions of the
+//! [`Snapshots`], so that a stream starts (or resumes with `Last-Event-ID`) from memory, without a
+//! query: after a restart tens of thousands of streams reconnect at once, and none of them may
+//! hold a database connection that an organizer's change or a signature needs. The number of open
+//! streams is capped per instance ([`LiveHub::subscribe`] refuses above it).
 
+use crate::snapshot::Snapshots;
 use crate::store::{Backend, SignerCounts, StatusChange, Store, NOTIFY_CHANNEL};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Notify};
@@ -24,6 +32,10 @@ pub enum LiveEvent {
     Signers { campaign: Arc<str>, counts: SignerCounts },
 }
 
+/// How many of the latest changes (of all campaigns) are kept for resuming streams; a client
+/// further behind gets the whole feed.
+pub const RECENT: usize = 1024;
+
 /// The broadcast point of one instance.
 pub struct LiveHub {
     sender: broadcast::Sender<LiveEvent>,
@@ -31,6 +43,27 @@ pub struct LiveHub {
     /// Streams open per campaign: only those campaigns get counted.
     listeners: Mutex<HashMap<String, usize>>,
     shutdown: watch::Receiver<bool>,
+    pub snapshots: Arc<Snapshots>,
+    /// The latest changes, in id order, for resuming streams.
+    recent: Mutex<Recent>,
+    /// Open streams, and the most this instance takes.
+    open: AtomicUsize,
+    max_streams: usize,
+}
+
+/// Every change with an id above `floor` and up to `last` is in `changes`.
+struct Recent {
+    changes: VecDeque<Arc<StatusChange>>,
+    floor: i64,
+    last: i64,
+}
+
+/// Where a new stream starts.
+pub enum Start {
+    /// The changes of its campaign after the client's `Last-Event-ID`, in order (maybe none).
+    Replay(Vec<Arc<StatusChange>>),
+    /// The whole feed (a new client, or one too far behind or ahead of this instance).
+    Feed,
 }
 
 /// Held by an open stream; unregisters it when dropped.
@@ -42,6 +75,7 @@ pub struct Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        self.hub.open.fetch_sub(1, Ordering::AcqRel);
         let mut listeners = self.hub.listeners.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(n) = listeners.get_mut(&self.campaign) {
             *n -= 1;
@@ -53,15 +87,48 @@ impl Drop for Subscription {
 }
 
 impl LiveHub {
-    pub fn new(shutdown: watch::Receiver<bool>) -> Arc<LiveHub> {
+    /// A hub taking at most `max_streams` open streams (0: no limit).
+    pub fn new(shutdown: watch::Receiver<bool>, snapshots: Arc<Snapshots>, max_streams: usize) -> Arc<LiveHub> {
         let (sender, _) = broadcast::channel(1024);
-        Arc::new(LiveHub { sender, nudge: Notify::new(), listeners: Mutex::new(HashMap::new()), shutdown })
+        Arc::new(LiveHub {
+            sender,
+            nudge: Notify::new(),
+            listeners: Mutex::new(HashMap::new()),
+            shutdown,
+            snapshots,
+            recent: Mutex::new(Recent { changes: VecDeque::new(), floor: i64::MAX, last: 0 }),
+            open: AtomicUsize::new(0),
+            max_streams: if max_streams == 0 { usize::MAX } else { max_streams },
+        })
     }
 
-    /// Subscribes a stream of `campaign`: events broadcast from now on.
-    pub fn subscribe(self: &Arc<Self>, campaign: &str) -> Subscription {
+    /// Open streams on this instance.
+    pub fn open_streams(&self) -> usize {
+        self.open.load(Ordering::Acquire)
+    }
+
+    /// Subscribes a stream of `campaign` (events broadcast from now on) and says where it starts:
+    /// the changes after `resume` kept in memory, or the whole feed. None when this instance
+    /// already has as many streams open as it takes.
+    pub fn subscribe(self: &Arc<Self>, campaign: &str, resume: Option<i64>) -> Option<(Subscription, Start)> {
+        if self.open.fetch_add(1, Ordering::AcqRel) >= self.max_streams {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
         *self.listeners.lock().unwrap_or_else(|p| p.into_inner()).entry(campaign.to_string()).or_default() += 1;
-        Subscription { hub: self.clone(), campaign: campaign.to_string(), events: self.sender.subscribe() }
+        // Under the same lock the pump holds while it records and broadcasts a change: a change is
+        // either in the replay or comes through the subscription (or both; ids already sent are
+        // skipped), never lost in between.
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let subscription =
+            Subscription { hub: self.clone(), campaign: campaign.to_string(), events: self.sender.subscribe() };
+        let start = match resume {
+            Some(last) if last >= recent.floor && last <= recent.last => Start::Replay(
+                recent.changes.iter().filter(|c| c.id > last && c.campaign == campaign).cloned().collect(),
+            ),
+            _ => Start::Feed,
+        };
+        Some((subscription, start))
     }
 
     /// Asks the pump to look for new changes now (after this instance committed one).
@@ -93,6 +160,11 @@ impl LiveHub {
                 0
             }
         };
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            recent.floor = last_id;
+            recent.last = last_id;
+        }
         let notified = Arc::new(Notify::new());
         if store.backend() == Backend::Postgres {
             tokio::spawn(listen_postgres(store.url().to_string(), notified.clone(), self.shutdown_signal()));
@@ -107,7 +179,11 @@ impl LiveHub {
                 _ = &mut shutdown => return,
                 _ = self.nudge.notified() => {}
                 _ = notified.notified() => {}
-                _ = poll_timer.tick() => {}
+                _ = poll_timer.tick() => {
+                    // Settings or signers changed where no notification reaches (the CLI on
+                    // SQLite, another instance): snapshots are rebuilt on their next read.
+                    self.snapshots.invalidate_all();
+                }
                 _ = count_timer.tick() => {
                     self.broadcast_counts(&store, &mut counts).await;
                     continue;
@@ -117,10 +193,21 @@ impl LiveHub {
                 match store.status_changes_after(None, last_id, 500).await {
                     Ok(changes) => {
                         let done = changes.len() < 500;
+                        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
                         for change in changes {
                             last_id = change.id;
-                            let _ = self.sender.send(LiveEvent::Status(Arc::new(change)));
+                            let change = Arc::new(change);
+                            self.snapshots.status_changed(&change.campaign);
+                            recent.last = change.id;
+                            recent.changes.push_back(change.clone());
+                            if recent.changes.len() > RECENT {
+                                if let Some(old) = recent.changes.pop_front() {
+                                    recent.floor = old.id;
+                                }
+                            }
+                            let _ = self.sender.send(LiveEvent::Status(change));
                         }
+                        drop(recent);
                         if done {
                             break;
                         }
@@ -143,6 +230,7 @@ impl LiveHub {
         for campaign in watched {
             match store.signer_counts(&campaign).await {
                 Ok(counts) if last.get(&campaign) != Some(&counts) => {
+                    self.snapshots.signers_changed(&campaign);
                     last.insert(campaign.clone(), counts);
                     let _ = self.sender.send(LiveEvent::Signers { campaign: campaign.into(), counts });
                 }

@@ -19,6 +19,7 @@ use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
 mod health;
+mod rate_limit;
 mod upgrade;
 
 /// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.

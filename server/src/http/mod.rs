@@ -4,6 +4,7 @@
 //! `cargo xtask demo` needs one process only).
 
 pub mod admin_api;
+pub mod connections;
 pub mod deploy;
 pub mod error;
 pub mod origin;
@@ -52,6 +53,26 @@ pub fn router(state: Arc<AppState>) -> Router {
             app.nest_service(&mount.prefix, ServeDir::new(&mount.dir).append_index_html_on_directories(true))
         };
     }
-    app.layer(axum::middleware::from_fn_with_state(state, deploy::public_origin))
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), refresh_after_changes))
+        .layer(axum::middleware::from_fn_with_state(state, deploy::public_origin))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// After any request that may have changed something public (an organizer's action: settings,
+/// statuses, moderation, imports; whatever route it comes through), every snapshot is rebuilt on
+/// its next read. Signatures are the exception: they move only their campaign's signer snapshots
+/// (in the signing handler), or a signature flood would rebuild the status feed all the time.
+async fn refresh_after_changes(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    let changes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !request.uri().path().ends_with("/signatures");
+    let response = next.run(request).await;
+    if changes {
+        state.live.snapshots.invalidate_all();
+    }
+    response
 }

@@ -11,26 +11,25 @@
 
 use super::error::{HttpError, HttpResult};
 use super::{origin, pages, AppState};
-use crate::live::LiveEvent;
+use crate::live::{LiveEvent, Start};
 use crate::signing::{self, Encoding};
-use crate::status_feed;
-use crate::store::{CampaignRecord, CampaignSettings, WriteOutcome};
+use crate::snapshot::{CampaignSnapshot, FeedSnapshot, Tagged};
+use crate::store::{CampaignSettings, WriteOutcome};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use futures_util::Stream;
-use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{SignatureSubmission, SignerKind};
-use undersigned_core::signers::SignerPage;
 
 /// Largest page of the public signer list.
 pub const MAX_PER_PAGE: i64 = 200;
@@ -49,16 +48,30 @@ pub fn routes() -> Router<Arc<AppState>> {
         .merge(reads)
 }
 
-async fn load(state: &AppState, id: &str) -> HttpResult<CampaignRecord> {
-    state.store.campaign(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
+/// The campaign from the snapshots (no query unless something changed).
+async fn load(state: &AppState, id: &str) -> HttpResult<Arc<CampaignSnapshot>> {
+    state.live.snapshots.campaign(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
 }
 
-async fn campaign(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> HttpResult<Response> {
-    Ok(Json(load(&state, &id).await?.campaign).into_response())
+async fn campaign(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> HttpResult<Response> {
+    Ok(tagged_answer(&load(&state, &id).await?.json, &headers, "application/json"))
+}
+
+/// A snapshot's body with its ETag, or `304 Not Modified` when `If-None-Match` names it.
+fn tagged_answer(tagged: &Tagged, headers: &HeaderMap, content_type: &'static str) -> Response {
+    let cache = [(header::ETAG, tagged.etag.clone()), (header::CACHE_CONTROL, "no-cache".to_string())];
+    if tagged.matches(headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok())) {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    (cache, [(header::CONTENT_TYPE, content_type)], tagged.body.clone()).into_response()
 }
 
 async fn load_settings(state: &AppState, id: &str) -> HttpResult<CampaignSettings> {
-    state.store.campaign_settings(id).await?.ok_or_else(|| HttpError::unknown_campaign(id))
+    Ok(load(state, id).await?.record.settings.clone())
 }
 
 async fn sign_preflight(
@@ -76,13 +89,8 @@ async fn sign_preflight(
 
 /// The client address that the rate limit counts.
 fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if state.config.trust_forwarded_for {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
-        if let Some(ip) = forwarded.and_then(|ip| ip.trim().parse().ok()) {
-            return ip;
-        }
-    }
-    peer.ip()
+    let config = &state.config;
+    super::rate_limit::client_address(peer.ip(), headers, &config.trusted_proxies, config.trust_forwarded_for)
 }
 
 async fn sign(
@@ -138,19 +146,24 @@ async fn sign_inner(
     submitted: &mut Option<SignatureSubmission>,
 ) -> HttpResult<(StatusCode, String)> {
     let (parts, body) = request.into_parts();
-    if let Err(wait) = state.limiter.check(client_ip(state, peer, &parts.headers)) {
+    if let Err(wait) = state.limiter.check(client_ip(state, peer, &parts.headers)).await {
         return Err(HttpError::rate_limited(wait));
     }
     let settings = load_settings(state, id).await?;
     origin::check(&parts.headers, &settings.allowed_origins, &state.config.allowed_origins)?;
     let encoding = Encoding::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
-    let bytes = read_limited(body, state.config.max_body_bytes).await?;
+    let bytes = read_limited(body, state.config.max_body_bytes, state.config.limits.body_timeout).await?;
     let submission = submitted.insert(signing::decode(encoding, &bytes)?).clone();
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
     let signer = signing::new_signer(id, &signature, &settings)?;
     match state.writer.write(signer).await? {
-        WriteOutcome::Answer { status, body } => Ok((StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body)),
+        WriteOutcome::Answer { status, body } => {
+            if status == StatusCode::CREATED.as_u16() {
+                state.live.snapshots.signers_changed(id);
+            }
+            Ok((StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body))
+        }
         WriteOutcome::KeyReused => Err(HttpError::new(
             ErrorCode::IdempotencyKeyReused,
             "This idempotency key was already used for a different signature; send a new signature with a new key.",
@@ -158,9 +171,16 @@ async fn sign_inner(
     }
 }
 
-/// Reads a body up to `limit` bytes; `payload_too_large` beyond.
-async fn read_limited(body: Body, limit: usize) -> HttpResult<Bytes> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| {
+/// Reads a body up to `limit` bytes (`payload_too_large` beyond) within `deadline` (a client
+/// trickling its body must not hold a connection and a task for long).
+async fn read_limited(body: Body, limit: usize, deadline: Duration) -> HttpResult<Bytes> {
+    let read = tokio::time::timeout(deadline, axum::body::to_bytes(body, limit)).await.map_err(|_| {
+        HttpError::new(
+            ErrorCode::InvalidRequest,
+            format!("The body did not arrive within {} s; send the signature at once.", deadline.as_secs()),
+        )
+    })?;
+    read.map_err(|_| {
         HttpError::new(
             ErrorCode::PayloadTooLarge,
             format!(
@@ -181,6 +201,7 @@ async fn signers(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Query(q): Query<SignersQuery>,
+    headers: HeaderMap,
 ) -> HttpResult<Response> {
     load(&state, &id).await?;
     let kind_name = q.kind.as_deref().unwrap_or("individual");
@@ -198,20 +219,10 @@ async fn signers(
             format!("page starts at 1 and per_page is 1 to {MAX_PER_PAGE}."),
         ));
     }
-    let counts = state.store.signer_counts(&id).await?;
-    let rows = state.store.public_signers(&id, kind, per_page, (page - 1) * per_page).await?;
     // Both were checked to be positive and small above.
     let (page, per_page) = (u32::try_from(page).unwrap_or(u32::MAX), u32::try_from(per_page).unwrap_or(1));
-    Ok(Json(SignerPage {
-        pages: SignerPage::page_count(counts.listed(kind), per_page),
-        campaign: id,
-        kind,
-        page,
-        per_page,
-        counts,
-        signers: rows.iter().map(|(id, s)| signing::public_entry(*id, s)).collect(),
-    })
-    .into_response())
+    let tagged = state.live.snapshots.signer_page(&id, kind, page, per_page).await?;
+    Ok(tagged_answer(&tagged, &headers, "application/json"))
 }
 
 async fn status(
@@ -219,23 +230,8 @@ async fn status(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> HttpResult<Response> {
-    let record = load(&state, &id).await?;
-    let upto = state.store.latest_change_id(Some(&id)).await?;
-    let feed = status_feed::build(&state.store, &record, upto).await?;
-    if let Err(problems) = feed.validate() {
-        tracing::error!(campaign = %id, ?problems, "the status feed does not meet its own format");
-    }
-    let body = serde_json::to_vec(&feed).map_err(anyhow::Error::from)?;
-    let etag = format!("\"{}\"", &signing::hex(&Sha256::digest(&body))[..32]);
-    let cache = [(header::ETAG, etag.clone()), (header::CACHE_CONTROL, "no-cache".to_string())];
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag));
-    if matches {
-        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
-    }
-    Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let feed = state.live.snapshots.feed(&id).await?.ok_or_else(|| HttpError::unknown_campaign(&id))?;
+    Ok(tagged_answer(&feed.json, &headers, "application/json"))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -247,13 +243,19 @@ fn sse_json(name: &str, data: &impl serde::Serialize) -> Event {
     Event::default().event(name).json_data(data).unwrap_or_else(|_| Event::default().comment("unserializable event"))
 }
 
+/// The `retry:` a stream tells its client: spread over [`RETRY_MIN_MS`] plus up to
+/// [`RETRY_SPREAD_MS`], so that clients that lose their streams together (a restart) do not all
+/// come back in the same second.
+pub const RETRY_MIN_MS: u64 = 1_000;
+pub const RETRY_SPREAD_MS: u64 = 14_000;
+
 async fn events(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
 ) -> HttpResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let record = load(&state, &id).await?;
+    let campaign: Arc<str> = load(&state, &id).await?.record.campaign.id.as_str().into();
     let resume_text =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string).or(q.last_event_id);
     let resume = match resume_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -267,39 +269,40 @@ async fn events(
     };
     // Subscribe before reading what to send first, so nothing committed in between is missed;
     // ids already sent are skipped.
-    let mut subscription = state.live.subscribe(&id);
-    let latest = state.store.latest_change_id(Some(&id)).await?;
-    let replay = match resume {
-        Some(last) if last <= latest => {
-            let changes = state.store.status_changes_after(Some(&id), last, MAX_REPLAY).await?;
-            (changes.len() < MAX_REPLAY as usize).then_some((last, changes))
-        }
+    let Some((mut subscription, start)) = state.live.subscribe(&campaign, resume) else {
+        return Err(busy());
+    };
+    let start = match start {
+        Start::Replay(changes) if changes.len() < MAX_REPLAY as usize => Some(changes),
         _ => None,
     };
-    let store = state.store.clone();
+    let hub = state.live.clone();
     let shutdown = state.live.shutdown_signal();
+    let retry = Duration::from_millis(RETRY_MIN_MS + rand::random::<u64>() % RETRY_SPREAD_MS);
     let stream = async_stream::stream! {
-        let mut sent = match replay {
-            Some((last, changes)) => {
-                let mut sent = last;
+        let mut sent = match start {
+            Some(changes) => {
+                yield Ok(Event::default().retry(retry).comment("resuming"));
+                let mut sent = resume.unwrap_or(0);
                 for change in changes {
                     sent = change.id;
                     yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
                 }
                 sent
             }
-            None => match status_feed::build(&store, &record, latest).await {
-                Ok(feed) => {
-                    yield Ok(sse_json("feed", &feed).id(latest.to_string()));
-                    latest
+            None => match hub.snapshots.feed(&campaign).await {
+                Ok(Some(feed)) => {
+                    yield Ok(feed_event(&feed).retry(retry));
+                    feed.change_id
                 }
+                Ok(None) => return,
                 Err(e) => {
                     tracing::error!(error = format!("{e:#}"), "events: building the feed failed; closing the stream");
                     return;
                 }
             },
         };
-        if let Ok(counts) = store.signer_counts(&record.campaign.id).await {
+        if let Ok(counts) = hub.snapshots.counts(&campaign).await {
             yield Ok(sse_json("signers", &counts));
         }
         tokio::pin!(shutdown);
@@ -309,24 +312,39 @@ async fn events(
                 event = subscription.events.recv() => event,
             };
             match event {
-                Ok(LiveEvent::Status(change)) if change.campaign == record.campaign.id && change.id > sent => {
+                Ok(LiveEvent::Status(change)) if *change.campaign == *campaign && change.id > sent => {
                     sent = change.id;
                     yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
                 }
-                Ok(LiveEvent::Signers { campaign, counts }) if *campaign == *record.campaign.id => {
+                Ok(LiveEvent::Signers { campaign: of, counts }) if of == campaign => {
                     yield Ok(sse_json("signers", &counts));
                 }
                 Ok(_) => {}
                 Err(RecvError::Lagged(_)) => {
                     // This client fell behind the broadcast: send the whole feed again.
-                    let Ok(upto) = store.latest_change_id(Some(&record.campaign.id)).await else { return };
-                    let Ok(feed) = status_feed::build(&store, &record, upto).await else { return };
-                    sent = upto;
-                    yield Ok(sse_json("feed", &feed).id(upto.to_string()));
+                    let Ok(Some(feed)) = hub.snapshots.feed(&campaign).await else { return };
+                    sent = feed.change_id;
+                    yield Ok(feed_event(&feed));
                 }
                 Err(RecvError::Closed) => return,
             }
         }
     };
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The whole feed as a `feed` event (the snapshot's JSON as it is: no serializing per stream).
+fn feed_event(feed: &FeedSnapshot) -> Event {
+    Event::default().event("feed").id(feed.change_id.to_string()).data(String::from_utf8_lossy(&feed.json.body))
+}
+
+/// Over the stream cap: come back later, at a spread-out time, and poll the feed meanwhile.
+fn busy() -> HttpError {
+    let wait = 5 + rand::random::<u64>() % 26;
+    let mut error = HttpError::new(
+        ErrorCode::Busy,
+        format!("This receiver has as many open event streams as it takes; try again in {wait} s and read /status meanwhile."),
+    );
+    error.retry_after_secs = Some(wait);
+    error
 }

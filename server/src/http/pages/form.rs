@@ -117,6 +117,15 @@ pub fn new_idempotency_key() -> String {
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
+/// The idempotency key in a rendered form (the letter page keeps its rendering and puts a fresh
+/// key in each answer).
+pub fn key_in(html: &str) -> Option<String> {
+    let marker = format!("name=\"{}\" value=\"", field::IDEMPOTENCY_KEY);
+    let start = html.find(&marker)? + marker.len();
+    let key = html.get(start..start + 36)?;
+    is_uuid(key).then(|| key.to_string())
+}
+
 /// The form's HTML.
 pub fn render(state: &FormState) -> String {
     let lang = state.lang;

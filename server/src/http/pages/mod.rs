@@ -22,8 +22,6 @@ pub mod text;
 
 use super::error::HttpError;
 use super::{origin, AppState};
-use crate::signing;
-use crate::status_feed;
 use crate::store::CampaignRecord;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -35,7 +33,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use text::Lang;
 use undersigned_core::api_error::ErrorCode;
-use undersigned_core::signature::{SignatureSubmission, SignerKind, ValidSignature};
+use undersigned_core::signature::SignatureSubmission;
 
 /// Where the pages' stylesheet is served.
 pub const STYLESHEET: &str = "/pages.css";
@@ -60,36 +58,38 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The letter page, from the snapshots: rendered once per change and language, each answer with
+/// a fresh idempotency key in its form.
 async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let lang = Lang::from_headers(&headers);
     let bare = AnswerContext { lang, ..AnswerContext::default() };
-    let record = match state.store.campaign(&id).await {
-        Ok(Some(record)) => record,
+    let snapshots = &state.live.snapshots;
+    let campaign = match snapshots.campaign(&id).await {
+        Ok(Some(campaign)) => campaign,
         Ok(None) => return error_page(HttpError::unknown_campaign(&id), &bare),
         Err(e) => return error_page(HttpError::storage(e), &bare),
     };
-    let loaded = async {
-        let upto = state.store.latest_change_id(Some(&id)).await?;
-        let feed = status_feed::build(&state.store, &record, upto).await?;
-        let counts = state.store.signer_counts(&id).await?;
-        let listed = |rows: Vec<(i64, ValidSignature)>| {
-            rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect::<Vec<_>>()
+    let render = || async {
+        let feed = snapshots.feed(&id).await?.ok_or_else(|| anyhow::anyhow!("campaign {id} disappeared"))?;
+        let shown = snapshots.letter_signers(&id, letter::SIGNERS_SHOWN).await?;
+        let signers = letter::Signers {
+            counts: shown.counts,
+            organizations: shown.organizations.clone(),
+            individuals: shown.individuals.clone(),
         };
-        let organizations =
-            listed(state.store.public_signers(&id, SignerKind::Organization, letter::SIGNERS_SHOWN, 0).await?);
-        let individuals =
-            listed(state.store.public_signers(&id, SignerKind::Individual, letter::SIGNERS_SHOWN, 0).await?);
-        anyhow::Ok((feed, letter::Signers { counts, organizations, individuals }))
+        let main = letter::render(&letter::LetterPage {
+            campaign: &campaign.record.campaign,
+            feed: &feed.feed,
+            signers: &signers,
+            lang,
+        });
+        let key = form::key_in(&main).ok_or_else(|| anyhow::anyhow!("the letter page's form has no key"))?;
+        Ok((main.clone(), key))
     };
-    match loaded.await {
-        Ok((feed, signers)) => {
-            let main = letter::render(&letter::LetterPage {
-                campaign: &record.campaign,
-                feed: &feed,
-                signers: &signers,
-                lang,
-            });
-            let mut response = page(StatusCode::OK, lang, &record.campaign.title, &main);
+    match snapshots.letter_main(&id, lang.code(), render).await {
+        Ok(main) => {
+            let main = format!("{}{}{}", main.before_key, form::new_idempotency_key(), main.after_key);
+            let mut response = page(StatusCode::OK, lang, &campaign.record.campaign.title, &main);
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             response
         }

@@ -1,0 +1,219 @@
+//! Accepting and serving connections (HTTP/1.1), with the limits that keep slow or idle clients
+//! from exhausting the receiver:
+//!
+//! - **Headers** must arrive within `header_timeout`, counted from the connection or from the
+//!   previous answer on a kept-alive connection (hyper's header read timeout).
+//! - **Bodies** must arrive within `body_timeout` (a tower-http layer on the router, see
+//!   [`super::router`]).
+//! - **Idle** connections (no byte read or written for `idle_timeout`: a client that stopped reading
+//!   its stream, a stalled upload) are closed. Event streams send a comment every 15 s, so a live
+//!   stream is never idle.
+//! - **At most `max_connections`** at once: above, the receiver stops accepting and new
+//!   connections wait in the kernel's listen queue instead of costing memory.
+//! - **Graceful shutdown with a deadline**: connections finish their request in flight, then close;
+//!   what is still open after `shutdown_grace` is closed.
+
+use crate::config::ConnectionLimits;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tower::ServiceExt;
+
+/// File descriptors kept for the database, logs and files beyond client connections.
+const RESERVED_DESCRIPTORS: u64 = 256;
+
+/// Raises this process's soft limit on open files to its hard limit (a receiver holding tens of
+/// thousands of event streams needs one descriptor each) and returns the soft limit now in force.
+pub fn raise_open_files_limit() -> u64 {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed by pointer.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 1024;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit.rlim_cur = limit.rlim_max;
+            }
+        }
+    }
+    limit.rlim_cur
+}
+
+/// The connection limit in force: the configured one, else what the descriptors allow.
+pub fn max_connections(limits: &ConnectionLimits) -> usize {
+    let descriptors = raise_open_files_limit();
+    limits.max_connections.unwrap_or_else(|| descriptors.saturating_sub(RESERVED_DESCRIPTORS).max(64) as usize)
+}
+
+/// Serves `app` on `listener` until `stop` turns true, then shuts down gracefully within
+/// `limits.shutdown_grace`.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let max = max_connections(&limits);
+    let permits = Arc::new(Semaphore::new(max));
+    let (force, forced) = watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
+    let http = Arc::new(http);
+    tracing::debug!(max_connections = max, "accepting connections");
+    loop {
+        let permit = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            permit = permits.clone().acquire_owned() => permit?,
+        };
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (socket, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of descriptors or a connection reset before it was accepted: wait a little
+                // instead of spinning, keep serving the others.
+                tracing::warn!(error = %e, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = socket.set_nodelay(true);
+        let service = app.clone().map_request(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request
+        });
+        let (http, stop, forced) = (http.clone(), stop.clone(), forced.clone());
+        let idle = limits.idle_timeout;
+        tokio::spawn(async move {
+            serve_connection(&http, socket, TowerToHyperService::new(service), idle, stop, forced).await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // Wait for the connections to finish (each holds a permit), then close what is left.
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.shutdown_grace, permits.acquire_many(all)).await.is_err() {
+        tracing::warn!(
+            open = max - permits.available_permits(),
+            "shutdown: connections still open after {:?}; closing them",
+            limits.shutdown_grace
+        );
+        let _ = force.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(1), permits.acquire_many(all)).await;
+    }
+    Ok(())
+}
+
+async fn serve_connection<S>(
+    http: &hyper::server::conn::http1::Builder,
+    socket: TcpStream,
+    service: S,
+    idle: Duration,
+    mut stop: watch::Receiver<bool>,
+    mut forced: watch::Receiver<bool>,
+) where
+    S: hyper::service::HttpService<Incoming> + Send + 'static,
+    S::Future: Send + 'static,
+    S::ResBody: Send + 'static,
+    <S::ResBody as hyper::body::Body>::Data: Send,
+    <S::ResBody as hyper::body::Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let started = Instant::now();
+    let activity = Arc::new(AtomicU64::new(0));
+    let io = TokioIo::new(Watched { inner: socket, activity: activity.clone(), started });
+    let connection = http.serve_connection(io, service);
+    tokio::pin!(connection);
+    let mut stopping = false;
+    loop {
+        let last = Duration::from_millis(activity.load(Ordering::Relaxed));
+        let idle_deadline = tokio::time::Instant::from_std(started + last + idle);
+        tokio::select! {
+            _ = connection.as_mut() => return,
+            _ = stop.wait_for(|s| *s), if !stopping => {
+                stopping = true;
+                connection.as_mut().graceful_shutdown();
+            }
+            _ = forced.wait_for(|f| *f) => return,
+            _ = tokio::time::sleep_until(idle_deadline) => {
+                let now = Duration::from_millis(activity.load(Ordering::Relaxed));
+                if now == last {
+                    tracing::debug!("closing a connection idle for {idle:?}");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A socket that records when a byte last moved either way (milliseconds since `started`).
+struct Watched {
+    inner: TcpStream,
+    activity: Arc<AtomicU64>,
+    started: Instant,
+}
+
+impl Watched {
+    fn touch(&self) {
+        self.activity.store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, data);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
