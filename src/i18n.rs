@@ -113,16 +113,8 @@ pub fn use_lang() -> Lang {
     yew::use_context::<Lang>().unwrap_or_default()
 }
 
-/// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`.
-pub fn direction_of(tag: &str) -> &'static str {
-    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
-    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    if RIGHT_TO_LEFT.contains(&primary.as_str()) {
-        "rtl"
-    } else {
-        "ltr"
-    }
-}
+/// `"rtl"` or `"ltr"` for a language tag (one rule for widget and receiver: core's).
+pub use undersigned_core::locale::direction_of;
 
 fn lookup(index: usize, key: &str) -> Option<&'static str> {
     let table = LOCALES[index].1;

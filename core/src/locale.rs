@@ -27,6 +27,18 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
+/// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`: the value of a
+/// `dir` attribute, for the widget's container and the receiver's pages alike.
+pub fn direction_of(tag: &str) -> &'static str {
+    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

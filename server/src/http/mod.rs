@@ -6,11 +6,13 @@
 pub mod admin_api;
 pub mod connections;
 pub mod deploy;
+pub mod embed;
 pub mod error;
 pub mod origin;
 pub mod pages;
 pub mod public;
 pub mod rate_limit;
+pub mod static_files;
 
 use crate::admin::token::AdminToken;
 use crate::config::ServerConfig;
@@ -40,17 +42,25 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(deploy::readyz))
         .merge(public::routes())
         .merge(pages::routes())
+        .merge(embed::routes())
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state.clone());
+    // Static files are readable from any origin, compressed when a `.br`/`.gz` copy exists, and
+    // cached by their names' content hash (static_files.rs).
+    let any_origin = || axum::middleware::from_fn(static_files::for_any_origin);
+    let folder = |dir: &std::path::Path| {
+        ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip()
+    };
     for mount in &state.config.static_mounts {
         app = if mount.dir.is_file() {
-            app.route_service(&mount.prefix, ServeFile::new(&mount.dir))
+            let file = ServeFile::new(&mount.dir).precompressed_br().precompressed_gzip();
+            app.merge(Router::new().route_service(&mount.prefix, file).layer(any_origin()))
         } else if mount.prefix == "/" {
-            app.fallback_service(ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+            app.fallback_service(Router::new().fallback_service(folder(&mount.dir)).layer(any_origin()))
         } else {
-            app.nest_service(&mount.prefix, ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+            app.nest_service(&mount.prefix, Router::new().fallback_service(folder(&mount.dir)).layer(any_origin()))
         };
     }
     app.layer(axum::middleware::from_fn_with_state(state.clone(), refresh_after_changes))

@@ -76,6 +76,11 @@ impl Lang {
         SOURCES[self.index].0
     }
 
+    /// The writing direction (`ltr`, `rtl`), for `dir` attributes.
+    pub fn dir(self) -> &'static str {
+        locale::direction_of(self.code())
+    }
+
     /// The text of `key` in this language only.
     fn own(self, key: &str) -> Option<&'static str> {
         TABLES.get(self.index)?.get(key).map(String::as_str)
