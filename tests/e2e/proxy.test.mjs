@@ -42,9 +42,9 @@ let database;
 const origin = (name) => `https://${name}:${port}`;
 
 /** An https request through nginx that trusts only the test CA; resolves { status, headers, body }. */
-function get(name, path, { method = 'GET', headers = {}, body } = {}) {
+function get(name, path, { method = 'GET', headers = {}, body, localAddress } = {}) {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, servername: name, path, method, ca, headers: { host: `${name}:${port}`, ...headers } }, (res) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, servername: name, path, method, ca, localAddress, headers: { host: `${name}:${port}`, ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { text += d; });
@@ -136,7 +136,7 @@ before(async () => {
     receivers.push(await startReceiver({
       databaseUrl,
       env: { UNDERSIGNED_ADMIN_TOKEN: TOKEN },
-      extraArgs: ['--public-origin', origin('sign.test'), '--allow-origin', origin('partner.test'), '--trust-forwarded-for',
+      extraArgs: ['--public-origin', origin('sign.test'), '--allow-origin', origin('partner.test'), '--trusted-proxy', '127.0.0.1',
         '--rate-limit-per-minute', '1', '--rate-limit-burst', '20', '--event-poll-ms', '60000'],
     }));
   }
@@ -337,11 +337,13 @@ test('two instances on one PostgreSQL: signatures through either are stored once
   await onB.context().close();
 });
 
-test('X-Forwarded-For: a client cannot choose its rate-limit bucket by forging the header (nginx appends, the receiver counts the last)', async () => {
-  // Each instance allows a burst of 20 per client address; nginx appends the address it saw, and
-  // the receivers count the last one, so forged first entries all land in one bucket.
+test('X-Forwarded-For: a client cannot choose its rate-limit bucket by forging the header (nginx appends, the receiver skips its trusted proxy)', async () => {
+  // A burst of 20 per client address; nginx appends the address it saw, the receivers skip their
+  // trusted proxy (127.0.0.1) from the right and count that one, so forged entries all land in one
+  // bucket. The client connects from 127.0.0.2, as a visitor is not the proxy.
   const post = (n) => get('sign-a.test', `/api/campaigns/${CAMPAIGN}/signatures`, {
     method: 'POST',
+    localAddress: '127.0.0.2',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${n}` },
     body: JSON.stringify({ kind: 'individual', name: 'Forger', email: `forger${n}@example.org`, fill_ms: 9000 }),
   });
