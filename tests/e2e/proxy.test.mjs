@@ -1,8 +1,8 @@
 // The receiver on the internet, end to end: Debian's nginx terminates TLS (HTTP/2, a certificate
 // from a CA this test makes) in front of two receivers on one PostgreSQL, with
 // deploy/nginx/undersigned.conf as shipped (only names, ports, paths and upstream servers
-// replaced). A partner page on another https origin, served by the same nginx with the widget
-// package, signs through the proxy and follows live status changes over the event stream through the proxy; signatures sent through
+// replaced). A partner page on another https origin loads the widget package from the receiver
+// through nginx, signs through it, and follows live status changes over the event stream through the proxy; signatures sent through
 // either instance are stored once, and a change made on one instance reaches widgets connected to
 // the other. Chromium trusts the test certificate by its public key hash only
 // (--ignore-certificate-errors-spki-list); Node's checks trust the test CA.
@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate, createHash, randomUUID } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -159,12 +159,8 @@ before(async () => {
 `);
   for (const [file, receiverName] of [['index.html', 'sign.test'], ['a.html', 'sign-a.test'], ['b.html', 'sign-b.test']]) {
     writeFileSync(join(dir, 'partner/favicon.ico'), '');
-    // The partner hosts the widget package itself, served by the same nginx; everything the widget
-    // sends or follows (signatures, the status feed, the event stream) goes across origins to the
-    // receivers through the proxy.
-    cpSync(join(repoRoot, 'pkg'), join(dir, 'partner/pkg'), { recursive: true });
     writeFileSync(join(dir, 'partner', file), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title>
-<script type="module" src="/pkg/undersigned.js"></script></head>
+<script type="module" src="${origin('sign.test')}/pkg/undersigned.js"></script></head>
 <body><main><undersigned-letter receiver="${origin(receiverName)}"></undersigned-letter></main></body></html>
 `);
   }
