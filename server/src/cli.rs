@@ -241,6 +241,9 @@ pub enum AdminAction {
     /// Replaces the SQLite database with the backup FILE (refused while a receiver runs on it; the
     /// replaced database is kept beside it).
     Restore { file: PathBuf },
+    /// Creates an organizer account for the back office (`/admin`), or gives an existing one a
+    /// role. Without `--password-stdin`, prints a link on which they choose their password.
+    AddOrganizer(crate::organizers::cli::AddOrganizerArgs),
     /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
     Export {
         campaign: String,
@@ -409,6 +412,7 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         AdminAction::Backup { .. } | AdminAction::Restore { .. } => {
             anyhow::bail!("backup and restore run before connecting")
         }
+        AdminAction::AddOrganizer(args) => crate::organizers::cli::add_organizer(store, args).await?,
         AdminAction::Export { campaign, state, output } => {
             let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?)
                 .await

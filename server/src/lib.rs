@@ -12,6 +12,7 @@
 //! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
 //! - [`writer`]: group commit of signatures.
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
+//! - [`organizers`]: organizer accounts, roles per campaign, passwords, sessions and tokens of the back office.
 //! - [`status_feed`]: builds the public status feed.
 //! - [`snapshot`]: in-memory snapshots that public reads are served from.
 //! - [`live`]: live events for Server-Sent Events, across instances.
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod organizers;
 pub mod signing;
 pub mod snapshot;
 pub mod status_feed;

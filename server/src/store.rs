@@ -21,6 +21,13 @@ use undersigned_core::Campaign;
 mod health;
 mod rate_limit;
 mod upgrade;
+mod audit;
+mod dashboard;
+mod organizers;
+
+pub use audit::{AuditEntry, AuditFilter};
+pub use dashboard::{CampaignFigures, Delivery, SignerQuery};
+pub use organizers::{ApiTokenRecord, LinkPurpose, SessionRecord};
 
 /// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.
 pub(crate) mod migrations {

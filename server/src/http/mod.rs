@@ -1,9 +1,11 @@
 //! The HTTP surface: the public API (signatures, signers, status feed, events), the pages for
-//! visitors without JavaScript (letter, thank-you and error pages), the admin API,
-//! `/healthz` and `/readyz` with the public-origin rules of a proxied deployment ([`deploy`]), and optional static folders (the demo pages and the widget package, so that
-//! `cargo xtask demo` needs one process only).
+//! visitors without JavaScript (letter, thank-you and error pages), the organizers' back office
+//! under `/admin`, the admin API, `/healthz` and `/readyz` with the public-origin rules of a
+//! proxied deployment ([`deploy`]), and optional static folders (the demo pages and the widget
+//! package, so that `cargo xtask demo` needs one process only).
 
 pub mod admin_api;
+pub mod backoffice;
 pub mod connections;
 pub mod deploy;
 pub mod embed;
@@ -43,6 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(public::routes())
         .merge(pages::routes())
         .merge(embed::routes())
+        .merge(backoffice::routes(state.clone()))
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)

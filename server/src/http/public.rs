@@ -88,7 +88,7 @@ async fn sign_preflight(
 }
 
 /// The client address that the rate limit counts.
-fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+pub(crate) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     let config = &state.config;
     super::rate_limit::client_address(peer.ip(), headers, &config.trusted_proxies, config.trust_forwarded_for)
 }

@@ -42,6 +42,21 @@ struct Words {
 /// The `<main>` content of the letter page.
 pub fn render(page: &LetterPage) -> String {
     let LetterPage { campaign, feed, signers, lang } = *page;
+    let mut out = render_article(campaign, feed, lang);
+    let _ = write!(
+        out,
+        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
+        escape(&lang.text("form.heading")),
+        escape(&lang.plural("page.count", signers.counts.total, &[])),
+        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
+    );
+    render_signers(signers, lang, &mut out);
+    out
+}
+
+/// The letter itself as an `<article>` (title to notes, with the demands' current statuses): the
+/// letter page's and the back office's print page's.
+pub fn render_article(campaign: &Campaign, feed: &StatusFeed, lang: Lang) -> String {
     let mut out = String::new();
     let mut refs = Vec::new();
     let same = campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()));
@@ -113,14 +128,15 @@ pub fn render(page: &LetterPage) -> String {
         out.push_str("</ol>");
     }
     out.push_str("</article>");
-    let _ = write!(
-        out,
-        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
-        escape(&lang.text("form.heading")),
-        escape(&lang.plural("page.count", signers.counts.total, &[])),
-        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
-    );
-    render_signers(signers, lang, &mut out);
+    out
+}
+
+/// One demand as the letter page shows it (status, note, evidence), in `lang`: the back office's
+/// preview of a change.
+pub fn render_demand_item(demand: &Demand, states: &[DemandState], lang: Lang) -> String {
+    let mut out = String::new();
+    let words = Words { lang, attr: String::new() };
+    render_demand(demand, states, &words, &mut Vec::new(), &mut out);
     out
 }
 
