@@ -14,6 +14,14 @@ const defaultEndpoint = new URL('/api/campaigns/dhs-paragon/signatures', locatio
 scriptInput.value = new URL('/pkg/undersigned.js', location.href).href;
 form.elements.endpoint.value = defaultEndpoint;
 
+// The back office's Embed page opens this page as `?campaign=ID`: that campaign of this receiver,
+// chosen (its endpoint, and the receiver for the live list), so there is one configurator only.
+const chosenCampaign = new URLSearchParams(location.search).get('campaign');
+if (chosenCampaign && /^[A-Za-z0-9_-]{1,100}$/.test(chosenCampaign)) {
+  form.elements.endpoint.value = new URL(`/api/campaigns/${chosenCampaign}/signatures`, location.href).href;
+  form.elements.receiver.value = new URL('/', location.href).href;
+}
+
 function escapeAttribute(value) {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }

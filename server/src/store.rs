@@ -18,12 +18,12 @@ use undersigned_core::signature::{SignerKind, ValidSignature};
 use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
-mod health;
-mod rate_limit;
-mod upgrade;
 mod audit;
 mod dashboard;
+mod health;
 mod organizers;
+mod rate_limit;
+mod upgrade;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use dashboard::{CampaignFigures, Delivery, SignerQuery};

@@ -175,6 +175,27 @@ both_backends!(roles_sessions_csrf_and_audit, |backend| async move {
     assert_eq!(res.status(), 303);
     assert_eq!(second.get("/admin").await.status(), 303, "the other session ended too");
 
+    // A delivery recorded as public shows on the public letter page; a private one does not.
+    let delivery = format!("/admin/campaigns/{CAMPAIGN}/delivery");
+    let csrf_d = owner.csrf(&delivery).await;
+    for (to, public) in [("The Agency's front desk", "1"), ("A private meeting", "")] {
+        let mut form =
+            vec![("csrf", csrf_d.as_str()), ("delivered_on", "2026-11-27"), ("recipient", to), ("method", "by hand")];
+        if !public.is_empty() {
+            form.push(("public", public));
+        }
+        assert_eq!(owner.post(&delivery, &form).await.status(), 303);
+    }
+    let letter = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
+    assert!(letter.contains("2026-11-27: to The Agency&#39;s front desk (by hand)."), "public delivery shown");
+    assert!(!letter.contains("A private meeting"));
+    let (_, print) = viewer.page(&format!("{delivery}/print")).await;
+    assert!(
+        print.contains("A Test Letter") && print.contains("Ana Example"),
+        "the print page: the letter and its approved signers"
+    );
+    assert!(!print.contains("ana@example.org"));
+
     // A token made by the owner for a viewer: read-only on the API, no emails.
     let csrf_o = owner.csrf(&format!("/admin/campaigns/{CAMPAIGN}/organizers")).await;
     let res = owner
@@ -238,11 +259,8 @@ both_backends!(the_first_owner_comes_from_the_cli_with_an_invitation_link, |back
     let s = TestServer::new(&db).await;
     let out =
         admin_cli(&db, &["add-organizer", "first@example.org", "--name", "First Owner", "--public-origin", &s.base]);
-    let link = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix(&format!("{}", s.base)))
-        .expect("an invitation link")
-        .to_string();
+    let link =
+        out.lines().find_map(|l| l.trim().strip_prefix(s.base.as_str())).expect("an invitation link").to_string();
     assert!(link.starts_with("/admin/welcome/"), "{out}");
     let http = client();
     let res = http.get(s.url(&link)).send().await.unwrap();

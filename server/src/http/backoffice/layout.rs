@@ -4,7 +4,7 @@
 
 use super::super::pages::html::escape;
 use super::super::pages::text::Lang;
-use super::{Signed, STYLESHEET};
+use super::{Signed, FAVICON, STYLESHEET};
 use crate::organizers::Permission;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -108,7 +108,7 @@ pub fn page(
         body,
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\"><meta name=\"referrer\" content=\"same-origin\">\
-         <title>{} · {}</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body>\
+         <title>{} · {}</title><link rel=\"icon\" href=\"{FAVICON}\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body>\
          <a class=\"skip\" href=\"#main\">{}</a><header class=\"bar\"><p class=\"brand\"><a href=\"/admin\">{}</a></p>",
         lang.code(),
         escape(title),

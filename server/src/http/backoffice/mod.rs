@@ -47,12 +47,15 @@ use std::sync::Arc;
 pub const COOKIE: &str = "undersigned_admin";
 /// Where the back office's stylesheet is served.
 pub const STYLESHEET: &str = "/admin/admin.css";
+/// Its icon (the demo's), so that browsers do not ask for a missing `/favicon.ico`.
+pub const FAVICON: &str = "/admin/favicon.svg";
 
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/admin", get(campaign::home))
         .route("/admin/", get(campaign::home))
         .route(STYLESHEET, get(stylesheet))
+        .route(FAVICON, get(favicon))
         .route("/admin/sign-in", get(account::sign_in_page).post(account::sign_in))
         .route("/admin/sign-out", post(account::sign_out))
         .route("/admin/sign-out-everywhere", post(account::sign_out_everywhere))
@@ -83,6 +86,14 @@ async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("admin.css"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("favicon.svg"),
     )
         .into_response()
 }

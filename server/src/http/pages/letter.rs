@@ -293,3 +293,27 @@ fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &
     }
     out.push_str("</li>");
 }
+
+/// The deliveries of the letter that its organizers chose to show (recorded in the back office).
+pub fn render_deliveries(deliveries: &[crate::store::Delivery], lang: Lang, out: &mut String) {
+    if deliveries.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<section class=\"deliveries\" aria-labelledby=\"deliveries-heading\"><h2 id=\"deliveries-heading\">{}</h2><ul>",
+        escape(&lang.text("page.deliveries"))
+    );
+    for d in deliveries {
+        let line = lang.format(
+            "page.delivery",
+            &[("date", d.delivered_on.as_str()), ("recipient", d.recipient.as_str()), ("method", d.method.as_str())],
+        );
+        let _ = write!(out, "<li>{}", escape(&line));
+        if !d.note.is_empty() {
+            let _ = write!(out, " <span class=\"note\">{}</span>", escape(&d.note));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul></section>");
+}

@@ -77,12 +77,14 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
             organizations: shown.organizations.clone(),
             individuals: shown.individuals.clone(),
         };
-        let main = letter::render(&letter::LetterPage {
+        let mut main = letter::render(&letter::LetterPage {
             campaign: &campaign.record.campaign,
             feed: &feed.feed,
             signers: &signers,
             lang,
         });
+        // Recorded in the back office, whose changes (POSTs) refresh the snapshots.
+        letter::render_deliveries(&state.store.deliveries(&id, true).await?, lang, &mut main);
         let key = form::key_in(&main).ok_or_else(|| anyhow::anyhow!("the letter page's form has no key"))?;
         Ok((main.clone(), key))
     };
