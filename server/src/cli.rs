@@ -317,6 +317,15 @@ fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
 }
 
 async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
+    let audit = crate::organizers::cli::audit_line(&action);
+    run_action(store, action).await?;
+    if let Some((campaign, what, detail)) = audit {
+        store.audit("cli", &campaign, what, &detail).await?;
+    }
+    Ok(())
+}
+
+async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
     let done = |r: admin::AdminResult<()>| r.map_err(|e| anyhow::anyhow!("{e}"));
     match action {
         AdminAction::Campaigns => {

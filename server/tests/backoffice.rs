@@ -280,5 +280,14 @@ both_backends!(the_first_owner_comes_from_the_cli_with_an_invitation_link, |back
     let (status, html) = owner.page("/admin").await;
     assert_eq!(status, 200);
     assert!(html.contains(CAMPAIGN), "an owner of every campaign sees this one");
+    // The CLI's changes and exports are audited too (as `cli`); a plain listing of campaigns is not.
+    admin_cli(&db, &["export", CAMPAIGN]);
+    admin_cli(&db, &["campaigns"]);
+    let store = Store::connect(&db.url).await.unwrap();
+    let actions = audit_actions(&store).await;
+    assert!(actions.contains(&"cli signers.export".to_string()), "{actions:?}");
+    // (the owner of every campaign was added on no campaign in particular: not in this campaign's log)
+    assert_eq!(actions.iter().filter(|a| a.starts_with("cli ")).count(), 1, "the export only: {actions:?}");
+    store.close().await;
     s.stop().await;
 });
