@@ -13,9 +13,19 @@ pub fn days_ago(days: i64) -> String {
     format_millis(now_millis() - days * 86_400_000)
 }
 
+/// The time `days` days from now, formatted.
+pub fn days_from_now(days: i64) -> String {
+    format_millis(now_millis() + days * 86_400_000)
+}
+
 /// The time `minutes` minutes from now (negative: ago), formatted.
 pub fn minutes_from_now(minutes: i64) -> String {
     format_millis(now_millis() + minutes * 60_000)
+}
+
+/// The time `seconds` seconds from now, formatted.
+pub fn seconds_from_now(seconds: i64) -> String {
+    format_millis(now_millis() + seconds * 1000)
 }
 
 /// Milliseconds since the Unix epoch of a timestamp in this module's format (the inverse of

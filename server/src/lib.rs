@@ -11,6 +11,7 @@
 //! - [`http`]: the HTTP surface: public API, admin API, origins, rate limit, errors.
 //! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
 //! - [`writer`]: group commit of signatures.
+//! - [`mail`]: mail to signers (confirm, withdraw): messages, the durable queue's sender, SMTP.
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
 //! - [`organizers`]: organizer accounts, roles per campaign, passwords, sessions and tokens of the back office.
 //! - [`status_feed`]: builds the public status feed.
@@ -28,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod mail;
 pub mod organizers;
 pub mod signing;
 pub mod snapshot;

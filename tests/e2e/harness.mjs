@@ -1,6 +1,6 @@
 // Shared end-to-end harness: starts the real receiver (debug build) on a free loopback port with a
 // throwaway SQLite file, and launches Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,8 +31,11 @@ export async function freePort() {
  * Starts `undersigned-server serve` as the demo does. Returns { url, stop(), dataDir }.
  * `extraArgs` are appended to the command line; `dataDir` reuses a folder (to restart on the same data);
  * `databaseUrl` replaces the SQLite file of that folder (a PostgreSQL database).
+ * `confirmation` sets the seed campaign's setting through the admin CLI: `off` (the default here,
+ * for the tests about something else than mail) or `email` (what a new campaign has), or null to
+ * leave it as it is.
  */
-export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, databaseUrl } = {}) {
+export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, databaseUrl, confirmation = 'off' } = {}) {
   const server = process.env.UNDERSIGNED_SERVER ?? join(repoRoot, 'target/debug/undersigned-server');
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'undersigned-e2e-'));
   port ??= await freePort();
@@ -56,6 +59,12 @@ export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, d
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) throw new Error(`the receiver did not answer /healthz within 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+  if (confirmation) {
+    execFileSync(server, [
+      'admin', '--database-url', databaseUrl ?? `sqlite://${join(dir, 'undersigned.db')}`,
+      'settings', 'dhs-paragon', '--confirmation', confirmation,
+    ], { cwd: repoRoot, stdio: 'ignore' });
   }
   return {
     url, port, dataDir: dir, child,

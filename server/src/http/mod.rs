@@ -35,6 +35,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub admin_token: AdminToken,
     pub config: ServerConfig,
+    /// Wakes the mail sender after something queued mail ([`crate::mail::worker`]).
+    pub mail: Arc<tokio::sync::Notify>,
 }
 
 /// The whole router.

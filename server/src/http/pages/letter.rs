@@ -51,6 +51,13 @@ pub fn render(page: &LetterPage) -> String {
         form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
     );
     render_signers(signers, lang, &mut out);
+    let _ = write!(
+        out,
+        "<section class=\"withdraw\" aria-labelledby=\"withdraw-heading\"><h2 id=\"withdraw-heading\">{}</h2><p>{}</p>{}</section>",
+        escape(&lang.text("page.withdraw.request.heading")),
+        escape(&lang.text("page.withdraw.request.intro")),
+        super::links::withdraw_request_form(&campaign.id, lang, "", None),
+    );
     out
 }
 

@@ -17,6 +17,8 @@
 pub mod form;
 pub mod html;
 pub mod letter;
+pub mod links;
+pub mod mailbox;
 pub mod negotiate;
 pub mod text;
 
@@ -42,7 +44,11 @@ pub const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/campaigns/{id}", get(letter_page)).route(STYLESHEET, get(stylesheet))
+    Router::new()
+        .route("/campaigns/{id}", get(letter_page))
+        .route(STYLESHEET, get(stylesheet))
+        .merge(links::routes())
+        .merge(mailbox::routes())
 }
 
 /// The address of a campaign's letter page on this receiver.
@@ -172,6 +178,7 @@ pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> R
     let args = [("title", title.as_str())];
     let (heading, text) = match word.as_str() {
         "signed" => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
+        "check_inbox" => (lang.text("page.check_inbox.heading"), lang.format("page.check_inbox", &args)),
         "already_signed" => (lang.text("page.already.heading"), lang.format("page.already", &args)),
         _ => (lang.text("page.pending.heading"), lang.format("page.pending", &args)),
     };
@@ -268,6 +275,7 @@ mod tests {
             organizations_need_review: true,
             allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
             min_fill_ms: 0,
+            confirmation: crate::store::Confirmation::Email,
         };
         CampaignRecord { campaign: undersigned_core::Campaign::new("c", "C", "today"), settings }
     }
