@@ -68,7 +68,7 @@ fn the_operations_guide_runs_as_written() {
     );
     // What the guide promises along the way.
     assert!(stdout.contains("dhs-paragon"), "admin campaigns lists the campaign:\n{stdout}");
-    assert!(stdout.contains("\"status\":\"signed\""), "the signature was taken:\n{stdout}");
+    assert!(stdout.contains("\"status\":\"check_inbox\""), "the signature was taken:\n{stdout}");
     assert!(stderr.contains("a receiver is running"), "the restore under a running receiver was refused:\n{stderr}");
     assert!(stdout.contains("restored 1 signer(s)"), "the backup restored the one signature:\n{stdout}");
     assert!(stdout.contains("undersigned.db.before-restore-"), "the replaced database was kept:\n{stdout}");

@@ -155,10 +155,19 @@ async fn put_settings(
     State(state): State<Arc<AppState>>,
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
-    body: Result<Json<CampaignSettings>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> HttpResult<Response> {
     allow(&p, &id, Permission::ChangeSettings)?;
-    let Json(settings) = body.map_err(bad_json)?;
+    let Json(mut body) = body.map_err(bad_json)?;
+    // Settings written before `confirmation` existed (scripts of an earlier release) leave it as
+    // it is instead of switching it to the default.
+    if let Some(fields) = body.as_object_mut().filter(|f| !f.contains_key("confirmation")) {
+        let current = admin::campaign_settings(&state.store, &id).await?;
+        fields.insert("confirmation".into(), serde_json::json!(current.confirmation));
+    }
+    let settings: CampaignSettings = serde_json::from_value(body).map_err(|e| {
+        HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected settings JSON: {e}"))
+    })?;
     admin::set_campaign_settings(&state.store, &id, &settings).await?;
     audit(&state, &p, &id, "settings", &serde_json::to_string(&settings).unwrap_or_default()).await?;
     Ok(Json(settings).into_response())
