@@ -108,10 +108,12 @@ test('without JavaScript: the letter page form → check your inbox → the mail
   const page = await context.newPage();
   await page.goto(`${receiver.url}/campaigns/${CAMPAIGN}`);
   const form = page.locator('form.sign');
-  await form.getByLabel('Your name').fill('Nils No-Script');
+  await form.getByLabel('An individual').check();
+  await form.getByLabel('Full name').fill('Nils No-Script');
   await form.getByLabel('Email').fill('nils@example.org');
-  await form.getByLabel(/list my name/i).check();
-  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  await form.getByLabel('List my name publicly').check();
+  const [response] = await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  assert.equal(response.status(), 202);
   assert.equal(await page.locator('h1').textContent(), 'Check your inbox to confirm');
 
   const mail = await sink.waitFor('nils@example.org');

@@ -204,7 +204,7 @@ async fn request_withdraw_link(
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let context = super::AnswerContext { lang, ..Default::default() };
-    if let Err(wait) = state.limiter.check(crate::http::public::client_ip(&state, peer, &headers)) {
+    if let Err(wait) = state.limiter.check(crate::http::public::client_ip(&state, peer, &headers)).await {
         return super::error_page(HttpError::rate_limited(wait), &context);
     }
     let record = match state.store.campaign(&id).await {
