@@ -9,7 +9,7 @@
 mod confirmation;
 mod mail;
 
-pub use confirmation::{LinkPurpose, LinkTarget};
+pub use confirmation::{LinkTarget, SignerLinkPurpose};
 pub use mail::{MailSigner, QueuedMail};
 
 use crate::clock;

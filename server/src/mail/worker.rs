@@ -11,7 +11,7 @@ use super::sender::MailSender;
 use super::{token, MailKind, LINK_LIFETIME_DAYS};
 use crate::clock;
 use crate::http::pages::text::Lang;
-use crate::store::{LinkPurpose, QueuedMail, Store};
+use crate::store::{QueuedMail, SignerLinkPurpose, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -110,14 +110,14 @@ impl MailWorker {
             .await?
             .ok_or_else(|| anyhow::anyhow!("campaign {} is gone", signer.campaign_id))?;
         let expires_at = clock::days_from_now(LINK_LIFETIME_DAYS);
-        let link = |purpose: LinkPurpose| {
+        let link = |purpose: SignerLinkPurpose| {
             let (token, hash) = token::new_token();
             let url = format!("{}{}?t={token}", self.public_url, crate::http::pages::links::path(purpose));
             (url, hash, purpose)
         };
-        let withdraw = link(LinkPurpose::Withdraw);
-        let confirm =
-            (signer.awaiting_confirmation && mail.kind != MailKind::WithdrawLink).then(|| link(LinkPurpose::Confirm));
+        let withdraw = link(SignerLinkPurpose::Withdraw);
+        let confirm = (signer.awaiting_confirmation && mail.kind != MailKind::WithdrawLink)
+            .then(|| link(SignerLinkPurpose::Confirm));
         for (_, hash, purpose) in confirm.iter().chain([&withdraw]) {
             self.store.add_link(mail.signer_id, *purpose, hash, &expires_at).await?;
         }

@@ -8,16 +8,16 @@ use sqlx::Row;
 
 /// What a link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkPurpose {
+pub enum SignerLinkPurpose {
     Confirm,
     Withdraw,
 }
 
-impl LinkPurpose {
+impl SignerLinkPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
-            LinkPurpose::Confirm => "confirm",
-            LinkPurpose::Withdraw => "withdraw",
+            SignerLinkPurpose::Confirm => "confirm",
+            SignerLinkPurpose::Withdraw => "withdraw",
         }
     }
 }
@@ -37,7 +37,7 @@ impl Store {
     pub async fn add_link(
         &self,
         signer_id: i64,
-        purpose: LinkPurpose,
+        purpose: SignerLinkPurpose,
         token_hash: &str,
         expires_at: &str,
     ) -> anyhow::Result<()> {
@@ -53,7 +53,11 @@ impl Store {
 
     /// Where a link leads, without using it (the page a GET shows); None when it does not exist,
     /// was used or expired.
-    pub async fn link_target(&self, purpose: LinkPurpose, token_hash: &str) -> anyhow::Result<Option<LinkTarget>> {
+    pub async fn link_target(
+        &self,
+        purpose: SignerLinkPurpose,
+        token_hash: &str,
+    ) -> anyhow::Result<Option<LinkTarget>> {
         let row = sqlx::query(
             "SELECT s.id, s.campaign_id, s.awaiting_confirmation, s.state FROM signer_links l JOIN signers s ON s.id = l.signer_id \
              WHERE l.token_hash = $1 AND l.purpose = $2 AND l.expires_at > $3",
@@ -78,7 +82,7 @@ impl Store {
     /// signer stops working. None when the link does not work (used, expired, never made).
     pub async fn confirm_by_link(&self, token_hash: &str) -> anyhow::Result<Option<LinkTarget>> {
         let mut tx = self.pool.begin().await?;
-        let Some(target) = take_link(&mut tx, LinkPurpose::Confirm, token_hash).await? else {
+        let Some(target) = take_link(&mut tx, SignerLinkPurpose::Confirm, token_hash).await? else {
             return Ok(None);
         };
         sqlx::query("UPDATE signers SET awaiting_confirmation = 0 WHERE id = $1")
@@ -97,7 +101,7 @@ impl Store {
     /// None when the link does not work.
     pub async fn withdraw_by_link(&self, token_hash: &str) -> anyhow::Result<Option<LinkTarget>> {
         let mut tx = self.pool.begin().await?;
-        let Some(target) = take_link(&mut tx, LinkPurpose::Withdraw, token_hash).await? else {
+        let Some(target) = take_link(&mut tx, SignerLinkPurpose::Withdraw, token_hash).await? else {
             return Ok(None);
         };
         // As `erase_signer`: the stored answers could confirm a guessed submission.
@@ -136,7 +140,7 @@ impl Store {
 /// Deletes a working link and returns its signer (in the caller's transaction).
 async fn take_link(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    purpose: LinkPurpose,
+    purpose: SignerLinkPurpose,
     token_hash: &str,
 ) -> anyhow::Result<Option<LinkTarget>> {
     let taken: Option<i64> = sqlx::query_scalar(

@@ -100,6 +100,12 @@ pub async fn save(
             .filter(|l| !l.is_empty())
             .collect(),
         min_fill_ms: fill.parse().unwrap_or(-1),
+        // The form has no field for it yet (the back office's own slice): kept as it is.
+        confirmation: match form.get("confirmation") {
+            Some("off") => crate::store::Confirmation::Off,
+            Some("email") => crate::store::Confirmation::Email,
+            _ => record.settings.confirmation,
+        },
     };
     let heading = lang.text("admin.nav.settings");
     match admin::set_campaign_settings(&state.store, &id, &settings).await {

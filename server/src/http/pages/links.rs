@@ -17,7 +17,7 @@ use super::{letter_path, page};
 use crate::http::error::HttpError;
 use crate::http::AppState;
 use crate::mail::token;
-use crate::store::{LinkPurpose, LinkTarget};
+use crate::store::{LinkTarget, SignerLinkPurpose};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -33,10 +33,10 @@ pub const CONFIRM_PATH: &str = "/signatures/confirm";
 pub const WITHDRAW_PATH: &str = "/signatures/withdraw";
 
 /// The page a link of this purpose opens.
-pub fn path(purpose: LinkPurpose) -> &'static str {
+pub fn path(purpose: SignerLinkPurpose) -> &'static str {
     match purpose {
-        LinkPurpose::Confirm => CONFIRM_PATH,
-        LinkPurpose::Withdraw => WITHDRAW_PATH,
+        SignerLinkPurpose::Confirm => CONFIRM_PATH,
+        SignerLinkPurpose::Withdraw => WITHDRAW_PATH,
     }
 }
 
@@ -59,19 +59,19 @@ struct LinkQuery {
 }
 
 async fn show_confirm(State(s): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LinkQuery>) -> Response {
-    show(&s, &headers, LinkPurpose::Confirm, &q.t).await
+    show(&s, &headers, SignerLinkPurpose::Confirm, &q.t).await
 }
 
 async fn show_withdraw(State(s): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LinkQuery>) -> Response {
-    show(&s, &headers, LinkPurpose::Withdraw, &q.t).await
+    show(&s, &headers, SignerLinkPurpose::Withdraw, &q.t).await
 }
 
 async fn press_confirm(State(s): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    press(&s, &headers, LinkPurpose::Confirm, &body).await
+    press(&s, &headers, SignerLinkPurpose::Confirm, &body).await
 }
 
 async fn press_withdraw(State(s): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    press(&s, &headers, LinkPurpose::Withdraw, &body).await
+    press(&s, &headers, SignerLinkPurpose::Withdraw, &body).await
 }
 
 /// The value of form field `name` in a form-encoded body.
@@ -103,7 +103,7 @@ fn dead_link(lang: Lang, status: StatusCode) -> Response {
     link_page(status, lang, &heading, &main)
 }
 
-async fn show(state: &AppState, headers: &HeaderMap, purpose: LinkPurpose, token_text: &str) -> Response {
+async fn show(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose, token_text: &str) -> Response {
     let lang = Lang::from_headers(headers);
     let target = match state.store.link_target(purpose, &token::hash(token_text)).await {
         Ok(Some(target)) => target,
@@ -114,8 +114,8 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: LinkPurpose, token
     };
     let title = letter_title(state, lang, &target.campaign_id).await;
     let key = match purpose {
-        LinkPurpose::Confirm => "confirm",
-        LinkPurpose::Withdraw => "withdraw",
+        SignerLinkPurpose::Confirm => "confirm",
+        SignerLinkPurpose::Withdraw => "withdraw",
     };
     let heading = lang.text(&format!("page.{key}.heading"));
     let mut main = format!(
@@ -135,12 +135,12 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: LinkPurpose, token
     link_page(StatusCode::OK, lang, &heading, &main)
 }
 
-async fn press(state: &AppState, headers: &HeaderMap, purpose: LinkPurpose, body: &[u8]) -> Response {
+async fn press(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose, body: &[u8]) -> Response {
     let lang = Lang::from_headers(headers);
     let hash = token::hash(&form_value(body, "t"));
     let used = match purpose {
-        LinkPurpose::Confirm => state.store.confirm_by_link(&hash).await,
-        LinkPurpose::Withdraw => state.store.withdraw_by_link(&hash).await,
+        SignerLinkPurpose::Confirm => state.store.confirm_by_link(&hash).await,
+        SignerLinkPurpose::Withdraw => state.store.withdraw_by_link(&hash).await,
     };
     let target: LinkTarget = match used {
         Ok(Some(target)) => target,
@@ -155,11 +155,11 @@ async fn press(state: &AppState, headers: &HeaderMap, purpose: LinkPurpose, body
     tracing::info!(campaign = %target.campaign_id, signer = target.signer_id, action = purpose.as_str(), "signature link used");
     let title = letter_title(state, lang, &target.campaign_id).await;
     let (heading, text) = match purpose {
-        LinkPurpose::Confirm => (
+        SignerLinkPurpose::Confirm => (
             lang.text("page.confirmed.heading"),
             lang.format(if target.approved { "page.confirmed" } else { "page.confirmed.review" }, &[("title", &title)]),
         ),
-        LinkPurpose::Withdraw => {
+        SignerLinkPurpose::Withdraw => {
             (lang.text("page.withdrawn.heading"), lang.format("page.withdrawn", &[("title", &title)]))
         }
     };
