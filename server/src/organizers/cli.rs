@@ -57,11 +57,12 @@ pub fn audit_line(action: &crate::cli::AdminAction) -> Option<(String, &'static 
     use crate::cli::AdminAction as A;
     Some(match action {
         A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
-        A::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms } => {
+        A::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation } => {
             if moderation.is_none()
                 && organizations_need_review.is_none()
                 && allowed_origins.is_none()
                 && min_fill_ms.is_none()
+                && confirmation.is_none()
             {
                 return None;
             }
