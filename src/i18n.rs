@@ -187,8 +187,10 @@ mod tests {
 
     #[test]
     fn negotiates_by_primary_subtag_and_falls_back_to_english() {
-        assert_eq!(Lang::negotiate(["fr-FR", "es-MX"]).code(), "es");
-        assert_eq!(Lang::negotiate(["de"]).code(), "en");
+        assert_eq!(Lang::negotiate(["it-IT", "es-MX"]).code(), "es");
+        assert_eq!(Lang::negotiate(["ja"]).code(), "en");
+        assert_eq!(Lang::negotiate(["pt-BR"]).code(), "pt");
+        assert_eq!(Lang::from_tag("ar-EG").map(Lang::dir), Some("rtl"));
     }
 
     #[test]

@@ -347,7 +347,7 @@ both_backends!(pages_speak_spanish_when_the_browser_asks_for_it, |backend| async
     let html = s
         .http
         .get(s.url(&format!("/campaigns/{CAMPAIGN}")))
-        .header("accept-language", "de-DE,de;q=0.9")
+        .header("accept-language", "ja-JP,ja;q=0.9")
         .send()
         .await
         .unwrap()

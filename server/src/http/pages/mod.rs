@@ -108,9 +108,11 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
 /// A whole page: `<main>` holds `main` (which brings the page's one `<h1>`).
 pub fn page(status: StatusCode, lang: Lang, title: &str, main: &str) -> Response {
     let body = format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        "<!doctype html>\n<html lang=\"{}\"{}><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body><main>{main}</main></body></html>\n",
         lang.code(),
+        // Right-to-left pages say so (pages.css uses logical properties only, so they mirror).
+        if lang.dir() == "rtl" { " dir=\"rtl\"" } else { "" },
         escape(title),
     );
     let mut response = (status, body).into_response();
