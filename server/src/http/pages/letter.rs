@@ -157,7 +157,8 @@ pub fn render_article(campaign: &Campaign, feed: &StatusFeed, lang: Lang) -> Str
 /// preview of a change.
 pub fn render_demand_item(demand: &Demand, states: &[DemandState], lang: Lang) -> String {
     let mut out = String::new();
-    let words = Words { lang, attr: String::new() };
+    // A preview for organizers: the demand's text and its status in their language alike.
+    let words = Words { lang, attr: String::new(), letter: lang, letter_attr: String::new() };
     render_demand(demand, states, &words, &mut Vec::new(), &mut out);
     out
 }
