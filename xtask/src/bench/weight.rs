@@ -154,7 +154,7 @@ impl WeightReport {
              campaign are inside the wasm), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
              cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
-             wasm-bindgen `--target web` → `wasm-opt -Oz --converge`.\n\n\
+             wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → the glue minified by esbuild.\n\n\
              | file | raw | gzip | brotli |\n|---|---:|---:|---:|\n",
         );
         for f in &self.widget_files {

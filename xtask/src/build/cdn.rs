@@ -57,9 +57,15 @@ fn replace_once(text: &str, from: &str, to: &str, file: &str) -> anyhow::Result<
 /// The three files with their references rewritten to hashed names: (release, [(name, bytes)]).
 pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, Vec<(String, Vec<u8>)>)> {
     let wasm_file = HashedFile { name: hashed_name("undersigned_wasm_bg", "wasm", wasm), integrity: integrity(wasm) };
-    // The glue's own default URL of the wasm (used when init() gets no argument).
-    let glue =
-        replace_once(glue, "'undersigned_wasm_bg.wasm'", &format!("'{}'", wasm_file.name), "undersigned_wasm.js")?;
+    // The glue's own default URL of the wasm (used when init() gets no argument), in the quotes
+    // the minifier chose (esbuild writes double quotes; wasm-bindgen writes single ones).
+    let quote = if glue.contains("\"undersigned_wasm_bg.wasm\"") { '"' } else { '\'' };
+    let glue = replace_once(
+        glue,
+        &format!("{quote}undersigned_wasm_bg.wasm{quote}"),
+        &format!("{quote}{}{quote}", wasm_file.name),
+        "undersigned_wasm.js",
+    )?;
     let glue_file = HashedFile {
         name: hashed_name("undersigned_wasm", "js", glue.as_bytes()),
         integrity: integrity(glue.as_bytes()),
@@ -146,6 +152,15 @@ mod tests {
             "the loader's hash covers the rewritten text"
         );
         assert!(release.loader.name.starts_with("undersigned.") && release.loader.name.ends_with(".js"));
+    }
+
+    #[test]
+    fn the_minified_glue_is_rewritten_in_its_own_quotes() {
+        let minified = "void 0&&(_=new URL(\"undersigned_wasm_bg.wasm\",import.meta.url));";
+        let (release, files) = hash_files(LOADER, minified, b"\0asm").expect("rewrites");
+        let glue = String::from_utf8(files[1].1.clone()).expect("utf-8");
+        assert!(glue.contains(&format!("\"{}\"", release.wasm.name)), "{glue}");
+        assert!(!glue.contains("undersigned_wasm_bg.wasm\""), "{glue}");
     }
 
     #[test]
