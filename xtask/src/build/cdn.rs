@@ -54,8 +54,11 @@ fn replace_once(text: &str, from: &str, to: &str, file: &str) -> anyhow::Result<
     }
 }
 
+/// The partner files under their hashed names: (name, bytes), loader first.
+pub type NamedFiles = Vec<(String, Vec<u8>)>;
+
 /// The three files with their references rewritten to hashed names: (release, [(name, bytes)]).
-pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, Vec<(String, Vec<u8>)>)> {
+pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, NamedFiles)> {
     let wasm_file = HashedFile { name: hashed_name("undersigned_wasm_bg", "wasm", wasm), integrity: integrity(wasm) };
     // The glue's own default URL of the wasm (used when init() gets no argument), in the quotes
     // the minifier chose (esbuild writes double quotes; wasm-bindgen writes single ones).
