@@ -14,8 +14,10 @@
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
 //! - [`status_feed`]: builds the public status feed.
 //! - [`snapshot`]: in-memory snapshots that public reads are served from.
+//! - [`revisions`]: the letter's endorsed text, its content hash and the diff between revisions.
 //! - [`live`]: live events for Server-Sent Events, across instances.
 //! - [`store`]: the database (one set of queries for both backends), migrations.
+//! - [`private_files`]: modes of the data folder and the database files (0700, 0600).
 //! - [`clock`]: timestamps as the feed and the database store them.
 //! - [`telemetry`]: structured logs.
 
@@ -27,6 +29,8 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod private_files;
+pub mod revisions;
 pub mod signing;
 pub mod snapshot;
 pub mod status_feed;

@@ -148,6 +148,7 @@ pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
             title: None,
             affiliation: None,
             country,
+            earlier_revision: None,
         },
         SignerKind::Individual => PublicSigner {
             id,
@@ -155,6 +156,7 @@ pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
             title: signature.title.clone(),
             affiliation: signature.affiliation.clone(),
             country,
+            earlier_revision: None,
         },
     }
 }

@@ -11,6 +11,7 @@ pub mod origin;
 pub mod pages;
 pub mod public;
 pub mod rate_limit;
+pub mod revisions;
 
 use crate::admin::token::AdminToken;
 use crate::config::ServerConfig;
@@ -39,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(deploy::healthz))
         .route("/readyz", get(deploy::readyz))
         .merge(public::routes())
+        .merge(revisions::routes())
         .merge(pages::routes())
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))

@@ -5,6 +5,7 @@
 use super::form::{self, FormState};
 use super::html::{escape, inlines};
 use super::text::Lang;
+use crate::revisions::Revision;
 use std::fmt::Write as _;
 use undersigned_core::campaign::{Block, Demand};
 use undersigned_core::feed::{DemandState, StatusFeed};
@@ -29,6 +30,8 @@ pub struct LetterPage<'a> {
     pub campaign: &'a Campaign,
     pub feed: &'a StatusFeed,
     pub signers: &'a Signers,
+    /// Every revision of the letter's text, oldest first.
+    pub revisions: &'a [Revision],
     pub lang: Lang,
 }
 
@@ -41,7 +44,7 @@ struct Words {
 
 /// The `<main>` content of the letter page.
 pub fn render(page: &LetterPage) -> String {
-    let LetterPage { campaign, feed, signers, lang } = *page;
+    let LetterPage { campaign, feed, signers, revisions, lang } = *page;
     let mut out = String::new();
     let mut refs = Vec::new();
     let same = campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()));
@@ -54,6 +57,7 @@ pub fn render(page: &LetterPage) -> String {
         escape(&campaign.title)
     );
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
+    out.push_str(&super::revision::notice(&campaign.id, revisions, lang));
     if !campaign.recipient.is_empty() {
         out.push_str("<p class=\"recipient\">");
         out.push_str(&campaign.recipient.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
@@ -168,6 +172,10 @@ fn render_signers(signers: &Signers, lang: Lang, out: &mut String) {
                 .collect();
             if !line.is_empty() {
                 let _ = write!(out, "<br><span class=\"muted\">{}</span>", escape(&line.join(", ")));
+            }
+            if let Some(number) = entry.earlier_revision {
+                let mark = lang.format("live.signers.earlier_revision", &[("number", &number.to_string())]);
+                let _ = write!(out, " <span class=\"muted earlier\">({})</span>", escape(&mark));
             }
             out.push_str("</li>");
         }

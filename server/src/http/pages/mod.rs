@@ -4,6 +4,7 @@
 //!
 //! - `GET /campaigns/{id}`: the letter page ([`letter`]), with the form ([`form`]) and the public
 //!   signer list.
+//! - `GET /campaigns/{id}/revisions/{n}`: one revision of the letter and what changed ([`revision`]).
 //! - `GET /pages.css`: their one stylesheet.
 //! - `POST /api/campaigns/{id}/signatures` answers with [`answer_page`] or [`error_page`] when
 //!   [`negotiate::wants_html`] says the request is a browser's form navigation.
@@ -18,6 +19,7 @@ pub mod form;
 pub mod html;
 pub mod letter;
 pub mod negotiate;
+pub mod revision;
 pub mod text;
 
 use super::error::HttpError;
@@ -42,7 +44,10 @@ pub const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/campaigns/{id}", get(letter_page)).route(STYLESHEET, get(stylesheet))
+    Router::new()
+        .route("/campaigns/{id}", get(letter_page))
+        .route("/campaigns/{id}/revisions/{number}", get(revision::revision_page))
+        .route(STYLESHEET, get(stylesheet))
 }
 
 /// The address of a campaign's letter page on this receiver.
@@ -72,6 +77,7 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
     let render = || async {
         let feed = snapshots.feed(&id).await?.ok_or_else(|| anyhow::anyhow!("campaign {id} disappeared"))?;
         let shown = snapshots.letter_signers(&id, letter::SIGNERS_SHOWN).await?;
+        let revisions = state.store.revisions(&id).await?;
         let signers = letter::Signers {
             counts: shown.counts,
             organizations: shown.organizations.clone(),
@@ -81,6 +87,7 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
             campaign: &campaign.record.campaign,
             feed: &feed.feed,
             signers: &signers,
+            revisions: &revisions,
             lang,
         });
         let key = form::key_in(&main).ok_or_else(|| anyhow::anyhow!("the letter page's form has no key"))?;
