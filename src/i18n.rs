@@ -113,16 +113,8 @@ pub fn use_lang() -> Lang {
     yew::use_context::<Lang>().unwrap_or_default()
 }
 
-/// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`.
-pub fn direction_of(tag: &str) -> &'static str {
-    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
-    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    if RIGHT_TO_LEFT.contains(&primary.as_str()) {
-        "rtl"
-    } else {
-        "ltr"
-    }
-}
+/// `"rtl"` or `"ltr"` for a language tag (one rule for widget and receiver: core's).
+pub use undersigned_core::locale::direction_of;
 
 fn lookup(index: usize, key: &str) -> Option<&'static str> {
     let table = LOCALES[index].1;
@@ -195,8 +187,10 @@ mod tests {
 
     #[test]
     fn negotiates_by_primary_subtag_and_falls_back_to_english() {
-        assert_eq!(Lang::negotiate(["fr-FR", "es-MX"]).code(), "es");
-        assert_eq!(Lang::negotiate(["de"]).code(), "en");
+        assert_eq!(Lang::negotiate(["it-IT", "es-MX"]).code(), "es");
+        assert_eq!(Lang::negotiate(["ja"]).code(), "en");
+        assert_eq!(Lang::negotiate(["pt-BR"]).code(), "pt");
+        assert_eq!(Lang::from_tag("ar-EG").map(Lang::dir), Some("rtl"));
     }
 
     #[test]

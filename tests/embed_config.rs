@@ -83,20 +83,45 @@ fn every_documented_part_exists() {
     }
 }
 
-/// The organizer configurator sets widget attributes by input `name`: each must be a config key,
-/// and its language list must be the languages the widget has.
+/// The attributes the loader reads itself before the wasm runs (`loading`, `mode`): each is read
+/// by `src/js/undersigned.js` and documented in the README's "Loading and frame mode" table.
+fn loader_attributes() -> Vec<String> {
+    let readme = read("README.md");
+    let section =
+        &readme[readme.find("### Loading and frame mode").expect("README has `### Loading and frame mode`")..];
+    let loader = read("src/js/undersigned.js");
+    let names: Vec<String> = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .filter_map(|row| Some(row.trim_start_matches('|').split('|').next()?.trim().trim_matches('`').to_string()))
+        .collect();
+    for name in &names {
+        assert!(
+            loader.contains(&format!("getAttribute('{name}')")),
+            "README documents the loader attribute `{name}`, which src/js/undersigned.js does not read"
+        );
+    }
+    names
+}
+
+/// The organizer configurator sets widget attributes by input `name`: each must be a config key
+/// (or an attribute the loader reads itself), and its language list must be the languages the
+/// widget has.
 #[test]
 fn the_configurator_sets_only_config_keys_and_offers_every_language() {
     let page = read("www/configurator.html");
     let html = &page[page.find("<form id=\"options\"").expect("the options form")..];
     let html = &html[..html.find("</form>").expect("the options form closes")];
     let keys = config_keys();
+    let loader = loader_attributes();
     let names: Vec<&str> = html.split(" name=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     assert!(names.len() >= 6, "the configurator has its option inputs: {names:?}");
     for name in &names {
         assert!(
-            keys.contains(name),
-            "www/configurator.html sets `{name}`, which is not a WidgetConfig key (src/config.rs)"
+            keys.contains(name) || loader.iter().any(|l| l == name),
+            "www/configurator.html sets `{name}`, which is neither a WidgetConfig key (src/config.rs) nor a loader attribute (README \"Loading and frame mode\")"
         );
     }
     let select = &html[html.find("name=\"lang\"").expect("a language select")..];

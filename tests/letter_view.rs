@@ -131,7 +131,8 @@ async fn the_widget_strings_follow_the_lang_attribute_and_the_letter_keeps_its_o
     let toggle = element(&host, "button.letter-toggle");
     assert_eq!(toggle.text_content().as_deref(), Some("Leer la carta completa"));
     assert_eq!(toggle.get_attribute("lang").as_deref(), Some("es"));
-    assert_eq!(element(&host, "#fnref-1").get_attribute("aria-label").as_deref(), Some("Nota 1"));
+    // The letter's own words, footnote labels included, follow the letter's language (English).
+    assert_eq!(element(&host, "#fnref-1").get_attribute("aria-label").as_deref(), Some("Footnote 1"));
     assert_eq!(element(&host, "article.letter").get_attribute("lang").as_deref(), Some("en"));
 }
 

@@ -27,6 +27,9 @@ pub enum ErrorCode {
     InvalidToken,
     /// 403: the request's `Origin` is not on this campaign's list of partner sites.
     OriginNotAllowed,
+    /// 403: the organizer's role on this campaign does not allow this (a viewer asking for emails,
+    /// an editor moderating), or a change came from another site (no CSRF token, foreign `Origin`).
+    Forbidden,
     /// 404: no campaign with this id on this receiver.
     UnknownCampaign,
     /// 404: the campaign has no demand with this id.
@@ -60,12 +63,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation table.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingToken,
         ErrorCode::InvalidToken,
         ErrorCode::OriginNotAllowed,
+        ErrorCode::Forbidden,
         ErrorCode::UnknownCampaign,
         ErrorCode::UnknownDemand,
         ErrorCode::UnknownSigner,
@@ -90,6 +94,7 @@ impl ErrorCode {
             ErrorCode::MissingToken => "missing_token",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::Forbidden => "forbidden",
             ErrorCode::UnknownCampaign => "unknown_campaign",
             ErrorCode::UnknownDemand => "unknown_demand",
             ErrorCode::UnknownSigner => "unknown_signer",
@@ -112,7 +117,7 @@ impl ErrorCode {
         match self {
             ErrorCode::MalformedBody | ErrorCode::InvalidRequest => 400,
             ErrorCode::MissingToken | ErrorCode::InvalidToken => 401,
-            ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::OriginNotAllowed | ErrorCode::Forbidden => 403,
             ErrorCode::UnknownCampaign | ErrorCode::UnknownDemand | ErrorCode::UnknownSigner | ErrorCode::NotFound => {
                 404
             }

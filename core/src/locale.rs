@@ -27,6 +27,40 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
+/// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`: the value of a
+/// `dir` attribute, for the widget's container and the receiver's pages alike.
+pub fn direction_of(tag: &str) -> &'static str {
+    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// The CLDR plural category (`zero`, `one`, `two`, `few`, `many`, `other`) of a whole number in
+/// the language of `tag`, for the languages Undersigned is translated into (others: English's
+/// rule). The widget asks the browser's `Intl.PluralRules`; the receiver's pages use this.
+pub fn plural_category(tag: &str, n: u64) -> &'static str {
+    let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match primary.as_str() {
+        // French and Portuguese: 0 and 1 are singular.
+        "fr" | "pt" if n <= 1 => "one",
+        "ar" => match (n, n % 100) {
+            (0, _) => "zero",
+            (1, _) => "one",
+            (2, _) => "two",
+            (_, 3..=10) => "few",
+            (_, 11..=99) => "many",
+            _ => "other",
+        },
+        "fr" | "pt" => "other",
+        _ if n == 1 => "one",
+        _ => "other",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +73,18 @@ mod tests {
         assert_eq!(parse("a = 1\nno equals sign\n"), Err("line 2: expected `key = value`".to_string()));
         assert_eq!(parse("a = 1\na = 2\n"), Err("line 2: the key `a` is defined twice".to_string()));
         assert_eq!(fill("{count} of {total}", &[("count", "2"), ("total", "5")]), "2 of 5");
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr_for_whole_numbers() {
+        let of = |tag: &str, ns: &[u64]| ns.iter().map(|n| plural_category(tag, *n)).collect::<Vec<_>>();
+        assert_eq!(of("en", &[0, 1, 2]), ["other", "one", "other"]);
+        assert_eq!(of("fr-CA", &[0, 1, 2]), ["one", "one", "other"]);
+        assert_eq!(of("pt", &[0, 1, 2]), ["one", "one", "other"]);
+        assert_eq!(of("de", &[0, 1, 2]), ["other", "one", "other"]);
+        assert_eq!(
+            of("ar", &[0, 1, 2, 3, 10, 11, 99, 100, 102, 103, 111]),
+            ["zero", "one", "two", "few", "few", "many", "many", "other", "other", "few", "many"]
+        );
     }
 }

@@ -207,7 +207,7 @@ pub async fn erase(store: &Store, campaign: &str, signer: i64) -> AdminResult<()
     }
 }
 
-/// Every signer of a campaign (optionally of one state) as CSV, read page by page.
+/// Every confirmed signer of a campaign (optionally of one state) as CSV, read page by page.
 pub async fn export_csv(store: &Store, campaign: &str, state: Option<SignerState>) -> AdminResult<String> {
     if store.campaign(campaign).await?.is_none() {
         return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`."));
@@ -216,7 +216,8 @@ pub async fn export_csv(store: &Store, campaign: &str, state: Option<SignerState
     let mut offset = 0;
     loop {
         let page: Vec<SignerRow> = store.signers(campaign, state, 1000, offset).await?;
-        for row in &page {
+        // A signature awaiting its owner's confirmation is no signer yet: it is not exported.
+        for row in page.iter().filter(|row| !row.awaiting_confirmation) {
             out.push_str(&csv::row(row));
         }
         if page.len() < 1000 {

@@ -57,7 +57,22 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     // waits for (the store of the writer is a second pool on the same database).
     let writer_store = Store::connect(&config.database_url).await?;
     tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
+    let sender = crate::mail::sender::MailSender::from_config(&config.mail)?;
+    let mail = Arc::new(tokio::sync::Notify::new());
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let worker = crate::mail::worker::MailWorker {
+        store: store.clone(),
+        sender,
+        // The links in mails: the configured public origin, else this address (a demo, a test).
+        public_url: config.public_origin.clone().unwrap_or_else(|| format!("http://{address}")),
+        nudge: mail.clone(),
+    };
+    tokio::spawn(worker.run(live.shutdown_signal()));
     let state = Arc::new(AppState {
+        mail,
         store: store.clone(),
         writer: SignatureWriter::start(writer_store),
         live,
@@ -66,10 +81,6 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         config: config.clone(),
     });
     let app = http::router(state);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    let address = listener.local_addr()?;
     let limits = config.limits;
     let task = tokio::spawn(async move {
         let _lock = lock;
@@ -82,7 +93,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
 /// How long a retry can still get its original answer: the widget's outbox resends within days.
 pub const IDEMPOTENCY_RETENTION_DAYS: i64 = 30;
 
-/// Forgets old idempotency answers and unused rate-limit buckets once an hour.
+/// Once an hour: forgets old idempotency answers and unused rate-limit buckets, and deletes
+/// signatures left unconfirmed for [`crate::mail::LINK_LIFETIME_DAYS`] days (with expired links).
 async fn prune_idempotency_keys(store: Store, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -100,6 +112,12 @@ async fn prune_idempotency_keys(store: Store, shutdown: impl std::future::Future
         }
         if let Err(e) = store.prune_rate_limit_buckets().await {
             tracing::warn!(error = format!("{e:#}"), "pruning rate-limit buckets failed");
+        }
+        let days = crate::mail::LINK_LIFETIME_DAYS;
+        match store.purge_unconfirmed(&crate::clock::days_ago(days)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(signatures = n, "deleted signatures left unconfirmed for {days} days"),
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "purging unconfirmed signatures failed"),
         }
     }
 }

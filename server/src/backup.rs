@@ -62,12 +62,18 @@ impl DatabaseLock {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        // Read-only is enough for flock, and works whoever created the file (a restore run as root,
+        // the service's own user).
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("cannot create the lock file {}", path.display()))?,
+            Err(e) => return Err(e).with_context(|| format!("cannot open the lock file {}", path.display())),
+        };
         if flock(&file, exclusive)? {
             Ok(Some(DatabaseLock { _file: file }))
         } else {
@@ -138,6 +144,28 @@ fn sync_file_and_folder(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Gives `copy` the owner and permissions of `original`, so that a restore run as root leaves a
+/// file the service's own user can still write.
+fn same_owner_and_mode(original: &Path, copy: &Path) -> anyhow::Result<()> {
+    let metadata = std::fs::metadata(original)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let current = std::fs::metadata(copy)?;
+        if (current.uid(), current.gid()) != (metadata.uid(), metadata.gid()) {
+            std::os::unix::fs::chown(copy, Some(metadata.uid()), Some(metadata.gid())).with_context(|| {
+                format!(
+                    "cannot give the restored file the owner of {} (uid {}): run the restore as that user or as root",
+                    original.display(),
+                    metadata.uid()
+                )
+            })?;
+        }
+    }
+    std::fs::set_permissions(copy, metadata.permissions())?;
+    Ok(())
+}
+
 /// `admin backup FILE`: a consistent copy of the live database at `destination` (which must not
 /// exist yet).
 pub async fn backup(database_url: &str, destination: &Path) -> anyhow::Result<CopySummary> {
@@ -188,6 +216,9 @@ pub async fn restore(database_url: &str, source: &Path) -> anyhow::Result<(CopyS
     let staged = PathBuf::from(staged);
     std::fs::copy(source, &staged)
         .with_context(|| format!("cannot copy {} to {}", source.display(), staged.display()))?;
+    if database.exists() {
+        same_owner_and_mode(&database, &staged)?;
+    }
     sync_file_and_folder(&staged)?;
     let kept = if database.exists() {
         // Fold the write-ahead log into the file first, so that the kept database is whole on its own.

@@ -10,7 +10,8 @@
 use crate::admin::{self, StatusUpdate};
 use crate::config::{self, FileConfig, ServerConfig, StaticMount};
 use crate::http::rate_limit::RateLimit;
-use crate::store::{Moderation, SignerState, Store};
+use crate::mail::MailConfig;
+use crate::store::{Confirmation, Moderation, SignerState, Store};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -105,6 +106,23 @@ pub struct ServeArgs {
     /// Seconds a graceful shutdown waits for in-flight requests before closing them [default: 10].
     #[arg(long, env = "UNDERSIGNED_SHUTDOWN_GRACE_SECS")]
     pub shutdown_grace_secs: Option<u64>,
+    /// The SMTP server for mail to signers: `smtps://user@host:465` (TLS),
+    /// `smtp://user@host:587?tls=required` (STARTTLS) or `smtp://host:25` (a local relay).
+    /// Unset: mail is written to the mail folder instead.
+    #[arg(long, env = "UNDERSIGNED_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The SMTP password (for the user in --smtp-url), kept out of the URL.
+    #[arg(long, env = "UNDERSIGNED_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The From of mail to signers [default: Undersigned <undersigned@localhost>].
+    #[arg(long, env = "UNDERSIGNED_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Where mail is written when no SMTP server is set [default: DATA_DIR/mail].
+    #[arg(long, env = "UNDERSIGNED_MAIL_FOLDER")]
+    pub mail_folder: Option<PathBuf>,
+    /// Show the mail folder at /mail/ (the demo; never on a real receiver: mails hold working links).
+    #[arg(long, env = "UNDERSIGNED_SHOW_MAIL_FOLDER")]
+    pub show_mail_folder: bool,
 }
 
 impl ServeArgs {
@@ -119,12 +137,21 @@ impl ServeArgs {
         }
         let mut allowed_origins = self.allowed_origins;
         allowed_origins.extend(file.allowed_origins);
+        let data_dir = self.data_dir.or(file.data_dir).unwrap_or_else(|| config::default_data_dir(&database_url));
+        let mail = MailConfig {
+            smtp_url: self.smtp_url.or(file.smtp_url).filter(|u| !u.trim().is_empty()),
+            smtp_password: self.smtp_password.or(file.smtp_password),
+            from: self.mail_from.or(file.mail_from).unwrap_or_else(|| crate::mail::DEFAULT_FROM.to_string()),
+            folder: self.mail_folder.or(file.mail_folder).unwrap_or_else(|| data_dir.join("mail")),
+            show_folder: self.show_mail_folder || file.show_mail_folder.unwrap_or(false),
+        };
         Ok(ServerConfig {
+            mail,
             listen: self
                 .listen
                 .or(file.listen)
                 .unwrap_or_else(|| config::DEFAULT_LISTEN.parse().expect("the default address parses")),
-            data_dir: self.data_dir.or(file.data_dir).unwrap_or_else(|| config::default_data_dir(&database_url)),
+            data_dir,
             database_url,
             static_mounts,
             campaign_files: if self.campaign_files.is_empty() { file.campaigns } else { self.campaign_files },
@@ -204,6 +231,9 @@ pub enum AdminAction {
         /// Minimum milliseconds between showing the form and sending it.
         #[arg(long)]
         min_fill_ms: Option<i64>,
+        /// `email` (a signature counts once confirmed through a mailed link) or `off`.
+        #[arg(long)]
+        confirmation: Option<String>,
     },
     /// Sets a demand's status, note and evidence (history is kept).
     SetStatus {
@@ -241,6 +271,9 @@ pub enum AdminAction {
     /// Replaces the SQLite database with the backup FILE (refused while a receiver runs on it; the
     /// replaced database is kept beside it).
     Restore { file: PathBuf },
+    /// Creates an organizer account for the back office (`/admin`), or gives an existing one a
+    /// role. Without `--password-stdin`, prints a link on which they choose their password.
+    AddOrganizer(crate::organizers::cli::AddOrganizerArgs),
     /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
     Export {
         campaign: String,
@@ -314,6 +347,15 @@ fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
 }
 
 async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
+    let audit = crate::organizers::cli::audit_line(&action);
+    run_action(store, action).await?;
+    if let Some((campaign, what, detail)) = audit {
+        store.audit("cli", &campaign, what, &detail).await?;
+    }
+    Ok(())
+}
+
+async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
     let done = |r: admin::AdminResult<()>| r.map_err(|e| anyhow::anyhow!("{e}"));
     match action {
         AdminAction::Campaigns => {
@@ -328,12 +370,20 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("imported campaign {id}");
         }
-        AdminAction::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms } => {
+        AdminAction::Settings {
+            campaign,
+            moderation,
+            organizations_need_review,
+            allowed_origins,
+            min_fill_ms,
+            confirmation,
+        } => {
             let mut settings = admin::campaign_settings(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let changing = moderation.is_some()
                 || organizations_need_review.is_some()
                 || allowed_origins.is_some()
-                || min_fill_ms.is_some();
+                || min_fill_ms.is_some()
+                || confirmation.is_some();
             if let Some(m) = moderation {
                 settings.moderation = match m.as_str() {
                     "auto" => Moderation::Auto,
@@ -349,6 +399,10 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             }
             if let Some(ms) = min_fill_ms {
                 settings.min_fill_ms = ms;
+            }
+            if let Some(c) = confirmation {
+                settings.confirmation =
+                    Confirmation::parse(&c).with_context(|| format!("--confirmation `{c}`: use email or off"))?;
             }
             if changing {
                 done(admin::set_campaign_settings(store, &campaign, &settings).await)?;
@@ -409,6 +463,7 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         AdminAction::Backup { .. } | AdminAction::Restore { .. } => {
             anyhow::bail!("backup and restore run before connecting")
         }
+        AdminAction::AddOrganizer(args) => crate::organizers::cli::add_organizer(store, args).await?,
         AdminAction::Export { campaign, state, output } => {
             let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?)
                 .await

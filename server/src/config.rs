@@ -64,6 +64,8 @@ pub struct ServerConfig {
     /// Open event streams this instance takes (0: no limit); above, `503 busy` with `Retry-After`.
     pub max_streams: usize,
     pub limits: ConnectionLimits,
+    /// Outgoing mail: SMTP server or mail folder, sender address, the links' base.
+    pub mail: crate::mail::MailConfig,
 }
 
 /// What one client may hold, and for how long (slow clients must not exhaust the receiver).
@@ -135,6 +137,11 @@ pub struct FileConfig {
     pub body_timeout_secs: Option<u64>,
     pub idle_timeout_secs: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
+    pub smtp_url: Option<String>,
+    pub smtp_password: Option<String>,
+    pub mail_from: Option<String>,
+    pub mail_folder: Option<PathBuf>,
+    pub show_mail_folder: Option<bool>,
 }
 
 impl FileConfig {
@@ -173,12 +180,14 @@ pub fn default_data_dir(database_url: &str) -> PathBuf {
 impl ServerConfig {
     /// A configuration with every default, for a database URL and listen address (tests, bench).
     pub fn new(listen: SocketAddr, database_url: &str) -> ServerConfig {
+        let data_dir = default_data_dir(database_url);
         ServerConfig {
+            mail: crate::mail::MailConfig::folder_in(&data_dir),
             listen,
             database_url: database_url.to_string(),
             static_mounts: Vec::new(),
             campaign_files: Vec::new(),
-            data_dir: default_data_dir(database_url),
+            data_dir,
             admin_token: None,
             allowed_origins: Vec::new(),
             rate_limit: DEFAULT_RATE_LIMIT,

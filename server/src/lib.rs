@@ -11,7 +11,9 @@
 //! - [`http`]: the HTTP surface: public API, admin API, origins, rate limit, errors.
 //! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
 //! - [`writer`]: group commit of signatures.
+//! - [`mail`]: mail to signers (confirm, withdraw): messages, the durable queue's sender, SMTP.
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
+//! - [`organizers`]: organizer accounts, roles per campaign, passwords, sessions and tokens of the back office.
 //! - [`status_feed`]: builds the public status feed.
 //! - [`snapshot`]: in-memory snapshots that public reads are served from.
 //! - [`revisions`]: the letter's endorsed text, its content hash and the diff between revisions.
@@ -29,6 +31,8 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod mail;
+pub mod organizers;
 pub mod private_files;
 pub mod revisions;
 pub mod signing;

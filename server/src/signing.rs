@@ -3,7 +3,7 @@
 //! moderation state. Also the answers the client gets, which the store keeps for idempotent retries.
 
 use crate::http::error::{HttpError, HttpResult};
-use crate::store::{CampaignSettings, Moderation, NewSigner, SignerState};
+use crate::store::{CampaignSettings, Confirmation, Moderation, NewSigner, SignerState};
 use sha2::{Digest, Sha256};
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{self, SignatureSubmission, SignerKind, ValidSignature};
@@ -92,10 +92,12 @@ pub fn judge(signature: &ValidSignature, settings: &CampaignSettings) -> (Signer
 }
 
 /// What the store needs, with the hash that tells a retry from another payload under one key.
+/// `lang` is the language of the mail that follows under `confirmation = email`.
 pub fn new_signer(
     campaign_id: &str,
     signature: &ValidSignature,
     settings: &CampaignSettings,
+    lang: &str,
 ) -> anyhow::Result<NewSigner> {
     let (state, spam_reason) = judge(signature, settings);
     let data = serde_json::to_string(signature)?;
@@ -114,6 +116,8 @@ pub fn new_signer(
         listed: signature.list_publicly,
         data,
         spam_reason,
+        awaiting_confirmation: settings.confirmation == Confirmation::Email,
+        mail_lang: (settings.confirmation == Confirmation::Email).then(|| lang.to_string()),
     })
 }
 
@@ -121,18 +125,28 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The answer for a stored signature in `state`, or for an address that had already signed
-/// (`None`): (HTTP status, JSON body). Spam is answered like `pending`: the signer (possibly a
-/// person typing fast) learns that the signature waits for review, a bot learns nothing.
-pub fn answer(stored: Option<SignerState>) -> (u16, String) {
-    let (status, word, message) = match stored {
-        Some(SignerState::Approved) => (201, "signed", "Thank you: your signature is on the letter."),
-        Some(SignerState::Pending | SignerState::Spam | SignerState::Rejected) => (
+/// The answer to a signing: (HTTP status, JSON body). It depends only on what was sent and the
+/// campaign's settings, never on whether the address had signed before (new, confirmed, awaiting
+/// confirmation, rejected or erased: the same bytes), so that nobody can learn who signed by
+/// signing with their address; the mail tells the address's owner what happened.
+///
+/// - `confirmation = email`: `202 check_inbox` for every signature.
+/// - `confirmation = off`: `201 signed` when the campaign's moderation approves such a signature at
+///   once, else `201 pending`. Spam is answered like `pending`: a person typing fast learns that
+///   the signature waits for review, a bot learns nothing.
+pub fn answer(signer: &NewSigner) -> (u16, String) {
+    let (status, word, message) = match (signer.awaiting_confirmation, signer.state) {
+        (true, _) => (
+            202,
+            "check_inbox",
+            "Check your inbox: we sent a mail to this address with a link to confirm the signature. It counts once confirmed.",
+        ),
+        (false, SignerState::Approved) => (201, "signed", "Thank you: your signature is on the letter."),
+        (false, SignerState::Pending | SignerState::Spam | SignerState::Rejected) => (
             201,
             "pending",
             "Thank you: your signature was received and will appear once the organizers have reviewed it.",
         ),
-        None => (200, "already_signed", "This email address has already signed this letter; nothing was changed."),
     };
     (status, serde_json::json!({ "status": word, "message": message }).to_string())
 }

@@ -6,6 +6,12 @@
 //! Timestamps are RFC 3339 text made by [`crate::clock`], never database functions, so both
 //! backends store the same thing.
 
+mod confirmation;
+mod mail;
+
+pub use confirmation::{LinkTarget, SignerLinkPurpose};
+pub use mail::{MailSigner, QueuedMail};
+
 use crate::clock;
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -19,13 +25,19 @@ use undersigned_core::signature::{SignerKind, ValidSignature};
 use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
+mod audit;
+mod dashboard;
 mod health;
+mod organizers;
 mod privacy;
 mod rate_limit;
 mod revisions;
 mod signatories;
 mod upgrade;
 
+pub use audit::{AuditEntry, AuditFilter};
+pub use dashboard::{CampaignFigures, Delivery, SignerQuery};
+pub use organizers::{ApiTokenRecord, LinkPurpose, SessionRecord};
 pub use signatories::{LetterSignatory, StoredSignatory};
 
 /// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.
@@ -90,6 +102,33 @@ pub struct CampaignSettings {
     pub allowed_origins: Vec<String>,
     /// Submissions sent sooner than this after the form was shown are kept apart as suspected spam.
     pub min_fill_ms: i64,
+    /// Whether a signature counts only once its address's owner confirms it by mail.
+    #[serde(default)]
+    pub confirmation: Confirmation,
+}
+
+/// Email confirmation (double opt-in) of signatures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirmation {
+    /// A mail with a confirm link; the signature counts once confirmed (new campaigns).
+    #[default]
+    Email,
+    /// The signature counts at once and no mail is sent (campaigns of an earlier release).
+    Off,
+}
+
+impl Confirmation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confirmation::Email => "email",
+            Confirmation::Off => "off",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Confirmation> {
+        [Confirmation::Email, Confirmation::Off].into_iter().find(|c| c.as_str() == name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -158,6 +197,11 @@ pub struct NewSigner {
     /// The validated submission as JSON.
     pub data: String,
     pub spam_reason: Option<String>,
+    /// Not counted, listed or exported until the address's owner confirms (`confirmation = email`).
+    pub awaiting_confirmation: bool,
+    /// Queue a mail to the address in this language (`confirmation = email`): a confirmation for
+    /// a new signature, "you had already signed" for a known address.
+    pub mail_lang: Option<String>,
 }
 
 /// Binds a new signer's columns in the order `campaign_id, kind, email_normalized, state, listed,
@@ -210,6 +254,8 @@ pub struct SignerRow {
     pub decided_at: Option<String>,
     /// The letter revision this signer endorsed (None only before revisions were recorded).
     pub revision: Option<u32>,
+    /// The address's owner has not confirmed yet: not counted, listed or exported.
+    pub awaiting_confirmation: bool,
 }
 
 /// Public signer counts of a campaign (the shape lives in core, where the widget reads it too).
@@ -297,10 +343,12 @@ impl Store {
     /// text it was compiled from, kept so organizers can fetch what is live.
     pub async fn upsert_campaign(&self, campaign: &Campaign, source: Option<&str>) -> anyhow::Result<()> {
         let json = serde_json::to_string(campaign)?;
-        sqlx::query("INSERT INTO campaigns (id, json, source) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET json = excluded.json, source = COALESCE(excluded.source, campaigns.source)")
+        // A new campaign asks signers to confirm by mail; an update keeps the campaign's setting.
+        sqlx::query("INSERT INTO campaigns (id, json, source, confirmation) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET json = excluded.json, source = COALESCE(excluded.source, campaigns.source)")
             .bind(&campaign.id)
             .bind(&json)
             .bind(source)
+            .bind(Confirmation::default().as_str())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -308,20 +356,20 @@ impl Store {
 
     /// The campaign with this id and its settings, if the receiver knows it.
     pub async fn campaign(&self, id: &str) -> anyhow::Result<Option<CampaignRecord>> {
-        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, json FROM campaigns WHERE id = $1")
+        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation, json FROM campaigns WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
         let campaign: Campaign =
-            serde_json::from_str(&row.try_get::<String, _>(4)?).context("a stored campaign does not parse")?;
+            serde_json::from_str(&row.try_get::<String, _>(5)?).context("a stored campaign does not parse")?;
         Ok(Some(CampaignRecord { campaign, settings: settings_from_row(&row)? }))
     }
 
     /// Only the settings of a campaign (signing needs no more, and skips parsing the letter).
     pub async fn campaign_settings(&self, id: &str) -> anyhow::Result<Option<CampaignSettings>> {
         let row = sqlx::query(
-            "SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms FROM campaigns WHERE id = $1",
+            "SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation FROM campaigns WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -336,11 +384,12 @@ impl Store {
 
     /// Replaces a campaign's settings; false when the campaign does not exist.
     pub async fn set_campaign_settings(&self, id: &str, s: &CampaignSettings) -> anyhow::Result<bool> {
-        let done = sqlx::query("UPDATE campaigns SET moderation = $1, organizations_need_review = $2, allowed_origins = $3, min_fill_ms = $4 WHERE id = $5")
+        let done = sqlx::query("UPDATE campaigns SET moderation = $1, organizations_need_review = $2, allowed_origins = $3, min_fill_ms = $4, confirmation = $5 WHERE id = $6")
             .bind(s.moderation.as_str())
             .bind(i64::from(s.organizations_need_review))
             .bind(s.allowed_origins.join("\n"))
             .bind(s.min_fill_ms)
+            .bind(s.confirmation.as_str())
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -391,11 +440,22 @@ impl Store {
             }
             // The signature endorses the letter's current revision (the latest one committed).
             let insert = sqlx::query(
-                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = $1)) ON CONFLICT (campaign_id, email_normalized) DO NOTHING",
+                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, awaiting_confirmation, revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = $1)) ON CONFLICT (campaign_id, email_normalized) DO NOTHING RETURNING id",
             );
-            let inserted = bind_signer(insert, s).bind(&now).execute(&mut *tx).await?.rows_affected() > 0;
-            let (status, body) = crate::signing::answer(inserted.then_some(s.state));
+            let inserted: Option<i64> = bind_signer(insert, s)
+                .bind(&now)
+                .bind(i64::from(s.awaiting_confirmation))
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.try_get(0))
+                .transpose()?;
+            // The answer never depends on whether the address had signed (no membership oracle):
+            // the mail tells the address's owner what happened.
+            if let Some(lang) = &s.mail_lang {
+                mail::queue_signing_mail(&mut tx, s, inserted, lang, &now).await?;
+            }
+            let (status, body) = crate::signing::answer(s);
             if let Some(key) = &s.idempotency_key {
                 sqlx::query(
                     "UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4",
@@ -451,9 +511,9 @@ impl Store {
         Ok(stored)
     }
 
-    /// Approved signer counts, the letter's own signatories included.
+    /// Approved, confirmed signer counts, the letter's own signatories included.
     pub async fn signer_counts(&self, campaign: &str) -> anyhow::Result<SignerCounts> {
-        let rows = sqlx::query("SELECT kind, listed, COUNT(*) FROM signers WHERE campaign_id = $1 AND state = 'approved' GROUP BY kind, listed")
+        let rows = sqlx::query("SELECT kind, listed, COUNT(*) FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 GROUP BY kind, listed")
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
@@ -476,8 +536,8 @@ impl Store {
         Ok(counts)
     }
 
-    /// One page of approved, listed signers of one kind, oldest first: (id, validated submission,
-    /// the revision they endorsed). [`Store::public_list`] adds the letter's own signatories.
+    /// One page of approved, confirmed, listed signers of one kind, oldest first: (id, validated
+    /// submission, the revision they endorsed). [`Store::public_list`] adds the letter's own signatories.
     pub async fn public_signers(
         &self,
         campaign: &str,
@@ -485,7 +545,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<(i64, ValidSignature, Option<u32>)>> {
-        let rows = sqlx::query("SELECT id, data, revision FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
+        let rows = sqlx::query("SELECT id, data, revision FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND awaiting_confirmation = 0 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(kind.as_str())
             .bind(limit)
@@ -508,7 +568,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<SignerRow>> {
-        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, revision FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
+        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(state.map_or("", SignerState::as_str))
             .bind(limit)
@@ -529,7 +589,8 @@ impl Store {
                     spam_reason: r.try_get(6)?,
                     created_at: r.try_get(7)?,
                     decided_at: r.try_get(8)?,
-                    revision: r.try_get::<Option<i64>, _>(9)?.and_then(|n| u32::try_from(n).ok()),
+                    awaiting_confirmation: r.try_get::<i64, _>(9)? != 0,
+                    revision: r.try_get::<Option<i64>, _>(10)?.and_then(|n| u32::try_from(n).ok()),
                 })
             })
             .collect()
@@ -663,7 +724,8 @@ impl Store {
     }
 }
 
-/// Reads settings selected as (moderation, organizations_need_review, allowed_origins, min_fill_ms).
+/// Reads settings selected as (moderation, organizations_need_review, allowed_origins, min_fill_ms,
+/// confirmation).
 fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings> {
     let moderation = if row.try_get::<String, _>(0)? == "review" { Moderation::Review } else { Moderation::Auto };
     let origins: String = row.try_get(2)?;
@@ -672,6 +734,7 @@ fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings
         organizations_need_review: row.try_get::<i64, _>(1)? != 0,
         allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
         min_fill_ms: row.try_get(3)?,
+        confirmation: Confirmation::parse(&row.try_get::<String, _>(4)?).unwrap_or(Confirmation::Email),
     })
 }
 

@@ -65,7 +65,13 @@ async fn run(store: Store, queue: async_channel::Receiver<Job>) {
             }
             Err(e) => {
                 let message = format!("{e:#}");
-                tracing::error!(error = %message, signatures = signers.len(), "a signature batch failed to commit; nothing was acknowledged");
+                if message.contains("disk is full") || message.contains("No space left") {
+                    // SQLITE_FULL: the operator must act; visitors get a retryable 503 and their
+                    // widgets resend (same idempotency key) once there is room again.
+                    tracing::error!(error = %message, signatures = signers.len(), "the disk holding the database is full: free space on it; signatures are refused (503, retryable) until then, and none of this batch was acknowledged");
+                } else {
+                    tracing::error!(error = %message, signatures = signers.len(), "a signature batch failed to commit; nothing was acknowledged");
+                }
                 for job in batch {
                     let _ = job.reply.send(Err(message.clone()));
                 }

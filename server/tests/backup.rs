@@ -140,3 +140,27 @@ async fn postgres_backups_restore_with_pg_dump_and_pg_restore() {
     assert_eq!(status, 201, "ids continue after the restored ones");
     restored.stop().await;
 }
+
+/// A restore run as root (the operator's shell) leaves a file the service's own user still owns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_keeps_the_owner_and_mode_of_the_database_it_replaces() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let db = TestDb::new(Backend::Sqlite).await;
+    let server = TestServer::new(&db).await;
+    assert_eq!(server.sign(individual("owner@example.org", &uuid(1))).await.0, 201);
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("b.db").display().to_string();
+    admin_cli(&db, &["backup", &backup]);
+    server.stop().await;
+
+    let path = undersigned_server::backup::sqlite_path(&db.url).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let me = std::fs::metadata(&path).unwrap().uid();
+    // As root, the database belongs to another user (nobody), as it does under systemd.
+    let owner = if me == 0 { 65534 } else { me };
+    std::os::unix::fs::chown(&path, Some(owner), Some(owner)).unwrap();
+    admin_cli(&db, &["restore", &backup]);
+    let restored = std::fs::metadata(&path).unwrap();
+    assert_eq!(restored.mode() & 0o777, 0o640);
+    assert_eq!((restored.uid(), restored.gid()), (owner, owner));
+}

@@ -1,7 +1,8 @@
 //! docs/operations.md is run, not just read: every block marked `sh run` or `sh stand-in` runs in
 //! order in one bash (`set -euo pipefail`) from the repository's root, with the guide's system
 //! paths mapped into a temporary folder, the receiver built for this test in place of
-//! `/usr/local/bin/undersigned-server`, and a free port in place of 8080. Blocks marked
+//! `/usr/local/bin/undersigned-server`, a free port in place of 8080, and the commands the guide
+//! runs as the service's user (`runuser -u undersigned --`) run as the test's. Blocks marked
 //! `sh system` (packages, systemd, nginx's folders, a public CA) are not run; the guide says so
 //! and names the tests that cover their parts.
 
@@ -47,7 +48,9 @@ fn the_operations_guide_runs_as_written() {
         .replace("/etc/undersigned", &format!("{root}/etc/undersigned"))
         .replace("/var/lib/undersigned", &format!("{root}/var/lib/undersigned"))
         .replace("/var/backups/undersigned", &format!("{root}/var/backups/undersigned"))
-        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"));
+        .replace("/usr/local/share/undersigned/pkg", concat!(env!("CARGO_MANIFEST_DIR"), "/../pkg"))
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
+        .replace("runuser -u undersigned -- ", "");
     let output = Command::new("bash")
         .arg("-c")
         .arg(&script)
@@ -65,7 +68,7 @@ fn the_operations_guide_runs_as_written() {
     );
     // What the guide promises along the way.
     assert!(stdout.contains("dhs-paragon"), "admin campaigns lists the campaign:\n{stdout}");
-    assert!(stdout.contains("\"status\":\"signed\""), "the signature was taken:\n{stdout}");
+    assert!(stdout.contains("\"status\":\"check_inbox\""), "the signature was taken:\n{stdout}");
     assert!(stderr.contains("a receiver is running"), "the restore under a running receiver was refused:\n{stderr}");
     assert!(stdout.contains("restored 1 signer(s)"), "the backup restored the one signature:\n{stdout}");
     assert!(stdout.contains("undersigned.db.before-restore-"), "the replaced database was kept:\n{stdout}");

@@ -99,8 +99,10 @@ async fn assert_intact(url: &str, backend: &str) {
     store.close().await;
 
     // The upgraded database serves: the stored answer of a key is replayed, new signatures land.
+    let data_dir = tempfile::tempdir().expect("a temporary folder");
     let mut config = test_config(&TestDb::existing(url));
-    config.data_dir = std::env::temp_dir();
+    // A folder of its own: the receiver may tighten its data folder's permissions.
+    config.data_dir = data_dir.path().to_path_buf();
     let server = TestServer::start(config).await;
     let retry = serde_json::json!({"kind":"individual","name":"Zoë Ñandú","title":"Researcher","affiliation":"Universidad de Ejemplo","email":"Zoe.Nandu@Example.org","country":"mx","list_publicly":true,"updates_opt_in":true,"idempotency_key":"00000000-0000-4000-8000-000000000001","fill_ms":9000,"source":"partner-site","utm_source":"newsletter"});
     let (status, body) = server.sign(retry).await;

@@ -18,7 +18,7 @@ pub struct EventDetail {
     pub encoding: &'static str,
     /// The HTTP status, when there was one (none for an opaque answer or a network failure).
     pub status: Option<u16>,
-    /// `signed`, `already_signed`, or the error code (`validation_failed`, `origin_not_allowed`, …).
+    /// `signed`, `already_signed`, `check_inbox`, or the error code (`validation_failed`, `origin_not_allowed`, …).
     pub code: String,
 }
 

@@ -174,8 +174,8 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
                     let outcome = deliver(&outbox, &key, &page_id, saved, on_wait).await;
                     announce(section_ref.cast::<Element>().as_ref(), &settings, kind, &outcome);
                     match outcome {
-                        Outcome::Delivered { already_signed, .. } => {
-                            dispatcher.dispatch(Action::Delivered { key, already_signed });
+                        Outcome::Delivered { ack, .. } => {
+                            dispatcher.dispatch(Action::Delivered { key, ack });
                             if let Some(url) = &settings.redirect {
                                 if let Some(window) = web_sys::window() {
                                     let _ = window.location().assign(url);
@@ -250,10 +250,10 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
         }
     };
 
-    let body = if let Phase::Signed { already_signed } = state.phase {
+    let body = if let Phase::Signed { ack } = state.phase {
         thank_you(ThankYouProps {
             lang,
-            already_signed,
+            ack,
             url: share_url(),
             title: props.title.clone(),
             status_ref: status_ref.clone(),
@@ -454,9 +454,7 @@ fn kind_name(submission: &SignatureSubmission) -> &'static str {
 fn announce(target: Option<&Element>, settings: &SignOnSettings, kind: &'static str, outcome: &Outcome) {
     let Some(target) = target else { return };
     let (name, status, code) = match outcome {
-        Outcome::Delivered { already_signed, status } => {
-            (SIGNED, *status, if *already_signed { "already_signed" } else { "signed" }.to_string())
-        }
+        Outcome::Delivered { ack, status } => (SIGNED, *status, ack.as_str().to_string()),
         Outcome::FieldErrors { status, .. } => (ERROR, *status, "validation_failed".to_string()),
         Outcome::Refused { status, code, .. } => {
             (ERROR, Some(*status).filter(|s| *s != 0), code.clone().unwrap_or_else(|| "refused".into()))

@@ -6,6 +6,7 @@
 //! only accepted while editing, and moves to `Sending` at once, so a second `Submit` — however
 //! fast — finds the form already sending and changes nothing.
 
+use crate::net::retry::Acknowledged;
 use std::rc::Rc;
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::{field, validate, Nfc, SignatureSubmission, SignerKind};
@@ -83,8 +84,8 @@ pub enum Phase {
     /// The endpoint has not confirmed yet; the signature is kept and will be sent again.
     /// `saved` says whether it is in this device's outbox (it is not when storage is forbidden).
     Waiting { key: String, saved: bool },
-    /// The endpoint confirmed it.
-    Signed { already_signed: bool },
+    /// The endpoint took it (and said how: signed, already signed, check the inbox).
+    Signed { ack: Acknowledged },
     /// The endpoint refused it for a reason other than fields; what was typed is still in the form.
     Refused { status: u16, message: Option<String> },
 }
@@ -123,7 +124,7 @@ pub enum Action {
     },
     Delivered {
         key: String,
-        already_signed: bool,
+        ack: Acknowledged,
     },
     FieldErrors {
         key: String,
@@ -238,8 +239,8 @@ impl FormState {
                 }
             }
             Action::WillRetry { key, saved } if is_current(&key) => next.phase = Phase::Waiting { key, saved },
-            Action::Delivered { key, already_signed } if is_current(&key) => {
-                next.phase = Phase::Signed { already_signed };
+            Action::Delivered { key, ack } if is_current(&key) => {
+                next.phase = Phase::Signed { ack };
                 next.draft = Draft::default();
                 next.outgoing = None;
                 next.request_focus(FocusTarget::Status);
@@ -344,9 +345,9 @@ mod tests {
         let sending = submit(&typed(form(), &[(field::NAME, "Ana"), (field::EMAIL, "ana@example.org")]));
         let waiting = sending.apply(Action::WillRetry { key: KEY.into(), saved: true });
         assert_eq!(waiting.phase, Phase::Waiting { key: KEY.into(), saved: true });
-        assert_eq!(waiting.apply(Action::Delivered { key: "other".into(), already_signed: false }), waiting);
-        let signed = waiting.apply(Action::Delivered { key: KEY.into(), already_signed: true });
-        assert_eq!(signed.phase, Phase::Signed { already_signed: true });
+        assert_eq!(waiting.apply(Action::Delivered { key: "other".into(), ack: Acknowledged::Signed }), waiting);
+        let signed = waiting.apply(Action::Delivered { key: KEY.into(), ack: Acknowledged::CheckInbox });
+        assert_eq!(signed.phase, Phase::Signed { ack: Acknowledged::CheckInbox });
         assert_eq!(signed.focus.map(|(t, _)| t), Some(FocusTarget::Status));
         assert_eq!(signed.apply(Action::Submit { idempotency_key: "again".into(), fill_ms: 1 }), signed);
     }

@@ -2,6 +2,7 @@
 //! nothing is requested from the share sites unless the visitor follows a link).
 
 use crate::i18n::Lang;
+use crate::net::retry::Acknowledged;
 use yew::prelude::*;
 
 /// The share links for `url` with `text`: (label key, href).
@@ -34,7 +35,7 @@ fn encode(text: &str) -> String {
 
 pub struct ThankYouProps {
     pub lang: Lang,
-    pub already_signed: bool,
+    pub ack: Acknowledged,
     /// The page to share.
     pub url: AttrValue,
     pub title: AttrValue,
@@ -45,11 +46,16 @@ pub struct ThankYouProps {
 /// the wasm its own copy of Yew's component machinery.
 pub fn thank_you(props: ThankYouProps) -> Html {
     let lang = props.lang;
-    let message = if props.already_signed { "form.signed.already" } else { "form.signed" };
+    // With email confirmation the signature counts only once confirmed: say so, not "thank you".
+    let (heading, message) = match props.ack {
+        Acknowledged::Signed => ("form.signed.heading", "form.signed"),
+        Acknowledged::AlreadySigned => ("form.signed.heading", "form.signed.already"),
+        Acknowledged::CheckInbox => ("form.check_inbox.heading", "form.check_inbox"),
+    };
     let share_text = lang.format("share.text", &[("title", &props.title)]);
     html! {
         <div class="thanks">
-            <h3 class="status-heading" tabindex="-1" ref={props.status_ref.clone()}>{ lang.text("form.signed.heading") }</h3>
+            <h3 class="status-heading" tabindex="-1" ref={props.status_ref.clone()}>{ lang.text(heading) }</h3>
             <p role="status">{ lang.text(message) }</p>
             <p>{ lang.text("share.intro") }</p>
             <ul class="share">

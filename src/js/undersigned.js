@@ -7,10 +7,17 @@
 // - One wasm instance per page, however many widgets and however many copies of this script: the
 //   first copy to run stores its runtime under a global symbol and every later copy (even from a
 //   different URL, which is a separate module instance) uses that one.
-// - <undersigned-letter> is defined once, and only after the wasm is ready: until then, or forever
-//   if WebAssembly cannot run, the element's own children (a no-JavaScript fallback form) show.
+// - <undersigned-letter> is defined once. An element shows its own children (a no-JavaScript
+//   fallback form) until its widget is mounted, and keeps them forever if WebAssembly cannot run.
+// - `loading="lazy"`: the wasm is fetched only once such an element comes within about a screen
+//   of the viewport (IntersectionObserver); a page whose widgets are all lazy, or all framed,
+//   fetches no wasm before that.
+// - `mode="frame"`: the widget runs in an iframe served by the receiver (`/embed/{campaign}`), so
+//   what the visitor types and the outbox live on the receiver's origin, out of reach of the
+//   partner page's scripts. This page never loads the wasm for it; the code below keeps the
+//   frame's height, language, theme, custom properties and DOM events in step with the element.
 // - Every attribute named by the widget's configuration (WidgetConfig in src/config.rs, read at
-//   run time through configKeys()) is observed; there is no list of attribute names to keep here.
+//   run time through configKeys()) is followed; there is no list of attribute names to keep here.
 import init, { mount as mountWasm, configKeys } from './undersigned_wasm.js';
 
 const TAG = 'undersigned-letter';
@@ -19,6 +26,8 @@ const WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);
 // `cargo xtask build --release` writes the wasm's Subresource Integrity hash here, so the wasm is
 // verified by the browser just like the scripts the snippet pins.
 const WASM_INTEGRITY = '';
+/** How far outside the viewport a lazy widget starts loading: one screen ahead, in every direction. */
+const LAZY_MARGIN = '100% 100%';
 
 function runtime() {
   globalThis[RUNTIME] ??= (async () => {
@@ -29,8 +38,28 @@ function runtime() {
   return globalThis[RUNTIME];
 }
 
+/** The runtime for an element: the failure is said once per page, and the fallback stays. */
+let told = false;
+async function runtimeOrNothing() {
+  try {
+    return await runtime();
+  } catch (error) {
+    if (!told) console.error('undersigned: the widget could not start, so the content inside <undersigned-letter> stays in place.', error);
+    told = true;
+    return null;
+  }
+}
+
 function report(error) {
   console.error(typeof error === 'string' ? error : error?.message ?? error);
+}
+
+function isLazy(element) {
+  const loading = element.getAttribute('loading');
+  if (loading !== null && loading !== 'lazy' && loading !== 'eager') {
+    throw new Error(`undersigned: invalid \`loading\`: \`${loading}\` is not a loading mode; use eager or lazy`);
+  }
+  return loading === 'lazy';
 }
 
 function configFromAttributes(element, keys) {
@@ -42,10 +71,121 @@ function configFromAttributes(element, keys) {
   return config;
 }
 
-function defineElement({ mount, configKeys: keys }) {
+/** Resolves once `element` is within LAZY_MARGIN of the viewport; `cancel()` stops watching. */
+function nearViewport(element) {
+  let cancel;
+  const near = new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        observer.disconnect();
+        resolve();
+      }
+    }, { rootMargin: LAZY_MARGIN });
+    observer.observe(element);
+    cancel = () => observer.disconnect();
+  });
+  return { near, cancel };
+}
+
+// ---- mode="frame": the widget in an iframe on the receiver's origin ----
+
+/** The custom properties a partner may set (README "Theming"); the frame applies these only. */
+const FRAME_PROPERTIES = ['accent', 'on-accent', 'font', 'radius', 'fg', 'bg', 'muted', 'border', 'surface', 'error', 'success']
+  .map((name) => `--undersigned-${name}`);
+/** Attributes that pass through to the frame; the frame itself decides where signatures go. */
+const FRAME_ATTRIBUTES = ['theme', 'source', 'goal', 'privacy-url'];
+/** The DOM events of the widget (src/form/events.rs) that the element re-dispatches. */
+const FRAME_EVENTS = ['undersigned:signed', 'undersigned:error'];
+
+let frameSheet;
+
+function isFramed(element) {
+  return element.getAttribute('mode') === 'frame';
+}
+
+/** The embed page of the receiver and campaign that `endpoint` (or `campaign`) names. */
+function embedUrl(element) {
+  const onReceiver = (value) => {
+    if (!value) return null;
+    try {
+      const url = new URL(value, document.baseURI);
+      const match = url.pathname.match(/^(.*)\/api\/campaigns\/([^/]+?)(?:\/signatures)?\/?$/);
+      return match && new URL(`${match[1]}/embed/${match[2]}`, url);
+    } catch {
+      return null;
+    }
+  };
+  const url = onReceiver(element.getAttribute('endpoint')) ?? onReceiver(element.getAttribute('campaign'));
+  if (!url) {
+    throw new Error('undersigned: `mode="frame"` needs `endpoint` (or `campaign`) on a reference receiver, e.g. https://receiver.example/api/campaigns/{id}/signatures');
+  }
+  return url;
+}
+
+/** The language around the element, as the widget itself would follow it. */
+function languageOf(element) {
+  return element.getAttribute('lang') || element.parentElement?.closest('[lang]')?.getAttribute('lang') || navigator.language || '';
+}
+
+/** What the frame is told: language, theme and the partner's custom properties, as resolved here. */
+function frameSettings(element) {
+  const style = getComputedStyle(element);
+  const properties = {};
+  for (const name of FRAME_PROPERTIES) {
+    const value = style.getPropertyValue(name).trim();
+    if (value) properties[name] = value;
+  }
+  return { lang: languageOf(element), theme: element.getAttribute('theme') ?? '', properties };
+}
+
+function mountFrame(element) {
+  const src = embedUrl(element);
+  const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+  if (root.childElementCount > 0) throw new Error('undersigned: this element already has a widget');
+  if (!frameSheet) {
+    frameSheet = new CSSStyleSheet();
+    frameSheet.replaceSync(':host{display:block}iframe{display:block;box-sizing:border-box;inline-size:100%;block-size:36em;border:0;margin:0;padding:0}');
+  }
+  root.adoptedStyleSheets = [frameSheet];
+  src.searchParams.set('parent', location.origin);
+  src.searchParams.set('lang', languageOf(element));
+  for (const name of FRAME_ATTRIBUTES) {
+    const value = element.getAttribute(name);
+    if (value) src.searchParams.set(name, value);
+  }
+  const frame = document.createElement('iframe');
+  frame.setAttribute('part', 'widget');
+  frame.title = 'Sign-on letter';
+  frame.src = src.href;
+  const send = () => frame.contentWindow?.postMessage({ undersigned: 'config', ...frameSettings(element) }, src.origin);
+  const onMessage = (event) => {
+    // Only the frame we made, from the origin we loaded it from.
+    if (event.source !== frame.contentWindow || event.origin !== src.origin) return;
+    const data = event.data;
+    if (data?.undersigned === 'ready') {
+      if (typeof data.title === 'string' && data.title) frame.title = data.title;
+      send();
+    } else if (data?.undersigned === 'height' && Number.isFinite(data.height) && data.height > 0) {
+      // A CSSOM change, which a strict style-src allows (unlike a style attribute).
+      frame.style.blockSize = `${Math.ceil(data.height)}px`;
+    } else if (data?.undersigned === 'event' && FRAME_EVENTS.includes(data.name)) {
+      element.dispatchEvent(new CustomEvent(data.name, { bubbles: true, composed: true, detail: data.detail }));
+    }
+  };
+  addEventListener('message', onMessage);
+  root.append(frame);
+  return {
+    update: send,
+    unmount() {
+      removeEventListener('message', onMessage);
+      frame.remove();
+    },
+  };
+}
+
+function defineElement() {
   if (customElements.get(TAG)) return;
   class UndersignedLetter extends HTMLElement {
-    static get observedAttributes() { return keys; }
     static #mounted = new Set();
     static {
       // A page that switches language (`<html lang>` or a section's `lang`) switches the widgets
@@ -55,36 +195,73 @@ function defineElement({ mount, configKeys: keys }) {
       }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
     }
     #handle;
-    #invalid = false; // the last mount failed on an invalid attribute: retry when one changes
+    #keys = [];
+    #starting; // the start in progress: { cancel() }
+    #invalid = false; // the last start failed on an invalid attribute: retry when one changes
+    // The element's attributes, followed without `observedAttributes` (the keys are only known
+    // once the wasm is there, and the element is defined before that).
+    #attributes = new MutationObserver(() => this.#attributeChanged());
 
     connectedCallback() {
-      if (this.#handle) return; // moved within the page: the widget (and what was typed) stays
+      this.#attributes.observe(this, { attributes: true });
+      if (this.#handle || this.#starting) return; // moved within the page: the widget (and what was typed) stays
+      this.#start();
+    }
+
+    async #start() {
+      let cancelled = false;
+      let stopWatching = () => {};
+      this.#starting = { cancel: () => { cancelled = true; stopWatching(); } };
       try {
-        this.#handle = mount(this, configFromAttributes(this, keys));
+        const mode = this.getAttribute('mode');
+        if (mode !== null && mode !== 'inline' && mode !== 'frame') {
+          throw new Error(`undersigned: invalid \`mode\`: \`${mode}\` is not a mode; use inline or frame`);
+        }
+        const framed = mode === 'frame';
+        if (isLazy(this)) {
+          const { near, cancel } = nearViewport(this);
+          stopWatching = cancel;
+          await near;
+        }
+        if (cancelled) return;
+        if (framed) {
+          this.#handle = mountFrame(this);
+        } else {
+          const rt = await runtimeOrNothing();
+          if (cancelled || !rt) return;
+          this.#keys = rt.configKeys;
+          this.#handle = rt.mount(this, configFromAttributes(this, this.#keys));
+        }
         UndersignedLetter.#mounted.add(this);
         this.#invalid = false;
       } catch (error) {
         this.#invalid = true;
         report(error);
+      } finally {
+        if (!cancelled) this.#starting = undefined;
       }
     }
 
     disconnectedCallback() {
-      // A move is a disconnect followed by a connect in the same task: unmount only when the
-      // element is still out of the document once that task's microtasks run.
+      // A move is a disconnect followed by a connect in the same task: stop only when the element
+      // is still out of the document once that task's microtasks run.
       queueMicrotask(() => {
-        if (this.isConnected || !this.#handle) return;
+        if (this.isConnected) return;
+        this.#attributes.disconnect();
+        this.#starting?.cancel();
+        this.#starting = undefined;
+        if (!this.#handle) return;
         this.#handle.unmount();
         this.#handle = undefined;
         UndersignedLetter.#mounted.delete(this);
       });
     }
 
-    attributeChangedCallback() {
+    #attributeChanged() {
       if (!this.#handle) {
-        // Before the first mount connectedCallback reads every attribute; after a refused one, a
+        // Before the first mount the start reads every attribute; after a refused one, a
         // corrected attribute gets the widget going.
-        if (this.#invalid && this.isConnected) this.connectedCallback();
+        if (this.#invalid && this.isConnected && !this.#starting) this.#start();
         return;
       }
       this.#apply();
@@ -94,7 +271,7 @@ function defineElement({ mount, configKeys: keys }) {
     #apply() {
       if (!this.#handle) return;
       try {
-        this.#handle.update(configFromAttributes(this, keys));
+        this.#handle.update(configFromAttributes(this, this.#keys));
       } catch (error) {
         report(error);
       }
@@ -103,9 +280,13 @@ function defineElement({ mount, configKeys: keys }) {
   customElements.define(TAG, UndersignedLetter);
 }
 
-runtime().then(defineElement, (error) => {
-  console.error('undersigned: the widget could not start, so the content inside <undersigned-letter> stays in place.', error);
-});
+defineElement();
+// Start the wasm at once, while the page parses, unless every widget already on the page is lazy or
+// framed: those start it themselves when they need it (the framed ones never).
+const present = [...document.querySelectorAll(TAG)];
+if (present.length === 0 || present.some((el) => el.getAttribute('loading') !== 'lazy' && !isFramed(el))) {
+  runtimeOrNothing();
+}
 
 /**
  * Mounts a widget into `element` (any element without a shadow root, e.g. a <div>) with a config

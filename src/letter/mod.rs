@@ -86,11 +86,14 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
         Callback::from(move |_: MouseEvent| expanded.set(!*expanded))
     };
 
-    let mut cx = TextContext::new(lang, campaign.footnotes.len(), on_marker);
+    // The letter's own words (footnote labels, "Signed,", "CC:", the notes' heading and back
+    // links) are part of the letter: in its language when the widget has it, not the visitor's.
+    let letter_lang = Lang::from_tag(&campaign.language).unwrap_or(lang);
+    let mut cx = TextContext::new(letter_lang, campaign.footnotes.len(), on_marker);
     let (opening_part, rest_part) =
         campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
     html! {
-        <article class="letter" lang={campaign.language.clone()} ref={article}>
+        <article class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={article}>
             <header class="letter-head">
                 <h2 class="title">{ campaign.title.clone() }</h2>
                 <p class="date">{ campaign.date.clone() }</p>

@@ -5,7 +5,7 @@
 use super::browser::{now_ms, BrowserStore};
 use super::fetch;
 use super::outbox::{Lease, Outbox};
-use super::retry::{backoff_ms, judge, Verdict};
+use super::retry::{backoff_ms, judge, Acknowledged, Verdict};
 use gloo::timers::future::TimeoutFuture;
 use undersigned_core::api_error::FieldError;
 
@@ -14,7 +14,7 @@ use undersigned_core::api_error::FieldError;
 pub enum Outcome {
     /// Confirmed by the endpoint (or, when the entry vanished, by another page of this campaign).
     Delivered {
-        already_signed: bool,
+        ack: Acknowledged,
         status: Option<u16>,
     },
     FieldErrors {
@@ -39,7 +39,7 @@ pub async fn deliver(
 ) -> Outcome {
     loop {
         let entry = match outbox.lease(key, owner, now_ms()) {
-            Lease::Gone => return Outcome::Delivered { already_signed: false, status: None },
+            Lease::Gone => return Outcome::Delivered { ack: Acknowledged::Signed, status: None },
             Lease::HeldUntil(until) => {
                 on_wait(saved);
                 sleep(until.saturating_sub(now_ms()).saturating_add(250)).await;
@@ -59,9 +59,9 @@ pub async fn deliver(
             _ => None,
         };
         match judge(answer) {
-            Verdict::Delivered { already_signed } => {
+            Verdict::Delivered(ack) => {
                 outbox.remove(key);
-                return Outcome::Delivered { already_signed, status };
+                return Outcome::Delivered { ack, status };
             }
             Verdict::FieldErrors(errors) => {
                 outbox.remove(key);

@@ -32,7 +32,7 @@ pub fn retry_after_ms(value: &str) -> Option<u64> {
 pub struct AnswerBody {
     /// The reference receiver's error code (`validation_failed`, …).
     pub code: Option<String>,
-    /// Its success status (`signed`, `pending`, `already_signed`).
+    /// Its success status (`signed`, `pending`, `already_signed`, `check_inbox`).
     pub status: Option<String>,
     pub message: Option<String>,
     pub fields: Vec<FieldError>,
@@ -49,11 +49,41 @@ pub enum Answer {
     Http { status: u16, retry_after_ms: Option<u64>, body: Option<AnswerBody> },
 }
 
+/// What a successful answer said (its JSON `status`): the reference receiver answers `check_inbox`
+/// when the signature counts only once confirmed by mail, and never tells whether the address had
+/// signed; other endpoints may answer `already_signed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledged {
+    Signed,
+    AlreadySigned,
+    CheckInbox,
+}
+
+impl Acknowledged {
+    /// The acknowledgement an answer's `status` word means (anything else: `Signed`).
+    pub fn from_status(status: Option<&str>) -> Acknowledged {
+        match status {
+            Some("already_signed") => Acknowledged::AlreadySigned,
+            Some("check_inbox") => Acknowledged::CheckInbox,
+            _ => Acknowledged::Signed,
+        }
+    }
+
+    /// The word the widget's `undersigned:signed` event carries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acknowledged::Signed => "signed",
+            Acknowledged::AlreadySigned => "already_signed",
+            Acknowledged::CheckInbox => "check_inbox",
+        }
+    }
+}
+
 /// What to do with the signature after an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Stored by the endpoint: remove it from the outbox.
-    Delivered { already_signed: bool },
+    Delivered(Acknowledged),
     /// Refused for fields the visitor can correct.
     FieldErrors(Vec<FieldError>),
     /// Worth sending again, after `retry_after_ms` when the endpoint said so.
@@ -66,11 +96,9 @@ pub enum Verdict {
 pub fn judge(answer: Answer) -> Verdict {
     match answer {
         Answer::NetworkError => Verdict::Retry { retry_after_ms: None },
-        Answer::Opaque => Verdict::Delivered { already_signed: false },
+        Answer::Opaque => Verdict::Delivered(Acknowledged::Signed),
         Answer::Http { status, retry_after_ms, body } => match status {
-            200..=299 => Verdict::Delivered {
-                already_signed: body.as_ref().and_then(|b| b.status.as_deref()) == Some("already_signed"),
-            },
+            200..=299 => Verdict::Delivered(Acknowledged::from_status(body.as_ref().and_then(|b| b.status.as_deref()))),
             408 | 425 | 429 | 500..=599 => Verdict::Retry { retry_after_ms },
             _ => {
                 let body = body.unwrap_or_default();
@@ -111,10 +139,12 @@ mod tests {
 
     #[test]
     fn any_success_delivers_and_already_signed_is_recognised() {
-        assert_eq!(judge(http(201, None)), Verdict::Delivered { already_signed: false });
-        assert_eq!(judge(Answer::Opaque), Verdict::Delivered { already_signed: false });
+        assert_eq!(judge(http(201, None)), Verdict::Delivered(Acknowledged::Signed));
+        assert_eq!(judge(Answer::Opaque), Verdict::Delivered(Acknowledged::Signed));
+        let inbox = AnswerBody { status: Some("check_inbox".into()), ..Default::default() };
+        assert_eq!(judge(http(202, Some(inbox))), Verdict::Delivered(Acknowledged::CheckInbox));
         let already = AnswerBody { status: Some("already_signed".into()), ..Default::default() };
-        assert_eq!(judge(http(200, Some(already))), Verdict::Delivered { already_signed: true });
+        assert_eq!(judge(http(200, Some(already))), Verdict::Delivered(Acknowledged::AlreadySigned));
     }
 
     #[test]

@@ -54,3 +54,23 @@ test('the configurator says what is wrong with an invalid URL', async () => {
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the configurator offers the frame mode: the snippet, the policy advice and the preview follow', async () => {
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.receiver.url}/www/configurator.html`);
+  await waitForWidgetText(page, '#preview', SEED_TITLE);
+  await page.getByLabel(/Frame: the form runs/).check();
+  assert.match(await page.locator('#snippet').textContent(), /<undersigned-letter endpoint="[^"]+" mode="frame">/);
+  assert.match(await page.locator('#csp').textContent(), /^script-src http:\/\/127\.0\.0\.1:\d+;\nframe-src http:\/\/127\.0\.0\.1:\d+;$/);
+  // The preview is now a framed widget, served by the receiver.
+  const frame = await (await page.locator('#preview iframe').elementHandle()).contentFrame();
+  await frame.waitForURL(/\/embed\/dhs-paragon\?/);
+  await waitForWidgetText(frame, 'undersigned-letter', SEED_TITLE);
+  await page.getByLabel(/Load only when/).check();
+  assert.match(await page.locator('#snippet').textContent(), / loading="lazy"/);
+  await page.getByLabel(/Inline \(default\)/).check();
+  await waitForWidgetText(page, '#preview', SEED_TITLE);
+  assert.equal(await page.locator('#preview iframe').count(), 0, 'back to the inline widget');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

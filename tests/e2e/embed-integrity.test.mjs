@@ -47,6 +47,6 @@ test('a tampered wasm is refused, and the fallback stays', async () => {
   const deadline = Date.now() + 10_000;
   while (!page.problems.some((p) => p.includes('could not start')) && Date.now() < deadline) await page.waitForTimeout(50);
   assert.ok(page.problems.some((p) => p.includes('could not start')), page.problems.join('\n'));
-  assert.equal(await page.evaluate(() => customElements.get('undersigned-letter')), undefined);
+  assert.equal(await page.evaluate(() => document.querySelector('undersigned-letter').shadowRoot), null, 'no widget was mounted');
   await page.context().close();
 });

@@ -209,11 +209,12 @@ test('language: the lang attribute, else the page, else the browser; right-to-le
   await waitForWidgetText(page, '#section', 'Firme la carta');
   assert.equal(await langOf('#attr'), 'en', 'a widget with its own lang keeps it');
   // Right to left: the widget's container takes its dir from the language; forcing rtl shows the
-  // layout follows (logical properties), with the title starting at the right edge.
+  // layout follows (logical properties), with the sign-on heading starting at the right edge (the
+  // letter itself keeps its own language's direction: tests/e2e/languages.test.mjs, with Arabic).
   const rtl = await page.evaluate(() => {
     const c = document.querySelector('#attr').shadowRoot.querySelector('.undersigned');
     c.dir = 'rtl';
-    const title = c.querySelector('.title');
+    const title = c.querySelector('.sign-on h2');
     const range = document.createRange();
     range.selectNodeContents(title);
     const text = range.getBoundingClientRect();

@@ -1,7 +1,7 @@
 // Shared end-to-end harness: starts the real receiver (debug build) on a free loopback port with a
 // throwaway SQLite file, and launches Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -31,8 +31,11 @@ export async function freePort() {
  * Starts `undersigned-server serve` as the demo does. Returns { url, stop(), dataDir }.
  * `extraArgs` are appended to the command line; `dataDir` reuses a folder (to restart on the same data);
  * `databaseUrl` replaces the SQLite file of that folder (a PostgreSQL database).
+ * `confirmation` sets the seed campaign's setting through the admin CLI: `off` (the default here,
+ * for the tests about something else than mail) or `email` (what a new campaign has), or null to
+ * leave it as it is.
  */
-export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, databaseUrl } = {}) {
+export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, databaseUrl, confirmation = 'off' } = {}) {
   const server = process.env.UNDERSIGNED_SERVER ?? join(repoRoot, 'target/debug/undersigned-server');
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'undersigned-e2e-'));
   port ??= await freePort();
@@ -56,6 +59,12 @@ export async function startReceiver({ extraArgs = [], dataDir, port, env = {}, d
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) throw new Error(`the receiver did not answer /healthz within 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+  if (confirmation) {
+    execFileSync(server, [
+      'admin', '--database-url', databaseUrl ?? `sqlite://${join(dir, 'undersigned.db')}`,
+      'settings', 'dhs-paragon', '--confirmation', confirmation,
+    ], { cwd: repoRoot, stdio: 'ignore' });
   }
   return {
     url, port, dataDir: dir, child,
@@ -88,4 +97,32 @@ export async function waitForShadowText(page, needle, { selector = 'undersigned-
     [selector, needle],
     { timeout },
   );
+}
+
+/**
+ * A new, empty PostgreSQL database on the server named by `UNDERSIGNED_TEST_POSTGRES_URL` (which
+ * `cargo xtask test e2e` starts), made with the server's own `createdb`; its URL. Throws, naming
+ * the variable, when it is not set: a PostgreSQL test must never pass without PostgreSQL.
+ */
+export async function postgresDatabase(prefix) {
+  const admin = process.env.UNDERSIGNED_TEST_POSTGRES_URL;
+  if (!admin) throw new Error('UNDERSIGNED_TEST_POSTGRES_URL is not set: run `cargo xtask test e2e` (it starts a throwaway PostgreSQL) or point it at a server where tests may create databases');
+  const url = new URL(admin);
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const bin = ['/usr/bin/createdb', ...(await listPostgresBins()).map((d) => join(d, 'createdb'))].find((p) => existsSync(p));
+  if (!bin) throw new Error('createdb was not found (Debian: postgresql-client)');
+  await new Promise((resolve, reject) => {
+    const child = spawn(bin, ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), name], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`createdb ${name} failed: ${err}`))));
+  });
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+async function listPostgresBins() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return [];
+  return readdirSync(root).sort().reverse().map((v) => join(root, v, 'bin'));
 }

@@ -32,6 +32,7 @@ pub fn run() -> anyhow::Result<PathBuf> {
     let root = repo_root();
     let pkg = root.join("pkg");
     build_widget_package(&root, &pkg, &wasm_opt)?;
+    crate::size::write_compressed_copies(&pkg, PARTNER_FILES)?;
     cdn::write(&pkg, cdn::PLACEHOLDER_BASE_URL)?;
     Ok(pkg)
 }

@@ -17,6 +17,10 @@ pub fn server_args(port: u16, database_url: &str) -> Vec<String> {
     args
 }
 
+/// The demo has no mail server: the receiver writes its mail to `data/mail/` and shows it at
+/// `/mail/`, so that confirming and withdrawing a signature work on a fresh machine.
+pub const DEMO_MAIL_ARGS: [&str; 1] = ["--show-mail-folder"];
+
 pub fn run() -> anyhow::Result<()> {
     let root = repo_root();
     let port: u16 = match std::env::var("PORT") {
@@ -27,5 +31,11 @@ pub fn run() -> anyhow::Result<()> {
     exec::run(cargo().current_dir(&root).args(["build", "-p", "undersigned-server"]))?;
     let server = root.join("target/debug/undersigned-server");
     println!("\nUndersigned demo: http://127.0.0.1:{port}/  (Ctrl-C stops it)\n");
-    exec::run(Command::new(server).current_dir(&root).args(server_args(port, "sqlite://data/undersigned.db")))
+    println!("Mail to signers (no SMTP server in the demo): http://127.0.0.1:{port}/mail/\n");
+    exec::run(
+        Command::new(server)
+            .current_dir(&root)
+            .args(server_args(port, "sqlite://data/undersigned.db"))
+            .args(DEMO_MAIL_ARGS),
+    )
 }

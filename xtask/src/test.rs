@@ -74,6 +74,8 @@ fn run_counting(cmd: &mut Command, counts: &mut Counts) -> anyhow::Result<()> {
 /// `UNDERSIGNED_TEST_POSTGRES_URL`, else a throwaway one started here (and stopped after).
 fn native(counts: &mut Counts) -> anyhow::Result<()> {
     tools::ensure_systemd_analyze()?;
+    // The receiver's mail tests send to a real SMTP server: tests/e2e/smtp-sink.mjs (npm packages).
+    tools::ensure_e2e_packages()?;
     let mut cmd = cargo();
     cmd.current_dir(repo_root()).args(["test", "--workspace"]);
     let _postgres = match std::env::var(crate::postgres::TEST_URL_ENV) {

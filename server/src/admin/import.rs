@@ -208,13 +208,16 @@ fn read_row(
     if problems.total > before {
         return None;
     }
-    let mut signer = match signing::new_signer(campaign, &valid, settings) {
+    // Imported signers were confirmed where they come from: they count at once, and get no mail.
+    let mut signer = match signing::new_signer(campaign, &valid, settings, "en") {
         Ok(signer) => signer,
         Err(e) => {
             problems.add(line, None, "invalid_row", format!("cannot be stored: {e:#}"));
             return None;
         }
     };
+    signer.awaiting_confirmation = false;
+    signer.mail_lang = None;
     if let Some(state) = state {
         signer.state = state;
     }
@@ -276,6 +279,7 @@ mod tests {
             organizations_need_review: true,
             allowed_origins: vec![],
             min_fill_ms: 3000,
+            confirmation: crate::store::Confirmation::Email,
         }
     }
 

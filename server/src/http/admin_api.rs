@@ -1,13 +1,16 @@
-//! The admin API under `/api/admin`, behind `Authorization: Bearer <token>`. Every operation is
-//! one of [`crate::admin`]'s, which the CLI runs too. No CORS headers: browsers on other sites
-//! cannot call it.
+//! The admin API under `/api/admin`, behind `Authorization: Bearer <token>`: the receiver's admin
+//! token (every permission on every campaign), or an organizer's token made in the back office
+//! (one role on one campaign, checked on every route with [`Role::may`](crate::organizers::Role::may)).
+//! Every operation is one of [`crate::admin`]'s, which the CLI runs too, and every change and
+//! export is written to the audit log. No CORS headers: browsers on other sites cannot call it.
 
 use super::error::{HttpError, HttpResult};
 use super::AppState;
 use crate::admin::{self, AdminError, StatusUpdate};
+use crate::organizers::{secret, Access, Permission, Principal};
 use crate::store::{CampaignSettings, SignerState};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -36,23 +39,60 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .layer(axum::middleware::from_fn_with_state(state, require_token))
 }
 
-/// Refuses requests without the admin token (`missing_token`) or with another (`invalid_token`).
-async fn require_token(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+/// Refuses requests without a token (`missing_token`) or with an unknown or revoked one
+/// (`invalid_token`); otherwise hands the handlers who is asking ([`Principal`]).
+async fn require_token(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let presented = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim);
-    match presented {
-        None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.")
-            .into_response(),
-        Some(value) => match value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) {
-            Some(token) if state.admin_token.matches(token.trim()) => next.run(request).await,
-            Some(_) => HttpError::new(
-                ErrorCode::InvalidToken,
-                "This is not the receiver's admin token (see `admin-token` in its data folder).",
-            )
-            .into_response(),
-            None => HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.")
-                .into_response(),
-        },
+    let missing = || {
+        HttpError::new(ErrorCode::MissingToken, "Send the admin token as `Authorization: Bearer <token>`.")
+            .into_response()
+    };
+    let Some(value) = presented else { return missing() };
+    let Some(token) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim) else {
+        return missing();
+    };
+    let principal = if state.admin_token.matches(token) {
+        Principal { actor: "admin-token".into(), access: Access::Everything }
+    } else {
+        match state.store.api_token(&secret::digest(token)).await {
+            Ok(Some(t)) => Principal {
+                actor: format!("token:{} ({})", t.label, t.organizer_email),
+                access: Access::Token { campaign: t.campaign, role: t.role },
+            },
+            Ok(None) => {
+                return HttpError::new(
+                    ErrorCode::InvalidToken,
+                    "This is neither the receiver's admin token (see `admin-token` in its data folder) nor a live organizer token (see the back office's Organizers page).",
+                )
+                .into_response()
+            }
+            Err(e) => return HttpError::storage(e).into_response(),
+        }
+    };
+    request.extensions_mut().insert(principal);
+    next.run(request).await
+}
+
+/// Refuses (`forbidden`) unless `principal` may do `permission` on `campaign`.
+fn allow(principal: &Principal, campaign: &str, permission: Permission) -> HttpResult<()> {
+    if principal.may(campaign, permission) {
+        return Ok(());
     }
+    Err(HttpError::new(
+        ErrorCode::Forbidden,
+        match principal.role_on(campaign) {
+            Some(role) => format!(
+                "A {} of `{campaign}` may not do this; ask an owner for a token with another role.",
+                role.as_str()
+            ),
+            None => format!("This token has no role on `{campaign}`."),
+        },
+    ))
+}
+
+/// Appends to the audit log.
+async fn audit(state: &AppState, principal: &Principal, campaign: &str, action: &str, detail: &str) -> HttpResult<()> {
+    state.store.audit(&principal.actor, campaign, action, detail).await.map_err(HttpError::storage)
 }
 
 impl From<AdminError> for HttpError {
@@ -78,45 +118,83 @@ fn bad_json(e: axum::extract::rejection::JsonRejection) -> HttpError {
     HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected JSON: {}", e.body_text()))
 }
 
-async fn list_campaigns(State(state): State<Arc<AppState>>) -> HttpResult<Response> {
-    Ok(Json(serde_json::json!({ "campaigns": state.store.campaign_ids().await? })).into_response())
+async fn list_campaigns(
+    State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
+) -> HttpResult<Response> {
+    let ids: Vec<String> =
+        state.store.campaign_ids().await?.into_iter().filter(|id| p.may(id, Permission::Read)).collect();
+    Ok(Json(serde_json::json!({ "campaigns": ids })).into_response())
 }
 
 /// The body is the campaign's authoring source as text.
-async fn import_campaign(State(state): State<Arc<AppState>>, body: String) -> HttpResult<Response> {
+async fn import_campaign(
+    State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
+    body: String,
+) -> HttpResult<Response> {
+    // The campaign's id is in the source: a token may publish only to a campaign it edits.
+    if let Ok(campaign) = undersigned_core::authoring::compile_str("uploaded source", &body) {
+        allow(&p, &campaign.id, Permission::EditLetter)?;
+    }
     let id = admin::import_campaign(&state.store, "uploaded source", &body).await?;
+    audit(&state, &p, &id, "letter.publish", &format!("{} lines", body.lines().count())).await?;
     Ok((StatusCode::OK, Json(serde_json::json!({ "campaign": id }))).into_response())
 }
 
-async fn get_settings(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> HttpResult<Response> {
+async fn get_settings(
+    State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<String>,
+) -> HttpResult<Response> {
+    allow(&p, &id, Permission::Read)?;
     Ok(Json(admin::campaign_settings(&state.store, &id).await?).into_response())
 }
 
 async fn put_settings(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path(id): Path<String>,
-    body: Result<Json<CampaignSettings>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> HttpResult<Response> {
-    let Json(settings) = body.map_err(bad_json)?;
+    allow(&p, &id, Permission::ChangeSettings)?;
+    let Json(mut body) = body.map_err(bad_json)?;
+    // Settings written before `confirmation` existed (scripts of an earlier release) leave it as
+    // it is instead of switching it to the default.
+    if let Some(fields) = body.as_object_mut().filter(|f| !f.contains_key("confirmation")) {
+        let current = admin::campaign_settings(&state.store, &id).await?;
+        fields.insert("confirmation".into(), serde_json::json!(current.confirmation));
+    }
+    let settings: CampaignSettings = serde_json::from_value(body).map_err(|e| {
+        HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected settings JSON: {e}"))
+    })?;
     admin::set_campaign_settings(&state.store, &id, &settings).await?;
+    audit(&state, &p, &id, "settings", &serde_json::to_string(&settings).unwrap_or_default()).await?;
     Ok(Json(settings).into_response())
 }
 
 async fn set_status(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path((id, demand)): Path<(String, String)>,
     body: Result<Json<StatusUpdate>, axum::extract::rejection::JsonRejection>,
 ) -> HttpResult<Response> {
+    allow(&p, &id, Permission::EditDemands)?;
     let Json(update) = body.map_err(bad_json)?;
-    let change = admin::set_demand_status(&state.store, &id, &demand, update, "admin-api").await?;
+    // The history names the script's token; the receiver's own token keeps its old name.
+    let by = if matches!(p.access, Access::Everything) { "admin-api" } else { p.actor.as_str() };
+    let change = admin::set_demand_status(&state.store, &id, &demand, update, by).await?;
     state.live.nudge();
+    audit(&state, &p, &id, "demand.status", &format!("{demand}: {}", change.demand.status.as_str())).await?;
     Ok(Json(change).into_response())
 }
 
 async fn history(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path((id, demand)): Path<(String, String)>,
 ) -> HttpResult<Response> {
+    allow(&p, &id, Permission::Read)?;
     Ok(Json(serde_json::json!({ "history": state.store.demand_history(&id, &demand).await? })).into_response())
 }
 
@@ -142,9 +220,12 @@ fn parse_state(state: Option<&str>) -> HttpResult<Option<SignerState>> {
 
 async fn list_signers(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path(id): Path<String>,
     Query(q): Query<SignersQuery>,
 ) -> HttpResult<Response> {
+    // The list carries emails: owners and moderators only.
+    allow(&p, &id, Permission::SeeEmails)?;
     let filter = parse_state(q.state.as_deref())?;
     let (page, per_page) = (q.page.unwrap_or(1), q.per_page.unwrap_or(100));
     if page < 1 || !(1..=1000).contains(&per_page) {
@@ -162,10 +243,15 @@ struct ExportQuery {
 
 async fn export_csv(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path(id): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> HttpResult<Response> {
-    let csv = admin::export_csv(&state.store, &id, parse_state(q.state.as_deref())?).await?;
+    allow(&p, &id, Permission::SeeEmails)?;
+    let filter = parse_state(q.state.as_deref())?;
+    let csv = admin::export_csv(&state.store, &id, filter).await?;
+    let detail = format!("CSV with emails, state {}", filter.map_or("any", SignerState::as_str));
+    audit(&state, &p, &id, "signers.export", &detail).await?;
     let disposition = format!("attachment; filename=\"{id}-signers.csv\"");
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
@@ -177,9 +263,11 @@ async fn export_csv(
 /// The body is the CSV file.
 async fn import_csv(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path(id): Path<String>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> HttpResult<Response> {
+    allow(&p, &id, Permission::EraseAndImport)?;
     let csv = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => HttpError::new(
             ErrorCode::PayloadTooLarge,
@@ -187,29 +275,47 @@ async fn import_csv(
         ),
         _ => HttpError::new(ErrorCode::MalformedBody, format!("The file could not be read: {}", e.body_text())),
     })?;
-    Ok(Json(admin::import_signers(&state.store, &id, "the uploaded file", &csv).await?).into_response())
+    let summary = admin::import_signers(&state.store, &id, "the uploaded file", &csv).await?;
+    let detail = format!(
+        "{} imported, {} already signed, {} repeated",
+        summary.imported, summary.already_signed, summary.repeated_in_file
+    );
+    audit(&state, &p, &id, "signers.import", &detail).await?;
+    Ok(Json(summary).into_response())
 }
 
 async fn approve(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path((id, signer)): Path<(String, String)>,
 ) -> HttpResult<Response> {
+    allow(&p, &id, Permission::Moderate)?;
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Approved).await?;
+    audit(&state, &p, &id, "signer.approved", &format!("signer {signer}")).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "approved" })).into_response())
 }
 
 async fn reject(
     State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
     Path((id, signer)): Path<(String, String)>,
 ) -> HttpResult<Response> {
+    allow(&p, &id, Permission::Moderate)?;
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Rejected).await?;
+    audit(&state, &p, &id, "signer.rejected", &format!("signer {signer}")).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": "rejected" })).into_response())
 }
 
-async fn erase(State(state): State<Arc<AppState>>, Path((id, signer)): Path<(String, String)>) -> HttpResult<Response> {
+async fn erase(
+    State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
+    Path((id, signer)): Path<(String, String)>,
+) -> HttpResult<Response> {
+    allow(&p, &id, Permission::EraseAndImport)?;
     let signer = signer_id(&signer)?;
     admin::erase(&state.store, &id, signer).await?;
+    audit(&state, &p, &id, "signer.erase", &format!("signer {signer}")).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

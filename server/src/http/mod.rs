@@ -1,17 +1,21 @@
 //! The HTTP surface: the public API (signatures, signers, status feed, events), the pages for
-//! visitors without JavaScript (letter, thank-you and error pages), the admin API,
-//! `/healthz` and `/readyz` with the public-origin rules of a proxied deployment ([`deploy`]), and optional static folders (the demo pages and the widget package, so that
-//! `cargo xtask demo` needs one process only).
+//! visitors without JavaScript (letter, thank-you and error pages), the organizers' back office
+//! under `/admin`, the admin API, `/healthz` and `/readyz` with the public-origin rules of a
+//! proxied deployment ([`deploy`]), and optional static folders (the demo pages and the widget
+//! package, so that `cargo xtask demo` needs one process only).
 
 pub mod admin_api;
+pub mod backoffice;
 pub mod connections;
 pub mod deploy;
+pub mod embed;
 pub mod error;
 pub mod origin;
 pub mod pages;
 pub mod public;
 pub mod rate_limit;
 pub mod revisions;
+pub mod static_files;
 
 use crate::admin::token::AdminToken;
 use crate::config::ServerConfig;
@@ -32,6 +36,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub admin_token: AdminToken,
     pub config: ServerConfig,
+    /// Wakes the mail sender after something queued mail ([`crate::mail::worker`]).
+    pub mail: Arc<tokio::sync::Notify>,
 }
 
 /// The whole router.
@@ -42,17 +48,26 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(public::routes())
         .merge(revisions::routes())
         .merge(pages::routes())
+        .merge(embed::routes())
+        .merge(backoffice::routes(state.clone()))
         .nest("/api/admin", admin_api::routes(state.clone()))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state.clone());
+    // Static files are readable from any origin, compressed when a `.br`/`.gz` copy exists, and
+    // cached by their names' content hash (static_files.rs).
+    let any_origin = || axum::middleware::from_fn(static_files::for_any_origin);
+    let folder = |dir: &std::path::Path| {
+        ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip()
+    };
     for mount in &state.config.static_mounts {
         app = if mount.dir.is_file() {
-            app.route_service(&mount.prefix, ServeFile::new(&mount.dir))
+            let file = ServeFile::new(&mount.dir).precompressed_br().precompressed_gzip();
+            app.merge(Router::new().route_service(&mount.prefix, file).layer(any_origin()))
         } else if mount.prefix == "/" {
-            app.fallback_service(ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+            app.fallback_service(Router::new().fallback_service(folder(&mount.dir)).layer(any_origin()))
         } else {
-            app.nest_service(&mount.prefix, ServeDir::new(&mount.dir).append_index_html_on_directories(true))
+            app.nest_service(&mount.prefix, Router::new().fallback_service(folder(&mount.dir)).layer(any_origin()))
         };
     }
     app.layer(axum::middleware::from_fn_with_state(state.clone(), refresh_after_changes))

@@ -88,7 +88,7 @@ async fn sign_preflight(
 }
 
 /// The client address that the rate limit counts.
-fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+pub(crate) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     let config = &state.config;
     super::rate_limit::client_address(peer.ip(), headers, &config.trusted_proxies, config.trust_forwarded_for)
 }
@@ -156,8 +156,12 @@ async fn sign_inner(
     let submission = submitted.insert(signing::decode(encoding, &bytes)?).clone();
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
-    let signer = signing::new_signer(id, &signature, &settings)?;
-    match state.writer.write(signer).await? {
+    let lang = pages::text::Lang::from_headers(&parts.headers);
+    let signer = signing::new_signer(id, &signature, &settings, lang.code())?;
+    let outcome = state.writer.write(signer).await?;
+    // Committed: any mail it queued can go now (never while the signer waits).
+    state.mail.notify_one();
+    match outcome {
         WriteOutcome::Answer { status, body } => {
             if status == StatusCode::CREATED.as_u16() {
                 state.live.snapshots.signers_changed(id);

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -88,6 +90,8 @@ pub fn test_config(db: &TestDb) -> ServerConfig {
     config.admin_token = Some(TOKEN.into());
     config.rate_limit = RateLimit { per_minute: 0, burst: 0 };
     config.event_poll = Duration::from_millis(200);
+    // Mail without an SMTP server goes to a folder: never into the source tree.
+    config.mail.folder = std::env::temp_dir().join(format!("undersigned-test-mail-{}", std::process::id()));
     config
 }
 
@@ -99,14 +103,16 @@ impl TestServer {
     }
 
     /// Starts a receiver on `db` with `tweak` applied to the test configuration, and imports the
-    /// test campaign through the admin API (min fill time 0 so tests need not wait).
+    /// test campaign through the admin API (min fill time 0 so tests need not wait; confirmation
+    /// by mail off, so that tests about something else need no mail: the tests of confirmation
+    /// turn it on, in confirmation.rs).
     pub async fn with(db: &TestDb, tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
         let mut config = test_config(db);
         tweak(&mut config);
         let server = TestServer::start(config).await;
         let res = server.admin(reqwest::Method::POST, "/campaigns").body(campaign_source()).send().await.unwrap();
         assert_eq!(res.status(), 200, "import: {}", res.text().await.unwrap());
-        server.set_settings(serde_json::json!({"min_fill_ms": 0})).await;
+        server.set_settings(serde_json::json!({"min_fill_ms": 0, "confirmation": "off"})).await;
         server
     }
 

@@ -5,7 +5,8 @@
 //! - [`tti`]: time to an interactive form in headless Chromium, next to a plain HTML form page,
 //!   plus the JS heap and the wasm memory after load (`tests/bench/tti.mjs`);
 //! - [`receiver`]: durable signatures per second, latency under load, and a SIGKILL crash test;
-//! - [`signer_list`]: the live list's figures (issue 6).
+//! - [`signer_list`]: the live list's figures (issue 6);
+//! - [`storms`]: the receiver under read floods and reconnect storms, before and after issue 16.
 //!
 //! The report goes to `target/bench/report.json` and, as Markdown, to `docs/bench.md`; the summary
 //! block of the README is rewritten with the headline figures. A section that cannot be measured
@@ -17,6 +18,7 @@ mod load;
 mod receiver;
 mod report;
 mod signer_list;
+mod storms;
 mod tti;
 mod twiggy;
 mod weight;
@@ -26,7 +28,7 @@ use anyhow::bail;
 use report::{Report, Section};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,receiver,signers]
+const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,receiver,signers,storms]
   --loads N   fresh page loads per page for time to interactive (default 15, at least 15 for the report)
   --twiggy    also list the heaviest items of the widget's wasm (installs twiggy from crates.io)
   --only …    run only these sections (the report then covers only them)";
@@ -38,7 +40,7 @@ pub struct Options {
     sections: Vec<String>,
 }
 
-const SECTIONS: [&str; 4] = ["weight", "tti", "receiver", "signers"];
+const SECTIONS: [&str; 5] = ["weight", "tti", "receiver", "signers", "storms"];
 
 impl Options {
     fn parse(args: &[String]) -> anyhow::Result<Options> {
@@ -93,16 +95,26 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // by it; its throughput is measured). The receiver builds at the same time as the wasm: its
     // cargo profile has its own output folder (no lock shared with the wasm builds), and it keeps
     // the second core busy while the wasm's single-threaded LTO, wasm-bindgen and wasm-opt run.
-    let server = (options.wants("tti") || options.wants("receiver") || options.wants("signers")).then(|| {
+    let storms = options.wants("storms");
+    let server = (options.wants("tti") || options.wants("receiver") || options.wants("signers") || storms).then(|| {
         let root = root.clone();
-        std::thread::spawn(move || receiver::build_server(&root))
+        std::thread::spawn(move || {
+            let server = receiver::build_server(&root)?;
+            // The receiver before issue 16, for the storms' "before" column.
+            let before = storms.then(|| storms::build_before(&root, &server).map_err(|e| format!("{e:#}")));
+            anyhow::Ok((server, before))
+        })
     });
     let wasm = weight::build_all(&root, &out_dir);
     let server = server
         .map(|build| build.join().map_err(|_| anyhow::anyhow!("the receiver's build thread panicked"))?)
         .transpose();
     let mut built = wasm?;
-    built.server = server?;
+    let (server, before) = match server? {
+        Some((server, before)) => (Some(server), before),
+        None => (None, None),
+    };
+    built.server = server;
     let mut report = Report::new(options.loads);
     report.build_seconds = started.elapsed().as_secs_f64();
     eprintln!("xtask bench: built in {:.0} s; measuring", report.build_seconds);
@@ -124,6 +136,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if options.wants("signers") {
         report.signer_list = signer_list::run(&root, &built, &out_dir);
         report.signer_list.print_status("signer list");
+    }
+    if storms {
+        report.storms = storms::run(&root, built.server.as_deref(), before, &out_dir);
+        report.storms.print_status("storms");
     }
     report.elapsed_seconds = started.elapsed().as_secs_f64();
 

@@ -104,7 +104,11 @@ pub struct CrashTest {
 #[derive(Debug, Serialize)]
 pub struct ReceiverReport {
     pub database: String,
+    /// With the campaign's `confirmation = off`: a signature is stored and counted, no mail.
     pub throughput: Throughput,
+    /// With `confirmation = email` (a new campaign's default): each signature also queues a mail,
+    /// which the receiver's sender writes to its mail folder (no SMTP server) while the load runs.
+    pub throughput_confirmation: Throughput,
     pub crash: CrashTest,
 }
 
@@ -122,11 +126,14 @@ pub fn run(root: &Path, built: &Built, out_dir: &Path) -> Section<ReceiverReport
         Err(e) => return Section::Failed { error: format!("cannot start the load generator's runtime: {e}") },
     };
     let result = runtime.block_on(async {
-        let throughput = throughput(root, server, out_dir).await.context("throughput run")?;
+        let throughput_confirmation =
+            throughput(root, server, out_dir, "email").await.context("throughput run with email confirmation")?;
+        let throughput = throughput(root, server, out_dir, "off").await.context("throughput run")?;
         let crash = crash_test(root, server, out_dir).await.context("crash test")?;
         Ok(ReceiverReport {
             database: "SQLite (WAL, synchronous=FULL), one file on local disk".into(),
             throughput,
+            throughput_confirmation,
             crash,
         })
     });
@@ -262,9 +269,17 @@ fn run_id() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
 }
 
-async fn throughput(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Result<Throughput> {
-    let dir = fresh_dir(out_dir, "receiver-throughput")?;
+/// The throughput run, with the campaign's `confirmation` set to `email` or `off` first.
+async fn throughput(root: &Path, server: &Path, out_dir: &Path, confirmation: &str) -> anyhow::Result<Throughput> {
+    let dir = fresh_dir(out_dir, &format!("receiver-throughput-confirmation-{confirmation}"))?;
     let receiver = Receiver::start(root, server, &dir, "receiver.log").await?;
+    let set = Command::new(server)
+        .current_dir(root)
+        .args(["admin", "--database-url", &receiver.database_url, "settings", CAMPAIGN, "--confirmation", confirmation])
+        .output()?;
+    if !set.status.success() {
+        bail!("`admin settings --confirmation {confirmation}` failed: {}", String::from_utf8_lossy(&set.stderr));
+    }
     let load = Load {
         address: receiver.address,
         campaign: CAMPAIGN,
@@ -272,7 +287,9 @@ async fn throughput(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Resul
         duration: Duration::from_secs(THROUGHPUT_SECONDS),
         run: run_id(),
     };
-    eprintln!("xtask bench: receiver: {CONNECTIONS} connections for {THROUGHPUT_SECONDS} s …");
+    eprintln!(
+        "xtask bench: receiver (confirmation {confirmation}): {CONNECTIONS} connections for {THROUGHPUT_SECONDS} s …"
+    );
     let started = Instant::now();
     let logs = load::run(&load).await;
     let seconds = started.elapsed().as_secs_f64();
@@ -352,7 +369,10 @@ impl ReceiverReport {
              durable ones.\n\n\
              | connections | seconds | acknowledged (2xx) | other answers | durable signatures/s | p50 | p90 | p99 | max | in the store after |\n\
              |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
-             | {} | {:.1} | {} | {} | **{:.0}** | {:.1} ms | {:.1} ms | **{:.1} ms** | {:.1} ms | {} |\n\n",
+             | {} | {:.1} | {} | {} | **{:.0}** | {:.1} ms | {:.1} ms | **{:.1} ms** | {:.1} ms | {} |\n\n\
+             With `confirmation = email` (each signature also queues a confirmation mail in its transaction; the \
+             sender writes it to the mail folder meanwhile): **{:.0}** durable signatures/s, p50 {:.1} ms, p99 {:.1} ms \
+             ({} acknowledged in {:.1} s).\n\n",
             self.database,
             t.connections,
             t.seconds,
@@ -364,6 +384,11 @@ impl ReceiverReport {
             t.latency.p99_ms,
             t.latency.max_ms,
             bytes(t.stored),
+            self.throughput_confirmation.signatures_per_second,
+            self.throughput_confirmation.latency.p50_ms,
+            self.throughput_confirmation.latency.p99_ms,
+            bytes(self.throughput_confirmation.acknowledged),
+            self.throughput_confirmation.seconds,
         );
         let _ = writeln!(
             md,
@@ -390,11 +415,14 @@ impl ReceiverReport {
         let c = &self.crash;
         format!(
             "| receiver on SQLite: durable signatures/s ({} connections) / p50 / p99 | {:.0} / {:.1} ms / {:.1} ms |\n\
+             | the same with email confirmation (a mail queued per signature): durable signatures/s / p99 | {:.0} / {:.1} ms |\n\
              | receiver crash test (SIGKILL under load): acknowledged / acknowledged and found after restart / missing | {} / {} / {} |\n",
             t.connections,
             t.signatures_per_second,
             t.latency.p50_ms,
             t.latency.p99_ms,
+            self.throughput_confirmation.signatures_per_second,
+            self.throughput_confirmation.latency.p99_ms,
             bytes(c.acknowledged),
             bytes(c.acknowledged_found),
             c.missing.len(),

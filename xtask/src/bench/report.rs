@@ -3,6 +3,7 @@
 
 use super::receiver::ReceiverReport;
 use super::signer_list::SignerListReport;
+use super::storms::StormsReport;
 use super::tti::TtiReport;
 use super::weight::WeightReport;
 use anyhow::Context;
@@ -122,6 +123,7 @@ pub struct Report {
     pub tti: Section<TtiReport>,
     pub receiver: Section<ReceiverReport>,
     pub signer_list: Section<SignerListReport>,
+    pub storms: Section<StormsReport>,
 }
 
 impl Report {
@@ -136,6 +138,7 @@ impl Report {
             tti: Section::Skipped,
             receiver: Section::Skipped,
             signer_list: Section::Skipped,
+            storms: Section::Skipped,
         }
     }
 
@@ -150,6 +153,7 @@ impl Report {
         check("tti", matches!(self.tti, Section::Failed { .. }));
         check("receiver", matches!(self.receiver, Section::Failed { .. }));
         check("signers", matches!(self.signer_list, Section::Failed { .. }));
+        check("storms", matches!(self.storms, Section::Failed { .. }));
         failed
     }
 
@@ -185,6 +189,11 @@ impl Report {
             Some(s) => md.push_str(&s.markdown()),
             None => md.push_str(&self.signer_list.missing_note()),
         }
+        let _ = writeln!(md, "\n## Receiver under storms: before and after issue 16\n");
+        match self.storms.figures() {
+            Some(s) => md.push_str(&s.markdown()),
+            None => md.push_str(&self.storms.missing_note()),
+        }
         md
     }
 
@@ -205,6 +214,10 @@ impl Report {
         match self.signer_list.figures() {
             Some(s) => rows.push_str(&s.summary_rows()),
             None => rows.push_str(&self.signer_list.summary_gap("signer list of 100,000: first paint, JS heap")),
+        }
+        match self.storms.figures() {
+            Some(s) => rows.push_str(&s.summary_rows()),
+            None => rows.push_str(&self.storms.summary_gap("receiver under storms: read floods, reconnect storms")),
         }
         format!("Measured on {} on {} by `cargo xtask bench`; every figure and how it is taken: [docs/bench.md](docs/bench.md).\n\n{rows}", self.date, self.machine.describe())
     }

@@ -109,9 +109,10 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir)?;
-    for (name, bytes) in files {
-        std::fs::write(dir.join(&name), bytes).with_context(|| format!("cannot write {name}"))?;
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).with_context(|| format!("cannot write {name}"))?;
     }
+    crate::size::write_compressed_copies(&dir, files.iter().map(|(name, _)| name.as_str()))?;
     let snippet = snippet(&release, base_url);
     std::fs::write(dir.join("snippet.html"), &snippet)?;
     Ok((release, snippet))

@@ -35,25 +35,63 @@ pub struct LetterPage<'a> {
     pub lang: Lang,
 }
 
-/// Writes the page's own words: text in `lang`, marked as such inside a letter in another language.
+/// The two languages inside the letter: the page's own words (statuses, evidence) in the visitor's
+/// `lang`, marked as such inside a letter in another language; and the letter's own words
+/// (footnote labels, signatory headings, "CC:", notes, back links) in the letter's language when
+/// there are words for it (else the visitor's, marked).
 struct Words {
     lang: Lang,
     /// ` lang="…"` for elements holding the page's words inside the letter, or nothing.
     attr: String,
+    letter: Lang,
+    /// ` lang="…"` for the letter's own words when they are not in the letter's language.
+    letter_attr: String,
 }
 
 /// The `<main>` content of the letter page.
 pub fn render(page: &LetterPage) -> String {
     let LetterPage { campaign, feed, signers, revisions, lang } = *page;
-    let mut out = String::new();
-    let mut refs = Vec::new();
-    let same = campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()));
-    let words = Words { lang, attr: if same { String::new() } else { format!(" lang=\"{}\"", lang.code()) } };
-    let ui = &words.attr;
+    let mut out = render_article(campaign, feed, revisions, lang);
     let _ = write!(
         out,
-        "<article class=\"letter\" lang=\"{}\"><h1>{}</h1>",
+        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
+        escape(&lang.text("form.heading")),
+        escape(&lang.plural("page.count", signers.counts.total, &[])),
+        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
+    );
+    render_signers(signers, lang, &mut out);
+    let _ = write!(
+        out,
+        "<section class=\"withdraw\" aria-labelledby=\"withdraw-heading\"><h2 id=\"withdraw-heading\">{}</h2><p>{}</p>{}</section>",
+        escape(&lang.text("page.withdraw.request.heading")),
+        escape(&lang.text("page.withdraw.request.intro")),
+        super::links::withdraw_request_form(&campaign.id, lang, "", None),
+    );
+    out
+}
+
+/// The letter itself as an `<article>` (title to notes, with the demands' current statuses): the
+/// letter page's and the back office's print page's. `revisions` (oldest first) adds the notice
+/// that the text was revised; the back office passes none.
+pub fn render_article(campaign: &Campaign, feed: &StatusFeed, revisions: &[Revision], lang: Lang) -> String {
+    let mut out = String::new();
+    let mut refs = Vec::new();
+    let same = |lang: Lang| {
+        campaign.language.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(lang.code()))
+    };
+    let marked = |lang: Lang| if same(lang) { String::new() } else { format!(" lang=\"{}\"", lang.code()) };
+    let letter = Lang::from_tag(&campaign.language).unwrap_or(lang);
+    let words = Words { lang, attr: marked(lang), letter, letter_attr: marked(letter) };
+    let own = &words.letter_attr;
+    let _ = write!(
+        out,
+        "<article class=\"letter\" lang=\"{}\"{}><h1>{}</h1>",
         escape(&campaign.language),
+        // A letter written left to right stays so on a right-to-left page, and the reverse.
+        match undersigned_core::locale::direction_of(&campaign.language) {
+            dir if dir != lang.dir() => format!(" dir=\"{dir}\""),
+            _ => String::new(),
+        },
         escape(&campaign.title)
     );
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
@@ -74,14 +112,14 @@ pub fn render(page: &LetterPage) -> String {
     }
     let signatories = &campaign.signatories;
     if !signatories.organizations.is_empty() {
-        let _ = write!(out, "<h2{ui}>{}</h2><ul class=\"signatories\">", escape(&lang.text("letter.organizations")));
+        let _ = write!(out, "<h2{own}>{}</h2><ul class=\"signatories\">", escape(&letter.text("letter.organizations")));
         for org in &signatories.organizations {
             let _ = write!(out, "<li>{}</li>", escape(&org.name));
         }
         out.push_str("</ul>");
     }
     if !signatories.individuals.is_empty() {
-        let _ = write!(out, "<h2{ui}>{}</h2><ul class=\"signatories\">", escape(&lang.text("letter.individuals")));
+        let _ = write!(out, "<h2{own}>{}</h2><ul class=\"signatories\">", escape(&letter.text("letter.individuals")));
         for person in &signatories.individuals {
             let _ = write!(out, "<li>{}", escape(&person.name));
             if let Some(line) = person.title_line() {
@@ -93,38 +131,40 @@ pub fn render(page: &LetterPage) -> String {
     }
     if !campaign.cc.is_empty() {
         let cc = campaign.cc.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>");
-        let _ = write!(out, "<p><span{ui}>{}</span><br>{cc}</p>", escape(&lang.text("letter.cc")));
+        let _ = write!(out, "<p><span{own}>{}</span><br>{cc}</p>", escape(&letter.text("letter.cc")));
     }
     if !campaign.contact.is_empty() {
         out.push_str("<p>");
-        inlines(&campaign.contact, lang, &mut refs, &mut out);
+        inlines(&campaign.contact, letter, &mut refs, &mut out);
         out.push_str("</p>");
     }
     if !campaign.footnotes.is_empty() {
-        let _ = write!(out, "<h2{ui}>{}</h2><ol class=\"notes\">", escape(&lang.text("letter.notes")));
+        let _ = write!(out, "<h2{own}>{}</h2><ol class=\"notes\">", escape(&letter.text("letter.notes")));
         for (i, note) in campaign.footnotes.iter().enumerate() {
             let n = i + 1;
             let _ = write!(out, "<li id=\"note-{n}\">");
-            inlines(&note.text, lang, &mut Vec::new(), &mut out);
+            inlines(&note.text, letter, &mut Vec::new(), &mut out);
             if let Some(link) = note.link.as_deref().filter(|l| undersigned_core::campaign::is_safe_href(l)) {
                 let _ = write!(out, " <a href=\"{0}\">{0}</a>", escape(link));
             }
             if refs.contains(&(n as u32)) {
-                let _ = write!(out, " <a href=\"#ref-{n}\"{ui}>{}</a>", escape(&lang.text("letter.back_to_text")));
+                let _ = write!(out, " <a href=\"#ref-{n}\"{own}>{}</a>", escape(&letter.text("letter.back_to_text")));
             }
             out.push_str("</li>");
         }
         out.push_str("</ol>");
     }
     out.push_str("</article>");
-    let _ = write!(
-        out,
-        "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
-        escape(&lang.text("form.heading")),
-        escape(&lang.plural("page.count", signers.counts.total, &[])),
-        form::render(&FormState { campaign_id: &campaign.id, values: None, errors: &[], lang }),
-    );
-    render_signers(signers, lang, &mut out);
+    out
+}
+
+/// One demand as the letter page shows it (status, note, evidence), in `lang`: the back office's
+/// preview of a change.
+pub fn render_demand_item(demand: &Demand, states: &[DemandState], lang: Lang) -> String {
+    let mut out = String::new();
+    // A preview for organizers: the demand's text and its status in their language alike.
+    let words = Words { lang, attr: String::new(), letter: lang, letter_attr: String::new() };
+    render_demand(demand, states, &words, &mut Vec::new(), &mut out);
     out
 }
 
@@ -192,14 +232,14 @@ fn render_block(block: &Block, states: &[DemandState], words: &Words, refs: &mut
     match block {
         Block::Paragraph(text) => {
             out.push_str("<p>");
-            inlines(text, words.lang, refs, out);
+            inlines(text, words.letter, refs, out);
             out.push_str("</p>");
         }
         Block::List(items) => {
             out.push_str("<ul>");
             for item in items {
                 out.push_str("<li>");
-                inlines(item, words.lang, refs, out);
+                inlines(item, words.letter, refs, out);
                 out.push_str("</li>");
             }
             out.push_str("</ul>");
@@ -242,7 +282,7 @@ fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &
     let status = current_status(demand, states);
     let note = state.map_or(demand.note.as_deref().unwrap_or(""), |s| s.note.as_str());
     let _ = write!(out, "<li id=\"demand-{}\">", escape(&demand.id));
-    inlines(&demand.text, lang, refs, out);
+    inlines(&demand.text, words.letter, refs, out);
     if demand.children.is_empty() {
         let status_text =
             lang.format("page.status", &[("status", &lang.text(&format!("live.status.{}", status.as_str())))]);
@@ -284,4 +324,28 @@ fn render_demand(demand: &Demand, states: &[DemandState], words: &Words, refs: &
         out.push_str("</ul>");
     }
     out.push_str("</li>");
+}
+
+/// The deliveries of the letter that its organizers chose to show (recorded in the back office).
+pub fn render_deliveries(deliveries: &[crate::store::Delivery], lang: Lang, out: &mut String) {
+    if deliveries.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<section class=\"deliveries\" aria-labelledby=\"deliveries-heading\"><h2 id=\"deliveries-heading\">{}</h2><ul>",
+        escape(&lang.text("page.deliveries"))
+    );
+    for d in deliveries {
+        let line = lang.format(
+            "page.delivery",
+            &[("date", d.delivered_on.as_str()), ("recipient", d.recipient.as_str()), ("method", d.method.as_str())],
+        );
+        let _ = write!(out, "<li>{}", escape(&line));
+        if !d.note.is_empty() {
+            let _ = write!(out, " <span class=\"note\">{}</span>", escape(&d.note));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul></section>");
 }

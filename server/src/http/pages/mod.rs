@@ -18,6 +18,8 @@
 pub mod form;
 pub mod html;
 pub mod letter;
+pub mod links;
+pub mod mailbox;
 pub mod negotiate;
 pub mod revision;
 pub mod text;
@@ -48,6 +50,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/campaigns/{id}", get(letter_page))
         .route("/campaigns/{id}/revisions/{number}", get(revision::revision_page))
         .route(STYLESHEET, get(stylesheet))
+        .merge(links::routes())
+        .merge(mailbox::routes())
 }
 
 /// The address of a campaign's letter page on this receiver.
@@ -83,13 +87,15 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
             organizations: shown.organizations.clone(),
             individuals: shown.individuals.clone(),
         };
-        let main = letter::render(&letter::LetterPage {
+        let mut main = letter::render(&letter::LetterPage {
             campaign: &campaign.record.campaign,
             feed: &feed.feed,
             signers: &signers,
             revisions: &revisions,
             lang,
         });
+        // Recorded in the back office, whose changes (POSTs) refresh the snapshots.
+        letter::render_deliveries(&state.store.deliveries(&id, true).await?, lang, &mut main);
         let key = form::key_in(&main).ok_or_else(|| anyhow::anyhow!("the letter page's form has no key"))?;
         Ok((main.clone(), key))
     };
@@ -107,9 +113,11 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
 /// A whole page: `<main>` holds `main` (which brings the page's one `<h1>`).
 pub fn page(status: StatusCode, lang: Lang, title: &str, main: &str) -> Response {
     let body = format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        "<!doctype html>\n<html lang=\"{}\"{}><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body><main>{main}</main></body></html>\n",
         lang.code(),
+        // Right-to-left pages say so (pages.css uses logical properties only, so they mirror).
+        if lang.dir() == "rtl" { " dir=\"rtl\"" } else { "" },
         escape(title),
     );
     let mut response = (status, body).into_response();
@@ -177,6 +185,7 @@ pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> R
     let args = [("title", title.as_str())];
     let (heading, text) = match word.as_str() {
         "signed" => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
+        "check_inbox" => (lang.text("page.check_inbox.heading"), lang.format("page.check_inbox", &args)),
         "already_signed" => (lang.text("page.already.heading"), lang.format("page.already", &args)),
         _ => (lang.text("page.pending.heading"), lang.format("page.pending", &args)),
     };
@@ -273,6 +282,7 @@ mod tests {
             organizations_need_review: true,
             allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
             min_fill_ms: 0,
+            confirmation: crate::store::Confirmation::Email,
         };
         CampaignRecord { campaign: undersigned_core::Campaign::new("c", "C", "today"), settings }
     }

@@ -1,5 +1,5 @@
-//! The words of the pages, in the visitor's language: English or Spanish, chosen from
-//! `Accept-Language` ([`Lang::from_headers`]). Each language is the widget's table
+//! The words of the pages, in the visitor's language: English, Spanish, French, Portuguese,
+//! German or Arabic, chosen from `Accept-Language` ([`Lang::from_headers`]). Each language is the widget's table
 //! (`locales/<code>.txt`, the same form labels, statuses and headings the widget shows) plus the
 //! pages' own (`server/locales/<code>.txt`), read with core's [`locale::parse`]. A key missing in a
 //! language falls back to English. Values are plain text: callers escape what they put in a page.
@@ -16,9 +16,13 @@ use undersigned_core::locale;
 use undersigned_core::signature::limits;
 
 /// (code, widget strings, page strings), English first.
-const SOURCES: [(&str, &str, &str); 2] = [
+const SOURCES: [(&str, &str, &str); 6] = [
     ("en", include_str!("../../../../locales/en.txt"), include_str!("../../../locales/en.txt")),
     ("es", include_str!("../../../../locales/es.txt"), include_str!("../../../locales/es.txt")),
+    ("fr", include_str!("../../../../locales/fr.txt"), include_str!("../../../locales/fr.txt")),
+    ("pt", include_str!("../../../../locales/pt.txt"), include_str!("../../../locales/pt.txt")),
+    ("de", include_str!("../../../../locales/de.txt"), include_str!("../../../locales/de.txt")),
+    ("ar", include_str!("../../../../locales/ar.txt"), include_str!("../../../locales/ar.txt")),
 ];
 
 static TABLES: LazyLock<Vec<BTreeMap<String, String>>> = LazyLock::new(|| {
@@ -76,6 +80,11 @@ impl Lang {
         SOURCES[self.index].0
     }
 
+    /// The writing direction (`ltr`, `rtl`), for `dir` attributes.
+    pub fn dir(self) -> &'static str {
+        locale::direction_of(self.code())
+    }
+
     /// The text of `key` in this language only.
     fn own(self, key: &str) -> Option<&'static str> {
         TABLES.get(self.index)?.get(key).map(String::as_str)
@@ -91,10 +100,14 @@ impl Lang {
         locale::fill(&self.text(key), args)
     }
 
-    /// The plural form of `key` for `count` (`key.one` for 1, else `key.other`: the rule of both
-    /// languages here), with `{count}` and `args` filled in.
+    /// The plural form of `key` for `count` (core's [`locale::plural_category`] of this language,
+    /// `key.other` when the language has no line for that category), with `{count}` and `args`
+    /// filled in.
     pub fn plural(self, key: &str, count: u64, args: &[(&str, &str)]) -> String {
-        let form = if count == 1 { "one" } else { "other" };
+        let category = locale::plural_category(self.code(), count);
+        let specific = format!("{key}.{category}");
+        let form =
+            if self.own(&specific).is_some() || Lang::ENGLISH.own(&specific).is_some() { category } else { "other" };
         let count = count.to_string();
         let mut all = vec![("count", count.as_str())];
         all.extend_from_slice(args);
@@ -133,8 +146,12 @@ mod tests {
         let english = &TABLES[0];
         for (index, (code, ..)) in SOURCES.iter().enumerate() {
             for key in TABLES[index].keys().filter(|k| k.starts_with("page.") && !k.starts_with("page.error.")) {
+                // A language may need plural categories English has no use for (core/tests/locale_files.rs).
+                let extra_plural = key.rsplit_once('.').is_some_and(|(stem, form)| {
+                    ["zero", "two", "few", "many"].contains(&form) && english.contains_key(&format!("{stem}.other"))
+                });
                 assert!(
-                    english.contains_key(key),
+                    english.contains_key(key) || extra_plural,
                     "server/locales/{code}.txt has `{key}`, which server/locales/en.txt lacks"
                 );
             }
@@ -153,11 +170,15 @@ mod tests {
             Lang::from_headers(&headers).code()
         };
         assert_eq!(pick("es-MX,es;q=0.9,en;q=0.8"), "es");
-        assert_eq!(pick("fr-FR,fr;q=0.9,es;q=0.5,en;q=0.4"), "es");
+        assert_eq!(pick("it-IT,it;q=0.9,es;q=0.5,en;q=0.4"), "es");
         assert_eq!(pick("en-GB,es"), "en");
         assert_eq!(pick("es;q=0.2, en;q=0.9"), "en");
-        assert_eq!(pick("es;q=0, de"), "en");
-        assert_eq!(pick("de"), "en");
+        assert_eq!(pick("es;q=0, ja"), "en");
+        assert_eq!(pick("ja"), "en");
+        assert_eq!(pick("fr-FR,fr;q=0.9,es;q=0.5"), "fr");
+        assert_eq!(pick("pt-BR"), "pt");
+        assert_eq!(pick("de-CH,en;q=0.5"), "de");
+        assert_eq!(pick("ar-EG"), "ar");
         assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::ENGLISH);
     }
 

@@ -1,0 +1,191 @@
+//! Moderation: organizations waiting for approval, individuals waiting, suspected spam; approve,
+//! reject or mark as spam one or many (checkboxes and buttons: a form, so the keyboard alone does
+//! it). Every decision is audited; approved signers appear in open widgets with the next count.
+
+use super::super::pages::html::escape;
+use super::campaign::{campaign_page, open};
+use super::form::FormData;
+use super::layout::{self, csrf_field, section_path, Section};
+use crate::http::AppState;
+use crate::organizers::Permission;
+use crate::store::{SignerQuery, SignerRow, SignerState};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use undersigned_core::signature::SignerKind;
+
+/// Rows shown per queue.
+const QUEUE_ROWS: i64 = 200;
+
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let (signed, record) = match open(&state, &headers, &id, Section::Moderation, Permission::Read).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let lang = signed.lang;
+    let query = FormData::from_query(query.as_deref());
+    let queues = [
+        ("organizations", SignerState::Pending, Some(SignerKind::Organization), "admin.moderation.organizations"),
+        ("individuals", SignerState::Pending, Some(SignerKind::Individual), "admin.moderation.individuals"),
+        ("spam", SignerState::Spam, None, "admin.moderation.spam"),
+    ];
+    let heading = lang.text("admin.nav.moderation");
+    let mut main = format!("<h1>{}</h1>", escape(&heading));
+    if let Some(done) = query.get("done") {
+        main.push_str(&layout::notice(&lang.format("admin.moderation.done", &[("count", done)])));
+    }
+    let can_moderate = signed.may(&id, Permission::Moderate);
+    let see_emails = signed.may(&id, Permission::SeeEmails);
+    for (name, state_filter, kind, key) in queues {
+        let q = SignerQuery { state: Some(state_filter), kind, ..SignerQuery::default() };
+        let rows = match state.store.search_signers(&id, &q, QUEUE_ROWS, 0).await {
+            Ok(rows) => rows,
+            Err(e) => return layout::storage_error(lang, e),
+        };
+        let _ = write!(
+            main,
+            "<section aria-labelledby=\"q-{name}\"><h2 id=\"q-{name}\">{} <span class=\"count\">({})</span></h2>",
+            escape(&lang.text(key)),
+            rows.len()
+        );
+        if rows.is_empty() {
+            let _ = write!(main, "<p>{}</p></section>", escape(&lang.text("admin.moderation.empty")));
+            continue;
+        }
+        if can_moderate {
+            let _ = write!(
+                main,
+                "<form method=\"post\" action=\"{}\">{}",
+                escape(&section_path(&id, Section::Moderation)),
+                csrf_field(&signed)
+            );
+        }
+        let _ = write!(main, "<table><thead><tr>");
+        if can_moderate {
+            let _ = write!(
+                main,
+                "<th scope=\"col\"><span class=\"visually-hidden\">{}</span></th>",
+                escape(&lang.text("admin.select"))
+            );
+        }
+        let _ = write!(
+            main,
+            "<th scope=\"col\">{}</th><th scope=\"col\">{}</th>{}<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            escape(&lang.text("admin.signer.who")),
+            escape(&lang.text("admin.signer.details")),
+            if see_emails { format!("<th scope=\"col\">{}</th>", escape(&lang.text("admin.email"))) } else { String::new() },
+            escape(&lang.text("admin.signer.source")),
+            escape(&lang.text("admin.signer.received")),
+        );
+        for row in &rows {
+            main.push_str("<tr>");
+            if can_moderate {
+                let _ = write!(
+                    main,
+                    "<td><input type=\"checkbox\" name=\"signer\" value=\"{0}\" id=\"s-{name}-{0}\" aria-label=\"{1}\"></td>",
+                    row.id,
+                    escape(&lang.format("admin.select_one", &[("who", &who(row))]))
+                );
+            }
+            let _ = write!(main, "<td>{}</td><td>{}</td>", escape(&who(row)), escape(&details(row, lang)));
+            if see_emails {
+                let _ = write!(main, "<td>{}{}</td>", escape(&row.email), domain_mark(row, lang));
+            }
+            let _ = write!(
+                main,
+                "<td>{}</td><td>{}</td></tr>",
+                escape(row.data.source.as_deref().unwrap_or("")),
+                escape(&row.created_at[..16.min(row.created_at.len())].replace('T', " ")),
+            );
+        }
+        main.push_str("</tbody></table>");
+        if can_moderate {
+            let _ = write!(
+                main,
+                "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"approve\">{}</button> <button type=\"submit\" name=\"action\" value=\"reject\" class=\"secondary\">{}</button>{}</p></form>",
+                escape(&lang.text("admin.moderation.approve")),
+                escape(&lang.text("admin.moderation.reject")),
+                if state_filter == SignerState::Pending {
+                    format!(" <button type=\"submit\" name=\"action\" value=\"spam\" class=\"secondary\">{}</button>", escape(&lang.text("admin.moderation.mark_spam")))
+                } else {
+                    String::new()
+                },
+            );
+        }
+        main.push_str("</section>");
+    }
+    campaign_page(&signed, &record, Section::Moderation, &heading, &main)
+}
+
+/// The name a moderator recognises: the organization's, else the person's.
+pub fn who(row: &SignerRow) -> String {
+    row.data.organization.clone().unwrap_or_else(|| row.data.name.clone())
+}
+
+/// The rest of what the signer wrote: contact person, title, affiliation, country.
+pub fn details(row: &SignerRow, _lang: super::super::pages::text::Lang) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if row.data.organization.is_some() {
+        parts.push(&row.data.name);
+    }
+    parts.extend([&row.data.title, &row.data.affiliation, &row.data.country].into_iter().flatten().map(String::as_str));
+    parts.join(", ")
+}
+
+/// A mark for an organization whose contact address is at a domain it controls. The verification
+/// itself belongs to the mail confirmation work; until it lands, nothing is claimed.
+fn domain_mark(_row: &SignerRow, _lang: super::super::pages::text::Lang) -> String {
+    String::new()
+}
+
+pub async fn decide(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (signed, _record) = match open(&state, &headers, &id, Section::Moderation, Permission::Moderate).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let form = FormData::from_body(&body);
+    if let Err(r) = signed.check_csrf(&form) {
+        return r;
+    }
+    let target = match form.get("action") {
+        Some("approve") => SignerState::Approved,
+        Some("reject") => SignerState::Rejected,
+        Some("spam") => SignerState::Spam,
+        _ => return layout::message(axum::http::StatusCode::BAD_REQUEST, signed.lang, "admin.error.bad_form"),
+    };
+    let ids: Vec<i64> = form.all("signer").iter().filter_map(|s| s.parse().ok()).collect();
+    let done = async {
+        let mut changed = 0;
+        for signer in &ids {
+            if state.store.set_signer_state(&id, *signer, target).await? {
+                changed += 1;
+                state
+                    .store
+                    .audit(signed.actor(), &id, &format!("signer.{}", target.as_str()), &format!("signer {signer}"))
+                    .await?;
+            }
+        }
+        anyhow::Ok(changed)
+    };
+    match done.await {
+        Ok(changed) => {
+            // The signer count and list of open widgets follow approvals.
+            state.live.nudge();
+            super::redirect(&format!("{}?done={changed}", section_path(&id, Section::Moderation)))
+        }
+        Err(e) => layout::storage_error(signed.lang, e),
+    }
+}

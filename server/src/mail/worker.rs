@@ -1,0 +1,162 @@
+//! The sender task: takes due mail from the queue, writes its links (new tokens, stored hashed),
+//! builds it in the signer's language and sends it; on failure tries again later, each time
+//! waiting longer (30 s doubling, at most 6 hours). It looks for due mail when nudged (a signing
+//! just committed some) and every second (mail queued by another instance, retries).
+//!
+//! Several instances may share a PostgreSQL database: a mail is claimed with a lease before it is
+//! sent, so only one of them sends it.
+
+use super::message::{self, MailFacts};
+use super::sender::MailSender;
+use super::{token, MailKind, LINK_LIFETIME_DAYS};
+use crate::clock;
+use crate::http::pages::text::Lang;
+use crate::store::{QueuedMail, SignerLinkPurpose, Store};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long a claimed mail is left to its sender before another may take it.
+const LEASE_MINUTES: i64 = 5;
+/// After this many failed attempts a mail is dropped (logged): about a week of retries.
+const MAX_ATTEMPTS: i64 = 35;
+const MAX_BACKOFF_SECS: i64 = 6 * 3600;
+
+/// What the sender needs.
+#[derive(Clone)]
+pub struct MailWorker {
+    pub store: Store,
+    pub sender: MailSender,
+    /// `https://sign.example.org`, without a trailing slash: the links' base.
+    pub public_url: String,
+    pub nudge: Arc<Notify>,
+}
+
+/// The wait before attempt `attempts + 1`, after `attempts` failures.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    (30_i64 << attempts.clamp(0, 20) as u32).min(MAX_BACKOFF_SECS)
+}
+
+impl MailWorker {
+    /// Runs until `shutdown` resolves.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        // A restart is often the fix (a corrected SMTP setting): waiting mail is tried at once,
+        // including mail a killed instance had claimed and never sent.
+        if let Err(e) = self.store.retry_waiting_mail_now().await {
+            tracing::warn!(error = format!("{e:#}"), "cannot reschedule the waiting mail");
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tick.tick() => {}
+                _ = self.nudge.notified() => {}
+            }
+            if let Err(e) = self.send_due().await {
+                tracing::warn!(error = format!("{e:#}"), "reading the mail queue failed; trying again");
+            }
+        }
+    }
+
+    /// Sends every mail due now; returns how many were sent.
+    pub async fn send_due(&self) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        loop {
+            let due = self.store.due_mail(&clock::now(), 50).await?;
+            if due.is_empty() {
+                return Ok(sent);
+            }
+            for mail in due {
+                if !self.store.claim_mail(&mail, &clock::minutes_from_now(LEASE_MINUTES)).await? {
+                    continue;
+                }
+                match self.send_one(&mail).await {
+                    Ok(()) => {
+                        self.store.mail_sent(mail.id).await?;
+                        sent += 1;
+                    }
+                    Err(e) => {
+                        let attempts = mail.attempts + 1;
+                        let error = format!("{e:#}");
+                        if attempts >= MAX_ATTEMPTS {
+                            tracing::error!(mail = mail.id, attempts, error, "giving up on a mail");
+                            self.store.mail_sent(mail.id).await?;
+                        } else {
+                            let wait = backoff_secs(mail.attempts);
+                            tracing::warn!(
+                                mail = mail.id,
+                                attempts,
+                                retry_in_secs = wait,
+                                error,
+                                "a mail was not sent"
+                            );
+                            self.store.mail_failed(mail.id, attempts, &clock::seconds_from_now(wait), &error).await?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn send_one(&self, mail: &QueuedMail) -> anyhow::Result<()> {
+        // The signer may have been erased or purged since: then there is nothing to send (the
+        // queue row went with it, unless this read raced the erasure).
+        let Some(signer) = self.store.mail_signer(mail.signer_id).await? else { return Ok(()) };
+        let record = self
+            .store
+            .campaign(&signer.campaign_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("campaign {} is gone", signer.campaign_id))?;
+        let expires_at = clock::days_from_now(LINK_LIFETIME_DAYS);
+        let link = |purpose: SignerLinkPurpose| {
+            let (token, hash) = token::new_token();
+            let url = format!("{}{}?t={token}", self.public_url, crate::http::pages::links::path(purpose));
+            (url, hash, purpose)
+        };
+        let withdraw = link(SignerLinkPurpose::Withdraw);
+        let confirm = (signer.awaiting_confirmation && mail.kind != MailKind::WithdrawLink)
+            .then(|| link(SignerLinkPurpose::Confirm));
+        for (_, hash, purpose) in confirm.iter().chain([&withdraw]) {
+            self.store.add_link(mail.signer_id, *purpose, hash, &expires_at).await?;
+        }
+        let entry = crate::signing::public_entry(mail.signer_id, &signer.signature);
+        let listed_as = signer.signature.list_publicly.then(|| {
+            [Some(entry.name), entry.title, entry.affiliation].into_iter().flatten().collect::<Vec<_>>().join(", ")
+        });
+        let facts = MailFacts {
+            kind: mail.kind,
+            lang: Lang::from_tag(&mail.lang).unwrap_or_default(),
+            name: signer.signature.name.clone(),
+            letter_title: record.campaign.title.clone(),
+            letter_url: format!("{}{}", self.public_url, crate::http::pages::letter_path(&record.campaign.id)),
+            listed_as,
+            signed_on: day(&signer.created_at),
+            today: day(&clock::now()),
+            awaiting_confirmation: signer.awaiting_confirmation,
+            confirm_url: confirm.map(|(url, ..)| url),
+            withdraw_url: withdraw.0,
+            links_expire_on: day(&expires_at),
+        };
+        self.sender.send(mail.id, &signer.email, &message::build(&facts)).await
+    }
+}
+
+/// `YYYY-MM-DD` of a stored timestamp.
+fn day(timestamp: &str) -> String {
+    timestamp.get(..10).unwrap_or(timestamp).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_up_to_six_hours() {
+        assert_eq!(backoff_secs(0), 30);
+        assert_eq!(backoff_secs(1), 60);
+        assert_eq!(backoff_secs(5), 960);
+        assert_eq!(backoff_secs(30), MAX_BACKOFF_SECS);
+    }
+}

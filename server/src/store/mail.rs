@@ -1,0 +1,172 @@
+//! The outgoing mail queue ([`crate::mail`]): rows written with the change they report, taken by
+//! the sender when due, deleted once sent, retried later when sending failed. A row names its
+//! signer, not an address: erasing the signer deletes the mail with it.
+
+use super::{NewSigner, Store};
+use crate::mail::MailKind;
+use anyhow::Context;
+use sqlx::Row;
+use undersigned_core::signature::ValidSignature;
+
+/// A mail waiting in the queue.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub signer_id: i64,
+    pub kind: MailKind,
+    pub lang: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+}
+
+/// What a mail needs to know about its signer.
+#[derive(Debug, Clone)]
+pub struct MailSigner {
+    pub campaign_id: String,
+    pub email: String,
+    pub signature: ValidSignature,
+    pub created_at: String,
+    pub awaiting_confirmation: bool,
+}
+
+/// Queues the mail that answers a signing, in the signing's transaction: a confirmation for a new
+/// signer (`inserted`), else "you had already signed" to the signer already holding the address.
+/// A known address gets at most one such mail waiting at a time, so repeated posts of someone
+/// else's address cannot flood its inbox.
+pub(super) async fn queue_signing_mail(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    s: &NewSigner,
+    inserted: Option<i64>,
+    lang: &str,
+    now: &str,
+) -> anyhow::Result<()> {
+    match inserted {
+        Some(id) => {
+            sqlx::query("INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $4)")
+                .bind(id)
+                .bind(MailKind::Signed.as_str())
+                .bind(lang)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) \
+                 SELECT s.id, $1, $2, $3, $3 FROM signers s WHERE s.campaign_id = $4 AND s.email_normalized = $5 \
+                 AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1)",
+            )
+            .bind(MailKind::Repeat.as_str())
+            .bind(lang)
+            .bind(now)
+            .bind(&s.campaign_id)
+            .bind(&s.email_normalized)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Queues a link to withdraw for the signer of `campaign` with this address, if there is one
+    /// (and none is waiting already). The caller answers the same either way.
+    pub async fn queue_withdraw_link(&self, campaign: &str, email_normalized: &str, lang: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) \
+             SELECT s.id, $1, $2, $3, $3 FROM signers s WHERE s.campaign_id = $4 AND s.email_normalized = $5 \
+             AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1)",
+        )
+        .bind(MailKind::WithdrawLink.as_str())
+        .bind(lang)
+        .bind(crate::clock::now())
+        .bind(campaign)
+        .bind(email_normalized)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Mail due at `now`, oldest first.
+    pub async fn due_mail(&self, now: &str, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
+        let rows = sqlx::query("SELECT id, signer_id, kind, lang, attempts, next_attempt_at FROM mail_queue WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2")
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QueuedMail {
+                    id: r.try_get(0)?,
+                    signer_id: r.try_get(1)?,
+                    kind: MailKind::parse(&r.try_get::<String, _>(2)?).context("a queued mail has an unknown kind")?,
+                    lang: r.try_get(3)?,
+                    attempts: r.try_get(4)?,
+                    next_attempt_at: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes a due mail for sending until `lease_until` (so that another instance leaves it alone);
+    /// false when another sender took it first.
+    pub async fn claim_mail(&self, mail: &QueuedMail, lease_until: &str) -> anyhow::Result<bool> {
+        let done = sqlx::query("UPDATE mail_queue SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3")
+            .bind(lease_until)
+            .bind(mail.id)
+            .bind(&mail.next_attempt_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The signer a mail goes to (None once erased).
+    pub async fn mail_signer(&self, signer_id: i64) -> anyhow::Result<Option<MailSigner>> {
+        let row = sqlx::query("SELECT campaign_id, data, created_at, awaiting_confirmation FROM signers WHERE id = $1")
+            .bind(signer_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let signature: ValidSignature = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+        Ok(Some(MailSigner {
+            campaign_id: row.try_get(0)?,
+            email: signature.email.clone(),
+            signature,
+            created_at: row.try_get(2)?,
+            awaiting_confirmation: row.try_get::<i64, _>(3)? != 0,
+        }))
+    }
+
+    /// Makes every waiting mail due now (at start).
+    pub async fn retry_waiting_mail_now(&self) -> anyhow::Result<()> {
+        let now = crate::clock::now();
+        sqlx::query("UPDATE mail_queue SET next_attempt_at = $1 WHERE next_attempt_at > $1")
+            .bind(&now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sent: the row goes.
+    pub async fn mail_sent(&self, id: i64) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM mail_queue WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Not sent: try again at `next_attempt_at`.
+    pub async fn mail_failed(&self, id: i64, attempts: i64, next_attempt_at: &str, error: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE mail_queue SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4")
+            .bind(attempts)
+            .bind(next_attempt_at)
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Mail waiting in the queue (for the admin API, tests and the bench).
+    pub async fn queued_mail_count(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue").fetch_one(&self.pool).await?)
+    }
+}

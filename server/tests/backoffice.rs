@@ -1,0 +1,293 @@
+//! The organizers' back office (/admin) over a real receiver, on SQLite and PostgreSQL: accounts
+//! made by the CLI, sign-in with throttling, sessions, CSRF and cross-site refusals, roles
+//! enforced by the server (pages and API tokens), the audit log.
+
+mod support;
+
+use reqwest::header;
+use support::*;
+use undersigned_server::organizers::{accounts, Role};
+use undersigned_server::store::{AuditFilter, Store};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A browser-like client of the back office: no redirects followed, the session cookie kept.
+struct Organizer {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+impl Organizer {
+    async fn sign_in(base: &str, email: &str, password: &str) -> Result<Organizer, reqwest::Response> {
+        let http = client();
+        let res = http
+            .post(format!("{base}/admin/sign-in"))
+            .header(header::ORIGIN, base)
+            .form(&[("email", email), ("password", password), ("next", "/admin")])
+            .send()
+            .await
+            .unwrap();
+        if res.status() != 303 {
+            return Err(res);
+        }
+        let set_cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+            assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+        }
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        Ok(Organizer { http, base: base.to_string(), cookie })
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).header(header::COOKIE, &self.cookie).send().await.unwrap()
+    }
+
+    async fn page(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// The CSRF token in the forms of `path`.
+    async fn csrf(&self, path: &str) -> String {
+        let (_, html) = self.page(path).await;
+        let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+        html[at..at + 64].to_string()
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .header(header::ORIGIN, &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+async fn add(store: &Store, email: &str, role: Role) {
+    accounts::add_organizer(store, "test", email, "", CAMPAIGN, role, Some(PASSWORD)).await.expect("organizer added");
+}
+
+async fn audit_actions(store: &Store) -> Vec<String> {
+    let entries =
+        store.audit_entries(&AuditFilter { campaign: CAMPAIGN.into(), ..Default::default() }, 100).await.unwrap();
+    entries.into_iter().map(|e| format!("{} {}", e.actor, e.action)).collect()
+}
+
+both_backends!(roles_sessions_csrf_and_audit, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    add(&store, "owner@example.org", Role::Owner).await;
+    add(&store, "viewer@example.org", Role::Viewer).await;
+    add(&store, "editor@example.org", Role::Editor).await;
+    assert_eq!(s.sign(individual("ana@example.org", &uuid(1))).await.0, 201);
+
+    // Without a session, pages send to the sign-in page.
+    let res = client().get(s.url(&format!("/admin/campaigns/{CAMPAIGN}/signers"))).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/admin/sign-in?next="));
+
+    let owner =
+        Organizer::sign_in(&s.base, "Owner@Example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let (status, html) = owner.page(&format!("/admin/campaigns/{CAMPAIGN}/signers")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("ana@example.org"), "owners see emails");
+    let res = owner.get(&format!("/admin/campaigns/{CAMPAIGN}")).await;
+    let csp = res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{csp}");
+    assert!(res.text().await.unwrap().contains("<svg"), "the chart is drawn by the receiver");
+
+    // A viewer never gets an email: not on the page, not in an export, not through a search.
+    let viewer =
+        Organizer::sign_in(&s.base, "viewer@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let (status, html) = viewer.page(&format!("/admin/campaigns/{CAMPAIGN}/signers?q=ana%40example")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("ana@example.org") && !html.contains("Ana Example"), "no email, and no search by email");
+    let (status, _) = viewer.page(&format!("/admin/campaigns/{CAMPAIGN}/signers.csv")).await;
+    assert_eq!(status, 403, "a viewer asking for emails is refused by the server");
+    let (status, _) = viewer.page(&format!("/admin/campaigns/{CAMPAIGN}/settings")).await;
+    assert_eq!(status, 403);
+
+    // The owner's export is audited.
+    let res = owner.get(&format!("/admin/campaigns/{CAMPAIGN}/signers.csv")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("ana@example.org"));
+    assert!(audit_actions(&store).await.contains(&"owner@example.org signers.export".to_string()));
+
+    // An editor changes a status through the form; the change is in the history and the log.
+    let editor =
+        Organizer::sign_in(&s.base, "editor@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let path = format!("/admin/campaigns/{CAMPAIGN}/demands/contract");
+    let csrf = editor.csrf(&path).await;
+    let preview = editor
+        .post(&path, &[("csrf", &csrf), ("status", "disclosed"), ("note", "Released."), ("action", "preview")])
+        .await;
+    assert_eq!(preview.status(), 200);
+    assert!(preview.text().await.unwrap().contains("Released."));
+    assert!(store.demand_history(CAMPAIGN, "contract").await.unwrap().is_empty(), "a preview changes nothing");
+    let saved = editor
+        .post(&path, &[("csrf", &csrf), ("status", "disclosed"), ("note", "Released."), ("action", "save")])
+        .await;
+    assert_eq!(saved.status(), 303);
+    let history = store.demand_history(CAMPAIGN, "contract").await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].changed_by, "editor@example.org");
+    assert!(audit_actions(&store).await.contains(&"editor@example.org demand.status".to_string()));
+    // … but may not moderate.
+    let csrf_m = editor.csrf(&format!("/admin/campaigns/{CAMPAIGN}/demands/contract")).await;
+    let res = editor
+        .post(
+            &format!("/admin/campaigns/{CAMPAIGN}/moderation"),
+            &[("csrf", &csrf_m), ("action", "approve"), ("signer", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // CSRF: a change without the session's token, or from another site, is refused.
+    let res = editor.post(&path, &[("csrf", "0000"), ("status", "refused"), ("action", "save")]).await;
+    assert_eq!(res.status(), 403);
+    let res = editor
+        .http
+        .post(s.url(&path))
+        .header(header::COOKIE, &editor.cookie)
+        .header(header::ORIGIN, "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", csrf.as_str()), ("status", "refused"), ("action", "save")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(store.demand_history(CAMPAIGN, "contract").await.unwrap().len(), 1, "nothing changed");
+
+    // Signing out everywhere ends every session of that organizer.
+    let second =
+        Organizer::sign_in(&s.base, "editor@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let res = editor.post("/admin/sign-out-everywhere", &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(second.get("/admin").await.status(), 303, "the other session ended too");
+
+    // A delivery recorded as public shows on the public letter page; a private one does not.
+    let delivery = format!("/admin/campaigns/{CAMPAIGN}/delivery");
+    let csrf_d = owner.csrf(&delivery).await;
+    for (to, public) in [("The Agency's front desk", "1"), ("A private meeting", "")] {
+        let mut form =
+            vec![("csrf", csrf_d.as_str()), ("delivered_on", "2026-11-27"), ("recipient", to), ("method", "by hand")];
+        if !public.is_empty() {
+            form.push(("public", public));
+        }
+        assert_eq!(owner.post(&delivery, &form).await.status(), 303);
+    }
+    let letter = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
+    assert!(letter.contains("2026-11-27: to The Agency&#39;s front desk (by hand)."), "public delivery shown");
+    assert!(!letter.contains("A private meeting"));
+    let (_, print) = viewer.page(&format!("{delivery}/print")).await;
+    assert!(
+        print.contains("A Test Letter") && print.contains("Ana Example"),
+        "the print page: the letter and its approved signers"
+    );
+    assert!(!print.contains("ana@example.org"));
+
+    // A token made by the owner for a viewer: read-only on the API, no emails.
+    let csrf_o = owner.csrf(&format!("/admin/campaigns/{CAMPAIGN}/organizers")).await;
+    let res = owner
+        .post(
+            &format!("/admin/campaigns/{CAMPAIGN}/tokens"),
+            &[("csrf", &csrf_o), ("label", "dashboard"), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let at = html.find("class=\"secret\">").unwrap() + 15;
+    let token = html[at..at + 64].to_string();
+    let api = |path: &str| s.http.get(s.url(&format!("/api/admin{path}"))).bearer_auth(&token);
+    assert_eq!(api(&format!("/campaigns/{CAMPAIGN}/settings")).send().await.unwrap().status(), 200);
+    let refused = api(&format!("/campaigns/{CAMPAIGN}/signers.csv")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["code"], "forbidden");
+    assert_eq!(api(&format!("/campaigns/{CAMPAIGN}/signers")).send().await.unwrap().status(), 403);
+    // The receiver's own admin token still does everything.
+    assert_eq!(
+        s.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv")).send().await.unwrap().status(),
+        200
+    );
+    // Revoked, the token opens nothing.
+    let listed = store.api_tokens(CAMPAIGN).await.unwrap();
+    let res =
+        owner.post(&format!("/admin/campaigns/{CAMPAIGN}/tokens/{}/revoke", listed[0].id), &[("csrf", &csrf_o)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(api(&format!("/campaigns/{CAMPAIGN}/settings")).send().await.unwrap().status(), 401);
+    store.close().await;
+    s.stop().await;
+});
+
+both_backends!(failed_sign_ins_are_throttled_per_account, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    add(&store, "owner@example.org", Role::Owner).await;
+    for _ in 0..undersigned_server::organizers::MAX_FAILURES_PER_ACCOUNT {
+        let res = Organizer::sign_in(&s.base, "owner@example.org", "wrong password!!").await.err().expect("refused");
+        assert_eq!(res.status(), 401);
+    }
+    // Now even the right password is refused until the window has passed.
+    let res = Organizer::sign_in(&s.base, "owner@example.org", PASSWORD).await.err().expect("throttled");
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key(header::RETRY_AFTER));
+    // An unknown account answers exactly as a known one (no way to tell who has an account).
+    let res = Organizer::sign_in(&s.base, "nobody@example.org", PASSWORD).await.err().expect("refused");
+    assert_eq!(res.status(), 401);
+    assert!(!audit_actions(&store).await.iter().any(|a| a.contains("sign_in")), "sign-ins belong to no campaign");
+    let with_sign_ins = AuditFilter { campaign: CAMPAIGN.into(), with_sign_ins: true, ..Default::default() };
+    assert!(!store.audit_entries(&with_sign_ins, 100).await.unwrap().is_empty());
+    let all = store.audit_entries(&AuditFilter::default(), 100).await.unwrap();
+    assert!(all.iter().filter(|e| e.action == "sign_in.failed").count() >= 5);
+    store.close().await;
+    s.stop().await;
+});
+
+both_backends!(the_first_owner_comes_from_the_cli_with_an_invitation_link, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let out =
+        admin_cli(&db, &["add-organizer", "first@example.org", "--name", "First Owner", "--public-origin", &s.base]);
+    let link =
+        out.lines().find_map(|l| l.trim().strip_prefix(s.base.as_str())).expect("an invitation link").to_string();
+    assert!(link.starts_with("/admin/welcome/"), "{out}");
+    let http = client();
+    let res = http.get(s.url(&link)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "a GET only shows the form");
+    let res =
+        http.post(s.url(&link)).header(header::ORIGIN, &s.base).form(&[("password", "short")]).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let res =
+        http.post(s.url(&link)).header(header::ORIGIN, &s.base).form(&[("password", PASSWORD)]).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers().contains_key(header::SET_COOKIE));
+    let res =
+        http.post(s.url(&link)).header(header::ORIGIN, &s.base).form(&[("password", PASSWORD)]).send().await.unwrap();
+    assert_eq!(res.status(), 404, "the link works once");
+    let owner =
+        Organizer::sign_in(&s.base, "first@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let (status, html) = owner.page("/admin").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(CAMPAIGN), "an owner of every campaign sees this one");
+    // The CLI's changes and exports are audited too (as `cli`); a plain listing of campaigns is not.
+    admin_cli(&db, &["export", CAMPAIGN]);
+    admin_cli(&db, &["campaigns"]);
+    let store = Store::connect(&db.url).await.unwrap();
+    let actions = audit_actions(&store).await;
+    assert!(actions.contains(&"cli signers.export".to_string()), "{actions:?}");
+    // (the owner of every campaign was added on no campaign in particular: not in this campaign's log)
+    assert_eq!(actions.iter().filter(|a| a.starts_with("cli ")).count(), 1, "the export only: {actions:?}");
+    store.close().await;
+    s.stop().await;
+});
