@@ -29,6 +29,8 @@ impl SignerCounts {
 /// A signer as the public list shows them: an organization has no title or affiliation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicSigner {
+    /// Unique within a list; negative for the letter's own signatories (the campaign file's list),
+    /// which are not rows of the receiver's signers.
     pub id: i64,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +39,10 @@ pub struct PublicSigner {
     pub affiliation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The revision of the letter this signer endorsed, given only when its text differs from the
+    /// letter's current text: the list marks them as signers of an earlier version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_revision: Option<u32>,
 }
 
 /// One page of the public list of one kind (`GET /api/campaigns/{id}/signers?kind=…&page=…`).
@@ -73,6 +79,7 @@ mod tests {
             title: None,
             affiliation: None,
             country: Some("US".into()),
+            earlier_revision: None,
         };
         assert_eq!(
             serde_json::to_value(&org).unwrap(),
@@ -84,7 +91,8 @@ mod tests {
     fn a_page_round_trips_in_the_documented_shape() {
         let json = serde_json::json!({ "campaign": "dhs-paragon", "kind": "individual", "page": 1, "per_page": 50, "pages": 3,
             "counts": { "total": 412, "organizations": 37, "individuals": 120 },
-            "signers": [ { "id": 12, "name": "Ana Example", "title": "Researcher", "affiliation": "Example University", "country": "US" } ] });
+            "signers": [ { "id": 12, "name": "Ana Example", "title": "Researcher", "affiliation": "Example University", "country": "US" },
+                         { "id": -3, "name": "Example Coalition", "earlier_revision": 1 } ] });
         let page: SignerPage = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(page.counts.listed(SignerKind::Individual), 120);
         assert_eq!(serde_json::to_value(&page).unwrap(), json);

@@ -6,11 +6,13 @@ pub mod csv;
 pub mod import;
 pub mod token;
 
-use crate::store::{CampaignSettings, SignerRow, SignerState, StatusChange, Store};
+use crate::revisions::{LetterText, Revision};
+use crate::store::{CampaignSettings, LetterSignatory, SignerRow, SignerState, StatusChange, Store};
 use crate::{clock, status_feed};
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::status::DemandStatus;
+use undersigned_core::Campaign;
 
 /// An operation's failure: the client's mistake (answered as is) or the database's.
 #[derive(Debug)]
@@ -60,9 +62,40 @@ pub async fn import_campaign(store: &Store, name: &str, source: &str) -> AdminRe
                 .with_fields(fields),
         )
     })?;
+    // A campaign stored before revisions were recorded: the text that was live is its first.
+    if let Some(stored) = store.campaign(&campaign.id).await? {
+        record_revisions(store, &stored.campaign).await?;
+    }
     store.upsert_campaign(&campaign, Some(source)).await?;
-    tracing::info!(campaign = %campaign.id, "campaign imported");
+    let revision = record_revisions(store, &campaign).await?;
+    tracing::info!(campaign = %campaign.id, revision = revision.number, "campaign imported");
     Ok(campaign.id)
+}
+
+/// Makes `campaign`'s text its current revision (a new one only when the text changed), attaches
+/// signers stored before revisions existed to the first, and brings the letter's own signatories
+/// in line with its lists. Idempotent: the same campaign again changes nothing.
+async fn record_revisions(store: &Store, campaign: &Campaign) -> anyhow::Result<Revision> {
+    let (revision, new) = store.record_revision(&campaign.id, &LetterText::of(campaign)).await?;
+    if new {
+        tracing::info!(campaign = %campaign.id, revision = revision.number, hash = %revision.hash, "new letter revision");
+    }
+    store.attach_unrevised_signers(&campaign.id, 1).await?;
+    store.sync_letter_signatories(&campaign.id, &LetterSignatory::of(campaign), revision.number).await?;
+    Ok(revision)
+}
+
+/// For every stored campaign without revisions (a database from before they were recorded): its
+/// live text becomes revision 1, with its signers and signatories. Run at start.
+pub async fn backfill_revisions(store: &Store) -> anyhow::Result<()> {
+    for id in store.campaign_ids().await? {
+        if store.current_revision(&id).await?.is_none() {
+            if let Some(record) = store.campaign(&id).await? {
+                record_revisions(store, &record.campaign).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn campaign_settings(store: &Store, campaign: &str) -> AdminResult<CampaignSettings> {

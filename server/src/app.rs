@@ -37,6 +37,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     // Held while the receiver runs: `admin restore` refuses to replace a file in use.
     let lock = crate::backup::DatabaseLock::for_receiver(&config.database_url)?;
     let store = Store::connect(&config.database_url).await?;
+    crate::admin::backfill_revisions(&store).await?;
     for file in &config.campaign_files {
         let source = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read the campaign file {}", file.display()))?;
@@ -44,6 +45,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    // The data folder holds the admin token, the demo's mail and, by default, the database: an
+    // existing one is tightened to 0700 (it is created so where the receiver makes it).
+    crate::private_files::tighten_data_dir(&config.data_dir)?;
     let admin_token = AdminToken::resolve(config.admin_token.as_deref(), &config.data_dir)?;
     let (stop, stopped) = watch::channel(false);
     let snapshots = Snapshots::new(store.clone());

@@ -16,8 +16,10 @@
 //! - [`organizers`]: organizer accounts, roles per campaign, passwords, sessions and tokens of the back office.
 //! - [`status_feed`]: builds the public status feed.
 //! - [`snapshot`]: in-memory snapshots that public reads are served from.
+//! - [`revisions`]: the letter's endorsed text, its content hash and the diff between revisions.
 //! - [`live`]: live events for Server-Sent Events, across instances.
 //! - [`store`]: the database (one set of queries for both backends), migrations.
+//! - [`private_files`]: modes of the data folder and the database files (0700, 0600).
 //! - [`clock`]: timestamps as the feed and the database store them.
 //! - [`telemetry`]: structured logs.
 
@@ -31,6 +33,8 @@ pub mod http;
 pub mod live;
 pub mod mail;
 pub mod organizers;
+pub mod private_files;
+pub mod revisions;
 pub mod signing;
 pub mod snapshot;
 pub mod status_feed;

@@ -162,6 +162,7 @@ pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
             title: None,
             affiliation: None,
             country,
+            earlier_revision: None,
         },
         SignerKind::Individual => PublicSigner {
             id,
@@ -169,6 +170,7 @@ pub fn public_entry(id: i64, signature: &ValidSignature) -> PublicSigner {
             title: signature.title.clone(),
             affiliation: signature.affiliation.clone(),
             country,
+            earlier_revision: None,
         },
     }
 }

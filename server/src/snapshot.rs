@@ -248,7 +248,7 @@ impl Snapshots {
         cached
             .get(version, || async move {
                 let offset = i64::from(page - 1) * i64::from(per_page);
-                let rows = store.public_signers(id, kind, i64::from(per_page), offset).await?;
+                let signers = store.public_list(id, kind, i64::from(per_page), offset).await?;
                 let page = SignerPage {
                     pages: SignerPage::page_count(counts.listed(kind), per_page),
                     campaign: id.to_string(),
@@ -256,7 +256,7 @@ impl Snapshots {
                     page,
                     per_page,
                     counts,
-                    signers: rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect(),
+                    signers,
                 };
                 Ok(Tagged::of(serde_json::to_vec(&page)?))
             })
@@ -272,13 +272,10 @@ impl Snapshots {
         entry
             .letter_signers
             .get(version, || async move {
-                let listed = |rows: Vec<(i64, undersigned_core::signature::ValidSignature)>| {
-                    rows.iter().map(|(n, s)| signing::public_entry(*n, s)).collect::<Vec<_>>()
-                };
                 Ok(LetterSigners {
                     counts,
-                    organizations: listed(store.public_signers(id, SignerKind::Organization, shown, 0).await?),
-                    individuals: listed(store.public_signers(id, SignerKind::Individual, shown, 0).await?),
+                    organizations: store.public_list(id, SignerKind::Organization, shown, 0).await?,
+                    individuals: store.public_list(id, SignerKind::Individual, shown, 0).await?,
                 })
             })
             .await

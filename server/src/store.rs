@@ -18,6 +18,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::str::FromStr;
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::signature::{SignerKind, ValidSignature};
@@ -28,12 +29,16 @@ mod audit;
 mod dashboard;
 mod health;
 mod organizers;
+mod privacy;
 mod rate_limit;
+mod revisions;
+mod signatories;
 mod upgrade;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use dashboard::{CampaignFigures, Delivery, SignerQuery};
 pub use organizers::{ApiTokenRecord, LinkPurpose, SessionRecord};
+pub use signatories::{LetterSignatory, StoredSignatory};
 
 /// The migrations of `migrations/{sqlite,postgres}/`, embedded by build.rs.
 pub(crate) mod migrations {
@@ -247,6 +252,8 @@ pub struct SignerRow {
     pub spam_reason: Option<String>,
     pub created_at: String,
     pub decided_at: Option<String>,
+    /// The letter revision this signer endorsed (None only before revisions were recorded).
+    pub revision: Option<u32>,
     /// The address's owner has not confirmed yet: not counted, listed or exported.
     pub awaiting_confirmation: bool,
 }
@@ -288,9 +295,12 @@ impl Store {
         };
         let path = path.split('?').next().unwrap_or(path);
         if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            if !parent.as_os_str().is_empty() && !parent.exists() {
+                crate::private_files::private_dir(parent)?;
             }
+        }
+        if path != ":memory:" {
+            crate::private_files::private_database_file(std::path::Path::new(path))?;
         }
         let options =
             AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
@@ -302,6 +312,9 @@ impl Store {
                     sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
                     sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
                     sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    // Deleted rows are overwritten with zeros, not left in free space: an erased
+                    // signer is gone from the file (see `erase_signer`).
+                    sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                     sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
                     Ok(())
                 })
@@ -425,9 +438,10 @@ impl Store {
                     continue;
                 }
             }
+            // The signature endorses the letter's current revision (the latest one committed).
             let insert = sqlx::query(
-                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, awaiting_confirmation) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (campaign_id, email_normalized) DO NOTHING RETURNING id",
+                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, awaiting_confirmation, revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = $1)) ON CONFLICT (campaign_id, email_normalized) DO NOTHING RETURNING id",
             );
             let inserted: Option<i64> = bind_signer(insert, s)
                 .bind(&now)
@@ -471,13 +485,19 @@ impl Store {
         let mut stored = 0;
         for chunk in signers.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
-                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, decided_at) VALUES ",
+                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, decided_at, revision) VALUES ",
             );
             for row in 0..chunk.len() {
                 let placeholders: Vec<String> =
                     (1..=COLUMNS).map(|column| format!("${}", row * COLUMNS + column)).collect();
                 sql.push_str(if row == 0 { "(" } else { ", (" });
                 sql.push_str(&placeholders.join(", "));
+                // Imported signers are attached to the letter's current revision, like new ones.
+                let _ = write!(
+                    sql,
+                    ", (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = ${})",
+                    row * COLUMNS + 1
+                );
                 sql.push(')');
             }
             sql.push_str(" ON CONFLICT (campaign_id, email_normalized) DO NOTHING");
@@ -491,13 +511,15 @@ impl Store {
         Ok(stored)
     }
 
-    /// Approved, confirmed signer counts.
+    /// Approved, confirmed signer counts, the letter's own signatories included.
     pub async fn signer_counts(&self, campaign: &str) -> anyhow::Result<SignerCounts> {
         let rows = sqlx::query("SELECT kind, listed, COUNT(*) FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 GROUP BY kind, listed")
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
-        let mut counts = SignerCounts::default();
+        // The letter's own signatories count like approved, listed signers.
+        let (organizations, individuals) = self.letter_signatory_counts(campaign).await?;
+        let mut counts = SignerCounts { total: organizations + individuals, organizations, individuals };
         for row in rows {
             let (kind, listed, n): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
             // COUNT(*) is never negative.
@@ -514,22 +536,28 @@ impl Store {
         Ok(counts)
     }
 
-    /// One page of approved, confirmed, listed signers of one kind, oldest first: (id, validated submission).
+    /// One page of approved, confirmed, listed signers of one kind, oldest first: (id, validated
+    /// submission, the revision they endorsed). [`Store::public_list`] adds the letter's own signatories.
     pub async fn public_signers(
         &self,
         campaign: &str,
         kind: SignerKind,
         limit: i64,
         offset: i64,
-    ) -> anyhow::Result<Vec<(i64, ValidSignature)>> {
-        let rows = sqlx::query("SELECT id, data FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND awaiting_confirmation = 0 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
+    ) -> anyhow::Result<Vec<(i64, ValidSignature, Option<u32>)>> {
+        let rows = sqlx::query("SELECT id, data, revision FROM signers WHERE campaign_id = $1 AND state = 'approved' AND listed = 1 AND awaiting_confirmation = 0 AND kind = $2 ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(kind.as_str())
             .bind(limit)
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter().map(|r| Ok((r.try_get(0)?, serde_json::from_str(&r.try_get::<String, _>(1)?)?))).collect()
+        rows.into_iter()
+            .map(|r| {
+                let revision = r.try_get::<Option<i64>, _>(2)?.and_then(|n| u32::try_from(n).ok());
+                Ok((r.try_get(0)?, serde_json::from_str(&r.try_get::<String, _>(1)?)?, revision))
+            })
+            .collect()
     }
 
     /// Signers for organizers, including emails, optionally of one state; oldest first.
@@ -540,7 +568,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<SignerRow>> {
-        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
+        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers WHERE campaign_id = $1 AND ($2 = '' OR state = $2) ORDER BY id LIMIT $3 OFFSET $4")
             .bind(campaign)
             .bind(state.map_or("", SignerState::as_str))
             .bind(limit)
@@ -562,6 +590,7 @@ impl Store {
                     created_at: r.try_get(7)?,
                     decided_at: r.try_get(8)?,
                     awaiting_confirmation: r.try_get::<i64, _>(9)? != 0,
+                    revision: r.try_get::<Option<i64>, _>(10)?.and_then(|n| u32::try_from(n).ok()),
                 })
             })
             .collect()
@@ -597,6 +626,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.scrub_erased().await;
         Ok(done.rows_affected() > 0)
     }
 

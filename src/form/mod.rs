@@ -198,7 +198,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
             (settings.clone(), page_id.clone(), earlier.clone(), section_ref.clone());
         use_effect_with((), move |_| {
             let outbox = Outbox::new(BrowserStore::new(), &settings.campaign_id);
-            let pending = outbox.pending();
+            let pending = outbox.pending(now_ms());
             if !pending.is_empty() {
                 earlier.set(Earlier::Sending);
                 spawn_local(async move {

@@ -130,7 +130,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
             html! { <p class="signers-empty">{ lang.text("live.signers.none") }</p> }
         }
         Loaded::Page(p) => html! {
-            <ul class="signers">{ for p.signers.iter().map(|s| html! { <li key={s.id}>{ signer_entry(s) }</li> }) }</ul>
+            <ul class="signers">{ for p.signers.iter().map(|s| html! { <li key={s.id}>{ signer_entry(lang, s) }</li> }) }</ul>
         },
     };
     let go = |to: u32| {
@@ -162,8 +162,9 @@ fn pages_for(listed: u64) -> u32 {
     u32::try_from(listed.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1)
 }
 
-/// "Name", or "Name, Title, Affiliation" as the letter lists individuals.
-fn signer_entry(signer: &PublicSigner) -> Html {
+/// "Name", or "Name, Title, Affiliation" as the letter lists individuals; marked when the signer
+/// endorsed an earlier text of the letter.
+fn signer_entry(lang: Lang, signer: &PublicSigner) -> Html {
     let details: Vec<&str> = [signer.title.as_deref(), signer.affiliation.as_deref()]
         .into_iter()
         .flatten()
@@ -174,6 +175,9 @@ fn signer_entry(signer: &PublicSigner) -> Html {
         <>
             <span class="signer-name">{ &signer.name }</span>
             { for (!details.is_empty()).then(|| html! { <span class="signer-details">{ format!(", {}", details.join(", ")) }</span> }) }
+            { for signer.earlier_revision.map(|number| html! {
+                <span class="signer-earlier">{ format!(" ({})", lang.format("live.signers.earlier_revision", &[("number", &number.to_string())])) }</span>
+            }) }
         </>
     }
 }

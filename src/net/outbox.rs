@@ -9,6 +9,11 @@
 //! same moment (the idempotency key makes a double send harmless at the reference receiver; the
 //! lease spares form services that have no such key).
 //!
+//! A signature is personal data on a device the signer may share: an entry lives only while the
+//! signature is undelivered (removed as soon as the endpoint answers, whatever it answers) and for
+//! at most [`MAX_AGE_MS`] (30 days): an older one, of any campaign, is dropped unsent the next time
+//! any page of any campaign looks at the outbox, since a letter has usually been delivered by then.
+//!
 //! The entry is stored in the URL Standard's form encoding (from `core`), so this module needs no
 //! JSON and is tested natively against an in-memory [`Store`].
 
@@ -26,6 +31,12 @@ pub trait Store {
 
 /// How long a page may hold an entry before another page may send it.
 pub const LEASE_MS: u64 = 30_000;
+
+/// How long an undelivered signature is kept: 30 days.
+pub const MAX_AGE_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The storage keys of every outbox entry, of every campaign, start with this.
+const KEY_PREFIX: &str = "undersigned.outbox.v1.";
 
 /// One signature waiting for its endpoint's confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +131,7 @@ pub struct Outbox<S: Store> {
 
 impl<S: Store> Outbox<S> {
     pub fn new(store: S, campaign_id: &str) -> Self {
-        Outbox { store, prefix: format!("undersigned.outbox.v1.{campaign_id}.") }
+        Outbox { store, prefix: format!("{KEY_PREFIX}{campaign_id}.") }
     }
 
     fn storage_key(&self, idempotency_key: &str) -> String {
@@ -142,16 +153,18 @@ impl<S: Store> Outbox<S> {
         self.store.remove(&self.storage_key(idempotency_key));
     }
 
-    /// Every signature of this campaign waiting to be sent, oldest first.
-    pub fn pending(&self) -> Vec<OutboxEntry> {
-        let mut entries: Vec<OutboxEntry> = self
-            .store
-            .keys()
-            .into_iter()
-            .filter(|key| key.starts_with(&self.prefix))
-            .filter_map(|key| self.store.get(&key))
-            .filter_map(|text| OutboxEntry::from_text(&text))
-            .collect();
+    /// Every signature of this campaign waiting to be sent at `now_ms`, oldest first. Entries older
+    /// than [`MAX_AGE_MS`], of any campaign, are removed first.
+    pub fn pending(&self, now_ms: u64) -> Vec<OutboxEntry> {
+        let mut entries = Vec::new();
+        for key in self.store.keys().into_iter().filter(|key| key.starts_with(KEY_PREFIX)) {
+            let Some(entry) = self.store.get(&key).and_then(|text| OutboxEntry::from_text(&text)) else { continue };
+            if now_ms.saturating_sub(entry.created_ms) > MAX_AGE_MS {
+                self.store.remove(&key);
+            } else if key.starts_with(&self.prefix) {
+                entries.push(entry);
+            }
+        }
         // Oldest first; the idempotency key breaks ties so that every tab sees one order.
         entries.sort_unstable_by(|a, b| {
             (a.created_ms, &a.submission.idempotency_key).cmp(&(b.created_ms, &b.submission.idempotency_key))
@@ -250,11 +263,28 @@ mod tests {
         outbox.save(&entry("k1", 10)).unwrap();
         other.save(&entry("k3", 5)).unwrap();
         store.set("undersigned.outbox.v1.c.damaged", "garbage").unwrap();
-        let pending = outbox.pending();
+        let pending = outbox.pending(100);
         assert_eq!(pending, vec![entry("k1", 10), entry("k2", 20)]);
         outbox.remove("k1");
-        assert_eq!(outbox.pending(), vec![entry("k2", 20)]);
-        assert_eq!(other.pending().len(), 1);
+        assert_eq!(outbox.pending(100), vec![entry("k2", 20)]);
+        assert_eq!(other.pending(100).len(), 1);
+    }
+
+    #[test]
+    fn entries_older_than_30_days_are_dropped_from_every_campaign() {
+        let store = MemoryStore::default();
+        let outbox = Outbox::new(&store, "c");
+        let other = Outbox::new(&store, "other");
+        let day = 24 * 60 * 60 * 1000;
+        outbox.save(&entry("old", 0)).unwrap();
+        outbox.save(&entry("young", day)).unwrap();
+        other.save(&entry("old-elsewhere", 0)).unwrap();
+        assert_eq!(outbox.pending(MAX_AGE_MS).len(), 2, "30 days old is still kept");
+        let keys = outbox.pending(MAX_AGE_MS + 1).into_iter().map(|e| e.key().to_string()).collect::<Vec<_>>();
+        assert_eq!(keys, ["young"]);
+        assert!(outbox.get("old").is_none(), "the old entry is gone from storage, not only hidden");
+        assert!(other.pending(MAX_AGE_MS + 1).is_empty(), "another campaign's old entry went too");
+        assert_eq!(store.keys(), ["undersigned.outbox.v1.c.young"]);
     }
 
     #[test]

@@ -261,22 +261,23 @@ test('signers: the live count with its goal bar, organizations first, individual
     await sign(own.url, { kind: 'organization', organization: 'Digital Rights Watch', name: 'Sam Okafor', email: 'sam@drw.example' });
     await sign(own.url, { kind: 'individual', name: 'Ana López', title: 'Professor of Law', affiliation: 'Universidad Nacional', email: 'ana@example.org' });
 
-    const page = await openWidget({ receiver: own.url, goal: '10' });
-    await waitForLiveText(page, '2 signatures toward a goal of 10');
+    const page = await openWidget({ receiver: own.url, goal: '100' });
+    // The letter's own 46 signatories (41 organizations, 5 individuals) and the two new ones.
+    await waitForLiveText(page, '48 signatures toward a goal of 100');
     const bar = page.locator('undersigned-letter progress.goal-bar');
-    assert.equal(await bar.getAttribute('max'), '10');
-    assert.equal(await bar.getAttribute('value'), '2');
+    assert.equal(await bar.getAttribute('max'), '100');
+    assert.equal(await bar.getAttribute('value'), '48');
     assert.equal(await page.locator('undersigned-letter [style]').count(), 0, 'no inline style (strict CSP)');
     await waitForLiveText(page, 'Ana López, Professor of Law, Universidad Nacional');
     const groups = await page.locator('undersigned-letter .signer-group h3').allTextContents();
-    assert.deepEqual(groups, ['Organizations (1)', 'Individuals (1)'], 'organizations first');
+    assert.deepEqual(groups, ['Organizations (42)', 'Individuals (6)'], 'organizations first');
     assert.match(await page.locator('undersigned-letter .signer-group.organization').textContent(), /Digital Rights Watch/);
     assert.doesNotMatch(await liveText(page), /@/, 'no email is ever shown');
 
     await sign(own.url, { kind: 'individual', name: 'Lee Chen', title: 'Journalist', email: 'lee@example.org' });
-    await waitForLiveText(page, '3 signatures toward a goal of 10');
+    await waitForLiveText(page, '49 signatures toward a goal of 100');
     await waitForLiveText(page, 'Lee Chen, Journalist');
-    assert.equal(await bar.getAttribute('value'), '3');
+    assert.equal(await bar.getAttribute('value'), '49');
     assert.deepEqual(page.problems, []);
     await page.context().close();
   } finally {

@@ -25,8 +25,9 @@ impl AdminToken {
         Ok(AdminToken(token.trim().to_string()))
     }
 
-    /// The configured token, else the one saved in `data_dir`, else a new one saved there and
-    /// printed once so the organizer can copy it.
+    /// The configured token, else the one saved in `data_dir`, else a new one saved there. The
+    /// token itself is never printed (terminal scrollback, journald and CI logs keep what a
+    /// process prints): only the path of the file that holds it, which only its owner can read.
     pub fn resolve(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<AdminToken> {
         if let Some(token) = configured {
             return AdminToken::new(token.to_string());
@@ -36,12 +37,15 @@ impl AdminToken {
             return AdminToken::new(saved)
                 .with_context(|| format!("{} holds no valid token; delete it to get a new one", path.display()));
         }
-        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        crate::private_files::private_dir(data_dir)?;
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = crate::signing::hex(&bytes);
         write_private(&path, &token).with_context(|| format!("cannot save the admin token in {}", path.display()))?;
-        println!("undersigned-server: generated an admin token (saved in {}):\n  {token}", path.display());
+        println!(
+            "undersigned-server: generated an admin token; it is in {} (readable by its owner only)",
+            path.display()
+        );
         Ok(AdminToken(token))
     }
 

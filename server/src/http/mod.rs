@@ -14,6 +14,7 @@ pub mod origin;
 pub mod pages;
 pub mod public;
 pub mod rate_limit;
+pub mod revisions;
 pub mod static_files;
 
 use crate::admin::token::AdminToken;
@@ -45,6 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(deploy::healthz))
         .route("/readyz", get(deploy::readyz))
         .merge(public::routes())
+        .merge(revisions::routes())
         .merge(pages::routes())
         .merge(embed::routes())
         .merge(backoffice::routes(state.clone()))

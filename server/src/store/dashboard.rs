@@ -104,7 +104,7 @@ impl Store {
         let (name, organization, source) =
             (self.data_field("name"), self.data_field("organization"), self.data_field("source"));
         let sql = format!(
-            "SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation FROM signers \
+            "SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers \
              WHERE campaign_id = $1 AND ($2 = '' OR state = $2) AND ($3 = '' OR kind = $3) AND ($4 = 0 OR {source} = $5) \
              AND ($6 = '' OR ($9 = 1 AND email_normalized LIKE $6) OR LOWER({name}) LIKE $6 OR LOWER({organization}) LIKE $6) \
              ORDER BY id LIMIT $7 OFFSET $8"
@@ -166,7 +166,7 @@ impl Store {
     /// (the delivery page lists them all, listed publicly or not: the letter goes to its recipient
     /// with every name).
     pub async fn approved_signers(&self, campaign: &str) -> anyhow::Result<Vec<SignerRow>> {
-        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 ORDER BY CASE kind WHEN 'organization' THEN 0 ELSE 1 END, id")
+        let rows = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 ORDER BY CASE kind WHEN 'organization' THEN 0 ELSE 1 END, id")
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
@@ -175,7 +175,7 @@ impl Store {
 }
 
 /// Reads a signer selected as (id, kind, state, listed, email_normalized, data, spam_reason,
-/// created_at, decided_at, awaiting_confirmation).
+/// created_at, decided_at, awaiting_confirmation, revision).
 fn signer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<SignerRow> {
     Ok(SignerRow {
         id: r.try_get(0)?,
@@ -188,13 +188,14 @@ fn signer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<SignerRow> {
         created_at: r.try_get(7)?,
         decided_at: r.try_get(8)?,
         awaiting_confirmation: r.try_get::<i64, _>(9)? != 0,
+        revision: r.try_get::<Option<i64>, _>(10)?.and_then(|n| u32::try_from(n).ok()),
     })
 }
 
 impl Store {
     /// One signer of a campaign.
     pub async fn signer(&self, campaign: &str, id: i64) -> anyhow::Result<Option<SignerRow>> {
-        let row = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation FROM signers WHERE campaign_id = $1 AND id = $2")
+        let row = sqlx::query("SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers WHERE campaign_id = $1 AND id = $2")
             .bind(campaign)
             .bind(id)
             .fetch_optional(&self.pool)

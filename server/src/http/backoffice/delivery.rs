@@ -158,7 +158,7 @@ pub async fn print(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(
         Ok(x) => x,
         Err(e) => return layout::storage_error(lang, e),
     };
-    let mut main = render_article(&record.campaign, &feed, lang);
+    let mut main = render_article(&record.campaign, &feed, &[], lang);
     let (organizations, individuals): (Vec<_>, Vec<_>) =
         signers.iter().partition(|s| s.kind == SignerKind::Organization);
     let _ = write!(

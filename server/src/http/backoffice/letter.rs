@@ -207,7 +207,7 @@ pub async fn submit(
         main,
         "<section class=\"preview\" aria-labelledby=\"letter-preview\"><h2 id=\"letter-preview\">{}</h2>{}</section>",
         escape(&lang.text("admin.letter.preview_heading")),
-        render_article(&preview_record.campaign, &feed, lang)
+        render_article(&preview_record.campaign, &feed, &[], lang)
             .replacen("<h1>", "<p class=\"title\">", 1)
             .replacen("</h1>", "</p>", 1)
     );

@@ -5,6 +5,7 @@
 use super::form::{self, FormState};
 use super::html::{escape, inlines};
 use super::text::Lang;
+use crate::revisions::Revision;
 use std::fmt::Write as _;
 use undersigned_core::campaign::{Block, Demand};
 use undersigned_core::feed::{DemandState, StatusFeed};
@@ -29,6 +30,8 @@ pub struct LetterPage<'a> {
     pub campaign: &'a Campaign,
     pub feed: &'a StatusFeed,
     pub signers: &'a Signers,
+    /// Every revision of the letter's text, oldest first.
+    pub revisions: &'a [Revision],
     pub lang: Lang,
 }
 
@@ -47,8 +50,8 @@ struct Words {
 
 /// The `<main>` content of the letter page.
 pub fn render(page: &LetterPage) -> String {
-    let LetterPage { campaign, feed, signers, lang } = *page;
-    let mut out = render_article(campaign, feed, lang);
+    let LetterPage { campaign, feed, signers, revisions, lang } = *page;
+    let mut out = render_article(campaign, feed, revisions, lang);
     let _ = write!(
         out,
         "<section class=\"sign-on\" aria-labelledby=\"sign-heading\"><h2 id=\"sign-heading\">{}</h2><p>{}</p>{}</section>",
@@ -68,8 +71,9 @@ pub fn render(page: &LetterPage) -> String {
 }
 
 /// The letter itself as an `<article>` (title to notes, with the demands' current statuses): the
-/// letter page's and the back office's print page's.
-pub fn render_article(campaign: &Campaign, feed: &StatusFeed, lang: Lang) -> String {
+/// letter page's and the back office's print page's. `revisions` (oldest first) adds the notice
+/// that the text was revised; the back office passes none.
+pub fn render_article(campaign: &Campaign, feed: &StatusFeed, revisions: &[Revision], lang: Lang) -> String {
     let mut out = String::new();
     let mut refs = Vec::new();
     let same = |lang: Lang| {
@@ -91,6 +95,7 @@ pub fn render_article(campaign: &Campaign, feed: &StatusFeed, lang: Lang) -> Str
         escape(&campaign.title)
     );
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(&campaign.date));
+    out.push_str(&super::revision::notice(&campaign.id, revisions, lang));
     if !campaign.recipient.is_empty() {
         out.push_str("<p class=\"recipient\">");
         out.push_str(&campaign.recipient.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
@@ -207,6 +212,10 @@ fn render_signers(signers: &Signers, lang: Lang, out: &mut String) {
                 .collect();
             if !line.is_empty() {
                 let _ = write!(out, "<br><span class=\"muted\">{}</span>", escape(&line.join(", ")));
+            }
+            if let Some(number) = entry.earlier_revision {
+                let mark = lang.format("live.signers.earlier_revision", &[("number", &number.to_string())]);
+                let _ = write!(out, " <span class=\"muted earlier\">({})</span>", escape(&mark));
             }
             out.push_str("</li>");
         }

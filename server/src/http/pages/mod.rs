@@ -4,6 +4,7 @@
 //!
 //! - `GET /campaigns/{id}`: the letter page ([`letter`]), with the form ([`form`]) and the public
 //!   signer list.
+//! - `GET /campaigns/{id}/revisions/{n}`: one revision of the letter and what changed ([`revision`]).
 //! - `GET /pages.css`: their one stylesheet.
 //! - `POST /api/campaigns/{id}/signatures` answers with [`answer_page`] or [`error_page`] when
 //!   [`negotiate::wants_html`] says the request is a browser's form navigation.
@@ -20,6 +21,7 @@ pub mod letter;
 pub mod links;
 pub mod mailbox;
 pub mod negotiate;
+pub mod revision;
 pub mod text;
 
 use super::error::HttpError;
@@ -46,6 +48,7 @@ pub const CONTENT_SECURITY_POLICY: &str =
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/campaigns/{id}", get(letter_page))
+        .route("/campaigns/{id}/revisions/{number}", get(revision::revision_page))
         .route(STYLESHEET, get(stylesheet))
         .merge(links::routes())
         .merge(mailbox::routes())
@@ -78,6 +81,7 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
     let render = || async {
         let feed = snapshots.feed(&id).await?.ok_or_else(|| anyhow::anyhow!("campaign {id} disappeared"))?;
         let shown = snapshots.letter_signers(&id, letter::SIGNERS_SHOWN).await?;
+        let revisions = state.store.revisions(&id).await?;
         let signers = letter::Signers {
             counts: shown.counts,
             organizations: shown.organizations.clone(),
@@ -87,6 +91,7 @@ async fn letter_page(State(state): State<Arc<AppState>>, Path(id): Path<String>,
             campaign: &campaign.record.campaign,
             feed: &feed.feed,
             signers: &signers,
+            revisions: &revisions,
             lang,
         });
         // Recorded in the back office, whose changes (POSTs) refresh the snapshots.
