@@ -20,16 +20,30 @@ pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     restrict(dir, 0o700)
 }
 
-/// Tightens an existing data folder to 0700, unless it is the working directory or `/` (a database
-/// file given as `sqlite://x.db` puts the data folder there, and those are not the receiver's to
-/// close). A missing folder is left to be created, 0700, when something is first written there.
+/// Tightens an existing data folder to 0700, unless it is the working directory, `/` or a shared
+/// sticky folder such as `/tmp` (a database file given as `sqlite://x.db` or `sqlite:///tmp/x.db`
+/// puts the data folder there, and those are not the receiver's to close: closing /tmp breaks
+/// every other program of the machine). A missing folder is left to be created, 0700, when
+/// something is first written there.
 pub fn tighten_data_dir(dir: &Path) -> anyhow::Result<()> {
     let Ok(resolved) = dir.canonicalize() else { return Ok(()) };
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
-    if resolved.parent().is_none() || cwd.as_deref() == Some(resolved.as_path()) {
+    if resolved.parent().is_none() || cwd.as_deref() == Some(resolved.as_path()) || is_shared_sticky(&resolved) {
         return Ok(());
     }
     restrict(&resolved, 0o700)
+}
+
+/// A folder with the sticky bit (`/tmp`, `/var/tmp`): shared by every user of the machine.
+#[cfg(unix)]
+fn is_shared_sticky(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o1000 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_shared_sticky(_dir: &Path) -> bool {
+    false
 }
 
 /// Makes sure the SQLite database at `path` and its companion files exist with mode 0600 (the
@@ -105,6 +119,16 @@ mod tests {
         assert_eq!(mode(&data), 0o700);
         tighten_data_dir(&root.path().join("missing")).unwrap();
         assert!(!root.path().join("missing").exists(), "a missing folder is not created");
+    }
+
+    #[test]
+    fn a_shared_sticky_folder_such_as_tmp_is_left_open() {
+        let root = tempfile::tempdir().unwrap();
+        let shared = root.path().join("shared-tmp");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        tighten_data_dir(&shared).unwrap();
+        assert_eq!(std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777, 0o1777);
     }
 
     #[test]
