@@ -78,15 +78,28 @@ async function embedFrame(page) {
   return frame;
 }
 
-/** Waits until the frame shows its whole content without a scrollbar of its own. */
+/**
+ * Waits until the frame shows its whole content without a scrollbar of its own and the iframe is as
+ * tall as that content. The content may still grow while it settles (the public signer list arrives
+ * after the form), so frame and content are read together until they agree, for at most 10 s.
+ */
 async function assertNoInnerScrollbar(page, frame, width) {
-  await frame.waitForFunction(() => {
-    const root = document.documentElement;
-    return root.scrollHeight <= innerHeight && root.scrollWidth <= innerWidth;
-  }, null, { timeout: 10_000 });
-  const sizes = await frame.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight, scrollWidth: document.documentElement.scrollWidth, innerWidth }));
+  const read = async () => {
+    const sizes = await frame.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight, scrollWidth: document.documentElement.scrollWidth, innerWidth }));
+    const frameBox = await page.locator('undersigned-letter iframe').boundingBox();
+    return { sizes, frameBox };
+  };
+  const settled = ({ sizes, frameBox }) => sizes.scrollHeight <= sizes.innerHeight && sizes.scrollWidth <= sizes.innerWidth
+    && Math.abs(frameBox.height - sizes.scrollHeight) <= 1;
+  const deadline = Date.now() + 10_000;
+  let last = await read();
+  while (!settled(last) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  const { sizes, frameBox } = last;
+  assert.ok(sizes.scrollHeight <= sizes.innerHeight && sizes.scrollWidth <= sizes.innerWidth, `no inner scrollbar: ${JSON.stringify(sizes)}`);
   assert.ok(sizes.innerWidth <= width && sizes.innerWidth >= width - 40, `the frame is about as wide as the page: ${JSON.stringify(sizes)}`);
-  const frameBox = await page.locator('undersigned-letter iframe').boundingBox();
   assert.ok(Math.abs(frameBox.height - sizes.scrollHeight) <= 1, `the iframe is as tall as its content: ${frameBox.height} vs ${sizes.scrollHeight}`);
 }
 
