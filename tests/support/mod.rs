@@ -1,5 +1,8 @@
 //! Helpers shared by the headless-browser tests.
 
+// Every test file compiles its own copy of this module and uses only some of the helpers.
+#![allow(dead_code)]
+
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 

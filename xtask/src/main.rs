@@ -5,7 +5,8 @@
 //! what is already there, so that a fresh machine needs nothing but Rust, Node.js and apt.
 //!
 //! - `demo`: build the widget, start the receiver on an embedded SQLite file, serve the demo pages.
-//! - `test`: every test, in every layer: native, headless browser (wasm-bindgen-test), end-to-end.
+//! - `test`: every layer: lint (rustfmt and clippy, native and wasm32), native, headless browser
+//!   (wasm-bindgen-test), end-to-end, weight.
 //! - `build`: the widget package in `pkg/`, and its content-hashed copy in `pkg/cdn/` (`--release`
 //!   prints the snippet with Subresource Integrity; `--base-url` sets where the files will live).
 //! - `size`: the bytes a partner page downloads for the widget, raw, gzip and brotli.
@@ -24,7 +25,8 @@ use std::path::PathBuf;
 
 const USAGE: &str = "usage: cargo xtask <demo | test | build | size | bench>
   demo    build the widget and serve the demo at http://127.0.0.1:8080/ (PORT changes the port)
-  test    run every test: native, headless-browser (wasm-bindgen-test) and end-to-end
+  test    lint (fmt, clippy) and run every test: native, headless-browser (wasm-bindgen-test),
+          end-to-end, weight (name layers to run only those: test lint native)
   build   build the widget package into pkg/ and hashed copies into pkg/cdn/
           (--release prints the snippet with integrity; --base-url https://cdn.example/undersigned/)
   size    print the raw, gzip and brotli bytes of every file a partner page downloads

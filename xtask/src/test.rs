@@ -1,5 +1,8 @@
 //! `cargo xtask test`: every test in every layer, and a non-zero exit when any of them fails.
 //!
+//! 0. lint: `cargo fmt --all --check`, then clippy with `-D warnings` over the workspace (native,
+//!    every target) and over the widget crate for wasm32 (its browser-only code); each of the three
+//!    checks counts as one test;
 //! 1. native: `cargo test --workspace` (core, receiver, widget logic, xtask), with a throwaway
 //!    PostgreSQL for the receiver's tests unless `UNDERSIGNED_TEST_POSTGRES_URL` names one;
 //! 2. browser: the widget's wasm-bindgen tests in headless Chromium through ChromeDriver;
@@ -17,7 +20,7 @@ use anyhow::{bail, Context};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const LAYERS: [&str; 4] = ["native", "browser", "e2e", "weight"];
+const LAYERS: [&str; 5] = ["lint", "native", "browser", "e2e", "weight"];
 
 /// Passed and failed test counts read from a runner's summary lines.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +69,46 @@ fn run_counting(cmd: &mut Command, counts: &mut Counts) -> anyhow::Result<()> {
     }
     if counts.passed == 0 {
         bail!("`{}` ran no test", describe(cmd));
+    }
+    Ok(())
+}
+
+/// Formatting and lints: every check runs even when an earlier one failed, and each one counts as
+/// one test (passed or failed), so the summary shows how many of the three failed.
+fn lint(counts: &mut Counts) -> anyhow::Result<()> {
+    tools::ensure_wasm_target()?;
+    let root = repo_root();
+    let checks: [(&str, Vec<&str>); 3] = [
+        ("formatting (rustfmt.toml)", vec!["fmt", "--all", "--check"]),
+        ("clippy, native", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        (
+            "clippy, wasm32 widget",
+            vec![
+                "clippy",
+                "-p",
+                "undersigned",
+                "--all-targets",
+                "--target",
+                tools::WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, args) in checks {
+        match crate::exec::run(cargo().current_dir(&root).args(args)) {
+            Ok(()) => counts.passed += 1,
+            Err(e) => {
+                eprintln!("lint: {name} failed: {e:#}");
+                counts.failed += 1;
+                failed.push(name);
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("{} (run `cargo fmt --all`, and fix what clippy names)", failed.join("; "));
     }
     Ok(())
 }
@@ -151,7 +194,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut total = Counts::default();
     let mut failures = Vec::new();
     type Layer = fn(&mut Counts) -> anyhow::Result<()>;
-    for (name, layer) in [("native", native as Layer), ("browser", browser), ("e2e", end_to_end), ("weight", weight)] {
+    for (name, layer) in
+        [("lint", lint as Layer), ("native", native), ("browser", browser), ("e2e", end_to_end), ("weight", weight)]
+    {
         if !wanted(name) {
             continue;
         }
