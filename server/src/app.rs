@@ -119,6 +119,9 @@ async fn prune_idempotency_keys(store: Store, shutdown: impl std::future::Future
             Ok(n) => tracing::info!(signatures = n, "deleted signatures left unconfirmed for {days} days"),
             Err(e) => tracing::warn!(error = format!("{e:#}"), "purging unconfirmed signatures failed"),
         }
+        if let Err(e) = store.forget_failed_mail(&crate::clock::days_ago(crate::mail::FAILED_MAIL_DAYS)).await {
+            tracing::warn!(error = format!("{e:#}"), "forgetting old failed mail failed");
+        }
     }
 }
 

@@ -28,6 +28,7 @@ use undersigned_core::Campaign;
 mod audit;
 mod dashboard;
 mod health;
+mod organizer_mail;
 mod organizers;
 mod privacy;
 mod rate_limit;
@@ -37,6 +38,7 @@ mod upgrade;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use dashboard::{CampaignFigures, Delivery, SignerQuery};
+pub use organizer_mail::FailedMail;
 pub use organizers::{ApiTokenRecord, LinkPurpose, SessionRecord};
 pub use signatories::{LetterSignatory, StoredSignatory};
 

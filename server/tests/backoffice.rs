@@ -73,7 +73,7 @@ impl Organizer {
 }
 
 async fn add(store: &Store, email: &str, role: Role) {
-    accounts::add_organizer(store, "test", email, "", CAMPAIGN, role, Some(PASSWORD)).await.expect("organizer added");
+    accounts::add_organizer(store, "test", email, "", CAMPAIGN, role, Some(PASSWORD), accounts::Invitation::Link).await.expect("organizer added");
 }
 
 async fn audit_actions(store: &Store) -> Vec<String> {
@@ -288,6 +288,147 @@ both_backends!(the_first_owner_comes_from_the_cli_with_an_invitation_link, |back
     assert!(actions.contains(&"cli signers.export".to_string()), "{actions:?}");
     // (the owner of every campaign was added on no campaign in particular: not in this campaign's log)
     assert_eq!(actions.iter().filter(|a| a.starts_with("cli ")).count(), 1, "the export only: {actions:?}");
+    store.close().await;
+    s.stop().await;
+});
+
+/// A receiver that mails through `sink` (a real SMTP server, support/smtp.rs).
+async fn start_with_mail(db: &TestDb, sink: &support::smtp::SmtpSink) -> TestServer {
+    let url = sink.url();
+    TestServer::with(db, |c| {
+        c.mail.smtp_url = Some(url);
+        c.mail.smtp_password = Some(support::smtp::SMTP_PASSWORD.into());
+    })
+    .await
+}
+
+/// A fresh client POSTing a form to `url` from this receiver's own pages (no session).
+async fn post_form(base: &str, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client().post(url).header(header::ORIGIN, base).form(form).send().await.unwrap()
+}
+
+both_backends!(an_owner_invites_a_moderator_by_mail_the_link_works_once_and_gives_that_role, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let mut sink = support::smtp::SmtpSink::start();
+    let s = start_with_mail(&db, &sink).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    add(&store, "owner@example.org", Role::Owner).await;
+    let owner =
+        Organizer::sign_in(&s.base, "owner@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let team = format!("/admin/campaigns/{CAMPAIGN}/organizers");
+    let csrf = owner.csrf(&team).await;
+    let res = owner
+        .post(&format!("{team}/invite"), &[("csrf", &csrf), ("email", "Mo@Example.org"), ("role", "moderator")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("a mail with a link to choose a password is on its way"), "{html}");
+    assert!(!html.contains("/admin/welcome/"), "with SMTP the link goes by mail only");
+
+    let mail = sink.mail_to("mo@example.org").await;
+    assert_eq!(mail.subject, "You are invited to the back office of “A Test Letter”");
+    assert!(mail.text.contains("with the role “Moderator”"), "{}", mail.text);
+    let link = mail.link("/admin/welcome/").unwrap_or_else(|| panic!("no invitation link in: {}", mail.text));
+    // A GET (a mail scanner, a preview) shows the form and changes nothing, however often.
+    for _ in 0..2 {
+        let res = client().get(&link).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.unwrap().contains("mo@example.org"));
+    }
+    let (account, hash) = store.organizer_by_email("mo@example.org").await.unwrap().expect("the account");
+    assert!(hash.is_none() && !account.has_password, "a GET chose no password");
+    assert_eq!(
+        Organizer::sign_in(&s.base, "mo@example.org", PASSWORD).await.err().map(|r| r.status().as_u16()),
+        Some(401),
+        "no password yet"
+    );
+
+    // The POST chooses the password and signs in, with the role the owner gave.
+    let res = post_form(&s.base, &link, &[("password", PASSWORD)]).await;
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let moderator = Organizer { http: client(), base: s.base.clone(), cookie };
+    assert_eq!(moderator.page(&format!("/admin/campaigns/{CAMPAIGN}/moderation")).await.0, 200);
+    assert_eq!(moderator.page(&format!("/admin/campaigns/{CAMPAIGN}/settings")).await.0, 403, "a moderator only");
+    assert_eq!(store.organizer_roles(account.id).await.unwrap().on(CAMPAIGN), Some(Role::Moderator));
+    // Used once: the link works no more, neither to look nor to choose another password.
+    assert_eq!(client().get(&link).send().await.unwrap().status(), 404);
+    assert_eq!(post_form(&s.base, &link, &[("password", "another long password")]).await.status(), 404);
+    assert!(Organizer::sign_in(&s.base, "mo@example.org", PASSWORD).await.is_ok(), "the first password holds");
+    let all = store.audit_entries(&AuditFilter::default(), 100).await.unwrap();
+    assert!(all.iter().any(|e| e.action == "organizer.accept" && e.actor == "mo@example.org"));
+    assert!(audit_actions(&store).await.contains(&"owner@example.org organizer.add".to_string()));
+    store.close().await;
+    s.stop().await;
+});
+
+both_backends!(an_expired_invitation_link_does_nothing, |backend| async move {
+    use undersigned_server::organizers::secret;
+    use undersigned_server::store::LinkPurpose;
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    let added = accounts::add_organizer(
+        &store,
+        "test",
+        "late@example.org",
+        "",
+        CAMPAIGN,
+        Role::Editor,
+        None,
+        accounts::Invitation::Link,
+    )
+    .await
+    .unwrap();
+    let fresh = added.invitation_token.expect("a link, without SMTP");
+    // A second link for the same account that expired a minute ago.
+    let stale = secret::new_token();
+    store.create_link(&secret::digest(&stale), added.organizer, LinkPurpose::Invitation, -1).await.unwrap();
+    let stale = s.url(&format!("/admin/welcome/{stale}"));
+    assert_eq!(client().get(&stale).send().await.unwrap().status(), 404);
+    assert_eq!(post_form(&s.base, &stale, &[("password", PASSWORD)]).await.status(), 404);
+    assert!(!store.organizer(added.organizer).await.unwrap().unwrap().has_password, "nothing chosen");
+    // The fresh one still works; then the account's other invitation links are used up too.
+    let other = secret::new_token();
+    store.create_link(&secret::digest(&other), added.organizer, LinkPurpose::Invitation, 60).await.unwrap();
+    let res = post_form(&s.base, &s.url(&format!("/admin/welcome/{fresh}")), &[("password", PASSWORD)]).await;
+    assert_eq!(res.status(), 303);
+    let other = s.url(&format!("/admin/welcome/{other}"));
+    assert_eq!(client().get(&other).send().await.unwrap().status(), 404, "an accepted invitation ends the others");
+    store.close().await;
+    s.stop().await;
+});
+
+both_backends!(a_sign_in_link_by_mail_works_once_and_reveals_no_account, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let mut sink = support::smtp::SmtpSink::start();
+    let s = start_with_mail(&db, &sink).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    add(&store, "owner@example.org", Role::Owner).await;
+    let page = client().get(s.url("/admin/sign-in")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("action=\"/admin/sign-in/link\""), "offered when the receiver sends mail");
+
+    // An address with no account gets the same answer, and no mail is queued.
+    let unknown = post_form(&s.base, &s.url("/admin/sign-in/link"), &[("email", "nobody@example.org")]).await;
+    assert_eq!(unknown.status(), 200);
+    let unknown = unknown.text().await.unwrap();
+    assert_eq!(store.queued_mail_count().await.unwrap(), 0);
+    let known = post_form(&s.base, &s.url("/admin/sign-in/link"), &[("email", "owner@example.org")]).await;
+    assert_eq!(known.status(), 200);
+    assert_eq!(known.text().await.unwrap(), unknown, "the same page either way");
+
+    let mail = sink.mail_to("owner@example.org").await;
+    assert_eq!(mail.subject, "Your sign-in link for the back office");
+    let link = mail.link("/admin/sign-in/link/").unwrap_or_else(|| panic!("no sign-in link in: {}", mail.text));
+    let res = client().get(&link).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!res.headers().contains_key(header::SET_COOKIE), "a GET signs nobody in");
+    let res = post_form(&s.base, &link, &[]).await;
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let owner = Organizer { http: client(), base: s.base.clone(), cookie };
+    assert_eq!(owner.page(&format!("/admin/campaigns/{CAMPAIGN}/settings")).await.0, 200);
+    assert_eq!(post_form(&s.base, &link, &[]).await.status(), 404, "the link works once");
     store.close().await;
     s.stop().await;
 });

@@ -1,28 +1,44 @@
 // The organizers' back office (/admin) end to end in Chromium over a real receiver, on SQLite and
-// on PostgreSQL: an owner (made with the CLI) invites a moderator, an editor and a viewer; the
-// moderator approves an organization, which appears in an open widget; the editor changes a
+// on PostgreSQL: an owner (made with the CLI) invites a moderator, an editor and a viewer, by mail
+// over a real SMTP conversation (smtp-sink.mjs, as mail.test.mjs); the moderator opens the mail's
+// link, chooses a password, and approves an organization, which appears in an open widget; the editor changes a
 // demand's status, which an open widget shows within 2 s; an export is downloaded and appears in
 // the audit log; a viewer asking for emails is refused; a cross-site form post is refused; wrong
 // passwords are throttled; axe finds no WCAG 2.2 A/AA violation on any page, light and dark; the
 // print page carries the whole letter and its signatories. The SQLite run also takes the
-// screenshots of docs/organizers.md.
+// screenshots of docs/organizers.md: into a temporary folder on an ordinary run, into
+// docs/organizers/ with UNDERSIGNED_DOCS_SCREENSHOTS=1 (and then only the images whose pixels
+// changed are rewritten), so that running the tests leaves the working tree as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { startReceiver, launchBrowser, newPage, postgresDatabase, repoRoot } from './harness.mjs';
+import { startSmtpSink } from './smtp-sink.mjs';
 
 const CAMPAIGN = 'dhs-paragon';
 const PASSWORD = 'correct horse battery staple';
 const AXE = join(repoRoot, 'tests/e2e/node_modules/axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const SHOTS = join(repoRoot, 'docs/organizers');
+const DOCS_SHOTS = join(repoRoot, 'docs/organizers');
+const WRITE_DOCS = process.env.UNDERSIGNED_DOCS_SCREENSHOTS === '1';
 const ADMIN_TOKEN = 'backoffice-e2e-admin-token-0123456789';
+const SMTP_USER = 'receiver@test.example';
+const SMTP_PASSWORD = 'e2e-smtp-password';
 
 let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { await browser?.close(); });
+let sink;
+before(async () => {
+  browser = await launchBrowser();
+  sink = await startSmtpSink({ user: SMTP_USER, password: SMTP_PASSWORD });
+});
+after(async () => {
+  await browser?.close();
+  await sink?.close();
+});
 
 /** `undersigned-server admin --database-url URL …`, with `input` on standard input. */
 function adminCli(databaseUrl, args, input = '') {
@@ -45,21 +61,57 @@ async function signIn(page, base, email, password = PASSWORD) {
   return response;
 }
 
-/** The owner invites `email` as `role` on the Organizers page; the new organizer (in a fresh
- * browser context) opens the link, chooses a password and is signed in. Returns their page. */
+/** The owner invites `email` as `role` on the Organizers page; the invitation arrives by mail
+ * (SMTP); the new organizer (in a fresh browser context) opens its link, chooses a password and
+ * is signed in. Returns their page. */
 async function invite(owner, base, email, role) {
+  const after = sink.mails.length;
   await owner.goto(`${base}/admin/campaigns/${CAMPAIGN}/organizers`);
   await owner.fill('#invite-email', email);
   await owner.selectOption('#invite-role', role);
   await Promise.all([owner.waitForNavigation(), owner.click('#invite ~ form button[type=submit]')]);
-  const link = (await owner.locator('code.secret').textContent()).trim();
-  assert.match(link, /\/admin\/welcome\/[0-9a-f]{64}$/);
+  assert.match(await owner.locator('.notice').textContent(), /is on its way/);
+  assert.equal(await owner.locator('code.secret').count(), 0, 'with SMTP the link goes by mail only');
+  const mail = await sink.waitFor(email, { after });
+  assert.match(mail.subject, /You are invited to the back office of/);
+  assert.match(mail.text, new RegExp(`with the role “${role[0].toUpperCase()}${role.slice(1)}”`));
+  const link = mail.text.match(/https?:\/\/\S+\/admin\/welcome\/[0-9a-f]{64}/)?.[0];
+  assert.ok(link, mail.text);
+  assert.ok(link.startsWith(base), `the link points at this receiver: ${link}`);
   const page = await newPage(browser);
   await page.goto(link);
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   assert.equal(new URL(page.url()).pathname, '/admin');
   return page;
+}
+
+/** A PNG's pixels: its header and its decompressed image data (the same picture encoded twice
+ * may differ in bytes, never in these). */
+function pngPixels(bytes) {
+  const parts = [];
+  let header = '';
+  for (let at = 8; at + 8 <= bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') header = data.toString('hex');
+    if (type === 'IDAT') parts.push(data);
+    at += 12 + length;
+  }
+  return { header, data: inflateSync(Buffer.concat(parts)) };
+}
+
+/** Takes a screenshot of `page` named `name`: into `dir`, or, for the docs, into docs/organizers
+ * only when its pixels differ from the image there. */
+async function screenshot(page, dir, name, options = {}) {
+  const bytes = await page.screenshot({ ...options });
+  const path = join(dir, `${name}.png`);
+  if (dir === DOCS_SHOTS && existsSync(path)) {
+    const [before, now] = [pngPixels(readFileSync(path)), pngPixels(bytes)];
+    if (before.header === now.header && before.data.equals(now.data)) return;
+  }
+  writeFileSync(path, bytes);
 }
 
 async function axeViolations(page) {
@@ -86,7 +138,11 @@ function plainUntilNote(inlines) {
 
 async function flow(backend) {
   const databaseUrl = backend === 'postgres' ? await postgresDatabase('undersigned_e2e_backoffice') : undefined;
-  const receiver = await startReceiver({ databaseUrl, extraArgs: ['--admin-token', ADMIN_TOKEN] });
+  const receiver = await startReceiver({
+    databaseUrl,
+    extraArgs: ['--admin-token', ADMIN_TOKEN, '--smtp-url', sink.url],
+    env: { UNDERSIGNED_SMTP_PASSWORD: SMTP_PASSWORD },
+  });
   const base = receiver.url;
   const db = databaseUrl ?? `sqlite://${join(receiver.dataDir, 'undersigned.db')}`;
   const pages = [];
@@ -227,22 +283,24 @@ async function flow(backend) {
       await page.close();
     }
     if (backend === 'sqlite') {
+      const dir = WRITE_DOCS ? DOCS_SHOTS : mkdtempSync(join(tmpdir(), 'undersigned-shots-'));
       const shot = await context.newPage();
       await shot.setViewportSize({ width: 1100, height: 800 });
       for (const [name, path] of paths.filter(([n]) => ['overview', 'moderation', 'audit'].includes(n))) {
         await shot.goto(`${base}${path}`);
-        await shot.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+        await screenshot(shot, dir, name, { fullPage: false });
       }
       await shot.goto(`${base}/admin/campaigns/${CAMPAIGN}/demands/contract-details`);
       await shot.check('#status-partially_disclosed');
       await shot.fill('#note', 'Released with redactions.');
       await Promise.all([shot.waitForNavigation(), shot.click('button[value=preview]')]);
-      await shot.screenshot({ path: join(SHOTS, 'demand.png'), fullPage: true });
+      await screenshot(shot, dir, 'demand', { fullPage: true });
       const anonymous = await browser.newPage({ viewport: { width: 1100, height: 600 } });
       await anonymous.goto(`${base}/admin/sign-in`);
-      await anonymous.screenshot({ path: join(SHOTS, 'sign-in.png') });
+      await screenshot(anonymous, dir, 'sign-in');
       await anonymous.close();
       await shot.close();
+      if (!WRITE_DOCS) rmSync(dir, { recursive: true, force: true });
     }
     // The refusals above are answered with error statuses on purpose; anything else is a fault.
     for (const page of pages) assert.deepEqual(page.problems.filter((p) => !/status of (401|403|429)/.test(p)), [], `no page error on ${page.url()}`);

@@ -42,7 +42,7 @@ pub struct BuiltMail {
 }
 
 /// One paragraph of a mail: text, or text followed by a link on its own line.
-enum Part {
+pub(super) enum Part {
     Text(String),
     Link { text: String, url: String, button: Option<String> },
 }
@@ -52,17 +52,14 @@ pub fn build(facts: &MailFacts) -> BuiltMail {
     let lang = facts.lang;
     let title = facts.letter_title.as_str();
     let t = |key: &str| lang.format(key, &[("title", title), ("date", &facts.signed_on), ("today", &facts.today)]);
-    let subject_key = match facts.kind {
-        MailKind::Signed => "mail.signed.subject",
-        MailKind::Repeat => "mail.repeat.subject",
-        MailKind::WithdrawLink => "mail.withdraw_link.subject",
+    // Mail to organizers is built by `super::organizer`; the worker never asks for it here.
+    let (subject_key, intro_key) = match facts.kind {
+        MailKind::Signed | MailKind::Invitation | MailKind::SignInLink => ("mail.signed.subject", "mail.signed.intro"),
+        MailKind::Repeat => ("mail.repeat.subject", "mail.repeat.intro"),
+        MailKind::WithdrawLink => ("mail.withdraw_link.subject", "mail.withdraw_link.intro"),
     };
     let mut parts = vec![Part::Text(lang.format("mail.greeting", &[("name", &facts.name)]))];
-    match facts.kind {
-        MailKind::Signed => parts.push(Part::Text(t("mail.signed.intro"))),
-        MailKind::Repeat => parts.push(Part::Text(t("mail.repeat.intro"))),
-        MailKind::WithdrawLink => parts.push(Part::Text(t("mail.withdraw_link.intro"))),
-    }
+    parts.push(Part::Text(t(intro_key)));
     if facts.kind != MailKind::WithdrawLink {
         parts.push(Part::Text(match &facts.listed_as {
             Some(entry) => lang.format("mail.listed", &[("listed", entry)]),
@@ -98,7 +95,7 @@ pub fn build(facts: &MailFacts) -> BuiltMail {
     BuiltMail { subject: t(subject_key), text: text_body(&parts), html: html_body(lang, &parts) }
 }
 
-fn text_body(parts: &[Part]) -> String {
+pub(super) fn text_body(parts: &[Part]) -> String {
     let mut out = String::new();
     for part in parts {
         match part {
@@ -115,7 +112,7 @@ fn text_body(parts: &[Part]) -> String {
 
 /// HTML for mail clients: no stylesheet to fetch, no image, no script; a few inline styles are
 /// the only styling mail clients keep (the strict CSP of the pages does not apply to mail).
-fn html_body(lang: Lang, parts: &[Part]) -> String {
+pub(super) fn html_body(lang: Lang, parts: &[Part]) -> String {
     let mut out = format!(
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em\">",
         lang.code()

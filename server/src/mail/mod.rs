@@ -11,12 +11,15 @@
 //! - [`token`]: the unguessable, single-use links in mails (only their hash is stored).
 //! - [`sender`]: SMTP through `lettre` (TLS or STARTTLS, authentication), or, when no SMTP server
 //!   is configured (the demo), files in a mail folder.
-//! - [`worker`]: takes due mail from the queue and sends it.
+//! - [`organizer`]: the mails to organizers of the back office (an invitation, a sign-in link).
+//! - [`worker`]: takes due mail from the queue and sends it; keeps the mail it gave up on (after
+//!   its retries) for owners to see in the back office.
 //!
-//! Other parts of the receiver ask for mail with [`MailKind`] and a signer; see
-//! [`crate::store::Store::queue_mail`].
+//! Other parts of the receiver ask for mail with [`MailKind`] and a signer or an organizer; see
+//! [`crate::store::Store::queue_withdraw_link`] and [`crate::store::Store::queue_organizer_mail`].
 
 pub mod message;
+pub mod organizer;
 pub mod sender;
 pub mod token;
 pub mod worker;
@@ -25,6 +28,9 @@ use std::path::PathBuf;
 
 /// How long a link in a mail works, and how long an unconfirmed signature is kept.
 pub const LINK_LIFETIME_DAYS: i64 = 7;
+
+/// How long mail the sender gave up on stays visible to owners in the back office.
+pub const FAILED_MAIL_DAYS: i64 = 30;
 
 /// What a queued mail says; the queue stores its name ([`MailKind::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,21 +41,33 @@ pub enum MailKind {
     Repeat,
     /// The owner asked on the letter page for a link to withdraw.
     WithdrawLink,
+    /// To an organizer: an owner invited them to the back office (a link to choose a password).
+    Invitation,
+    /// To an organizer: the one-time sign-in link they asked for on the sign-in page.
+    SignInLink,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 3] = [MailKind::Signed, MailKind::Repeat, MailKind::WithdrawLink];
+    pub const ALL: [MailKind; 5] =
+        [MailKind::Signed, MailKind::Repeat, MailKind::WithdrawLink, MailKind::Invitation, MailKind::SignInLink];
 
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::Signed => "signed",
             MailKind::Repeat => "repeat",
             MailKind::WithdrawLink => "withdraw_link",
+            MailKind::Invitation => "invitation",
+            MailKind::SignInLink => "sign_in_link",
         }
     }
 
     pub fn parse(name: &str) -> Option<MailKind> {
         MailKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Mail to an organizer of the back office rather than to a signer ([`organizer`]).
+    pub fn is_for_organizer(self) -> bool {
+        matches!(self, MailKind::Invitation | MailKind::SignInLink)
     }
 }
 

@@ -18,7 +18,8 @@ use tokio::sync::Notify;
 
 /// How long a claimed mail is left to its sender before another may take it.
 const LEASE_MINUTES: i64 = 5;
-/// After this many failed attempts a mail is dropped (logged): about a week of retries.
+/// After this many failed attempts a mail is given up on (logged, and kept marked failed for
+/// owners to see in the back office): about a week of retries.
 const MAX_ATTEMPTS: i64 = 35;
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
 
@@ -82,7 +83,7 @@ impl MailWorker {
                         let error = format!("{e:#}");
                         if attempts >= MAX_ATTEMPTS {
                             tracing::error!(mail = mail.id, attempts, error, "giving up on a mail");
-                            self.store.mail_sent(mail.id).await?;
+                            self.store.mail_gave_up(mail.id, attempts, &error).await?;
                         } else {
                             let wait = backoff_secs(mail.attempts);
                             tracing::warn!(
@@ -101,9 +102,14 @@ impl MailWorker {
     }
 
     async fn send_one(&self, mail: &QueuedMail) -> anyhow::Result<()> {
+        let signer_id = match (mail.signer_id, mail.organizer_id) {
+            (Some(signer), _) => signer,
+            (None, Some(organizer)) => return self.send_to_organizer(mail, organizer).await,
+            (None, None) => return Ok(()),
+        };
         // The signer may have been erased or purged since: then there is nothing to send (the
         // queue row went with it, unless this read raced the erasure).
-        let Some(signer) = self.store.mail_signer(mail.signer_id).await? else { return Ok(()) };
+        let Some(signer) = self.store.mail_signer(signer_id).await? else { return Ok(()) };
         let record = self
             .store
             .campaign(&signer.campaign_id)
@@ -119,9 +125,9 @@ impl MailWorker {
         let confirm = (signer.awaiting_confirmation && mail.kind != MailKind::WithdrawLink)
             .then(|| link(SignerLinkPurpose::Confirm));
         for (_, hash, purpose) in confirm.iter().chain([&withdraw]) {
-            self.store.add_link(mail.signer_id, *purpose, hash, &expires_at).await?;
+            self.store.add_link(signer_id, *purpose, hash, &expires_at).await?;
         }
-        let entry = crate::signing::public_entry(mail.signer_id, &signer.signature);
+        let entry = crate::signing::public_entry(signer_id, &signer.signature);
         let listed_as = signer.signature.list_publicly.then(|| {
             [Some(entry.name), entry.title, entry.affiliation].into_iter().flatten().collect::<Vec<_>>().join(", ")
         });
@@ -140,6 +146,52 @@ impl MailWorker {
             links_expire_on: day(&expires_at),
         };
         self.sender.send(mail.id, &signer.email, &message::build(&facts)).await
+    }
+
+    /// An invitation or a sign-in link ([`super::organizer`]); the link is made now, so the queue
+    /// never holds a secret. Nothing is sent when it no longer applies: the account is gone, the
+    /// invitation was accepted meanwhile, or the role was taken back.
+    async fn send_to_organizer(&self, mail: &QueuedMail, organizer_id: i64) -> anyhow::Result<()> {
+        use crate::organizers::{secret, INVITATION_DAYS, SIGN_IN_LINK_MINUTES};
+        use crate::store::LinkPurpose;
+        let Some(organizer) = self.store.organizer(organizer_id).await? else { return Ok(()) };
+        let lang = Lang::from_tag(&mail.lang).unwrap_or_default();
+        let (token, hash) = {
+            let token = secret::new_token();
+            let hash = secret::digest(&token);
+            (token, hash)
+        };
+        let (purpose, minutes, path, campaign_title, role) = match mail.kind {
+            MailKind::Invitation => {
+                let campaign = mail.campaign_id.clone().unwrap_or_default();
+                let role = self.store.organizer_roles(organizer_id).await?.on(&campaign);
+                let (Some(role), false) = (role, organizer.has_password) else { return Ok(()) };
+                // A campaign deleted meanwhile: nothing to invite to.
+                let Some(record) = self.store.campaign(&campaign).await? else { return Ok(()) };
+                let title = record.campaign.title.clone();
+                let role = lang.text(&format!("admin.role.{}", role.as_str()));
+                (LinkPurpose::Invitation, INVITATION_DAYS * 24 * 60, "/admin/welcome/", title, role)
+            }
+            MailKind::SignInLink => {
+                if !organizer.has_password {
+                    return Ok(());
+                }
+                (LinkPurpose::SignIn, SIGN_IN_LINK_MINUTES, "/admin/sign-in/link/", String::new(), String::new())
+            }
+            other => anyhow::bail!("a {} mail names an organizer instead of a signer", other.as_str()),
+        };
+        self.store.create_link(&hash, organizer_id, purpose, minutes).await?;
+        let expires = clock::minutes_from_now(minutes);
+        let facts = super::organizer::OrganizerMailFacts {
+            kind: mail.kind,
+            lang,
+            name: organizer.name.clone(),
+            campaign_title,
+            role,
+            url: format!("{}{path}{token}", self.public_url),
+            expires: format!("{} UTC", expires.get(..16).unwrap_or(&expires).replace('T', " ")),
+        };
+        self.sender.send(mail.id, &organizer.email, &super::organizer::build(&facts)).await
     }
 }
 

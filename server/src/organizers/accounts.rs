@@ -2,7 +2,18 @@
 //! from the CLI, the others by invitation), signing in with throttling, one-time links.
 
 use super::{normalize_email, password, secret, Role};
+use crate::mail::MailKind;
 use crate::store::{LinkPurpose, Store};
+
+/// How an organizer without a password gets the link to choose one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invitation {
+    /// A link made now and handed to whoever invites (the CLI prints it; the back office shows it
+    /// when no SMTP server is configured).
+    Link,
+    /// A mail through the queue, in this language (the link is made when the mail is sent).
+    Mail { lang: &'static str },
+}
 
 /// What adding an organizer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,13 +21,17 @@ pub struct Added {
     pub organizer: i64,
     /// True when the address had no account before.
     pub created: bool,
-    /// A link to choose a password (for an account without one), to send to the organizer.
+    /// A link to choose a password (for an account without one), to send to the organizer
+    /// ([`Invitation::Link`]).
     pub invitation_token: Option<String>,
+    /// An invitation mail was queued ([`Invitation::Mail`]; false when one was already waiting).
+    pub invitation_mailed: bool,
 }
 
 /// Creates the account for `email` (or finds it), gives it `role` on `campaign` (`*`: every
 /// campaign), sets `new_password` when given, and makes an invitation link when the account still
-/// has no password. Audited as `actor`.
+/// has no password (`invitation` says how it reaches them). Audited as `actor`.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_organizer(
     store: &Store,
     actor: &str,
@@ -25,6 +40,7 @@ pub async fn add_organizer(
     campaign: &str,
     role: Role,
     new_password: Option<&str>,
+    invitation: Invitation,
 ) -> anyhow::Result<Added> {
     let email = normalize_email(email)
         .ok_or_else(|| anyhow::anyhow!("`{email}` is not an email address: write it as name@example.org"))?;
@@ -45,20 +61,31 @@ pub async fn add_organizer(
         }
     };
     store.set_organizer_role(organizer, campaign, role).await?;
-    let invitation_token = if has_password {
-        None
-    } else {
-        let token = secret::new_token();
-        store
-            .create_link(&secret::digest(&token), organizer, LinkPurpose::Invitation, super::INVITATION_DAYS * 24 * 60)
-            .await?;
-        Some(token)
-    };
+    let (mut invitation_token, mut invitation_mailed) = (None, false);
+    match invitation {
+        _ if has_password => {}
+        Invitation::Link => {
+            let token = secret::new_token();
+            let minutes = super::INVITATION_DAYS * 24 * 60;
+            store.create_link(&secret::digest(&token), organizer, LinkPurpose::Invitation, minutes).await?;
+            invitation_token = Some(token);
+        }
+        Invitation::Mail { lang } => {
+            let about = (campaign != super::EVERY_CAMPAIGN).then_some(campaign);
+            invitation_mailed = store.queue_organizer_mail(organizer, about, MailKind::Invitation, lang).await?;
+        }
+    }
     let what = if created { "organizer.add" } else { "organizer.role" };
+    let mailed = if invitation_mailed { "; invitation mailed" } else { "" };
     store
-        .audit(actor, campaign_for_audit(campaign), what, &format!("{email} is {} of {campaign}", role.as_str()))
+        .audit(
+            actor,
+            campaign_for_audit(campaign),
+            what,
+            &format!("{email} is {} of {campaign}{mailed}", role.as_str()),
+        )
         .await?;
-    Ok(Added { organizer, created, invitation_token })
+    Ok(Added { organizer, created, invitation_token, invitation_mailed })
 }
 
 /// The audit log's campaign column for a role on `campaign` (`*` is logged as no campaign).

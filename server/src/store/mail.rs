@@ -1,6 +1,7 @@
 //! The outgoing mail queue ([`crate::mail`]): rows written with the change they report, taken by
 //! the sender when due, deleted once sent, retried later when sending failed. A row names its
-//! signer, not an address: erasing the signer deletes the mail with it.
+//! signer (or an organizer, [`super::organizer_mail`]), not an address: erasing the signer deletes
+//! the mail with it. A mail given up on after its retries stays, marked failed, for owners to see.
 
 use super::{NewSigner, Store};
 use crate::mail::MailKind;
@@ -12,7 +13,12 @@ use undersigned_core::signature::ValidSignature;
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
     pub id: i64,
-    pub signer_id: i64,
+    /// The signer it goes to; None for mail to an organizer.
+    pub signer_id: Option<i64>,
+    /// The organizer it goes to; None for mail to a signer.
+    pub organizer_id: Option<i64>,
+    /// For mail to an organizer: the campaign it is about.
+    pub campaign_id: Option<String>,
     pub kind: MailKind,
     pub lang: String,
     pub attempts: i64,
@@ -54,7 +60,7 @@ pub(super) async fn queue_signing_mail(
             sqlx::query(
                 "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) \
                  SELECT s.id, $1, $2, $3, $3 FROM signers s WHERE s.campaign_id = $4 AND s.email_normalized = $5 \
-                 AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1)",
+                 AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1 AND q.failed_at IS NULL)",
             )
             .bind(MailKind::Repeat.as_str())
             .bind(lang)
@@ -75,7 +81,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) \
              SELECT s.id, $1, $2, $3, $3 FROM signers s WHERE s.campaign_id = $4 AND s.email_normalized = $5 \
-             AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1)",
+             AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1 AND q.failed_at IS NULL)",
         )
         .bind(MailKind::WithdrawLink.as_str())
         .bind(lang)
@@ -89,7 +95,10 @@ impl Store {
 
     /// Mail due at `now`, oldest first.
     pub async fn due_mail(&self, now: &str, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
-        let rows = sqlx::query("SELECT id, signer_id, kind, lang, attempts, next_attempt_at FROM mail_queue WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2")
+        let rows = sqlx::query(
+            "SELECT id, signer_id, kind, lang, attempts, next_attempt_at, organizer_id, campaign_id FROM mail_queue \
+             WHERE next_attempt_at <= $1 AND failed_at IS NULL ORDER BY id LIMIT $2",
+        )
             .bind(now)
             .bind(limit)
             .fetch_all(&self.pool)
@@ -103,6 +112,8 @@ impl Store {
                     lang: r.try_get(3)?,
                     attempts: r.try_get(4)?,
                     next_attempt_at: r.try_get(5)?,
+                    organizer_id: r.try_get(6)?,
+                    campaign_id: r.try_get(7)?,
                 })
             })
             .collect()
@@ -140,7 +151,7 @@ impl Store {
     /// Makes every waiting mail due now (at start).
     pub async fn retry_waiting_mail_now(&self) -> anyhow::Result<()> {
         let now = crate::clock::now();
-        sqlx::query("UPDATE mail_queue SET next_attempt_at = $1 WHERE next_attempt_at > $1")
+        sqlx::query("UPDATE mail_queue SET next_attempt_at = $1 WHERE next_attempt_at > $1 AND failed_at IS NULL")
             .bind(&now)
             .execute(&self.pool)
             .await?;
@@ -165,8 +176,21 @@ impl Store {
         Ok(())
     }
 
-    /// Mail waiting in the queue (for the admin API, tests and the bench).
+    /// Given up after its retries: kept, marked failed, never sent again (owners see it in the
+    /// back office; pruned after [`crate::mail::FAILED_MAIL_DAYS`] days).
+    pub async fn mail_gave_up(&self, id: i64, attempts: i64, error: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE mail_queue SET attempts = $1, failed_at = $2, last_error = $3 WHERE id = $4")
+            .bind(attempts)
+            .bind(crate::clock::now())
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Mail waiting in the queue (for the admin API, tests and the bench); not the failed mail.
     pub async fn queued_mail_count(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue WHERE failed_at IS NULL").fetch_one(&self.pool).await?)
     }
 }

@@ -37,7 +37,7 @@ pub enum LinkPurpose {
 }
 
 impl LinkPurpose {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             LinkPurpose::Invitation => "invitation",
             LinkPurpose::SignIn => "sign_in",

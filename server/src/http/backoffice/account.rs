@@ -46,12 +46,18 @@ fn sign_in_form(lang: Lang, next: &str, email: &str, problem: Option<&str>) -> S
     main
 }
 
-pub async fn sign_in_page(headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub async fn sign_in_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let lang = Lang::from_headers(&headers);
     let query = FormData::from_query(query.as_deref());
     let next = safe_next(query.get("next"));
     let title = lang.text("admin.sign_in.heading");
-    layout::page(StatusCode::OK, lang, &title, None, None, &sign_in_form(lang, &next, "", None))
+    let mut main = sign_in_form(lang, &next, "", None);
+    main.push_str(&super::sign_in_link::request_form(&state, lang));
+    layout::page(StatusCode::OK, lang, &title, None, None, &main)
 }
 
 pub async fn sign_in(
@@ -88,13 +94,13 @@ pub async fn sign_in(
 }
 
 /// Makes a session for `organizer`; returns the `Set-Cookie` value.
-async fn start_session(state: &AppState, organizer: i64) -> anyhow::Result<String> {
+pub(super) async fn start_session(state: &AppState, organizer: i64) -> anyhow::Result<String> {
     let token = secret::new_token();
     state.store.create_session(&secret::digest(&token), organizer, &secret::new_token()).await?;
     Ok(session_cookie(state, Some(&token)))
 }
 
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
+pub(super) fn with_cookie(mut response: Response, cookie: &str) -> Response {
     if let Ok(value) = HeaderValue::from_str(cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -216,6 +222,7 @@ pub async fn welcome(
         };
         let hashed = tokio::task::spawn_blocking(move || password::hash(&given)).await??;
         state.store.set_organizer_password(id, &hashed).await?;
+        state.store.use_up_links(id, LinkPurpose::Invitation).await?;
         let email = state.store.organizer(id).await?.map(|o| o.email).unwrap_or_default();
         state.store.audit(&email, "", "organizer.accept", "chose a password").await?;
         Ok(Some(start_session(&state, id).await?))

@@ -28,6 +28,7 @@ mod letter;
 mod moderation;
 mod settings;
 mod signers;
+mod sign_in_link;
 mod team;
 
 use super::pages::text::Lang;
@@ -57,6 +58,8 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route(STYLESHEET, get(stylesheet))
         .route(FAVICON, get(favicon))
         .route("/admin/sign-in", get(account::sign_in_page).post(account::sign_in))
+        .route("/admin/sign-in/link", post(sign_in_link::request))
+        .route("/admin/sign-in/link/{token}", get(sign_in_link::page).post(sign_in_link::use_link))
         .route("/admin/sign-out", post(account::sign_out))
         .route("/admin/sign-out-everywhere", post(account::sign_out_everywhere))
         .route("/admin/welcome/{token}", get(account::welcome_page).post(account::welcome))

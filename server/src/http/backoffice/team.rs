@@ -199,23 +199,42 @@ pub async fn invite(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return response;
     }
-    match accounts::add_organizer(&state.store, signed.actor(), &email, &form.text("name"), &id, role, None).await {
+    // With an SMTP server the invitation goes by mail; without one (a demo, a receiver that sends
+    // no mail) the owner gets the link to pass on.
+    let invitation = if state.config.mail.smtp_url.is_some() {
+        accounts::Invitation::Mail { lang: lang.code() }
+    } else {
+        accounts::Invitation::Link
+    };
+    let added =
+        accounts::add_organizer(&state.store, signed.actor(), &email, &form.text("name"), &id, role, None, invitation)
+            .await;
+    match added {
         Ok(added) => {
-            let top = match added.invitation_token {
-                Some(token) => {
-                    let link = format!("{}/admin/welcome/{token}", own_origin(&state, &headers).unwrap_or_default());
-                    format!(
-                        "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
-                        escape(&lang.format("admin.team.invite.link", &[("email", &email)])),
-                        escape(&link)
-                    )
-                }
-                None => layout::notice(&lang.format("admin.team.invite.existing", &[("email", &email)])),
+            let top = if let Some(token) = added.invitation_token {
+                let link = format!("{}/admin/welcome/{token}", own_origin(&state, &headers).unwrap_or_default());
+                format!(
+                    "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
+                    escape(&lang.format("admin.team.invite.link", &[("email", &email)])),
+                    escape(&link)
+                )
+            } else if added.invitation_mailed {
+                state.mail.notify_one();
+                layout::notice(&lang.format("admin.team.invite.mailed", &[("email", &email)]))
+            } else if invitation != accounts::Invitation::Link && !already_has_password(&state, added.organizer).await {
+                layout::notice(&lang.format("admin.team.invite.waiting", &[("email", &email)]))
+            } else {
+                layout::notice(&lang.format("admin.team.invite.existing", &[("email", &email)]))
             };
             render(&state, &signed, &record, &top).await
         }
         Err(e) => layout::storage_error(lang, e),
     }
+}
+
+/// Whether the organizer has chosen a password (an invitation then has nothing left to do).
+async fn already_has_password(state: &AppState, organizer: i64) -> bool {
+    matches!(state.store.organizer(organizer).await, Ok(Some(o)) if o.has_password)
 }
 
 pub async fn change_role(
