@@ -73,7 +73,9 @@ impl Organizer {
 }
 
 async fn add(store: &Store, email: &str, role: Role) {
-    accounts::add_organizer(store, "test", email, "", CAMPAIGN, role, Some(PASSWORD), accounts::Invitation::Link).await.expect("organizer added");
+    accounts::add_organizer(store, "test", email, "", CAMPAIGN, role, Some(PASSWORD), accounts::Invitation::Link)
+        .await
+        .expect("organizer added");
 }
 
 async fn audit_actions(store: &Store) -> Vec<String> {

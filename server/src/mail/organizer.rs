@@ -26,7 +26,8 @@ pub struct OrganizerMailFacts {
 /// Builds the mail for `facts`.
 pub fn build(facts: &OrganizerMailFacts) -> BuiltMail {
     let lang = facts.lang;
-    let args = [("title", facts.campaign_title.as_str()), ("role", facts.role.as_str()), ("date", facts.expires.as_str())];
+    let args =
+        [("title", facts.campaign_title.as_str()), ("role", facts.role.as_str()), ("date", facts.expires.as_str())];
     let t = |key: &str| lang.format(key, &args);
     let mut parts = vec![Part::Text(lang.format("mail.greeting", &[("name", &facts.name)]))];
     let subject = if facts.kind == MailKind::Invitation {

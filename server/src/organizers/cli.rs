@@ -35,18 +35,17 @@ pub async fn add_organizer(store: &Store, args: AddOrganizerArgs) -> anyhow::Res
     } else {
         None
     };
-    let added =
-        accounts::add_organizer(
-            store,
-            "cli",
-            &args.email,
-            &args.name,
-            &args.campaign,
-            args.role,
-            password.as_deref(),
-            accounts::Invitation::Link,
-        )
-        .await?;
+    let added = accounts::add_organizer(
+        store,
+        "cli",
+        &args.email,
+        &args.name,
+        &args.campaign,
+        args.role,
+        password.as_deref(),
+        accounts::Invitation::Link,
+    )
+    .await?;
     let verb = if added.created { "added" } else { "updated" };
     println!("{verb} organizer {} ({} of {})", args.email.trim(), args.role.as_str(), args.campaign);
     if let Some(token) = added.invitation_token {

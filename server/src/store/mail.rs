@@ -99,10 +99,10 @@ impl Store {
             "SELECT id, signer_id, kind, lang, attempts, next_attempt_at, organizer_id, campaign_id FROM mail_queue \
              WHERE next_attempt_at <= $1 AND failed_at IS NULL ORDER BY id LIMIT $2",
         )
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(QueuedMail {

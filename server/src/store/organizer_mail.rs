@@ -98,12 +98,14 @@ impl Store {
     /// Uses up every unused link of `organizer` for `purpose` (an accepted invitation leaves no
     /// other invitation link working).
     pub async fn use_up_links(&self, organizer: i64, purpose: super::LinkPurpose) -> anyhow::Result<()> {
-        sqlx::query("UPDATE organizer_links SET used_at = $3 WHERE organizer_id = $1 AND purpose = $2 AND used_at IS NULL")
-            .bind(organizer)
-            .bind(purpose.as_str())
-            .bind(crate::clock::now())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE organizer_links SET used_at = $3 WHERE organizer_id = $1 AND purpose = $2 AND used_at IS NULL",
+        )
+        .bind(organizer)
+        .bind(purpose.as_str())
+        .bind(crate::clock::now())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

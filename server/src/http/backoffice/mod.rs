@@ -27,8 +27,8 @@ mod layout;
 mod letter;
 mod moderation;
 mod settings;
-mod signers;
 mod sign_in_link;
+mod signers;
 mod team;
 
 use super::pages::text::Lang;
