@@ -114,8 +114,9 @@ pub(super) fn text_body(parts: &[Part]) -> String {
 /// the only styling mail clients keep (the strict CSP of the pages does not apply to mail).
 pub(super) fn html_body(lang: Lang, parts: &[Part]) -> String {
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em\">",
-        lang.code()
+        "<!doctype html>\n<html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em\">",
+        lang.code(),
+        lang.dir()
     );
     for part in parts {
         match part {
@@ -183,5 +184,26 @@ mod tests {
         let es = build(&facts(MailKind::WithdrawLink, Lang::from_tag("es").expect("Spanish")));
         assert!(es.subject.starts_with("Retire su firma"), "{}", es.subject);
         assert!(es.text.contains("withdraw?t=def"));
+    }
+
+    #[test]
+    fn every_language_writes_its_mails_in_its_own_words() {
+        let kinds = [MailKind::Signed, MailKind::Repeat, MailKind::WithdrawLink];
+        for code in ["es", "fr", "pt", "de", "ar"] {
+            let lang = Lang::from_tag(code).expect("a language of the pages");
+            for kind in kinds {
+                let english = build(&facts(kind, Lang::ENGLISH));
+                let mail = build(&facts(kind, lang));
+                assert_ne!(mail.subject, english.subject, "{code} {kind:?}");
+                // Every paragraph of words differs from English (a missing key falls back to it);
+                // the link lines are the same URLs in every language.
+                for line in english.text.lines().filter(|l| !l.is_empty() && !l.starts_with("http")) {
+                    assert!(!mail.text.contains(line), "{code} {kind:?} says in English: {line}\n{}", mail.text);
+                }
+                assert!(mail.text.contains("withdraw?t=def"), "{code} {kind:?}: {}", mail.text);
+                let dir = if code == "ar" { "rtl" } else { "ltr" };
+                assert!(mail.html.contains(&format!("lang=\"{code}\" dir=\"{dir}\"")), "{code}: {}", mail.html);
+            }
+        }
     }
 }
