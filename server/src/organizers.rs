@@ -45,6 +45,8 @@ pub enum Permission {
     ManageOrganizers,
     /// Erase signers, import signers.
     EraseAndImport,
+    /// Mail that could not be delivered after its retries (with its recipient's address).
+    SeeFailedMail,
 }
 
 impl Role {

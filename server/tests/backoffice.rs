@@ -434,3 +434,99 @@ both_backends!(a_sign_in_link_by_mail_works_once_and_reveals_no_account, |backen
     store.close().await;
     s.stop().await;
 });
+
+both_backends!(
+    moderation_shows_signatures_awaiting_confirmation_apart_and_owners_the_mail_given_up_on,
+    |backend| async move {
+        let db = TestDb::new(backend).await;
+        // An SMTP server nobody listens on: every mail fails, and is retried later.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let s = TestServer::with(&db, |c| c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"))).await;
+        s.set_settings(serde_json::json!({"confirmation": "email"})).await;
+        let store = Store::connect(&db.url).await.unwrap();
+        add(&store, "owner@example.org", Role::Owner).await;
+        add(&store, "mod@example.org", Role::Moderator).await;
+        assert_eq!(s.sign(individual("wren@example.org", &uuid(1))).await.0, 202, "awaiting confirmation");
+
+        // Awaiting confirmation: apart on the moderation page, and in none of the overview's figures.
+        let owner = Organizer::sign_in(&s.base, "owner@example.org", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.status()));
+        let moderation = format!("/admin/campaigns/{CAMPAIGN}/moderation");
+        let (_, html) = owner.page(&moderation).await;
+        let awaiting = html.find("id=\"q-awaiting\"").expect("the awaiting-confirmation section");
+        assert!(html[awaiting..].contains("Awaiting email confirmation <span class=\"count\">(1)</span>"), "{html}");
+        assert!(html[awaiting..].contains("wren@example.org"));
+        assert!(!html[..awaiting].contains("wren@example.org"), "in no queue to approve");
+        let (_, overview) = owner.page(&format!("/admin/campaigns/{CAMPAIGN}")).await;
+        assert!(overview.contains("<dt>Signatures in total</dt><dd>0</dd>"), "{overview}");
+        assert!(overview.contains("<dt>Awaiting email confirmation (not counted)</dt><dd>1</dd>"), "{overview}");
+        let (_, signers) = owner.page(&format!("/admin/campaigns/{CAMPAIGN}/signers?confirmation=awaiting")).await;
+        assert!(signers.contains("wren@example.org") && signers.contains("Approved (awaiting email confirmation)"));
+        let (_, signers) = owner.page(&format!("/admin/campaigns/{CAMPAIGN}/signers?confirmation=confirmed")).await;
+        assert!(!signers.contains("wren@example.org"), "the filter keeps confirmed signers only");
+
+        // The confirmation mail fails; after its last attempt the sender gives up and keeps it.
+        let queued = store.due_mail("9999", 10).await.unwrap();
+        assert_eq!(queued.len(), 1);
+        store.mail_failed(queued[0].id, 34, "2000-01-01T00:00:00.000Z", "earlier failures").await.unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let failed = loop {
+            let failed = store.failed_mail(CAMPAIGN).await.unwrap();
+            if !failed.is_empty() || std::time::Instant::now() > deadline {
+                break failed;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        assert_eq!(failed.len(), 1, "the sender gave up on the mail and kept it");
+        assert_eq!((failed[0].to.as_str(), failed[0].attempts), ("wren@example.org", 35));
+        assert!(!failed[0].last_error.is_empty());
+        assert_eq!(store.queued_mail_count().await.unwrap(), 0, "no longer waiting");
+        assert!(store.due_mail("9999", 10).await.unwrap().is_empty(), "never tried again");
+        let (_, html) = owner.page(&moderation).await;
+        let section = html.find("id=\"q-failed-mail\"").expect("owners see the failed mail");
+        assert!(html[section..].contains("Confirm a signature") && html[section..].contains("wren@example.org"));
+        // A moderator sees the awaiting signature but not the mail (owners only).
+        let moderator =
+            Organizer::sign_in(&s.base, "mod@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+        let (_, html) = moderator.page(&moderation).await;
+        assert!(html.contains("id=\"q-awaiting\"") && !html.contains("id=\"q-failed-mail\""));
+        store.close().await;
+        s.stop().await;
+    }
+);
+
+both_backends!(
+    the_letter_page_lists_the_revisions_and_shows_a_new_text_through_the_revisions_diff,
+    |backend| async move {
+        let db = TestDb::new(backend).await;
+        let s = TestServer::new(&db).await;
+        let store = Store::connect(&db.url).await.unwrap();
+        add(&store, "editor@example.org", Role::Editor).await;
+        let editor = Organizer::sign_in(&s.base, "editor@example.org", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.status()));
+        let path = format!("/admin/campaigns/{CAMPAIGN}/letter");
+        let (status, html) = editor.page(&path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Revisions of the letter"), "{html}");
+        assert!(html.contains(&format!("href=\"/campaigns/{CAMPAIGN}/revisions/1\"")), "each revision's public page");
+        // A reworded paragraph: the changed words marked, as the revision pages mark them.
+        let csrf = editor.csrf(&path).await;
+        let reworded = campaign_source().replace("We ask for the records.", "We ask for all the records.");
+        let res = editor.post(&path, &[("csrf", &csrf), ("source", &reworded), ("action", "preview")]).await;
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<ins>all </ins>"), "the added word is marked: {html}");
+        // Only the signatories or the layout changed: no change to the endorsed text, no revision.
+        let same = campaign_source().replace("We ask for the records.\n", "We ask for the records.\n\n");
+        let res = editor.post(&path, &[("csrf", &csrf), ("source", &same), ("action", "preview")]).await;
+        assert!(res.text().await.unwrap().contains("publishing makes no new revision"));
+        let res = editor.post(&path, &[("csrf", &csrf), ("source", &reworded), ("action", "publish")]).await;
+        assert_eq!(res.status(), 303);
+        let (_, html) = editor.page(&path).await;
+        assert!(html.contains(&format!("href=\"/campaigns/{CAMPAIGN}/revisions/2\"")), "the new revision is listed");
+        store.close().await;
+        s.stop().await;
+    }
+);

@@ -19,6 +19,9 @@ pub struct CampaignFigures {
     pub per_day: Vec<(String, i64)>,
     /// (partner source, or "" for none, signers), most first.
     pub by_source: Vec<(String, i64)>,
+    /// Signatures waiting for their signer to confirm by mail: in none of the figures above (they
+    /// are not signers yet, and are deleted when left unconfirmed).
+    pub awaiting_confirmation: i64,
 }
 
 /// The signer search of the signers page (every field optional).
@@ -33,6 +36,8 @@ pub struct SignerQuery {
     pub kind: Option<SignerKind>,
     /// The partner source exactly; `Some("")` for signers without one.
     pub source: Option<String>,
+    /// Only signatures awaiting email confirmation (true), or only confirmed ones (false).
+    pub awaiting_confirmation: Option<bool>,
 }
 
 /// A delivery of the letter.
@@ -59,13 +64,16 @@ impl Store {
         }
     }
 
-    /// The overview's figures; `since_day` (`YYYY-MM-DD`) bounds the per-day series.
+    /// The overview's figures; `since_day` (`YYYY-MM-DD`) bounds the per-day series. Signatures
+    /// awaiting email confirmation are counted apart, in no other figure.
     pub async fn campaign_figures(&self, campaign: &str, since_day: &str) -> anyhow::Result<CampaignFigures> {
         let mut figures = CampaignFigures::default();
-        let rows = sqlx::query("SELECT state, COUNT(*) FROM signers WHERE campaign_id = $1 GROUP BY state")
-            .bind(campaign)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY state",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
         for r in rows {
             let state: String = r.try_get(0)?;
             if let Some(i) = SignerState::ALL.iter().position(|s| s.as_str() == state) {
@@ -73,23 +81,30 @@ impl Store {
             }
         }
         let today = clock::now()[..10].to_string();
-        figures.today = sqlx::query_scalar("SELECT COUNT(*) FROM signers WHERE campaign_id = $1 AND created_at >= $2")
-            .bind(campaign)
-            .bind(&today)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows = sqlx::query("SELECT SUBSTR(created_at, 1, 10), COUNT(*) FROM signers WHERE campaign_id = $1 AND created_at >= $2 GROUP BY SUBSTR(created_at, 1, 10) ORDER BY 1")
+        figures.today = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 AND created_at >= $2",
+        )
+        .bind(campaign)
+        .bind(&today)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query("SELECT SUBSTR(created_at, 1, 10), COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 AND created_at >= $2 GROUP BY SUBSTR(created_at, 1, 10) ORDER BY 1")
             .bind(campaign)
             .bind(since_day)
             .fetch_all(&self.pool)
             .await?;
         figures.per_day = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;
         let source = self.data_field("source");
-        let rows = sqlx::query(&format!("SELECT {source}, COUNT(*) FROM signers WHERE campaign_id = $1 GROUP BY {source} ORDER BY 2 DESC, 1 LIMIT 50"))
+        let rows = sqlx::query(&format!("SELECT {source}, COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY {source} ORDER BY 2 DESC, 1 LIMIT 50"))
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
         figures.by_source = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;
+        figures.awaiting_confirmation =
+            sqlx::query_scalar("SELECT COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation <> 0")
+                .bind(campaign)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(figures)
     }
 
@@ -107,6 +122,7 @@ impl Store {
             "SELECT id, kind, state, listed, email_normalized, data, spam_reason, created_at, decided_at, awaiting_confirmation, revision FROM signers \
              WHERE campaign_id = $1 AND ($2 = '' OR state = $2) AND ($3 = '' OR kind = $3) AND ($4 = 0 OR {source} = $5) \
              AND ($6 = '' OR ($9 = 1 AND email_normalized LIKE $6) OR LOWER({name}) LIKE $6 OR LOWER({organization}) LIKE $6) \
+             AND ($10 = -1 OR ($10 = 1) = (awaiting_confirmation <> 0)) \
              ORDER BY id LIMIT $7 OFFSET $8"
         );
         let text = query.text.trim().to_lowercase();
@@ -120,6 +136,7 @@ impl Store {
             .bind(limit)
             .bind(offset)
             .bind(i64::from(query.in_emails))
+            .bind(query.awaiting_confirmation.map_or(-1, i64::from))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(signer_from_row).collect()

@@ -131,6 +131,7 @@ pub async fn overview(State(state): State<Arc<AppState>>, headers: HeaderMap, Pa
         ("admin.figures.pending", state_count(SignerState::Pending)),
         ("admin.figures.spam", state_count(SignerState::Spam)),
         ("admin.figures.rejected", state_count(SignerState::Rejected)),
+        ("admin.figures.awaiting_confirmation", figures.awaiting_confirmation),
     ] {
         let _ = write!(main, "<div><dt>{}</dt><dd>{value}</dd></div>", escape(&lang.text(key)));
     }

@@ -1,15 +1,19 @@
-//! The letter (editors): the published campaign source, a form to paste a new one, a preview of
-//! the new letter as the letter page draws it, the changes line by line against the published
-//! source, and publishing it (through [`crate::admin::import_campaign`], as the admin API does).
+//! The letter (editors): its revisions (each with its public page of changes), the published
+//! campaign source, a form to paste a new one, a preview of the new letter as the letter page
+//! draws it, what the new one changes in the text signers endorse (the revisions' own diff,
+//! [`crate::revisions::diff`] of [`crate::revisions::letter_text`], drawn as the revision pages
+//! draw it), and publishing it (through [`crate::admin::import_campaign`], as the admin API does).
 
 use super::super::pages::html::escape;
 use super::super::pages::letter::render_article;
+use super::super::pages::revision::{day, render_changes, revision_path};
 use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
 use crate::http::AppState;
 use crate::organizers::Permission;
+use crate::revisions;
 use crate::store::CampaignRecord;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -18,66 +22,43 @@ use axum::response::Response;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use undersigned_core::feed::StatusFeed;
+use undersigned_core::Campaign;
 
-/// A line of a comparison.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Line<'a> {
-    Same(&'a str),
-    Removed(&'a str),
-    Added(&'a str),
-}
-
-/// The line-by-line changes from `old` to `new` (longest common subsequence; a letter has
-/// hundreds of lines, so the quadratic table is small).
-pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Line<'a>> {
-    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    let mut table = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            out.push(Line::Same(a[i]));
-            i += 1;
-            j += 1;
-        } else if table[i + 1][j] >= table[i][j + 1] {
-            out.push(Line::Removed(a[i]));
-            i += 1;
-        } else {
-            out.push(Line::Added(b[j]));
-            j += 1;
-        }
-    }
-    out.extend(a[i..].iter().map(|l| Line::Removed(l)));
-    out.extend(b[j..].iter().map(|l| Line::Added(l)));
-    out
-}
-
-fn render_diff(old: &str, new: &str, lang: super::super::pages::text::Lang) -> String {
-    let lines = diff(old, new);
-    let changed = lines.iter().filter(|l| !matches!(l, Line::Same(_))).count();
+/// What `new` changes in the endorsed text of `published` (nothing when only the signatories,
+/// statuses or the file's layout differ: then no new revision is made either).
+fn render_diff(published: &Campaign, new: &Campaign, lang: super::super::pages::text::Lang) -> String {
+    let changes = revisions::diff(&revisions::letter_text(published), &revisions::letter_text(new));
+    let changed: usize = changes.iter().map(Vec::len).sum();
     let mut out = format!(
-        "<section aria-labelledby=\"diff-heading\"><h2 id=\"diff-heading\">{}</h2><p>{}</p><ol class=\"diff\">",
+        "<section aria-labelledby=\"diff-heading\" class=\"revision-diff\"><h2 id=\"diff-heading\">{}</h2><p>{}</p>",
         escape(&lang.text("admin.letter.diff")),
         escape(&lang.plural("admin.letter.changed_lines", changed as u64, &[]))
     );
-    for line in lines {
-        let (class, mark, text) = match line {
-            Line::Same(_) => continue,
-            Line::Removed(t) => ("removed", lang.text("admin.letter.removed"), t),
-            Line::Added(t) => ("added", lang.text("admin.letter.added"), t),
-        };
-        let _ = write!(
-            out,
-            "<li class=\"{class}\"><span class=\"mark\">{}</span> <code>{}</code></li>",
-            escape(&mark),
-            escape(text)
-        );
+    if changes.is_empty() {
+        let _ = write!(out, "<p>{}</p>", escape(&lang.text("admin.letter.no_changes")));
     }
-    out.push_str("</ol></section>");
+    out.push_str(&render_changes(&changes, lang));
+    out.push_str("</section>");
+    out
+}
+
+/// The letter's revisions, newest first, each linking to its public page of changes.
+fn render_revisions(id: &str, list: &[crate::revisions::Revision], lang: super::super::pages::text::Lang) -> String {
+    let mut out = format!(
+        "<section aria-labelledby=\"revisions-heading\"><h2 id=\"revisions-heading\">{}</h2><p>{}</p><ul class=\"revisions\">",
+        escape(&lang.text("admin.letter.revisions")),
+        escape(&lang.text("admin.letter.revisions_help")),
+    );
+    let current = list.last().map(|r| r.number);
+    for r in list.iter().rev() {
+        let mut text =
+            lang.format("page.revision.link", &[("number", &r.number.to_string()), ("date", day(&r.created_at))]);
+        if Some(r.number) == current {
+            text = format!("{text} ({})", lang.text("admin.letter.current"));
+        }
+        let _ = write!(out, "<li><a href=\"{}\">{}</a></li>", escape(&revision_path(id, r.number)), escape(&text));
+    }
+    out.push_str("</ul></section>");
     out
 }
 
@@ -106,8 +87,9 @@ pub async fn page(
         Err(r) => return r,
     };
     let lang = signed.lang;
-    let source = match state.store.campaign_source(&id).await {
-        Ok(s) => s.unwrap_or_default(),
+    let loaded = async { anyhow::Ok((state.store.campaign_source(&id).await?, state.store.revisions(&id).await?)) };
+    let (source, revision_list) = match loaded.await {
+        Ok((source, list)) => (source.unwrap_or_default(), list),
         Err(e) => return layout::storage_error(lang, e),
     };
     let heading = lang.text("admin.nav.letter");
@@ -121,6 +103,7 @@ pub async fn page(
         escape(&super::super::pages::letter_path(&id)),
         escape(&lang.text("admin.letter.public_page"))
     );
+    main.push_str(&render_revisions(&id, &revision_list, lang));
     if signed.may(&id, Permission::EditLetter) {
         main.push_str(&form(&signed, &source));
     } else {
@@ -188,10 +171,6 @@ pub async fn submit(
             Err(e) => layout::storage_error(lang, e),
         };
     }
-    let published = match state.store.campaign_source(&id).await {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return layout::storage_error(lang, e),
-    };
     let preview_record = CampaignRecord { campaign, settings: record.settings.clone() };
     let feed = match state.store.latest_change_id(Some(&id)).await {
         Ok(upto) => crate::status_feed::build(&state.store, &preview_record, upto).await,
@@ -202,7 +181,7 @@ pub async fn submit(
         Err(e) => return layout::storage_error(lang, e),
     };
     let mut main = format!("<h1>{}</h1>", escape(&heading));
-    main.push_str(&render_diff(&published, &source, lang));
+    main.push_str(&render_diff(&record.campaign, &preview_record.campaign, lang));
     let _ = write!(
         main,
         "<section class=\"preview\" aria-labelledby=\"letter-preview\"><h2 id=\"letter-preview\">{}</h2>{}</section>",
@@ -213,18 +192,4 @@ pub async fn submit(
     );
     main.push_str(&form(&signed, &source));
     campaign_page(&signed, &record, Section::Letter, &heading, &main)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diff_keeps_common_lines_and_marks_the_rest() {
-        assert_eq!(
-            diff("a\nb\nc", "a\nx\nc\nd"),
-            vec![Line::Same("a"), Line::Removed("b"), Line::Added("x"), Line::Same("c"), Line::Added("d")]
-        );
-        assert!(diff("same", "same").iter().all(|l| matches!(l, Line::Same(_))));
-    }
 }

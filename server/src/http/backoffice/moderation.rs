@@ -1,6 +1,9 @@
 //! Moderation: organizations waiting for approval, individuals waiting, suspected spam; approve,
 //! reject or mark as spam one or many (checkboxes and buttons: a form, so the keyboard alone does
 //! it). Every decision is audited; approved signers appear in open widgets with the next count.
+//! Below the queues: the signatures awaiting email confirmation (a count and a list, apart: they
+//! are not signers until confirmed, and join the queues above once they are), and, for owners,
+//! the mail that could not be delivered after its retries.
 
 use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
@@ -45,7 +48,12 @@ pub async fn page(
     let can_moderate = signed.may(&id, Permission::Moderate);
     let see_emails = signed.may(&id, Permission::SeeEmails);
     for (name, state_filter, kind, key) in queues {
-        let q = SignerQuery { state: Some(state_filter), kind, ..SignerQuery::default() };
+        let q = SignerQuery {
+            state: Some(state_filter),
+            kind,
+            awaiting_confirmation: Some(false),
+            ..SignerQuery::default()
+        };
         let rows = match state.store.search_signers(&id, &q, QUEUE_ROWS, 0).await {
             Ok(rows) => rows,
             Err(e) => return layout::storage_error(lang, e),
@@ -103,7 +111,7 @@ pub async fn page(
                 main,
                 "<td>{}</td><td>{}</td></tr>",
                 escape(row.data.source.as_deref().unwrap_or("")),
-                escape(&row.created_at[..16.min(row.created_at.len())].replace('T', " ")),
+                escape(&minute(&row.created_at)),
             );
         }
         main.push_str("</tbody></table>");
@@ -122,7 +130,110 @@ pub async fn page(
         }
         main.push_str("</section>");
     }
+    match awaiting_confirmation(&state, &id, lang, see_emails).await {
+        Ok(section) => main.push_str(&section),
+        Err(e) => return layout::storage_error(lang, e),
+    }
+    if signed.may(&id, Permission::SeeFailedMail) {
+        match failed_mail(&state, &id, lang).await {
+            Ok(section) => main.push_str(&section),
+            Err(e) => return layout::storage_error(lang, e),
+        }
+    }
     campaign_page(&signed, &record, Section::Moderation, &heading, &main)
+}
+
+/// `YYYY-MM-DD HH:MM` of a stored timestamp.
+fn minute(timestamp: &str) -> String {
+    timestamp[..16.min(timestamp.len())].replace('T', " ")
+}
+
+/// The signatures awaiting email confirmation: how many, and who (read only: nothing to decide
+/// before the address's owner confirms; unconfirmed ones are deleted after
+/// [`crate::mail::LINK_LIFETIME_DAYS`] days).
+async fn awaiting_confirmation(
+    state: &AppState,
+    id: &str,
+    lang: super::super::pages::text::Lang,
+    see_emails: bool,
+) -> anyhow::Result<String> {
+    let q = SignerQuery { awaiting_confirmation: Some(true), ..SignerQuery::default() };
+    let rows = state.store.search_signers(id, &q, QUEUE_ROWS, 0).await?;
+    let total = state.store.campaign_figures(id, "9999").await?.awaiting_confirmation;
+    let mut out = format!(
+        "<section aria-labelledby=\"q-awaiting\"><h2 id=\"q-awaiting\">{} <span class=\"count\">({total})</span></h2><p>{}</p>",
+        escape(&lang.text("admin.moderation.awaiting")),
+        escape(&lang.format(
+            "admin.moderation.awaiting_help",
+            &[("days", &crate::mail::LINK_LIFETIME_DAYS.to_string())]
+        )),
+    );
+    if rows.is_empty() {
+        let _ = write!(out, "<p>{}</p></section>", escape(&lang.text("admin.moderation.empty")));
+        return Ok(out);
+    }
+    let _ = write!(
+        out,
+        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>{}<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        escape(&lang.text("admin.signer.who")),
+        escape(&lang.text("admin.signer.details")),
+        if see_emails { format!("<th scope=\"col\">{}</th>", escape(&lang.text("admin.email"))) } else { String::new() },
+        escape(&lang.text("admin.signer.source")),
+        escape(&lang.text("admin.signer.received")),
+    );
+    for row in &rows {
+        let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(&who(row)), escape(&details(row, lang)));
+        if see_emails {
+            let _ = write!(out, "<td>{}</td>", escape(&row.email));
+        }
+        let _ = write!(
+            out,
+            "<td>{}</td><td>{}</td></tr>",
+            escape(row.data.source.as_deref().unwrap_or("")),
+            escape(&minute(&row.created_at)),
+        );
+    }
+    out.push_str("</tbody></table></section>");
+    Ok(out)
+}
+
+/// Mail about this campaign that the sender gave up on (owners: it names the recipient).
+async fn failed_mail(state: &AppState, id: &str, lang: super::super::pages::text::Lang) -> anyhow::Result<String> {
+    let failed = state.store.failed_mail(id).await?;
+    let mut out = format!(
+        "<section aria-labelledby=\"q-failed-mail\"><h2 id=\"q-failed-mail\">{} <span class=\"count\">({})</span></h2><p>{}</p>",
+        escape(&lang.text("admin.mail_failed.heading")),
+        failed.len(),
+        escape(&lang.format("admin.mail_failed.help", &[("days", &crate::mail::FAILED_MAIL_DAYS.to_string())])),
+    );
+    if failed.is_empty() {
+        let _ = write!(out, "<p>{}</p></section>", escape(&lang.text("admin.mail_failed.none")));
+        return Ok(out);
+    }
+    let _ = write!(
+        out,
+        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        escape(&lang.text("admin.mail_failed.kind")),
+        escape(&lang.text("admin.mail_failed.to")),
+        escape(&lang.text("admin.mail_failed.attempts")),
+        escape(&lang.text("admin.mail_failed.error")),
+        escape(&lang.text("admin.mail_failed.at")),
+    );
+    for mail in &failed {
+        // An SMTP answer can be long: its start says what went wrong.
+        let error: String = mail.last_error.chars().take(200).collect();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&lang.text(&format!("admin.mail_kind.{}", mail.kind.as_str()))),
+            escape(&mail.to),
+            mail.attempts,
+            escape(&error),
+            escape(&minute(&mail.failed_at)),
+        );
+    }
+    out.push_str("</tbody></table></section>");
+    Ok(out)
 }
 
 /// The name a moderator recognises: the organization's, else the person's.

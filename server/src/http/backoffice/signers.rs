@@ -1,4 +1,5 @@
-//! Signers: search by name, email or organization; filter by state, kind and partner source;
+//! Signers: search by name, email or organization; filter by state, kind, partner source and
+//! email confirmation (a signature awaiting it is marked so: it is not a signer yet);
 //! erase one (after a confirmation page); export as CSV (formula cells neutralised, as the admin
 //! API's export) and import. Emails are shown, searched and exported only for roles that may see
 //! them; an export is written to the audit log before it is sent.
@@ -33,6 +34,11 @@ fn query_from(form: &FormData, see_emails: bool) -> SignerQuery {
             .get("source")
             .filter(|s| !s.is_empty())
             .map(|s| if s == "-" { String::new() } else { s.to_string() }),
+        awaiting_confirmation: match form.get("confirmation") {
+            Some("awaiting") => Some(true),
+            Some("confirmed") => Some(false),
+            _ => None,
+        },
     }
 }
 
@@ -91,6 +97,17 @@ pub async fn page(
         ("individual", lang.text("admin.kind.individual")),
     ];
     main.push_str(&select("kind", &lang.text("admin.signer.kind"), &kinds, form.get("kind")));
+    let confirmations = [
+        ("", any.clone()),
+        ("confirmed", lang.text("admin.confirmation.confirmed")),
+        ("awaiting", lang.text("admin.confirmation.awaiting")),
+    ];
+    main.push_str(&select(
+        "confirmation",
+        &lang.text("admin.signer.confirmation"),
+        &confirmations,
+        form.get("confirmation"),
+    ));
     let _ = write!(
         main,
         "<p><label for=\"f-source\">{}</label><input id=\"f-source\" name=\"source\" value=\"{}\" aria-describedby=\"f-source-help\"><span id=\"f-source-help\" class=\"help\">{}</span></p><p><button type=\"submit\">{}</button></p></form>",
@@ -122,7 +139,15 @@ pub async fn page(
             main,
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
             escape(&lang.text(&format!("admin.kind.{}", row.kind.as_str()))),
-            escape(&lang.text(&format!("admin.state.{}", row.state.as_str()))),
+            escape(&if row.awaiting_confirmation {
+                format!(
+                    "{} ({})",
+                    lang.text(&format!("admin.state.{}", row.state.as_str())),
+                    lang.text("admin.confirmation.awaiting")
+                )
+            } else {
+                lang.text(&format!("admin.state.{}", row.state.as_str()))
+            }),
             escape(row.data.source.as_deref().unwrap_or("")),
             escape(&row.created_at[..10.min(row.created_at.len())]),
         );

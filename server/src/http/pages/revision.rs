@@ -10,7 +10,7 @@ use super::{error_page, letter_path, page, AnswerContext};
 use crate::http::error::HttpError;
 use crate::http::revisions::{detail, RevisionDetail};
 use crate::http::AppState;
-use crate::revisions::{LineChange, Revision};
+use crate::revisions::{DiffLine, LineChange, Revision};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -23,7 +23,7 @@ pub fn revision_path(campaign_id: &str, number: u32) -> String {
 }
 
 /// The date part of a stored timestamp (`2026-11-28T04:40:00Z` → `2026-11-28`).
-fn day(timestamp: &str) -> &str {
+pub fn day(timestamp: &str) -> &str {
     timestamp.split('T').next().unwrap_or(timestamp)
 }
 
@@ -85,6 +85,33 @@ pub async fn revision_page(
     }
 }
 
+/// The changes of [`crate::revisions::diff`] as HTML: one block per group of nearby changes, each
+/// line labelled removed or added in words, its changed words in `<del>` or `<ins>`. The letter
+/// page of the back office shows a new text's changes with it too.
+pub fn render_changes(changes: &[Vec<DiffLine>], lang: Lang) -> String {
+    let mut out = String::new();
+    for group in changes {
+        out.push_str("<div class=\"change\">");
+        for line in group {
+            let (class, label, tag) = match line.change {
+                LineChange::Removed => ("removed", "page.revision.removed", "del"),
+                LineChange::Added => ("added", "page.revision.added", "ins"),
+            };
+            let _ = write!(out, "<p class=\"{class}\"><strong>{}</strong> ", escape(&lang.text(label)));
+            for part in &line.parts {
+                if part.changed {
+                    let _ = write!(out, "<{tag}>{}</{tag}>", escape(&part.text));
+                } else {
+                    out.push_str(&escape(&part.text));
+                }
+            }
+            out.push_str("</p>");
+        }
+        out.push_str("</div>");
+    }
+    out
+}
+
 fn render(d: &RevisionDetail, heading: &str, current: u32, lang: Lang) -> String {
     let mut out = format!("<h1>{}</h1>", escape(heading));
     let _ = write!(out, "<p class=\"date\">{}</p>", escape(day(&d.revision.created_at)));
@@ -105,25 +132,7 @@ fn render(d: &RevisionDetail, heading: &str, current: u32, lang: Lang) -> String
                 let _ =
                     write!(out, "<p>{}</p>", escape(&lang.format("page.revision.no_changes", &[("number", &other)])));
             }
-            for group in &d.changes {
-                out.push_str("<div class=\"change\">");
-                for line in group {
-                    let (class, label, tag) = match line.change {
-                        LineChange::Removed => ("removed", "page.revision.removed", "del"),
-                        LineChange::Added => ("added", "page.revision.added", "ins"),
-                    };
-                    let _ = write!(out, "<p class=\"{class}\"><strong>{}</strong> ", escape(&lang.text(label)));
-                    for part in &line.parts {
-                        if part.changed {
-                            let _ = write!(out, "<{tag}>{}</{tag}>", escape(&part.text));
-                        } else {
-                            out.push_str(&escape(&part.text));
-                        }
-                    }
-                    out.push_str("</p>");
-                }
-                out.push_str("</div>");
-            }
+            out.push_str(&render_changes(&d.changes, lang));
         }
     }
     let _ = write!(
