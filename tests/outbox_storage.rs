@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use undersigned::net::browser::{now_ms, BrowserStore};
-use undersigned::net::encoding::Encoding;
 use undersigned::net::outbox::{Outbox, OutboxEntry, MAX_AGE_MS};
+use undersigned_core::signature::encoding::Encoding;
 use undersigned_core::signature::SignatureSubmission;
 use wasm_bindgen_test::*;
 

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `code` is stable (clients branch on it); `message` is for people and may change. `fields` is
-//! present (possibly empty) on every error; only `validation_failed` fills it. The table of codes,
+//! present (possibly empty) on every error; `validation_failed` and `invalid_campaign_source` fill
+//! it, each entry with a [`FieldErrorCode`]. The table of codes,
 //! with their HTTP statuses and what a client should do, is [`ErrorCode`] and docs/receiver.md.
 
 use serde::{Deserialize, Serialize};
@@ -136,6 +137,94 @@ impl ErrorCode {
     pub fn is_retryable(self) -> bool {
         matches!(self, ErrorCode::RateLimited | ErrorCode::StorageUnavailable | ErrorCode::Busy | ErrorCode::Internal)
     }
+
+    /// The code with this wire name (None for a code this version does not know).
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+}
+
+/// What is wrong with one field: a stable machine code (the widget and the receiver's pages show a
+/// translated message chosen by it), next to an English message. Serialized in `snake_case`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    /// A field this kind of signer must fill in is empty.
+    Required,
+    /// Longer than [`crate::signature::limits::max_chars`].
+    TooLong,
+    /// Not an email address by the HTML rule.
+    InvalidEmail,
+    /// `kind` is neither `organization` nor `individual`.
+    InvalidKind,
+    /// Not an ISO 3166-1 alpha-2 code.
+    InvalidCountry,
+    /// The idempotency key is not a UUID.
+    InvalidIdempotencyKey,
+    /// The campaign id is not `[a-z0-9-]{1,64}`.
+    InvalidCampaign,
+    /// A line of an uploaded campaign source does not compile (`field` is `line N`).
+    InvalidSource,
+    /// A value of a demand's status change breaks the status feed's rules (the message says which).
+    Invalid,
+    /// A row of a signer import has another number of cells than the header has columns, or
+    /// cannot be stored.
+    InvalidRow,
+    /// A checkbox cell of a signer import is neither true nor false.
+    InvalidFlag,
+    /// The `state` cell of a signer import is not a moderation state.
+    InvalidState,
+    /// A timestamp cell of a signer import is not an RFC 3339 UTC timestamp.
+    InvalidTimestamp,
+    /// A code this version does not know (from a newer receiver or another endpoint): clients read
+    /// it and show the answer's own message; the receiver never sends it.
+    #[serde(other)]
+    Unrecognized,
+}
+
+impl FieldErrorCode {
+    /// Every code the receiver sends, in the order of the documentation.
+    pub const ALL: [FieldErrorCode; 13] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::InvalidEmail,
+        FieldErrorCode::InvalidKind,
+        FieldErrorCode::InvalidCountry,
+        FieldErrorCode::InvalidIdempotencyKey,
+        FieldErrorCode::InvalidCampaign,
+        FieldErrorCode::InvalidSource,
+        FieldErrorCode::Invalid,
+        FieldErrorCode::InvalidRow,
+        FieldErrorCode::InvalidFlag,
+        FieldErrorCode::InvalidState,
+        FieldErrorCode::InvalidTimestamp,
+    ];
+
+    /// The wire name (`required`, `too_long`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorCode::Required => "required",
+            FieldErrorCode::TooLong => "too_long",
+            FieldErrorCode::InvalidEmail => "invalid_email",
+            FieldErrorCode::InvalidKind => "invalid_kind",
+            FieldErrorCode::InvalidCountry => "invalid_country",
+            FieldErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
+            FieldErrorCode::InvalidCampaign => "invalid_campaign",
+            FieldErrorCode::InvalidSource => "invalid_source",
+            FieldErrorCode::Invalid => "invalid",
+            FieldErrorCode::InvalidRow => "invalid_row",
+            FieldErrorCode::InvalidFlag => "invalid_flag",
+            FieldErrorCode::InvalidState => "invalid_state",
+            FieldErrorCode::InvalidTimestamp => "invalid_timestamp",
+            FieldErrorCode::Unrecognized => "unrecognized",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One invalid field of a submission.
@@ -143,8 +232,8 @@ impl ErrorCode {
 pub struct FieldError {
     /// The field's wire name (as in the submission), or `line N` for a campaign source.
     pub field: String,
-    /// A stable machine code for the problem (`required`, `too_long`, `invalid_email`, …).
-    pub code: String,
+    /// A stable machine code for the problem.
+    pub code: FieldErrorCode,
     /// What is wrong and what to do, for people.
     pub message: String,
 }
@@ -198,10 +287,31 @@ mod tests {
         let body =
             serde_json::to_value(ApiError::new(ErrorCode::ValidationFailed, "m").with_fields(vec![FieldError {
                 field: "email".into(),
-                code: "required".into(),
+                code: FieldErrorCode::Required,
                 message: "Enter your email.".into(),
             }]))
             .unwrap();
         assert_eq!(body["fields"][0]["field"], "email");
+        assert_eq!(body["fields"][0]["code"], FieldErrorCode::Required.as_str());
+    }
+
+    #[test]
+    fn field_codes_match_serde_and_unknown_ones_still_parse() {
+        let mut seen = std::collections::HashSet::new();
+        for code in FieldErrorCode::ALL {
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+        }
+        let newer: FieldError =
+            serde_json::from_str(r#"{"field":"email","code":"from_the_future","message":"m"}"#).unwrap();
+        assert_eq!(newer.code, FieldErrorCode::Unrecognized, "a newer code keeps the answer readable");
+    }
+
+    #[test]
+    fn codes_parse_from_their_wire_names_only() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("Rate_Limited"), None);
     }
 }

@@ -6,10 +6,11 @@ pub mod csv;
 pub mod import;
 pub mod token;
 
+use crate::domain::{CampaignSettings, SignerRow, SignerState, StatusChange};
 use crate::revisions::{LetterText, Revision};
-use crate::store::{CampaignSettings, LetterSignatory, SignerRow, SignerState, StatusChange, Store};
+use crate::store::{LetterSignatory, Store};
 use crate::{clock, status_feed};
-use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
+use undersigned_core::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
@@ -53,7 +54,7 @@ pub async fn import_campaign(store: &Store, name: &str, source: &str) -> AdminRe
             .iter()
             .map(|e| FieldError {
                 field: format!("line {}", e.line),
-                code: "invalid_source".into(),
+                code: FieldErrorCode::InvalidSource,
                 message: e.message.clone(),
             })
             .collect();
@@ -171,7 +172,7 @@ pub async fn set_demand_status(
     if !problems.is_empty() {
         let fields = problems
             .into_iter()
-            .map(|(field, message)| FieldError { field, code: "invalid".into(), message })
+            .map(|(field, message)| FieldError { field, code: FieldErrorCode::Invalid, message })
             .collect();
         return Err(AdminError::Refused(
             ApiError::new(ErrorCode::ValidationFailed, "The status change is not valid; see `fields`.")

@@ -9,9 +9,10 @@
 
 use crate::admin::{self, StatusUpdate};
 use crate::config::{self, FileConfig, ServerConfig, StaticMount};
+use crate::domain::{Confirmation, Moderation, SignerState};
 use crate::http::rate_limit::RateLimit;
 use crate::mail::MailConfig;
-use crate::store::{Confirmation, Moderation, SignerState, Store};
+use crate::store::Store;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -220,8 +221,8 @@ pub enum AdminAction {
     Settings {
         campaign: String,
         /// `auto` (individuals approved at once) or `review` (everyone waits for approval).
-        #[arg(long)]
-        moderation: Option<String>,
+        #[arg(long, value_enum)]
+        moderation: Option<Moderation>,
         /// Whether organizations wait for approval under `auto` moderation.
         #[arg(long)]
         organizations_need_review: Option<bool>,
@@ -232,8 +233,8 @@ pub enum AdminAction {
         #[arg(long)]
         min_fill_ms: Option<i64>,
         /// `email` (a signature counts once confirmed through a mailed link) or `off`.
-        #[arg(long)]
-        confirmation: Option<String>,
+        #[arg(long, value_enum)]
+        confirmation: Option<Confirmation>,
     },
     /// Sets a demand's status, note and evidence (history is kept).
     SetStatus {
@@ -253,8 +254,8 @@ pub enum AdminAction {
     /// Lists signers (with emails), optionally of one state.
     Signers {
         campaign: String,
-        #[arg(long)]
-        state: Option<String>,
+        #[arg(long, value_enum)]
+        state: Option<SignerState>,
     },
     /// Approves a signer.
     Approve { campaign: String, signer: i64 },
@@ -277,8 +278,8 @@ pub enum AdminAction {
     /// Writes the signers as CSV (formula cells neutralised) to a file or standard output.
     Export {
         campaign: String,
-        #[arg(long)]
-        state: Option<String>,
+        #[arg(long, value_enum)]
+        state: Option<SignerState>,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -329,15 +330,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn parse_signer_state(state: Option<&str>) -> anyhow::Result<Option<SignerState>> {
-    state
-        .map(|s| {
-            SignerState::parse(s)
-                .with_context(|| format!("unknown state `{s}`: use pending, approved, rejected or spam"))
-        })
-        .transpose()
-}
-
 fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
     let mut parts = text.splitn(3, ' ');
     let (Some(url), Some(date)) = (parts.next(), parts.next()) else {
@@ -385,11 +377,7 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 || min_fill_ms.is_some()
                 || confirmation.is_some();
             if let Some(m) = moderation {
-                settings.moderation = match m.as_str() {
-                    "auto" => Moderation::Auto,
-                    "review" => Moderation::Review,
-                    other => anyhow::bail!("--moderation `{other}`: use auto or review"),
-                };
+                settings.moderation = m;
             }
             if let Some(v) = organizations_need_review {
                 settings.organizations_need_review = v;
@@ -401,8 +389,7 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 settings.min_fill_ms = ms;
             }
             if let Some(c) = confirmation {
-                settings.confirmation =
-                    Confirmation::parse(&c).with_context(|| format!("--confirmation `{c}`: use email or off"))?;
+                settings.confirmation = c;
             }
             if changing {
                 done(admin::set_campaign_settings(store, &campaign, &settings).await)?;
@@ -424,7 +411,6 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             }
         }
         AdminAction::Signers { campaign, state } => {
-            let state = parse_signer_state(state.as_deref())?;
             let mut offset = 0;
             loop {
                 let page = store.signers(&campaign, state, 1000, offset).await?;
@@ -465,9 +451,7 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         }
         AdminAction::AddOrganizer(args) => crate::organizers::cli::add_organizer(store, args).await?,
         AdminAction::Export { campaign, state, output } => {
-            let csv = admin::export_csv(store, &campaign, parse_signer_state(state.as_deref())?)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let csv = admin::export_csv(store, &campaign, state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             match output {
                 Some(path) => std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{csv}"),

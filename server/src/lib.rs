@@ -9,6 +9,8 @@
 //! - [`cli`]: the command line (`serve`, `admin …`).
 //! - [`config`]: configuration from flags, environment and file.
 //! - [`http`]: the HTTP surface: public API, admin API, origins, rate limit, errors.
+//! - [`domain`]: the receiver's domain types (campaign settings, signers, moderation, what a write
+//!   came to), which the modules below share without depending on each other.
 //! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
 //! - [`writer`]: group commit of signatures.
 //! - [`mail`]: mail to signers (confirm, withdraw): messages, the durable queue's sender, SMTP.
@@ -29,6 +31,7 @@ pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod http;
 pub mod live;
 pub mod mail;

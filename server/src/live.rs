@@ -17,8 +17,9 @@
 //! hold a database connection that an organizer's change or a signature needs. The number of open
 //! streams is capped per instance ([`LiveHub::subscribe`] refuses above it).
 
+use crate::domain::{SignerCounts, StatusChange};
 use crate::snapshot::Snapshots;
-use crate::store::{Backend, SignerCounts, StatusChange, Store, NOTIFY_CHANNEL};
+use crate::store::{Backend, Store, NOTIFY_CHANNEL};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,40 +1,28 @@
 //! From a request body to a stored signature: decoding the widget's three encodings, validating
 //! with the rules in `core` (the same code the widget runs), judging spam, and choosing the
-//! moderation state. Also the answers the client gets, which the store keeps for idempotent retries.
+//! moderation state. Also the answers the client gets, computed here before the signature is
+//! stored; the store keeps the one that applies for idempotent retries without reading it.
 
+use crate::domain::{CampaignSettings, Confirmation, KeptAnswer, Moderation, NewSigner, SignatureWrite, SignerState};
 use crate::http::error::{HttpError, HttpResult};
-use crate::store::{CampaignSettings, Confirmation, Moderation, NewSigner, SignerState};
 use sha2::{Digest, Sha256};
 use undersigned_core::api_error::ErrorCode;
+use undersigned_core::signature::answer::{AnswerStatus, SignatureAnswer};
+use undersigned_core::signature::encoding::Encoding;
 use undersigned_core::signature::{self, SignatureSubmission, SignerKind, ValidSignature};
 use undersigned_core::signers::PublicSigner;
 
-/// The encodings the widget sends (see docs/receiver.md and docs/wire-format.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Json,
-    Form,
-    /// `text/plain` holding JSON: a CORS-simple request.
-    Text,
-}
-
-impl Encoding {
-    /// The encoding of a `Content-Type` (parameters such as `charset` ignored).
-    pub fn from_content_type(content_type: Option<&str>) -> HttpResult<Encoding> {
-        let essence = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        match essence.as_str() {
-            "application/json" => Ok(Encoding::Json),
-            "application/x-www-form-urlencoded" => Ok(Encoding::Form),
-            "text/plain" => Ok(Encoding::Text),
-            _ => Err(HttpError::new(
-                ErrorCode::UnsupportedMediaType,
-                format!(
-                    "Send the signature as application/json, application/x-www-form-urlencoded or text/plain (holding JSON), not `{}`.",
-                    content_type.unwrap_or("no Content-Type")
-                ),
-            )),
-        }
-    }
+/// The encoding of a request's `Content-Type`, or `unsupported_media_type`.
+pub fn encoding_of(content_type: Option<&str>) -> HttpResult<Encoding> {
+    content_type.and_then(Encoding::from_content_type).ok_or_else(|| {
+        HttpError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "Send the signature as application/json, application/x-www-form-urlencoded or text/plain (holding JSON), not `{}`.",
+                content_type.unwrap_or("no Content-Type")
+            ),
+        )
+    })
 }
 
 /// Decodes a body into the wire shape.
@@ -134,21 +122,28 @@ pub fn hex(bytes: &[u8]) -> String {
 /// - `confirmation = off`: `201 signed` when the campaign's moderation approves such a signature at
 ///   once, else `201 pending`. Spam is answered like `pending`: a person typing fast learns that
 ///   the signature waits for review, a bot learns nothing.
-pub fn answer(signer: &NewSigner) -> (u16, String) {
+pub fn answer(signer: &NewSigner) -> anyhow::Result<KeptAnswer> {
     let (status, word, message) = match (signer.awaiting_confirmation, signer.state) {
         (true, _) => (
             202,
-            "check_inbox",
+            AnswerStatus::CheckInbox,
             "Check your inbox: we sent a mail to this address with a link to confirm the signature. It counts once confirmed.",
         ),
-        (false, SignerState::Approved) => (201, "signed", "Thank you: your signature is on the letter."),
+        (false, SignerState::Approved) => (201, AnswerStatus::Signed, "Thank you: your signature is on the letter."),
         (false, SignerState::Pending | SignerState::Spam | SignerState::Rejected) => (
             201,
-            "pending",
+            AnswerStatus::Pending,
             "Thank you: your signature was received and will appear once the organizers have reviewed it.",
         ),
     };
-    (status, serde_json::json!({ "status": word, "message": message }).to_string())
+    let body = serde_json::to_string(&SignatureAnswer { status: word, message: message.to_string() })?;
+    Ok(KeptAnswer { status, body })
+}
+
+/// A signer with the answer its client gets, computed before the store sees it (the store keeps
+/// it for idempotent retries without reading it).
+pub fn write(signer: NewSigner) -> anyhow::Result<SignatureWrite> {
+    Ok(SignatureWrite { answer: answer(&signer)?, signer })
 }
 
 /// A signer as the public list shows it: never an email, never an organization's contact person.

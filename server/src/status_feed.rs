@@ -2,7 +2,8 @@
 //! written in the campaign file for every demand, overridden by the latest change an organizer
 //! made, as of one change id so that the feed and the event stream agree exactly.
 
-use crate::store::{CampaignRecord, Store};
+use crate::domain::CampaignRecord;
+use crate::store::Store;
 use undersigned_core::feed::{DemandState, StatusFeed, FEED_FORMAT};
 use undersigned_core::Campaign;
 

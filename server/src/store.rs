@@ -13,6 +13,12 @@ pub use confirmation::{LinkTarget, SignerLinkPurpose};
 pub use mail::{MailSigner, QueuedMail};
 
 use crate::clock;
+/// The domain types moved to [`crate::domain`]; re-exported so callers written against the store's
+/// paths keep compiling (new code imports them from `crate::domain`).
+pub use crate::domain::{
+    CampaignRecord, CampaignSettings, Confirmation, ImportedSigner, KeptAnswer, Moderation, NewSigner, SignatureWrite,
+    SignerCounts, SignerRow, SignerState, StatusChange, WriteOutcome,
+};
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -93,119 +99,6 @@ pub struct Store {
     url: String,
 }
 
-/// How new signatures of a campaign are moderated, and who may post them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CampaignSettings {
-    /// `auto`: individuals are approved at once; `review`: everyone waits for an organizer.
-    pub moderation: Moderation,
-    /// Organizations wait for approval even under `auto` moderation (the default).
-    pub organizations_need_review: bool,
-    /// Partner origins (`https://partner.example`) allowed to post signatures from a browser.
-    pub allowed_origins: Vec<String>,
-    /// Submissions sent sooner than this after the form was shown are kept apart as suspected spam.
-    pub min_fill_ms: i64,
-    /// Whether a signature counts only once its address's owner confirms it by mail.
-    #[serde(default)]
-    pub confirmation: Confirmation,
-}
-
-/// Email confirmation (double opt-in) of signatures.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confirmation {
-    /// A mail with a confirm link; the signature counts once confirmed (new campaigns).
-    #[default]
-    Email,
-    /// The signature counts at once and no mail is sent (campaigns of an earlier release).
-    Off,
-}
-
-impl Confirmation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confirmation::Email => "email",
-            Confirmation::Off => "off",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Confirmation> {
-        [Confirmation::Email, Confirmation::Off].into_iter().find(|c| c.as_str() == name)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Moderation {
-    Auto,
-    Review,
-}
-
-impl Moderation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Moderation::Auto => "auto",
-            Moderation::Review => "review",
-        }
-    }
-}
-
-/// A campaign with the receiver's settings for it.
-#[derive(Debug, Clone)]
-pub struct CampaignRecord {
-    pub campaign: Campaign,
-    pub settings: CampaignSettings,
-}
-
-/// Where a signer stands in moderation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignerState {
-    Pending,
-    Approved,
-    Rejected,
-    /// Honeypot filled or sent too fast: kept apart for an organizer to review, never dropped.
-    Spam,
-}
-
-impl SignerState {
-    pub const ALL: [SignerState; 4] =
-        [SignerState::Pending, SignerState::Approved, SignerState::Rejected, SignerState::Spam];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignerState::Pending => "pending",
-            SignerState::Approved => "approved",
-            SignerState::Rejected => "rejected",
-            SignerState::Spam => "spam",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SignerState> {
-        SignerState::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-}
-
-/// A validated signature ready to store (the submission already judged for spam).
-#[derive(Debug, Clone)]
-pub struct NewSigner {
-    pub campaign_id: String,
-    pub idempotency_key: Option<String>,
-    /// Hash of the validated submission: the same key with another payload is refused.
-    pub payload_hash: String,
-    pub kind: SignerKind,
-    pub email_normalized: String,
-    pub state: SignerState,
-    pub listed: bool,
-    /// The validated submission as JSON.
-    pub data: String,
-    pub spam_reason: Option<String>,
-    /// Not counted, listed or exported until the address's owner confirms (`confirmation = email`).
-    pub awaiting_confirmation: bool,
-    /// Queue a mail to the address in this language (`confirmation = email`): a confirmation for
-    /// a new signature, "you had already signed" for a known address.
-    pub mail_lang: Option<String>,
-}
-
 /// Binds a new signer's columns in the order `campaign_id, kind, email_normalized, state, listed,
 /// data, spam_reason, payload_hash` (the one place that order is written; both inserts use it).
 fn bind_signer<'q>(query: AnyQuery<'q>, s: &'q NewSigner) -> AnyQuery<'q> {
@@ -221,56 +114,6 @@ fn bind_signer<'q>(query: AnyQuery<'q>, s: &'q NewSigner) -> AnyQuery<'q> {
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// A signer read from an import file: stored with its own moderation state and timestamps.
-#[derive(Debug, Clone)]
-pub struct ImportedSigner {
-    pub signer: NewSigner,
-    pub created_at: String,
-    pub decided_at: Option<String>,
-}
-
-/// What storing a signature came to; `status`/`body` are the HTTP answer, replayed verbatim for a
-/// retry with the same idempotency key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteOutcome {
-    Answer {
-        status: u16,
-        body: String,
-    },
-    /// The key was used before with a different payload.
-    KeyReused,
-}
-
-/// A stored signer, as organizers see it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SignerRow {
-    pub id: i64,
-    pub kind: SignerKind,
-    pub state: SignerState,
-    pub listed: bool,
-    pub email: String,
-    pub data: ValidSignature,
-    pub spam_reason: Option<String>,
-    pub created_at: String,
-    pub decided_at: Option<String>,
-    /// The letter revision this signer endorsed (None only before revisions were recorded).
-    pub revision: Option<u32>,
-    /// The address's owner has not confirmed yet: not counted, listed or exported.
-    pub awaiting_confirmation: bool,
-}
-
-/// Public signer counts of a campaign (the shape lives in core, where the widget reads it too).
-pub use undersigned_core::signers::SignerCounts;
-
-/// A status change, as kept in the history (its id is the SSE event id).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StatusChange {
-    pub id: i64,
-    pub campaign: String,
-    pub demand: DemandState,
-    pub changed_by: String,
-}
 
 fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
@@ -364,7 +207,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let campaign: Campaign =
-            serde_json::from_str(&row.try_get::<String, _>(5)?).context("a stored campaign does not parse")?;
+            serde_json::from_str(&row.try_get::<String, _>("json")?).context("a stored campaign does not parse")?;
         Ok(Some(CampaignRecord { campaign, settings: settings_from_row(&row)? }))
     }
 
@@ -399,20 +242,21 @@ impl Store {
     }
 
     /// Stores a batch of signatures in ONE transaction (group commit: one fsync for many
-    /// signatures) and returns each one's outcome, in order, only after the commit.
-    pub async fn write_signers(&self, batch: &[NewSigner]) -> anyhow::Result<Vec<WriteOutcome>> {
+    /// signatures) and returns each one's outcome, in order, only after the commit. Each outcome
+    /// is the answer the write carries (or the one kept for its idempotency key).
+    pub async fn write_signers(&self, batch: &[SignatureWrite]) -> anyhow::Result<Vec<WriteOutcome>> {
         // Rows are locked in one order (campaign, email) in every batch, so that two concurrent
         // batches on PostgreSQL wait for each other instead of deadlocking.
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by(|&a, &b| {
-            (&batch[a].campaign_id, &batch[a].email_normalized)
-                .cmp(&(&batch[b].campaign_id, &batch[b].email_normalized))
+            let (a, b) = (&batch[a].signer, &batch[b].signer);
+            (&a.campaign_id, &a.email_normalized).cmp(&(&b.campaign_id, &b.email_normalized))
         });
         let mut tx = self.pool.begin().await?;
         let mut outcomes = vec![WriteOutcome::KeyReused; batch.len()];
         let now = clock::now();
         for index in order {
-            let s = &batch[index];
+            let s = &batch[index].signer;
             if let Some(key) = &s.idempotency_key {
                 // Claim the key first: on PostgreSQL a concurrent claim by another instance waits
                 // here for that transaction and then sees its row.
@@ -431,9 +275,13 @@ impl Store {
                         .bind(key)
                         .fetch_one(&mut *tx)
                         .await?;
-                    let hash: String = row.try_get(0)?;
+                    let hash: String = row.try_get("payload_hash")?;
                     outcomes[index] = if hash == s.payload_hash {
-                        WriteOutcome::Answer { status: row.try_get::<i64, _>(1)? as u16, body: row.try_get(2)? }
+                        WriteOutcome::Answer {
+                            status: u16::try_from(row.try_get::<i64, _>("http_status")?)
+                                .context("a kept answer has an impossible HTTP status")?,
+                            body: row.try_get("body")?,
+                        }
                     } else {
                         WriteOutcome::KeyReused
                     };
@@ -450,14 +298,14 @@ impl Store {
                 .bind(i64::from(s.awaiting_confirmation))
                 .fetch_optional(&mut *tx)
                 .await?
-                .map(|row| row.try_get(0))
+                .map(|row| row.try_get("id"))
                 .transpose()?;
             // The answer never depends on whether the address had signed (no membership oracle):
             // the mail tells the address's owner what happened.
             if let Some(lang) = &s.mail_lang {
                 mail::queue_signing_mail(&mut tx, s, inserted, lang, &now).await?;
             }
-            let (status, body) = crate::signing::answer(s);
+            let KeptAnswer { status, body } = batch[index].answer.clone();
             if let Some(key) = &s.idempotency_key {
                 sqlx::query(
                     "UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4",
@@ -515,7 +363,7 @@ impl Store {
 
     /// Approved, confirmed signer counts, the letter's own signatories included.
     pub async fn signer_counts(&self, campaign: &str) -> anyhow::Result<SignerCounts> {
-        let rows = sqlx::query("SELECT kind, listed, COUNT(*) FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 GROUP BY kind, listed")
+        let rows = sqlx::query("SELECT kind, listed, COUNT(*) AS n FROM signers WHERE campaign_id = $1 AND state = 'approved' AND awaiting_confirmation = 0 GROUP BY kind, listed")
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
@@ -523,7 +371,8 @@ impl Store {
         let (organizations, individuals) = self.letter_signatory_counts(campaign).await?;
         let mut counts = SignerCounts { total: organizations + individuals, organizations, individuals };
         for row in rows {
-            let (kind, listed, n): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let (kind, listed, n): (String, i64, i64) =
+                (row.try_get("kind")?, row.try_get("listed")?, row.try_get("n")?);
             // COUNT(*) is never negative.
             let n = u64::try_from(n).unwrap_or(0);
             counts.total += n;
@@ -556,8 +405,8 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|r| {
-                let revision = r.try_get::<Option<i64>, _>(2)?.and_then(|n| u32::try_from(n).ok());
-                Ok((r.try_get(0)?, serde_json::from_str(&r.try_get::<String, _>(1)?)?, revision))
+                let revision = r.try_get::<Option<i64>, _>("revision")?.and_then(|n| u32::try_from(n).ok());
+                Ok((r.try_get("id")?, serde_json::from_str(&r.try_get::<String, _>("data")?)?, revision))
             })
             .collect()
     }
@@ -580,19 +429,19 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(SignerRow {
-                    id: r.try_get(0)?,
-                    kind: SignerKind::parse(&r.try_get::<String, _>(1)?)
+                    id: r.try_get("id")?,
+                    kind: SignerKind::parse(&r.try_get::<String, _>("kind")?)
                         .context("a stored signer has an unknown kind")?,
-                    state: SignerState::parse(&r.try_get::<String, _>(2)?)
+                    state: SignerState::parse(&r.try_get::<String, _>("state")?)
                         .context("a stored signer has an unknown state")?,
-                    listed: r.try_get::<i64, _>(3)? != 0,
-                    email: r.try_get(4)?,
-                    data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
-                    spam_reason: r.try_get(6)?,
-                    created_at: r.try_get(7)?,
-                    decided_at: r.try_get(8)?,
-                    awaiting_confirmation: r.try_get::<i64, _>(9)? != 0,
-                    revision: r.try_get::<Option<i64>, _>(10)?.and_then(|n| u32::try_from(n).ok()),
+                    listed: r.try_get::<i64, _>("listed")? != 0,
+                    email: r.try_get("email_normalized")?,
+                    data: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                    spam_reason: r.try_get("spam_reason")?,
+                    created_at: r.try_get("created_at")?,
+                    decided_at: r.try_get("decided_at")?,
+                    awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
+                    revision: r.try_get::<Option<i64>, _>("revision")?.and_then(|n| u32::try_from(n).ok()),
                 })
             })
             .collect()
@@ -635,12 +484,12 @@ impl Store {
     /// The status of every demand that was changed since import, as of change `upto` (inclusive):
     /// the latest history entry of each demand with an id not above it.
     pub async fn demand_states(&self, campaign: &str, upto: i64) -> anyhow::Result<Vec<DemandState>> {
-        let rows = sqlx::query("SELECT h.demand_id, h.status, h.note, h.evidence, h.changed_at FROM demand_history h WHERE h.campaign_id = $1 AND h.id = (SELECT MAX(l.id) FROM demand_history l WHERE l.campaign_id = h.campaign_id AND l.demand_id = h.demand_id AND l.id <= $2)")
+        let rows = sqlx::query("SELECT h.demand_id AS demand_id, h.status AS status, h.note AS note, h.evidence AS evidence, h.changed_at AS changed_at FROM demand_history h WHERE h.campaign_id = $1 AND h.id = (SELECT MAX(l.id) FROM demand_history l WHERE l.campaign_id = h.campaign_id AND l.demand_id = h.demand_id AND l.id <= $2)")
             .bind(campaign)
             .bind(upto)
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter().map(|r| demand_from_row(&r, 0)).collect()
+        rows.iter().map(demand_from_row).collect()
     }
 
     /// Records a demand's new status, note and evidence as a history entry whose id orders the change among all others (the SSE event id). On PostgreSQL the writers
@@ -726,39 +575,40 @@ impl Store {
     }
 }
 
-/// Reads settings selected as (moderation, organizations_need_review, allowed_origins, min_fill_ms,
-/// confirmation).
+/// Reads a campaign's settings columns. A value that names no moderation or confirmation is an
+/// error (a damaged database), never silently read as another setting.
 fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings> {
-    let moderation = if row.try_get::<String, _>(0)? == "review" { Moderation::Review } else { Moderation::Auto };
-    let origins: String = row.try_get(2)?;
+    let moderation: String = row.try_get("moderation")?;
+    let confirmation: String = row.try_get("confirmation")?;
+    let origins: String = row.try_get("allowed_origins")?;
     Ok(CampaignSettings {
-        moderation,
-        organizations_need_review: row.try_get::<i64, _>(1)? != 0,
+        moderation: moderation.parse().map_err(anyhow::Error::msg).context("a stored campaign's settings")?,
+        organizations_need_review: row.try_get::<i64, _>("organizations_need_review")? != 0,
         allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
-        min_fill_ms: row.try_get(3)?,
-        confirmation: Confirmation::parse(&row.try_get::<String, _>(4)?).unwrap_or(Confirmation::Email),
+        min_fill_ms: row.try_get("min_fill_ms")?,
+        confirmation: confirmation.parse().map_err(anyhow::Error::msg).context("a stored campaign's settings")?,
     })
 }
 
-/// Reads a history row selected as (id, campaign_id, demand_id, status, note, evidence, changed_at, changed_by).
+/// Reads a history row (every column of `demand_history`).
 fn change_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<StatusChange> {
     Ok(StatusChange {
-        id: r.try_get(0)?,
-        campaign: r.try_get(1)?,
-        demand: demand_from_row(r, 2)?,
-        changed_by: r.try_get(7)?,
+        id: r.try_get("id")?,
+        campaign: r.try_get("campaign_id")?,
+        demand: demand_from_row(r)?,
+        changed_by: r.try_get("changed_by")?,
     })
 }
 
-/// Reads (demand_id, status, note, evidence, timestamp) starting at column `at`.
-fn demand_from_row(r: &sqlx::any::AnyRow, at: usize) -> anyhow::Result<DemandState> {
-    let status: String = r.try_get(at + 1)?;
-    let evidence: Vec<Evidence> = serde_json::from_str(&r.try_get::<String, _>(at + 3)?)?;
+/// Reads a demand's state from the history columns `demand_id, status, note, evidence, changed_at`.
+fn demand_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<DemandState> {
+    let status: String = r.try_get("status")?;
+    let evidence: Vec<Evidence> = serde_json::from_str(&r.try_get::<String, _>("evidence")?)?;
     Ok(DemandState {
-        id: r.try_get(at)?,
+        id: r.try_get("demand_id")?,
         status: DemandStatus::parse(&status).map_err(anyhow::Error::msg)?,
-        note: r.try_get(at + 2)?,
-        updated_at: Some(r.try_get(at + 4)?),
+        note: r.try_get("note")?,
+        updated_at: Some(r.try_get("changed_at")?),
         evidence,
     })
 }

@@ -5,13 +5,14 @@
 //!
 //! SQLite has one writer (it allows no more); PostgreSQL gets several, each its own transactions.
 
-use crate::store::{Backend, NewSigner, Store, WriteOutcome};
+use crate::domain::{SignatureWrite, WriteOutcome};
+use crate::store::{Backend, Store};
 use tokio::sync::oneshot;
 
 pub const MAX_BATCH: usize = 256;
 
 struct Job {
-    signer: NewSigner,
+    write: SignatureWrite,
     reply: oneshot::Sender<Result<WriteOutcome, String>>,
 }
 
@@ -37,9 +38,9 @@ impl SignatureWriter {
     }
 
     /// Stores one signature; resolves after its transaction committed (or failed).
-    pub async fn write(&self, signer: NewSigner) -> anyhow::Result<WriteOutcome> {
+    pub async fn write(&self, write: SignatureWrite) -> anyhow::Result<WriteOutcome> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { signer, reply }).await.map_err(|_| anyhow::anyhow!("the signature writer has stopped"))?;
+        self.jobs.send(Job { write, reply }).await.map_err(|_| anyhow::anyhow!("the signature writer has stopped"))?;
         answer
             .await
             .map_err(|_| anyhow::anyhow!("the signature writer stopped before answering"))?
@@ -56,7 +57,7 @@ async fn run(store: Store, queue: async_channel::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let signers: Vec<NewSigner> = batch.iter().map(|j| j.signer.clone()).collect();
+        let signers: Vec<SignatureWrite> = batch.iter().map(|j| j.write.clone()).collect();
         match store.write_signers(&signers).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {

@@ -5,6 +5,7 @@
 mod support;
 
 use support::*;
+use undersigned_core::api_error::FieldErrorCode;
 
 /// The CSV export of the test campaign, through the admin API.
 async fn export(s: &TestServer) -> String {
@@ -121,7 +122,7 @@ both_backends!(a_bad_row_refuses_the_whole_file_and_names_its_line, |backend| as
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "validation_failed");
     assert_eq!(body["fields"][0]["field"], "line 5: email");
-    assert_eq!(body["fields"][0]["code"], "invalid_email");
+    assert_eq!(body["fields"][0]["code"], FieldErrorCode::InvalidEmail.as_str());
 
     // Not a CSV of signers at all: refused before any row is read.
     let file = write_file(&dir, "letter.csv", "Dear Agency,\nwe ask\n");

@@ -6,6 +6,7 @@
 mod support;
 
 use support::*;
+use undersigned_core::signature::answer::AnswerStatus;
 
 /// What Chromium sends with a form navigation.
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
@@ -165,7 +166,7 @@ both_backends!(the_widget_and_scripts_keep_getting_json, |backend| async move {
             .unwrap();
         assert_eq!(res.headers()["content-type"], "application/json", "Accept: {accept}");
         let json: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(json["status"], "signed", "Accept: {accept}: {json}");
+        assert_eq!(json["status"], AnswerStatus::Signed.as_str(), "Accept: {accept}: {json}");
     }
     // JSON and text/plain bodies are never answered with a page, whatever Accept says.
     let res = s

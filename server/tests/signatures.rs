@@ -4,13 +4,14 @@
 mod support;
 
 use support::*;
+use undersigned_core::signature::answer::AnswerStatus;
 
 both_backends!(each_encoding_is_accepted, |backend| async move {
     let db = TestDb::new(backend).await;
     let s = TestServer::new(&db).await;
     // JSON
     let (status, body) = s.sign(individual("json@example.org", &uuid(1))).await;
-    assert_eq!((status, body["status"].as_str()), (201, Some("signed")), "{body}");
+    assert_eq!((status, body["status"].as_str()), (201, Some(AnswerStatus::Signed.as_str())), "{body}");
     // application/x-www-form-urlencoded (checkbox as "on")
     let form = format!(
         "kind=individual&name=Bo+Form&email=form%40example.org&list_publicly=on&fill_ms=9000&idempotency_key={}",
@@ -67,7 +68,7 @@ both_backends!(signing_twice_with_one_address_changes_nothing, |backend| async m
     // The same answer as a new signature: an answer never tells whether an address had signed.
     let (status, body) = s.sign(again).await;
     assert_eq!((status, &body), (201, &first.1), "{body}");
-    assert_eq!(body["status"], "signed");
+    assert_eq!(body["status"], AnswerStatus::Signed.as_str());
     let signers = s.admin_signers().await;
     assert_eq!(signers.len(), 1);
     assert_eq!(signers[0]["data"]["name"], "Ana Example");
@@ -229,17 +230,21 @@ both_backends!(moderation_spam_and_the_public_list, |backend| async move {
     s.set_settings(serde_json::json!({"min_fill_ms": 3000})).await;
     let org = serde_json::json!({"kind": "organization", "organization": "Example Org", "name": "Contact Person", "email": "org@example.org", "list_publicly": true, "idempotency_key": uuid(1), "fill_ms": 20000});
     let (status, body) = s.sign(org).await;
-    assert_eq!((status, body["status"].as_str()), (201, Some("pending")), "organizations wait for approval by default");
-    assert_eq!(s.sign(individual("listed@example.org", &uuid(2))).await.1["status"], "signed");
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (201, Some(AnswerStatus::Pending.as_str())),
+        "organizations wait for approval by default"
+    );
+    assert_eq!(s.sign(individual("listed@example.org", &uuid(2))).await.1["status"], AnswerStatus::Signed.as_str());
     let mut unlisted = individual("unlisted@example.org", &uuid(3));
     unlisted["list_publicly"] = false.into();
     assert_eq!(s.sign(unlisted).await.0, 201);
     let mut honeypot = individual("bot@example.org", &uuid(4));
     honeypot["website"] = "http://spam.example".into();
-    assert_eq!(s.sign(honeypot).await.1["status"], "pending", "a bot learns nothing");
+    assert_eq!(s.sign(honeypot).await.1["status"], AnswerStatus::Pending.as_str(), "a bot learns nothing");
     let mut fast = individual("fast@example.org", &uuid(5));
     fast["fill_ms"] = 400.into();
-    assert_eq!(s.sign(fast).await.1["status"], "pending");
+    assert_eq!(s.sign(fast).await.1["status"], AnswerStatus::Pending.as_str());
     let signers = s.admin_signers().await;
     let states: Vec<(&str, &str)> =
         signers.iter().map(|r| (r["email"].as_str().unwrap(), r["state"].as_str().unwrap())).collect();

@@ -30,7 +30,7 @@ use settings::{SettingsProblem, SignOnSettings};
 use state::{Action, FocusTarget, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
 use thanks::{thank_you, ThankYouProps};
-use undersigned_core::api_error::FieldError;
+use undersigned_core::api_error::{ErrorCode, FieldError, FieldErrorCode};
 use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, SignatureSubmission, SignerKind};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -431,17 +431,17 @@ fn autocomplete(name: &str) -> &'static str {
 /// The visitor's message for a field error: translated for the codes this widget knows, the
 /// endpoint's own message otherwise.
 fn error_message(lang: Lang, error: &FieldError) -> String {
-    match (error.code.as_str(), error.field.as_str()) {
-        ("required", field::ORGANIZATION) => lang.text("form.error.required.organization").to_string(),
-        ("required", field::NAME) => lang.text("form.error.required.name").to_string(),
-        ("required", field::EMAIL) => lang.text("form.error.required.email").to_string(),
-        ("required", _) => lang.text("form.error.required").to_string(),
-        ("too_long", name) => match limits::max_chars(name) {
+    match (error.code, error.field.as_str()) {
+        (FieldErrorCode::Required, field::ORGANIZATION) => lang.text("form.error.required.organization").to_string(),
+        (FieldErrorCode::Required, field::NAME) => lang.text("form.error.required.name").to_string(),
+        (FieldErrorCode::Required, field::EMAIL) => lang.text("form.error.required.email").to_string(),
+        (FieldErrorCode::Required, _) => lang.text("form.error.required").to_string(),
+        (FieldErrorCode::TooLong, name) => match limits::max_chars(name) {
             Some(max) => lang.format("form.error.too_long", &[("max", &max.to_string())]),
             None => error.message.clone(),
         },
-        ("invalid_email", _) => lang.text("form.error.invalid_email").to_string(),
-        ("invalid_country", _) => lang.text("form.error.invalid_country").to_string(),
+        (FieldErrorCode::InvalidEmail, _) => lang.text("form.error.invalid_email").to_string(),
+        (FieldErrorCode::InvalidCountry, _) => lang.text("form.error.invalid_country").to_string(),
         _ => error.message.clone(),
     }
 }
@@ -455,7 +455,7 @@ fn announce(target: Option<&Element>, settings: &SignOnSettings, kind: &'static 
     let Some(target) = target else { return };
     let (name, status, code) = match outcome {
         Outcome::Delivered { ack, status } => (SIGNED, *status, ack.as_str().to_string()),
-        Outcome::FieldErrors { status, .. } => (ERROR, *status, "validation_failed".to_string()),
+        Outcome::FieldErrors { status, .. } => (ERROR, *status, ErrorCode::ValidationFailed.as_str().to_string()),
         Outcome::Refused { status, code, .. } => {
             (ERROR, Some(*status).filter(|s| *s != 0), code.clone().unwrap_or_else(|| "refused".into()))
         }

@@ -4,7 +4,8 @@
 //! never shown when its signatures could not be delivered.
 
 use crate::config::WidgetConfig;
-use crate::net::encoding::{Encoding, FieldMap};
+use crate::net::encoding::FieldMap;
+use undersigned_core::signature::encoding::Encoding;
 use undersigned_core::signature::receiver_signatures_url;
 
 /// How one widget's form delivers signatures.

@@ -275,6 +275,7 @@ impl yew::Reducible for FormState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use undersigned_core::api_error::FieldErrorCode;
 
     fn identity(text: &str) -> String {
         text.to_string()
@@ -355,7 +356,7 @@ mod tests {
     #[test]
     fn endpoint_field_errors_return_to_editing_with_the_text_kept() {
         let sending = submit(&typed(form(), &[(field::NAME, "Ana"), (field::EMAIL, "ana@example.org")]));
-        let error = FieldError { field: field::EMAIL.into(), code: "invalid_email".into(), message: "m".into() };
+        let error = FieldError { field: field::EMAIL.into(), code: FieldErrorCode::InvalidEmail, message: "m".into() };
         let back = sending.apply(Action::FieldErrors { key: KEY.into(), errors: vec![error] });
         assert_eq!(back.phase, Phase::Editing);
         assert_eq!(back.draft.text(field::EMAIL), "ana@example.org");

@@ -1,53 +1,10 @@
-//! The three request encodings (`encoding` attribute) and the `field-map` renaming for `form`.
-//! The format is documented, with tested examples, in docs/wire-format.md.
+//! The request body of a signature in each of the three encodings (the encodings themselves are
+//! core's [`Encoding`]), and the `field-map` renaming for `form`. The format is documented, with
+//! tested examples, in docs/wire-format.md.
 
 use std::str::FromStr;
+use undersigned_core::signature::encoding::Encoding;
 use undersigned_core::signature::{field, wire, SignatureSubmission};
-
-/// How the signature travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
-    /// `application/json`: the reference receiver's format (needs a CORS preflight cross-origin).
-    #[default]
-    Json,
-    /// `application/x-www-form-urlencoded`: for form services; a CORS-simple request.
-    Form,
-    /// `text/plain` holding JSON: a CORS-simple request with a structured body.
-    Text,
-}
-
-impl Encoding {
-    /// The attribute value (`json`, `form`, `text`), also sent in DOM event details.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::Json => "json",
-            Encoding::Form => "form",
-            Encoding::Text => "text",
-        }
-    }
-
-    /// The request's `Content-Type`.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Encoding::Json => "application/json",
-            Encoding::Form => "application/x-www-form-urlencoded;charset=UTF-8",
-            Encoding::Text => "text/plain;charset=UTF-8",
-        }
-    }
-}
-
-impl FromStr for Encoding {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "" | "json" => Ok(Encoding::Json),
-            "form" => Ok(Encoding::Form),
-            "text" => Ok(Encoding::Text),
-            other => Err(format!("encoding `{other}` is not supported; use json, form or text")),
-        }
-    }
-}
 
 /// Field names an organizer's form backend expects instead of the wire names, from the
 /// `field-map` attribute: `email:EMAIL,name:FNAME` (wire name, colon, their name; comma-separated).
@@ -118,14 +75,6 @@ pub fn body(encoding: Encoding, submission: &SignatureSubmission, map: &FieldMap
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn encodings_parse_with_json_as_default() {
-        assert_eq!("".parse(), Ok(Encoding::Json));
-        assert_eq!(" FORM ".parse(), Ok(Encoding::Form));
-        assert!("xml".parse::<Encoding>().unwrap_err().contains("json, form or text"));
-        assert!(Encoding::Form.content_type().starts_with("application/x-www-form-urlencoded"));
-    }
 
     #[test]
     fn field_map_renames_only_what_it_names_and_explains_mistakes() {

@@ -17,7 +17,7 @@
 //! The entry is stored in the URL Standard's form encoding (from `core`), so this module needs no
 //! JSON and is tested natively against an in-memory [`Store`].
 
-use super::encoding::Encoding;
+use undersigned_core::signature::encoding::Encoding;
 use undersigned_core::signature::{wire, SignatureSubmission};
 
 /// Key-value storage (`localStorage` in the browser).

@@ -2,7 +2,8 @@
 //! capped exponential backoff with jitter, or the endpoint's own `Retry-After`.
 
 use serde::Deserialize;
-use undersigned_core::api_error::FieldError;
+use undersigned_core::api_error::{ErrorCode, FieldError};
+use undersigned_core::signature::answer::AnswerStatus;
 
 /// The first retry waits about this long (half of it fixed, half random).
 pub const BASE_DELAY_MS: u64 = 1_000;
@@ -30,10 +31,12 @@ pub fn retry_after_ms(value: &str) -> Option<u64> {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct AnswerBody {
-    /// The reference receiver's error code (`validation_failed`, …).
+    /// The reference receiver's error code (`validation_failed`, …); kept as text, because the
+    /// page's events pass on whatever code the endpoint sent.
     pub code: Option<String>,
-    /// Its success status (`signed`, `pending`, `already_signed`, `check_inbox`).
-    pub status: Option<String>,
+    /// Its success status (`signed`, `pending`, `check_inbox`, `already_signed`; an unknown word
+    /// reads as `Unrecognized`).
+    pub status: Option<AnswerStatus>,
     pub message: Option<String>,
     pub fields: Vec<FieldError>,
 }
@@ -60,22 +63,23 @@ pub enum Acknowledged {
 }
 
 impl Acknowledged {
-    /// The acknowledgement an answer's `status` word means (anything else: `Signed`).
-    pub fn from_status(status: Option<&str>) -> Acknowledged {
+    /// The acknowledgement an answer's `status` means (anything else, `pending` included: `Signed`).
+    pub fn from_status(status: Option<AnswerStatus>) -> Acknowledged {
         match status {
-            Some("already_signed") => Acknowledged::AlreadySigned,
-            Some("check_inbox") => Acknowledged::CheckInbox,
+            Some(AnswerStatus::AlreadySigned) => Acknowledged::AlreadySigned,
+            Some(AnswerStatus::CheckInbox) => Acknowledged::CheckInbox,
             _ => Acknowledged::Signed,
         }
     }
 
-    /// The word the widget's `undersigned:signed` event carries.
+    /// The word the widget's `undersigned:signed` event carries: the answer's own wire word.
     pub fn as_str(self) -> &'static str {
         match self {
-            Acknowledged::Signed => "signed",
-            Acknowledged::AlreadySigned => "already_signed",
-            Acknowledged::CheckInbox => "check_inbox",
+            Acknowledged::Signed => AnswerStatus::Signed,
+            Acknowledged::AlreadySigned => AnswerStatus::AlreadySigned,
+            Acknowledged::CheckInbox => AnswerStatus::CheckInbox,
         }
+        .as_str()
     }
 }
 
@@ -98,8 +102,8 @@ pub fn judge(answer: Answer) -> Verdict {
         Answer::NetworkError => Verdict::Retry { retry_after_ms: None },
         Answer::Opaque => Verdict::Delivered(Acknowledged::Signed),
         Answer::Http { status, retry_after_ms, body } => match status {
-            200..=299 => Verdict::Delivered(Acknowledged::from_status(body.as_ref().and_then(|b| b.status.as_deref()))),
-            408 | 425 | 429 | 500..=599 => Verdict::Retry { retry_after_ms },
+            200..=299 => Verdict::Delivered(Acknowledged::from_status(body.as_ref().and_then(|b| b.status))),
+            _ if is_retryable(status, body.as_ref()) => Verdict::Retry { retry_after_ms },
             _ => {
                 let body = body.unwrap_or_default();
                 if (400..=499).contains(&status) && !body.fields.is_empty() {
@@ -112,9 +116,20 @@ pub fn judge(answer: Answer) -> Verdict {
     }
 }
 
+/// Whether sending the same request again can succeed: the reference receiver's code says so
+/// ([`ErrorCode::is_retryable`], the one rule); an answer without a known code (another endpoint, a
+/// proxy's error page) is judged by its HTTP status.
+fn is_retryable(status: u16, body: Option<&AnswerBody>) -> bool {
+    match body.and_then(|b| b.code.as_deref()).and_then(ErrorCode::parse) {
+        Some(code) => code.is_retryable(),
+        None => matches!(status, 408 | 425 | 429 | 500..=599),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use undersigned_core::api_error::FieldErrorCode;
 
     fn http(status: u16, body: Option<AnswerBody>) -> Answer {
         Answer::Http { status, retry_after_ms: None, body }
@@ -141,9 +156,9 @@ mod tests {
     fn any_success_delivers_and_already_signed_is_recognised() {
         assert_eq!(judge(http(201, None)), Verdict::Delivered(Acknowledged::Signed));
         assert_eq!(judge(Answer::Opaque), Verdict::Delivered(Acknowledged::Signed));
-        let inbox = AnswerBody { status: Some("check_inbox".into()), ..Default::default() };
+        let inbox = AnswerBody { status: Some(AnswerStatus::CheckInbox), ..Default::default() };
         assert_eq!(judge(http(202, Some(inbox))), Verdict::Delivered(Acknowledged::CheckInbox));
-        let already = AnswerBody { status: Some("already_signed".into()), ..Default::default() };
+        let already = AnswerBody { status: Some(AnswerStatus::AlreadySigned), ..Default::default() };
         assert_eq!(judge(http(200, Some(already))), Verdict::Delivered(Acknowledged::AlreadySigned));
     }
 
@@ -153,16 +168,46 @@ mod tests {
         assert_eq!(judge(http(503, None)), Verdict::Retry { retry_after_ms: None });
         let limited = Answer::Http { status: 429, retry_after_ms: Some(2_000), body: None };
         assert_eq!(judge(limited), Verdict::Retry { retry_after_ms: Some(2_000) });
-        let field = FieldError { field: "email".into(), code: "invalid_email".into(), message: "m".into() };
-        let body =
-            AnswerBody { code: Some("validation_failed".into()), fields: vec![field.clone()], ..Default::default() };
+        let field = FieldError { field: "email".into(), code: FieldErrorCode::InvalidEmail, message: "m".into() };
+        let body = AnswerBody {
+            code: Some(ErrorCode::ValidationFailed.as_str().into()),
+            fields: vec![field.clone()],
+            ..Default::default()
+        };
         assert_eq!(judge(http(422, Some(body))), Verdict::FieldErrors(vec![field]));
-        let forbidden =
-            AnswerBody { code: Some("origin_not_allowed".into()), message: Some("no".into()), ..Default::default() };
+        let forbidden = AnswerBody {
+            code: Some(ErrorCode::OriginNotAllowed.as_str().into()),
+            message: Some("no".into()),
+            ..Default::default()
+        };
         assert_eq!(
             judge(http(403, Some(forbidden))),
-            Verdict::Refused { status: 403, code: Some("origin_not_allowed".into()), message: Some("no".into()) }
+            Verdict::Refused {
+                status: 403,
+                code: Some(ErrorCode::OriginNotAllowed.as_str().into()),
+                message: Some("no".into())
+            }
         );
         assert_eq!(judge(http(302, None)), Verdict::Refused { status: 302, code: None, message: None });
+    }
+
+    #[test]
+    fn the_receivers_code_decides_whether_to_retry_and_the_status_otherwise() {
+        for code in ErrorCode::ALL {
+            let body = AnswerBody { code: Some(code.as_str().into()), ..Default::default() };
+            let retried = matches!(judge(http(code.http_status(), Some(body))), Verdict::Retry { .. });
+            assert_eq!(retried, code.is_retryable(), "{code:?}");
+        }
+        let unknown = AnswerBody { code: Some("queue_full".into()), ..Default::default() };
+        assert_eq!(judge(http(503, Some(unknown))), Verdict::Retry { retry_after_ms: None });
+        let proxy = AnswerBody { message: Some("Bad gateway".into()), ..Default::default() };
+        assert_eq!(judge(http(502, Some(proxy))), Verdict::Retry { retry_after_ms: None });
+    }
+
+    #[test]
+    fn an_unknown_status_word_is_still_a_delivery() {
+        let body: AnswerBody = serde_json::from_str(r#"{"status":"queued","message":"m"}"#).unwrap();
+        assert_eq!(body.status, Some(AnswerStatus::Unrecognized));
+        assert_eq!(judge(http(202, Some(body))), Verdict::Delivered(Acknowledged::Signed));
     }
 }

@@ -12,14 +12,17 @@
 //! - [`country`]: the ISO 3166-1 country codes.
 //! - [`wire`]: lenient decoding and the form-encoded pairs; `docs/wire-format.md` shows all three
 //!   encodings with tested examples.
+//! - [`encoding`]: the three request encodings (`json`, `form`, `text`) and their content types.
+//! - [`answer`]: the receiver's answer to a signature it took (`signed`, `pending`, …).
 
+pub mod answer;
 pub mod country;
 pub mod email;
+pub mod encoding;
 pub mod text;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Unicode normalization to NFC, supplied by the caller.
 ///
@@ -260,54 +263,12 @@ impl SignatureSubmission {
     }
 }
 
-/// What is wrong with one field: a stable machine code, and an English message. The widget shows a
-/// translated message chosen by `code`; the receiver returns these in its 422 answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldErrorCode {
-    /// A field this kind of signer must fill in is empty.
-    Required,
-    /// Longer than [`limits::max_chars`].
-    TooLong,
-    /// Not an email address by the HTML rule.
-    InvalidEmail,
-    /// `kind` is neither `organization` nor `individual`.
-    InvalidKind,
-    /// Not an ISO 3166-1 alpha-2 code.
-    InvalidCountry,
-    /// The idempotency key is not a UUID.
-    InvalidIdempotencyKey,
-    /// The campaign id is not `[a-z0-9-]{1,64}`.
-    InvalidCampaign,
-}
-
-impl FieldErrorCode {
-    /// The wire name (`required`, `too_long`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldErrorCode::Required => "required",
-            FieldErrorCode::TooLong => "too_long",
-            FieldErrorCode::InvalidEmail => "invalid_email",
-            FieldErrorCode::InvalidKind => "invalid_kind",
-            FieldErrorCode::InvalidCountry => "invalid_country",
-            FieldErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
-            FieldErrorCode::InvalidCampaign => "invalid_campaign",
-        }
-    }
-}
-
-impl fmt::Display for FieldErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// One problem with one field: the same type the receiver puts in its 422 answer
 /// ([`crate::api_error`]), so the widget shows the receiver's field errors exactly like its own.
-pub use crate::api_error::FieldError;
+pub use crate::api_error::{FieldError, FieldErrorCode};
 
 fn field_error(field: &'static str, code: FieldErrorCode, message: String) -> FieldError {
-    FieldError { field: field.to_string(), code: code.as_str().to_string(), message }
+    FieldError { field: field.to_string(), code, message }
 }
 
 /// A signature that met every rule, with its text cleaned. Fields that do not apply to the kind

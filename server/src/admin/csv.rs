@@ -3,7 +3,7 @@
 //! that a spreadsheet shows it as text instead of running it as a formula (CSV injection; OWASP's
 //! recommendation); [`unneutralise`] takes that prefix off again on import.
 
-use crate::store::SignerRow;
+use crate::domain::SignerRow;
 
 /// The columns, in the order `export` writes them.
 pub const COLUMNS: [&str; 20] = [

@@ -15,10 +15,10 @@
 
 use super::csv::{unneutralise, COLUMNS};
 use super::{AdminError, AdminResult};
+use crate::domain::{CampaignSettings, ImportedSigner, SignerState};
 use crate::signing;
-use crate::store::{CampaignSettings, ImportedSigner, SignerState};
 use std::collections::{HashMap, HashSet};
-use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
+use undersigned_core::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use undersigned_core::feed::is_timestamp;
 use undersigned_core::signature::{self, field, wire, SignatureSubmission};
 
@@ -70,7 +70,7 @@ pub fn parse(campaign: &str, settings: &CampaignSettings, name: &str, bytes: &[u
             problems.add(
                 line,
                 None,
-                "invalid_row",
+                FieldErrorCode::InvalidRow,
                 format!("has {} cells where the header names {} columns", record.len(), header.len()),
             );
             continue;
@@ -152,7 +152,12 @@ fn read_row(
             true
         } else {
             if !(value.is_empty() || NO_VALUES.iter().any(|no| value.eq_ignore_ascii_case(no))) {
-                problems.add(line, Some(column), "invalid_flag", format!("`{value}` is neither true nor false"));
+                problems.add(
+                    line,
+                    Some(column),
+                    FieldErrorCode::InvalidFlag,
+                    format!("`{value}` is neither true nor false"),
+                );
             }
             false
         }
@@ -175,7 +180,7 @@ fn read_row(
                 problems.add(
                     line,
                     Some("state"),
-                    "invalid_state",
+                    FieldErrorCode::InvalidState,
                     format!("`{text}` is not a state: use pending, approved, rejected or spam, or leave it empty"),
                 );
             }
@@ -189,7 +194,7 @@ fn read_row(
             problems.add(
                 line,
                 Some(column),
-                "invalid_timestamp",
+                FieldErrorCode::InvalidTimestamp,
                 format!("`{text}` is not an RFC 3339 UTC timestamp such as 2026-11-26T16:00:00.000Z"),
             );
             None
@@ -200,7 +205,7 @@ fn read_row(
         Ok(valid) => valid,
         Err(errors) => {
             for e in errors {
-                problems.add(line, Some(&e.field), &e.code, e.message);
+                problems.add(line, Some(&e.field), e.code, e.message);
             }
             return None;
         }
@@ -212,7 +217,7 @@ fn read_row(
     let mut signer = match signing::new_signer(campaign, &valid, settings, "en") {
         Ok(signer) => signer,
         Err(e) => {
-            problems.add(line, None, "invalid_row", format!("cannot be stored: {e:#}"));
+            problems.add(line, None, FieldErrorCode::InvalidRow, format!("cannot be stored: {e:#}"));
             return None;
         }
     };
@@ -237,7 +242,7 @@ struct Problems {
 }
 
 impl Problems {
-    fn add(&mut self, line: u64, column: Option<&str>, code: &str, message: String) {
+    fn add(&mut self, line: u64, column: Option<&str>, code: FieldErrorCode, message: String) {
         self.total += 1;
         if self.last_line != Some(line) {
             self.lines += 1;
@@ -248,7 +253,7 @@ impl Problems {
                 Some(column) => format!("line {line}: {column}"),
                 None => format!("line {line}"),
             };
-            self.found.push(FieldError { field, code: code.to_string(), message });
+            self.found.push(FieldError { field, code, message });
         }
     }
 }
@@ -269,7 +274,7 @@ fn malformed<T>(message: String) -> AdminResult<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Moderation;
+    use crate::domain::Moderation;
 
     const NOW: &str = "2026-11-26T16:00:00.000Z";
 

@@ -7,8 +7,8 @@
 use super::error::{HttpError, HttpResult};
 use super::AppState;
 use crate::admin::{self, AdminError, StatusUpdate};
+use crate::domain::{CampaignSettings, SignerState};
 use crate::organizers::{secret, Access, Permission, Principal};
-use crate::store::{CampaignSettings, SignerState};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Extension, Path, Query, Request, State};
 use axum::http::{header, StatusCode};

@@ -11,10 +11,10 @@
 
 use super::error::{HttpError, HttpResult};
 use super::{origin, pages, AppState};
+use crate::domain::{CampaignSettings, WriteOutcome};
 use crate::live::{LiveEvent, Start};
-use crate::signing::{self, Encoding};
+use crate::signing;
 use crate::snapshot::{CampaignSnapshot, FeedSnapshot, Tagged};
-use crate::store::{CampaignSettings, WriteOutcome};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -151,14 +151,14 @@ async fn sign_inner(
     }
     let settings = load_settings(state, id).await?;
     origin::check(&parts.headers, &settings.allowed_origins, &state.config.allowed_origins)?;
-    let encoding = Encoding::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
+    let encoding = signing::encoding_of(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
     let bytes = read_limited(body, state.config.max_body_bytes, state.config.limits.body_timeout).await?;
     let submission = submitted.insert(signing::decode(encoding, &bytes)?).clone();
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
     let lang = pages::text::Lang::from_headers(&parts.headers);
-    let signer = signing::new_signer(id, &signature, &settings, lang.code())?;
-    let outcome = state.writer.write(signer).await?;
+    let write = signing::write(signing::new_signer(id, &signature, &settings, lang.code())?)?;
+    let outcome = state.writer.write(write).await?;
     // Committed: any mail it queued can go now (never while the signer waits).
     state.mail.notify_one();
     match outcome {

@@ -2,6 +2,7 @@
 //! shell (where access to the database is already full access).
 
 use super::{accounts, Role, EVERY_CAMPAIGN};
+use crate::domain::SignerState;
 use crate::store::Store;
 use anyhow::Context;
 
@@ -79,9 +80,11 @@ pub fn audit_line(action: &crate::cli::AdminAction) -> Option<(String, &'static 
         A::SetStatus { campaign, demand, status, .. } => {
             (campaign.clone(), "demand.status", format!("{demand}: {status}"))
         }
-        A::Signers { campaign, state } | A::Export { campaign, state, .. } => {
-            (campaign.clone(), "signers.export", format!("with emails, state {}", state.as_deref().unwrap_or("any")))
-        }
+        A::Signers { campaign, state } | A::Export { campaign, state, .. } => (
+            campaign.clone(),
+            "signers.export",
+            format!("with emails, state {}", state.map_or("any", SignerState::as_str)),
+        ),
         A::Approve { campaign, signer } => (campaign.clone(), "signer.approved", format!("signer {signer}")),
         A::Reject { campaign, signer } => (campaign.clone(), "signer.rejected", format!("signer {signer}")),
         A::Erase { campaign, signer } => (campaign.clone(), "signer.erase", format!("signer {signer}")),

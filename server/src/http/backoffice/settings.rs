@@ -91,7 +91,7 @@ pub async fn save(
     let lang = signed.lang;
     let fill = form.text("min_fill_ms");
     let settings = CampaignSettings {
-        moderation: if form.get("moderation") == Some("review") { Moderation::Review } else { Moderation::Auto },
+        moderation: form.get("moderation").and_then(|m| m.parse().ok()).unwrap_or(Moderation::Auto),
         organizations_need_review: form.get("organizations_need_review").is_some(),
         allowed_origins: form
             .text("allowed_origins")
@@ -101,11 +101,10 @@ pub async fn save(
             .collect(),
         min_fill_ms: fill.parse().unwrap_or(-1),
         // The form has no field for it yet (the back office's own slice): kept as it is.
-        confirmation: match form.get("confirmation") {
-            Some("off") => crate::store::Confirmation::Off,
-            Some("email") => crate::store::Confirmation::Email,
-            _ => record.settings.confirmation,
-        },
+        confirmation: form
+            .get("confirmation")
+            .and_then(crate::domain::Confirmation::parse)
+            .unwrap_or(record.settings.confirmation),
     };
     let heading = lang.text("admin.nav.settings");
     match admin::set_campaign_settings(&state.store, &id, &settings).await {

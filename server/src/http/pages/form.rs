@@ -269,7 +269,7 @@ mod tests {
         };
         let errors = vec![FieldError {
             field: field::EMAIL.into(),
-            code: FieldErrorCode::InvalidEmail.as_str().into(),
+            code: FieldErrorCode::InvalidEmail,
             message: "Enter an email address.".into(),
         }];
         let html = render(&FormState {

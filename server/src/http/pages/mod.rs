@@ -26,7 +26,7 @@ pub mod text;
 
 use super::error::HttpError;
 use super::{origin, AppState};
-use crate::store::CampaignRecord;
+use crate::domain::CampaignRecord;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,6 +37,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use text::Lang;
 use undersigned_core::api_error::ErrorCode;
+use undersigned_core::signature::answer::{AnswerStatus, SignatureAnswer};
 use undersigned_core::signature::SignatureSubmission;
 
 /// Where the pages' stylesheet is served.
@@ -174,19 +175,18 @@ pub fn back_link(headers: &HeaderMap, campaign: Option<&CampaignRecord>, global_
 
 /// The thank-you page for a stored answer (`status`, and its JSON `body` as the store keeps it).
 pub fn answer_page(status: StatusCode, body: &str, context: &AnswerContext) -> Response {
-    let word = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v["status"].as_str().map(str::to_string))
-        .unwrap_or_default();
+    let word = serde_json::from_str::<SignatureAnswer>(body).map(|answer| answer.status).ok();
     // The campaign is read again after signing; if that read failed, the page still answers.
     let lang = context.lang;
     let title =
         context.campaign.as_ref().map_or_else(|| lang.text("page.the_letter"), |c| format!("“{}”", c.campaign.title));
     let args = [("title", title.as_str())];
-    let (heading, text) = match word.as_str() {
-        "signed" => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
-        "check_inbox" => (lang.text("page.check_inbox.heading"), lang.format("page.check_inbox", &args)),
-        "already_signed" => (lang.text("page.already.heading"), lang.format("page.already", &args)),
+    let (heading, text) = match word {
+        Some(AnswerStatus::Signed) => (lang.text("form.signed.heading"), lang.format("page.signed", &args)),
+        Some(AnswerStatus::CheckInbox) => {
+            (lang.text("page.check_inbox.heading"), lang.format("page.check_inbox", &args))
+        }
+        Some(AnswerStatus::AlreadySigned) => (lang.text("page.already.heading"), lang.format("page.already", &args)),
         _ => (lang.text("page.pending.heading"), lang.format("page.pending", &args)),
     };
     let mut main = format!("<h1>{}</h1><p class=\"done\">{}</p>", escape(&heading), escape(&text));
@@ -274,7 +274,7 @@ fn push_links(context: &AnswerContext, main: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{CampaignSettings, Moderation};
+    use crate::domain::{CampaignSettings, Moderation};
 
     fn record(origins: &[&str]) -> CampaignRecord {
         let settings = CampaignSettings {

@@ -140,6 +140,7 @@ impl Lang {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use undersigned_core::api_error::FieldErrorCode;
 
     #[test]
     fn every_file_parses_and_every_page_word_exists_in_english() {
@@ -184,18 +185,21 @@ mod tests {
 
     #[test]
     fn field_errors_are_core_messages_in_english_and_translations_otherwise() {
-        let error = |field: &str, code: &str| FieldError {
+        let error = |field: &str, code: FieldErrorCode| FieldError {
             field: field.into(),
-            code: code.into(),
+            code,
             message: "core's message".into(),
         };
         let es = Lang::from_tag("es").expect("Spanish");
-        assert_eq!(Lang::ENGLISH.field_message(&error("email", "invalid_email")), "core's message");
-        assert_eq!(es.field_message(&error("organization", "required")), "Escriba el nombre de la organización.");
-        assert_eq!(es.field_message(&error("title", "required")), "Complete este campo.");
-        assert_eq!(es.field_message(&error("name", "too_long")), "Acórtelo a 120 caracteres como máximo.");
+        assert_eq!(Lang::ENGLISH.field_message(&error("email", FieldErrorCode::InvalidEmail)), "core's message");
         assert_eq!(
-            es.field_message(&error("idempotency_key", "invalid_idempotency_key")),
+            es.field_message(&error("organization", FieldErrorCode::Required)),
+            "Escriba el nombre de la organización."
+        );
+        assert_eq!(es.field_message(&error("title", FieldErrorCode::Required)), "Complete este campo.");
+        assert_eq!(es.field_message(&error("name", FieldErrorCode::TooLong)), "Acórtelo a 120 caracteres como máximo.");
+        assert_eq!(
+            es.field_message(&error("idempotency_key", FieldErrorCode::InvalidIdempotencyKey)),
             "core's message",
             "no translation: core's words"
         );
