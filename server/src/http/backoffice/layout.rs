@@ -106,11 +106,12 @@ pub fn page(
     let mut body = String::with_capacity(main.len() + 2048);
     let _ = write!(
         body,
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        "<!doctype html>\n<html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\"><meta name=\"referrer\" content=\"same-origin\">\
          <title>{} · {}</title><link rel=\"icon\" href=\"{FAVICON}\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"{STYLESHEET}\"></head><body>\
          <a class=\"skip\" href=\"#main\">{}</a><header class=\"bar\"><p class=\"brand\"><a href=\"/admin\">{}</a></p>",
         lang.code(),
+        lang.dir(),
         escape(title),
         escape(&lang.text("admin.brand")),
         escape(&lang.text("admin.skip")),
