@@ -12,14 +12,14 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
     pub config: WidgetConfig,
-    /// The negotiated language (see `Lang::for_host`), provided to every component as a context.
+    /// The negotiated language (see `Lang::for_host`), handed to every component as a prop.
     pub lang: Lang,
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let lang = props.lang;
-    let content = match use_campaign(props.config.campaign.clone()) {
+    match use_campaign(props.config.campaign.clone()) {
         CampaignState::Ready(campaign) => html! {
             <>
                 <LetterView key={format!("letter:{}", campaign.id)} campaign={campaign.clone()} lang={lang} />
@@ -30,6 +30,5 @@ pub fn app(props: &AppProps) -> Html {
         },
         CampaignState::Loading => html! { <p class="loading" role="status">{ lang.text("letter.loading") }</p> },
         CampaignState::Failed(error) => html! { <p class="error" role="alert">{ error.message(lang) }</p> },
-    };
-    html! { <ContextProvider<Lang> context={lang}>{ content }</ContextProvider<Lang>> }
+    }
 }

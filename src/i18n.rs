@@ -6,12 +6,14 @@
 //! Plural forms, numbers and dates use the browser's `Intl`, so no locale data ships in the wasm.
 //!
 //! ## Using it in a component
-//! The root component provides the widget's [`Lang`] as a Yew context; every component reads it
-//! with [`use_lang`] and never picks a language itself:
+//! The root component chooses the widget's [`Lang`] once and hands it down as a `lang` prop (and
+//! as a parameter to the functions that draw); no component picks a language itself:
 //! ```text
-//! let lang = crate::i18n::use_lang();
-//! html! { <button>{ lang.text("form.submit") }</button> }
+//! html! { <button>{ props.lang.text("form.submit") }</button> }
 //! ```
+//! A prop rather than a Yew context: a component mounted without its language does not compile
+//! (a context would silently fall back to English), tests mount any part in any language, and the
+//! drawing functions, which cannot call hooks, take it the same way. `Lang` is a `Copy` index.
 //! Which language: the widget's `lang` attribute (config key), else the closest `lang` attribute
 //! around the element (up to `<html lang>`), else the visitor's `navigator.languages`, else English
 //! ([`Lang::for_host`]). The widget's container carries the chosen `lang` and its `dir`, so a
@@ -105,12 +107,6 @@ impl Lang {
         all.extend_from_slice(args);
         self.format(&chosen, &all)
     }
-}
-
-/// The widget's language, provided by the root component (see the module docs).
-#[yew::hook]
-pub fn use_lang() -> Lang {
-    yew::use_context::<Lang>().unwrap_or_default()
 }
 
 /// `"rtl"` or `"ltr"` for a language tag (one rule for widget and receiver: core's).

@@ -8,6 +8,7 @@
 //! - [`status`]: the status names of a demand.
 //! - [`feed`]: the public demand-status feed (JSON), validated here for receiver and widget.
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
+//! - [`backoff`]: the one capped exponential backoff rule (widget retries and reconnects, mail queue).
 //! - [`calendar`]: UTC calendar arithmetic shared by the receiver and the tools.
 //! - [`locale`]: the format of the translation files (`locales/*.txt`) that widget and receiver read.
 //! - [`signature`]: the sign-on submission, its wire names, limits and validation.
@@ -16,6 +17,7 @@
 //!   its compiler to the campaign model.
 
 pub mod api_error;
+pub mod backoff;
 pub mod calendar;
 pub mod campaign;
 pub mod feed;

@@ -6,9 +6,8 @@
 //! - [`source`]: which feed a widget follows, from its attributes.
 //! - [`poll`]: polling a static status feed; [`stream`]: the receiver's event stream.
 //! - [`demands`], [`status_badge`], [`signers`]: the components that draw it.
-//! - [`fetch`], [`wire`], [`backoff`]: what the connections share.
+//! - [`fetch`], [`wire`]: what the connections share (their backoff is `undersigned_core::backoff`).
 
-pub mod backoff;
 mod browser;
 mod dates;
 pub mod demands;

@@ -9,7 +9,6 @@
 //! Dropping the [`StatusPoller`] stops it: the timer is cancelled, the visibility listener removed,
 //! and a response still in flight is discarded.
 
-use super::backoff::Backoff;
 use super::browser::{page_hidden, unit_random, warn};
 use super::fetch::fetch_text;
 use super::state::{FeedProblem, LiveAction, StatusSnapshot};
@@ -18,10 +17,11 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use undersigned_core::backoff::Backoff;
 use yew::Callback;
 
 /// The longest wait between two polls after repeated failures.
-pub const MAX_BACKOFF_MS: u32 = 10 * 60 * 1000;
+pub const MAX_BACKOFF_MS: u64 = 10 * 60 * 1000;
 
 /// A running poller; drop it to stop.
 pub struct StatusPoller {
@@ -49,7 +49,7 @@ impl StatusPoller {
         let poller = Rc::new(RefCell::new(Poller {
             url,
             campaign_id,
-            backoff: Backoff { base_ms, max_ms: MAX_BACKOFF_MS },
+            backoff: Backoff { base: u64::from(base_ms), max: MAX_BACKOFF_MS },
             failures: 0,
             last_good: None,
             timer: None,
@@ -93,7 +93,8 @@ fn poll(weak: Weak<RefCell<Poller>>) {
         let (action, emit) = {
             let mut p = poller.borrow_mut();
             let action = p.absorb(response);
-            let delay = p.backoff.jittered_delay_ms(p.failures, unit_random());
+            // Timeout takes u32 milliseconds; the ceiling (ten minutes) or a base interval from a u32 fits.
+            let delay = u32::try_from(p.backoff.jittered(p.failures, unit_random())).unwrap_or(u32::MAX);
             let next = weak.clone();
             p.timer = Some(Timeout::new(delay, move || poll(next)));
             (action, p.emit.clone())

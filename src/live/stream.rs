@@ -11,7 +11,6 @@
 //!
 //! Dropping the [`ReceiverStream`] closes the connection and cancels a pending reconnect.
 
-use super::backoff::Backoff;
 use super::browser::{unit_random, warn};
 use super::source::ReceiverUrls;
 use super::state::{FeedProblem, LiveAction, LiveEvent};
@@ -20,12 +19,14 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use undersigned_core::backoff::Backoff;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 use yew::Callback;
 
-/// Reconnect delays: 1 s, 2 s, 4 s … up to a minute.
-pub const RECONNECT: Backoff = Backoff { base_ms: 1_000, max_ms: 60_000 };
+/// Reconnect delays after 1, 2, 3 … failed connections: up to 1 s, 2 s, 4 s … up to a minute (each
+/// in the upper half of its step, so the pages a receiver restart cut off do not all return at once).
+pub const RECONNECT: Backoff = Backoff { base: 500, max: 60_000 };
 
 /// A followed event stream; drop it to close.
 pub struct ReceiverStream {
@@ -168,8 +169,8 @@ fn on_error(weak: &Weak<RefCell<Stream>>) {
         if let Some(source) = s.source.take() {
             source.close();
         }
-        let delay = RECONNECT.jittered_delay_ms(s.failures, unit_random());
         s.failures = s.failures.saturating_add(1);
+        let delay = u32::try_from(RECONNECT.jittered(s.failures, unit_random())).unwrap_or(u32::MAX);
         let weak = weak.clone();
         s.reconnect = Some(Timeout::new(delay, move || {
             if let Some(stream) = weak.upgrade() {

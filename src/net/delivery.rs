@@ -5,7 +5,7 @@
 use super::browser::{now_ms, BrowserStore};
 use super::fetch;
 use super::outbox::{Lease, Outbox};
-use super::retry::{backoff_ms, judge, Acknowledged, Verdict};
+use super::retry::{judge, Acknowledged, Verdict, RETRY};
 use gloo::timers::future::TimeoutFuture;
 use undersigned_core::api_error::FieldError;
 
@@ -72,8 +72,8 @@ pub async fn deliver(
                 return Outcome::Refused { status, code, message };
             }
             Verdict::Retry { retry_after_ms } => {
-                let wait = retry_after_ms
-                    .unwrap_or_else(|| backoff_ms(entry.attempts.saturating_sub(1), js_sys::Math::random()));
+                let wait =
+                    retry_after_ms.unwrap_or_else(|| RETRY.jittered(entry.attempts.max(1), js_sys::Math::random()));
                 // Let another page take over after the wait if this one closes meanwhile.
                 let mut held = entry;
                 held.lease_until_ms = now_ms() + wait;

@@ -1,25 +1,17 @@
 //! What an endpoint's answer means for a signature, and how long to wait before trying again:
-//! capped exponential backoff with jitter, or the endpoint's own `Retry-After`.
+//! the [`RETRY`] backoff, or the endpoint's own `Retry-After`.
 
 use serde::Deserialize;
 use undersigned_core::api_error::{ErrorCode, FieldError};
+use undersigned_core::backoff::Backoff;
 use undersigned_core::signature::answer::AnswerStatus;
 
-/// The first retry waits about this long (half of it fixed, half random).
-pub const BASE_DELAY_MS: u64 = 1_000;
-/// No backoff waits longer than this while the page is open.
-pub const MAX_DELAY_MS: u64 = 60_000;
+/// The wait after the `n`th failed attempt: up to 1 s after the first, doubling to a minute while
+/// the page is open, half of each wait random so that many pages failing together do not retry
+/// together.
+pub const RETRY: Backoff = Backoff { base: 500, max: 60_000 };
 /// A `Retry-After` longer than this is capped (the signature stays in the outbox regardless).
 pub const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
-
-/// The wait before retry number `attempt` (0 for the first retry): the ceiling doubles from
-/// [`BASE_DELAY_MS`] up to [`MAX_DELAY_MS`]; half of it is fixed and half scaled by `jitter` in
-/// [0, 1], so that many pages failing together do not retry together.
-pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
-    let ceiling = BASE_DELAY_MS.saturating_mul(1u64 << attempt.min(20)).min(MAX_DELAY_MS);
-    let half = ceiling / 2;
-    half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64
-}
 
 /// A `Retry-After` header in delta-seconds, as milliseconds (capped). HTTP dates are converted by
 /// the caller, which has a clock.
@@ -136,13 +128,12 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
-        assert_eq!(backoff_ms(0, 0.0), 500);
-        assert_eq!(backoff_ms(0, 1.0), 1_000);
-        assert_eq!(backoff_ms(3, 0.0), 4_000);
-        assert_eq!(backoff_ms(10, 1.0), MAX_DELAY_MS);
-        assert_eq!(backoff_ms(u32::MAX, 0.5), MAX_DELAY_MS / 2 + MAX_DELAY_MS / 4);
-        assert_eq!(backoff_ms(2, f64::NAN), 2_000);
+    fn retries_wait_up_to_a_second_then_double_to_a_minute() {
+        assert_eq!(RETRY.jittered(1, 0.0), 500);
+        assert_eq!(RETRY.jittered(1, 1.0), 1_000);
+        assert_eq!(RETRY.jittered(4, 0.0), 4_000);
+        assert_eq!(RETRY.jittered(11, 1.0), 60_000);
+        assert_eq!(RETRY.jittered(u32::MAX, 0.5), 45_000);
     }
 
     #[test]

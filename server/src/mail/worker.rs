@@ -15,13 +15,16 @@ use crate::store::{QueuedMail, SignerLinkPurpose, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
+use undersigned_core::backoff::Backoff;
 
 /// How long a claimed mail is left to its sender before another may take it.
 const LEASE_MINUTES: i64 = 5;
 /// After this many failed attempts a mail is given up on (logged, and kept marked failed for
 /// owners to see in the back office): about a week of retries.
 const MAX_ATTEMPTS: i64 = 35;
-const MAX_BACKOFF_SECS: i64 = 6 * 3600;
+/// The wait after the `n`th failed attempt: 30 s after the first, doubling to at most 6 h. One
+/// worker sends, so there is no crowd to spread apart and no jitter.
+const RETRY: Backoff = Backoff { base: 15, max: 6 * 3600 };
 
 /// What the sender needs.
 #[derive(Clone)]
@@ -33,9 +36,10 @@ pub struct MailWorker {
     pub nudge: Arc<Notify>,
 }
 
-/// The wait before attempt `attempts + 1`, after `attempts` failures.
-pub fn backoff_secs(attempts: i64) -> i64 {
-    (30_i64 << attempts.clamp(0, 20) as u32).min(MAX_BACKOFF_SECS)
+/// The wait in seconds after `failures` failed attempts (at least one).
+pub fn backoff_secs(failures: i64) -> i64 {
+    let failures = u32::try_from(failures.max(1)).unwrap_or(u32::MAX);
+    i64::try_from(RETRY.delay(failures)).unwrap_or(i64::MAX)
 }
 
 impl MailWorker {
@@ -85,7 +89,7 @@ impl MailWorker {
                             tracing::error!(mail = mail.id, attempts, error, "giving up on a mail");
                             self.store.mail_gave_up(mail.id, attempts, &error).await?;
                         } else {
-                            let wait = backoff_secs(mail.attempts);
+                            let wait = backoff_secs(attempts);
                             tracing::warn!(
                                 mail = mail.id,
                                 attempts,
@@ -206,9 +210,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_from_thirty_seconds_up_to_six_hours() {
-        assert_eq!(backoff_secs(0), 30);
-        assert_eq!(backoff_secs(1), 60);
-        assert_eq!(backoff_secs(5), 960);
-        assert_eq!(backoff_secs(30), MAX_BACKOFF_SECS);
+        assert_eq!(backoff_secs(1), 30, "after the first failure");
+        assert_eq!(backoff_secs(2), 60);
+        assert_eq!(backoff_secs(6), 960);
+        assert_eq!(backoff_secs(31), 6 * 3600);
+        assert_eq!(backoff_secs(i64::MAX), 6 * 3600);
+        assert_eq!(backoff_secs(0), 30, "never shorter than the first wait");
     }
 }
