@@ -16,7 +16,6 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startReceiver, launchBrowser } from '../e2e/harness.mjs';
 import { probeScript } from './probe.mjs';
-import { writeLongPages, measureLongPages } from './long-page.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -124,8 +123,7 @@ async function widgetHasForm(browser, base) {
   }
 }
 
-const longDir = writeLongPages();
-const receiver = await startReceiver({ extraArgs: ['--static', '/bench=tests/bench', '--static', `/counter=${args['counter-dir']}`, '--static', `/long=${longDir}`] });
+const receiver = await startReceiver({ extraArgs: ['--static', '/bench=tests/bench', '--static', `/counter=${args['counter-dir']}`] });
 const browser = await launchBrowser();
 try {
   const target = (await widgetHasForm(browser, receiver.url)) ? 'formInput' : 'letterTitle';
@@ -140,10 +138,8 @@ try {
   for (let i = 0; i < loads; i += 1) {
     for (const [index, page] of pages.entries()) samples[index].push(await measure(browser, receiver.url, page));
   }
-  const longPages = await measureLongPages(browser, receiver.url, loads);
   const result = {
     chromium: browser.version(),
-    long_pages: longPages,
     pages: pages.map((page, index) => ({
       name: page.name,
       url: page.url,

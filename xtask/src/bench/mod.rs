@@ -4,6 +4,8 @@
 //!   built with the same pipeline (`benches/yew-counter`), and the brotli budget of `budgets.toml`;
 //! - [`tti`]: time to an interactive form in headless Chromium, next to a plain HTML form page,
 //!   plus the JS heap and the wasm memory after load (`tests/bench/tti.mjs`);
+//! - [`long_page`]: a long partner page's own load with no widget, the widget and the lazy widget
+//!   (`tests/bench/long-page.mjs`);
 //! - [`receiver`]: durable signatures per second, latency under load, and a SIGKILL crash test;
 //! - [`signer_list`]: the live list's figures (issue 6);
 //! - [`storms`]: the receiver under read floods and reconnect storms, before and after issue 16.
@@ -15,6 +17,7 @@
 
 pub mod budget;
 mod load;
+mod long_page;
 mod receiver;
 mod report;
 mod signer_list;
@@ -28,8 +31,8 @@ use anyhow::bail;
 use report::{Report, Section};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,receiver,signers,storms]
-  --loads N   fresh page loads per page for time to interactive (default 15, at least 15 for the report)
+const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,longpage,receiver,signers,storms]
+  --loads N   fresh page loads per page for time to interactive and the long page (default 15, at least 15 for the report)
   --twiggy    also list the heaviest items of the widget's wasm (installs twiggy from crates.io)
   --only …    run only these sections (the report then covers only them)";
 
@@ -40,7 +43,7 @@ pub struct Options {
     sections: Vec<String>,
 }
 
-const SECTIONS: [&str; 5] = ["weight", "tti", "receiver", "signers", "storms"];
+const SECTIONS: [&str; 6] = ["weight", "tti", "longpage", "receiver", "signers", "storms"];
 
 impl Options {
     fn parse(args: &[String]) -> anyhow::Result<Options> {
@@ -96,15 +99,20 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // cargo profile has its own output folder (no lock shared with the wasm builds), and it keeps
     // the second core busy while the wasm's single-threaded LTO, wasm-bindgen and wasm-opt run.
     let storms = options.wants("storms");
-    let server = (options.wants("tti") || options.wants("receiver") || options.wants("signers") || storms).then(|| {
-        let root = root.clone();
-        std::thread::spawn(move || {
-            let server = receiver::build_server(&root)?;
-            // The receiver before issue 16, for the storms' "before" column.
-            let before = storms.then(|| storms::build_before(&root, &server).map_err(|e| format!("{e:#}")));
-            anyhow::Ok((server, before))
-        })
-    });
+    let server = (options.wants("tti")
+        || options.wants("longpage")
+        || options.wants("receiver")
+        || options.wants("signers")
+        || storms)
+        .then(|| {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let server = receiver::build_server(&root)?;
+                // The receiver before issue 16, for the storms' "before" column.
+                let before = storms.then(|| storms::build_before(&root, &server).map_err(|e| format!("{e:#}")));
+                anyhow::Ok((server, before))
+            })
+        });
     let wasm = weight::build_all(&root, &out_dir);
     let server = server
         .map(|build| build.join().map_err(|_| anyhow::anyhow!("the receiver's build thread panicked"))?)
@@ -128,6 +136,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if options.wants("tti") {
         report.tti = Section::from_result(tti::run(&root, &built, &out_dir, options.loads));
         report.tti.print_status("time to interactive");
+    }
+    if options.wants("longpage") {
+        report.long_page = Section::from_result(long_page::run(&root, &built, &out_dir, options.loads));
+        report.long_page.print_status("long partner page");
     }
     if options.wants("receiver") {
         report.receiver = receiver::run(&root, &built, &out_dir);

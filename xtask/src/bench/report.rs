@@ -1,6 +1,7 @@
 //! The bench report: one JSON document (`target/bench/report.json`), the Markdown of
 //! `docs/bench.md`, and the summary block the README shows between two markers.
 
+use super::long_page::LongPageReport;
 use super::receiver::ReceiverReport;
 use super::signer_list::SignerListReport;
 use super::storms::StormsReport;
@@ -121,6 +122,7 @@ pub struct Report {
     pub page_loads: usize,
     pub weight: Section<WeightReport>,
     pub tti: Section<TtiReport>,
+    pub long_page: Section<LongPageReport>,
     pub receiver: Section<ReceiverReport>,
     pub signer_list: Section<SignerListReport>,
     pub storms: Section<StormsReport>,
@@ -136,6 +138,7 @@ impl Report {
             page_loads,
             weight: Section::Skipped,
             tti: Section::Skipped,
+            long_page: Section::Skipped,
             receiver: Section::Skipped,
             signer_list: Section::Skipped,
             storms: Section::Skipped,
@@ -151,6 +154,7 @@ impl Report {
         };
         check("weight", matches!(self.weight, Section::Failed { .. }));
         check("tti", matches!(self.tti, Section::Failed { .. }));
+        check("longpage", matches!(self.long_page, Section::Failed { .. }));
         check("receiver", matches!(self.receiver, Section::Failed { .. }));
         check("signers", matches!(self.signer_list, Section::Failed { .. }));
         check("storms", matches!(self.storms, Section::Failed { .. }));
@@ -179,6 +183,11 @@ impl Report {
             Some(t) => md.push_str(&t.markdown()),
             None => md.push_str(&self.tti.missing_note()),
         }
+        let _ = writeln!(md, "\n## A long partner page's own load: no widget, widget, lazy widget\n");
+        match self.long_page.figures() {
+            Some(l) => md.push_str(&l.markdown()),
+            None => md.push_str(&self.long_page.missing_note()),
+        }
         let _ = writeln!(md, "\n## Receiver: SQLite on loopback\n");
         match self.receiver.figures() {
             Some(r) => md.push_str(&r.markdown()),
@@ -205,6 +214,12 @@ impl Report {
         }
         if let Some(t) = self.tti.figures() {
             rows.push_str(&t.summary_rows());
+        }
+        match self.long_page.figures() {
+            Some(l) => rows.push_str(&l.summary_rows()),
+            None => rows.push_str(
+                &self.long_page.summary_gap("long partner page's own load: no widget / widget / lazy widget"),
+            ),
         }
         match self.receiver.figures() {
             Some(r) => rows.push_str(&r.summary_rows()),

@@ -29,37 +29,10 @@ struct PageSamples {
     samples: Vec<Sample>,
 }
 
-/// One load of a long partner page (`tests/bench/long-page.mjs`).
-#[derive(Debug, Deserialize)]
-struct LongSample {
-    load_ms: f64,
-    bytes: u64,
-}
-
-#[derive(Debug, Deserialize)]
-struct LongPageSamples {
-    name: String,
-    url: String,
-    samples: Vec<LongSample>,
-}
-
 #[derive(Debug, Deserialize)]
 struct ScriptOutput {
     chromium: String,
     pages: Vec<PageSamples>,
-    #[serde(default)]
-    long_pages: Vec<LongPageSamples>,
-}
-
-/// A long partner page's own load: with no widget, the widget at its end, the lazy widget.
-#[derive(Debug, Serialize)]
-pub struct LongPageFigures {
-    pub name: String,
-    pub url: String,
-    /// Navigation start → the load event, in milliseconds.
-    pub load_ms: Spread,
-    /// Bytes fetched (transfer sizes) once the network went quiet, without scrolling; median.
-    pub bytes: u64,
 }
 
 /// Median and spread of a series of milliseconds.
@@ -109,7 +82,6 @@ pub struct TtiReport {
     pub pages: Vec<PageFigures>,
     /// Median time to interactive of the widget's partner page over the plain form page's.
     pub widget_over_plain: f64,
-    pub long_pages: Vec<LongPageFigures>,
 }
 
 fn median_u64(values: impl Iterator<Item = u64>) -> Option<u64> {
@@ -163,14 +135,7 @@ fn figures(output: ScriptOutput) -> anyhow::Result<TtiReport> {
     let (Some(widget), Some(plain)) = (median_of("widget"), median_of("plain")) else {
         bail!("tti.mjs did not measure both the widget page and the plain form page");
     };
-    let mut long_pages = Vec::new();
-    for page in output.long_pages {
-        let load: Vec<f64> = page.samples.iter().map(|s| s.load_ms).collect();
-        let load_ms = Spread::of(&load).with_context(|| format!("no load of {} was measured", page.url))?;
-        let bytes = median_u64(page.samples.iter().map(|s| s.bytes)).unwrap_or(0);
-        long_pages.push(LongPageFigures { name: page.name, url: page.url, load_ms, bytes });
-    }
-    Ok(TtiReport { chromium: output.chromium, widget_over_plain: widget / plain, pages, long_pages })
+    Ok(TtiReport { chromium: output.chromium, widget_over_plain: widget / plain, pages })
 }
 
 /// "what: <element …>" with the element as code, so that Markdown shows it instead of drawing it.
@@ -216,28 +181,6 @@ impl TtiReport {
         }
         let _ =
             writeln!(md, "\nRatio of the medians, widget page / plain form page: **{:.2}**.", self.widget_over_plain);
-        if !self.long_pages.is_empty() {
-            md.push_str(
-                "\nA long partner page's own load (`tests/bench/long-page.mjs`: about twenty screens of text, the widget \
-                 at its end): navigation start to the load event, and the bytes fetched once the network is quiet \
-                 without scrolling; fresh context per load, pages interleaved.\n\n\
-                 | page | load event, median | min | p75 | max | bytes fetched |\n|---|---:|---:|---:|---:|---:|\n",
-            );
-            for p in &self.long_pages {
-                let s = &p.load_ms;
-                let _ = writeln!(
-                    md,
-                    "| {} (`{}`) | **{:.0}** | {:.0} | {:.0} | {:.0} | {} |",
-                    p.name,
-                    p.url,
-                    s.median,
-                    s.min,
-                    s.p75,
-                    s.max,
-                    bytes(p.bytes)
-                );
-            }
-        }
         md
     }
 
@@ -258,18 +201,6 @@ impl TtiReport {
                 "| widget page after load: JS heap / wasm memory | {} / {} bytes |",
                 bytes(w.js_heap_bytes),
                 w.wasm_memory_bytes.map_or("—".into(), bytes)
-            );
-        }
-        if let [none, widget, lazy] = &self.long_pages[..] {
-            let _ = writeln!(
-                rows,
-                "| long partner page's load event: no widget / widget / lazy widget (bytes fetched) | {:.0} / {:.0} / {:.0} ms ({} / {} / {} bytes) |",
-                none.load_ms.median,
-                widget.load_ms.median,
-                lazy.load_ms.median,
-                bytes(none.bytes),
-                bytes(widget.bytes),
-                bytes(lazy.bytes)
             );
         }
         rows
@@ -296,38 +227,5 @@ mod tests {
             "the form's first input: `<input name=\"kind\">`"
         );
         assert_eq!(element_as_code("no element"), "no element");
-    }
-
-    #[test]
-    fn long_pages_are_summarized_when_measured() {
-        let sample = |ms: f64| format!("{{\"tti_ms\": {ms}, \"js_heap_bytes\": 1, \"wasm_memory_bytes\": null}}");
-        let page = |name: &str| {
-            format!(
-                "{{\"name\": \"{name}\", \"url\": \"/{name}\", \"measured_until\": \"x\", \"samples\": [{}]}}",
-                sample(10.0)
-            )
-        };
-        let long = |name: &str, ms: f64, bytes: u64| {
-            format!("{{\"name\": \"{name}\", \"url\": \"/long/{name}\", \"samples\": [{{\"load_ms\": {ms}, \"bytes\": {bytes}}}]}}")
-        };
-        let text = format!(
-            "{{\"chromium\": \"1\", \"pages\": [{}, {}], \"long_pages\": [{}, {}, {}]}}",
-            page("widget"),
-            page("plain"),
-            long("none", 100.0, 30_000),
-            long("widget", 300.0, 220_000),
-            long("lazy", 120.0, 42_000)
-        );
-        let report = figures(serde_json::from_str(&text).expect("the script's shape")).expect("figures");
-        assert_eq!(report.long_pages.len(), 3);
-        assert!(report.summary_rows().contains("100 / 300 / 120 ms"), "{}", report.summary_rows());
-        assert!(report.markdown().contains("| lazy (`/long/lazy`) | **120** |"), "{}", report.markdown());
-        let without: ScriptOutput = serde_json::from_str(&format!(
-            "{{\"chromium\": \"1\", \"pages\": [{}, {}]}}",
-            page("widget"),
-            page("plain")
-        ))
-        .expect("older output without long pages");
-        assert!(figures(without).expect("figures").long_pages.is_empty());
     }
 }
