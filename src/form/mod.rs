@@ -6,35 +6,32 @@
 //! - [`settings`]: endpoint, encoding and the other attributes, checked once.
 //! - [`fields`], [`thanks`]: small components that draw.
 //! - [`events`]: the DOM events for partners' analytics.
+//! - [`hooks`]: the form's effects as custom hooks: focus, delivery, the earlier outbox.
 //!
-//! This module wires them: effects that move focus, deliver the signature, and send what an
-//! earlier page left in the outbox.
+//! This module wires them: the sign-on section, and the form drawn from its state.
 
 pub mod events;
 pub mod fields;
+pub mod hooks;
 pub mod settings;
 pub mod state;
 pub mod thanks;
 
 use crate::config::WidgetConfig;
 use crate::i18n::Lang;
-use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid, BrowserStore};
-use crate::net::delivery::{deliver, Outcome};
-use crate::net::outbox::{Outbox, OutboxEntry};
-use events::{EventDetail, ERROR, SIGNED};
+use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid};
 use fields::{
     checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps,
     KindChoiceProps, TextFieldProps,
 };
+use hooks::{use_delivery, use_earlier_outbox, use_focus, use_form_refs, Earlier, FormRefs};
 use settings::{SettingsProblem, SignOnSettings};
-use state::{Action, FocusTarget, FormState, Phase, SubmissionContext};
+use state::{Action, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
 use thanks::{thank_you, ThankYouProps};
-use undersigned_core::api_error::{ErrorCode, FieldError, FieldErrorCode};
-use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, SignatureSubmission, SignerKind};
+use undersigned_core::api_error::{FieldError, FieldErrorCode};
+use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, SignerKind};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -90,15 +87,6 @@ struct SignOnFormProps {
     title: AttrValue,
 }
 
-/// Where the signatures an earlier page left in the outbox are.
-#[derive(Debug, Clone, PartialEq)]
-enum Earlier {
-    None,
-    Sending,
-    Delivered,
-    Failed(String),
-}
-
 const SHOWN_FIELDS: [&str; 6] =
     [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY];
 
@@ -119,115 +107,11 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     });
     let shown_at = *use_memo((), |_| now_ms());
     let page_id = use_memo((), |_| random_uuid());
-    let status_ref = use_node_ref();
-    let summary_ref = use_node_ref();
-    let section_ref = use_node_ref();
-    let field_refs = use_memo((), |_| SHOWN_FIELDS.map(|name| (name, NodeRef::default())));
+    let refs = use_form_refs(&SHOWN_FIELDS);
     let countries = use_memo(lang, |lang| Rc::new(country_names(*lang)));
-    let earlier = use_state(|| Earlier::None);
-
-    // Focus follows the outcome: the first error, or the confirmation.
-    {
-        let (field_refs, status_ref, summary_ref) = (field_refs.clone(), status_ref.clone(), summary_ref.clone());
-        use_effect_with(state.focus, move |focus| {
-            let node = match focus {
-                Some((FocusTarget::Field(name), _)) => {
-                    field_refs.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone())
-                }
-                Some((FocusTarget::ErrorSummary, _)) => Some(summary_ref),
-                Some((FocusTarget::Status, _)) => Some(status_ref),
-                None => None,
-            };
-            if let Some(element) = node.and_then(|r| r.cast::<HtmlElement>()) {
-                let _ = element.focus();
-            }
-        });
-    }
-
-    // A new signature: into the outbox first, then to the endpoint until it answers.
-    {
-        let key = state.sending_key().map(str::to_string);
-        let outgoing = state.outgoing.clone();
-        let dispatcher = state.dispatcher();
-        let (settings, page_id, section_ref) = (settings.clone(), page_id.clone(), section_ref.clone());
-        use_effect_with(key, move |key| {
-            if let (Some(key), Some(submission)) = (key.clone(), outgoing) {
-                let entry = OutboxEntry {
-                    submission,
-                    endpoint: settings.endpoint.clone(),
-                    encoding: settings.encoding,
-                    field_map: settings.field_map.clone(),
-                    no_cors: settings.no_cors,
-                    created_ms: now_ms(),
-                    attempts: 0,
-                    lease_owner: String::new(),
-                    lease_until_ms: 0,
-                };
-                let kind = kind_name(&entry.submission);
-                let outbox = Outbox::new(BrowserStore::new(), &settings.campaign_id);
-                let saved = outbox.save(&entry).is_ok();
-                spawn_local(async move {
-                    let on_wait = {
-                        let (dispatcher, key) = (dispatcher.clone(), key.clone());
-                        move |saved| dispatcher.dispatch(Action::WillRetry { key: key.clone(), saved })
-                    };
-                    let outcome = deliver(&outbox, &key, &page_id, saved, on_wait).await;
-                    announce(section_ref.cast::<Element>().as_ref(), &settings, kind, &outcome);
-                    match outcome {
-                        Outcome::Delivered { ack, .. } => {
-                            dispatcher.dispatch(Action::Delivered { key, ack });
-                            if let Some(url) = &settings.redirect {
-                                if let Some(window) = web_sys::window() {
-                                    let _ = window.location().assign(url);
-                                }
-                            }
-                        }
-                        Outcome::FieldErrors { errors, .. } => dispatcher.dispatch(Action::FieldErrors { key, errors }),
-                        Outcome::Refused { status, message, .. } => {
-                            dispatcher.dispatch(Action::Refused { key, status, message })
-                        }
-                    }
-                });
-            }
-        });
-    }
-
-    // Signatures an earlier page of this campaign could not deliver: send them now.
-    {
-        let (settings, page_id, earlier, section_ref) =
-            (settings.clone(), page_id.clone(), earlier.clone(), section_ref.clone());
-        use_effect_with((), move |_| {
-            let outbox = Outbox::new(BrowserStore::new(), &settings.campaign_id);
-            let pending = outbox.pending(now_ms());
-            if !pending.is_empty() {
-                earlier.set(Earlier::Sending);
-                spawn_local(async move {
-                    let mut result = Earlier::Delivered;
-                    for entry in pending {
-                        let outcome = deliver(&outbox, entry.key(), &page_id, true, |_| {}).await;
-                        announce(
-                            section_ref.cast::<Element>().as_ref(),
-                            &settings,
-                            kind_name(&entry.submission),
-                            &outcome,
-                        );
-                        match outcome {
-                            Outcome::Delivered { .. } => {}
-                            Outcome::FieldErrors { errors, .. } => {
-                                result = Earlier::Failed(
-                                    errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
-                                )
-                            }
-                            Outcome::Refused { message, status, .. } => {
-                                result = Earlier::Failed(message.unwrap_or_else(|| status.to_string()))
-                            }
-                        }
-                    }
-                    earlier.set(result);
-                });
-            }
-        });
-    }
+    use_focus(state.focus, refs.clone());
+    use_delivery(&state, settings.clone(), page_id.clone(), refs.section.clone());
+    let earlier = use_earlier_outbox(settings.clone(), page_id, refs.section.clone());
 
     let editable = state.is_editable();
     let onsubmit = {
@@ -241,7 +125,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
         })
     };
 
-    let earlier_notice = match &*earlier {
+    let earlier_notice = match &earlier {
         Earlier::None => html! {},
         Earlier::Sending => html! { <p class="notice" role="status">{ lang.text("form.earlier.sending") }</p> },
         Earlier::Delivered => html! { <p class="notice" role="status">{ lang.text("form.earlier.delivered") }</p> },
@@ -256,14 +140,14 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
             ack,
             url: share_url(),
             title: props.title.clone(),
-            status_ref: status_ref.clone(),
+            status_ref: refs.status.clone(),
         })
     } else {
-        draw_form(&state, lang, &settings, &field_refs, &countries, &status_ref, &summary_ref, onsubmit)
+        draw_form(FormView { state: &state, lang, settings: &settings, refs: &refs, countries: &countries, onsubmit })
     };
 
     html! {
-        <section class="sign-on" aria-labelledby="us-sign-heading" ref={section_ref}>
+        <section class="sign-on" aria-labelledby="us-sign-heading" ref={refs.section.clone()}>
             <h2 id="us-sign-heading" part="heading">{ lang.text("form.heading") }</h2>
             { earlier_notice }
             { body }
@@ -271,21 +155,23 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_form(
-    state: &UseReducerHandle<FormState>,
+/// What the form (everything but the thank-you) is drawn from.
+struct FormView<'a> {
+    state: &'a UseReducerHandle<FormState>,
     lang: Lang,
-    settings: &SignOnSettings,
-    field_refs: &[(&'static str, NodeRef); 6],
-    countries: &Rc<Vec<(&'static str, String)>>,
-    status_ref: &NodeRef,
-    summary_ref: &NodeRef,
+    settings: &'a SignOnSettings,
+    refs: &'a FormRefs,
+    /// Every country with its name in the form's language, sorted.
+    countries: &'a Rc<Vec<(&'static str, String)>>,
     onsubmit: Callback<SubmitEvent>,
-) -> Html {
+}
+
+fn draw_form(view: FormView<'_>) -> Html {
+    let FormView { state, lang, settings, refs, countries, onsubmit } = view;
     let editable = state.is_editable();
     let kind = state.draft.kind;
     let dispatcher = state.dispatcher();
-    let node_ref = |name: &str| field_refs.iter().find(|(n, _)| *n == name).map(|(_, r)| r.clone()).unwrap_or_default();
+    let node_ref = |name: &str| refs.field(name);
     let error_of = |name: &str| state.error_for(name).map(|e| AttrValue::from(error_message(lang, e)));
     let marker = |required: bool| AttrValue::from(lang.text(if required { "form.required" } else { "form.optional" }));
 
@@ -322,7 +208,7 @@ fn draw_form(
         html! {}
     } else {
         html! {
-            <div class="error-summary" tabindex="-1" ref={summary_ref.clone()}>
+            <div class="error-summary" tabindex="-1" ref={refs.summary.clone()}>
                 <p>{ lang.plural("form.errors.summary", state.errors.len() as f64, &[]) }</p>
                 if !unplaced.is_empty() {
                     <ul>{ for unplaced.iter().map(|e| html! { <li>{ error_message(lang, e) }</li> }) }</ul>
@@ -394,7 +280,7 @@ fn draw_form(
                 }
             </p>
             <button type="submit" class="sign" part="button" disabled={!editable}>{ lang.text("form.submit") }</button>
-            <p id="us-status" class="status" role="status" tabindex="-1" ref={status_ref.clone()}>{ status }</p>
+            <p id="us-status" class="status" role="status" tabindex="-1" ref={refs.status.clone()}>{ status }</p>
         </form>
     }
 }
@@ -444,30 +330,6 @@ fn error_message(lang: Lang, error: &FieldError) -> String {
         (FieldErrorCode::InvalidCountry, _) => lang.text("form.error.invalid_country").to_string(),
         _ => error.message.clone(),
     }
-}
-
-fn kind_name(submission: &SignatureSubmission) -> &'static str {
-    SignerKind::parse(&submission.kind).map_or("unknown", SignerKind::as_str)
-}
-
-/// Tells the page what happened (no personal data).
-fn announce(target: Option<&Element>, settings: &SignOnSettings, kind: &'static str, outcome: &Outcome) {
-    let Some(target) = target else { return };
-    let (name, status, code) = match outcome {
-        Outcome::Delivered { ack, status } => (SIGNED, *status, ack.as_str().to_string()),
-        Outcome::FieldErrors { status, .. } => (ERROR, *status, ErrorCode::ValidationFailed.as_str().to_string()),
-        Outcome::Refused { status, code, .. } => {
-            (ERROR, Some(*status).filter(|s| *s != 0), code.clone().unwrap_or_else(|| "refused".into()))
-        }
-    };
-    let detail = EventDetail {
-        campaign: settings.campaign_id.clone(),
-        kind,
-        encoding: settings.encoding.as_str(),
-        status,
-        code,
-    };
-    events::dispatch(target, name, &detail);
 }
 
 /// The page to share: its address without query or fragment (no tracking parameters).
