@@ -35,7 +35,7 @@ function writeLongPages() {
   for (const page of LONG_PAGES) {
     writeFileSync(join(dir, page.file), `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Long partner page, ${page.name}</title>${page.widget ? '<script type="module" src="/pkg/undersigned.js"></script>' : ''}</head>
+<title>Long partner page, ${page.name}</title><link rel="icon" href="data:,">${page.widget ? '<script type="module" src="/pkg/undersigned.js"></script>' : ''}</head>
 <body><main><h1>The partner's long article</h1>
 ${article}
 ${page.widget}
