@@ -84,7 +84,7 @@ async fn invalid_input_shows_every_field_error_keeps_the_text_and_focuses_the_fi
 }
 
 #[wasm_bindgen_test]
-async fn organizations_are_asked_for_their_name_and_a_contact_person() {
+async fn organizations_are_asked_for_their_name_website_statement_and_a_contact_person() {
     let host = new_host();
     let _widget =
         undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
@@ -98,6 +98,15 @@ async fn organizations_are_asked_for_their_name_and_a_contact_person() {
     click(&host, "button.sign");
     wait_until("the errors are shown", || find(&host, "#us-organization-error").is_some()).await;
     assert!(shadow_text(&host).contains("Enter the organization's name."));
+    assert!(find(&host, "#us-organization_website-error").is_some(), "the website is required");
+    let statement = input(&host, "#us-may_sign_for_organization");
+    assert_eq!(statement.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(statement.get_attribute("aria-describedby").as_deref(), Some("us-may_sign_for_organization-error"));
+    assert!(shadow_text(&host).contains("Tick the box to confirm that you may sign for this organization."));
+    type_into(&host, "#us-organization_website", "ftp://eff.org");
+    click(&host, "button.sign");
+    wait_until("the website's rule is named", || shadow_text(&host).contains("such as eff.org or https://www.eff.org"))
+        .await;
     for unticked in ["#us-list_publicly", "#us-updates_opt_in"] {
         assert!(!input(&host, unticked).checked(), "{unticked} starts unticked");
     }

@@ -163,6 +163,9 @@ pub enum FieldErrorCode {
     InvalidIdempotencyKey,
     /// The campaign id is not `[a-z0-9-]{1,64}`.
     InvalidCampaign,
+    /// An organization's website is not an http(s) URL or a bare domain
+    /// ([`crate::signature::website`]).
+    InvalidWebsite,
     /// A line of an uploaded campaign source does not compile (`field` is `line N`).
     InvalidSource,
     /// A value of a demand's status change breaks the status feed's rules (the message says which).
@@ -184,7 +187,7 @@ pub enum FieldErrorCode {
 
 impl FieldErrorCode {
     /// Every code the receiver sends, in the order of the documentation.
-    pub const ALL: [FieldErrorCode; 13] = [
+    pub const ALL: [FieldErrorCode; 14] = [
         FieldErrorCode::Required,
         FieldErrorCode::TooLong,
         FieldErrorCode::InvalidEmail,
@@ -192,6 +195,7 @@ impl FieldErrorCode {
         FieldErrorCode::InvalidCountry,
         FieldErrorCode::InvalidIdempotencyKey,
         FieldErrorCode::InvalidCampaign,
+        FieldErrorCode::InvalidWebsite,
         FieldErrorCode::InvalidSource,
         FieldErrorCode::Invalid,
         FieldErrorCode::InvalidRow,
@@ -210,6 +214,7 @@ impl FieldErrorCode {
             FieldErrorCode::InvalidCountry => "invalid_country",
             FieldErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             FieldErrorCode::InvalidCampaign => "invalid_campaign",
+            FieldErrorCode::InvalidWebsite => "invalid_website",
             FieldErrorCode::InvalidSource => "invalid_source",
             FieldErrorCode::Invalid => "invalid",
             FieldErrorCode::InvalidRow => "invalid_row",

@@ -246,6 +246,9 @@ pub struct SignerRow {
     pub revision: Option<u32>,
     /// The address's owner has not confirmed yet: not counted, listed or exported.
     pub awaiting_confirmation: bool,
+    /// An organization whose contact address is on its website's domain (core's
+    /// `website::domain_verified`), shown to moderators; always false for individuals.
+    pub domain_verified: bool,
 }
 
 /// A status change, as kept in the history (its id is the SSE event id).

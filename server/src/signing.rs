@@ -5,6 +5,7 @@
 
 use crate::domain::{CampaignSettings, Confirmation, KeptAnswer, Moderation, NewSigner, SignatureWrite, SignerState};
 use crate::http::error::{HttpError, HttpResult};
+use crate::http::pages::text::Lang;
 use sha2::{Digest, Sha256};
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::answer::{AnswerStatus, SignatureAnswer};
@@ -89,10 +90,12 @@ pub fn new_signer(
 ) -> anyhow::Result<NewSigner> {
     let (state, spam_reason) = judge(signature, settings);
     let data = serde_json::to_string(signature)?;
-    // The fill time and the honeypot are judged, not part of what was signed: a retry may differ.
+    // The fill time, the honeypot and the form's language are not part of what was signed: a
+    // retry may differ.
     let mut signed = signature.clone();
     signed.fill_ms = None;
     signed.honeypot_filled = false;
+    signed.lang = None;
     let payload_hash = hex(&Sha256::digest(serde_json::to_vec(&signed)?));
     Ok(NewSigner {
         campaign_id: campaign_id.to_string(),
@@ -107,6 +110,12 @@ pub fn new_signer(
         awaiting_confirmation: settings.confirmation == Confirmation::Email,
         mail_lang: (settings.confirmation == Confirmation::Email).then(|| lang.to_string()),
     })
+}
+
+/// The language of the mails to a signer: the one their form was shown in (the widget's `lang`,
+/// the letter page's language), else the browser's `Accept-Language`, else English.
+pub fn mail_language(signature: &ValidSignature, headers: &axum::http::HeaderMap) -> Lang {
+    signature.lang.as_deref().and_then(Lang::from_tag).unwrap_or_else(|| Lang::from_headers(headers))
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -442,6 +442,11 @@ impl Store {
                     decided_at: r.try_get("decided_at")?,
                     awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
                     revision: r.try_get::<Option<i64>, _>("revision")?.and_then(|n| u32::try_from(n).ok()),
+                    domain_verified: false,
+                })
+                .map(|mut row| {
+                    row.domain_verified = row.data.domain_verified();
+                    row
                 })
             })
             .collect()

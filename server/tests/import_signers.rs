@@ -36,6 +36,7 @@ both_backends!(an_export_imports_back_as_it_was, |backend| async move {
     assert_eq!(s.sign(formula).await.0, 201);
     let organization = serde_json::json!({
         "kind": "organization", "organization": "Example Rights Group", "name": "Bo Contact", "email": "bo@rights.example",
+        "organization_website": "www.Rights.example/", "may_sign_for_organization": true,
         "list_publicly": true, "updates_opt_in": true, "source": "partner-a", "idempotency_key": uuid(2),
     });
     assert_eq!(s.sign(organization).await.0, 201, "organizations wait for review");
@@ -47,6 +48,16 @@ both_backends!(an_export_imports_back_as_it_was, |backend| async move {
     admin_cli(&db, &["reject", CAMPAIGN, &rejected.to_string()]);
     let original = export(&s).await;
     assert_eq!(original.lines().count(), 5, "{original}");
+    assert!(
+        original.contains(",organization,Example Rights Group,https://www.rights.example,true,true,Bo Contact,"),
+        "the website normalized, the statement and \"domain verified\" are exported: {original}"
+    );
+    let listed: Vec<serde_json::Value> = admin_cli(&db, &["signers", CAMPAIGN])
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one signer per line"))
+        .collect();
+    let verified: Vec<bool> = listed.iter().map(|signer| signer["domain_verified"] == true).collect();
+    assert_eq!(verified, [false, true, false, false], "the CLI listing shows it too: {listed:?}");
     s.stop().await;
 
     // Into a new database, through the CLI.

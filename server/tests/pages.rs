@@ -66,7 +66,7 @@ both_backends!(the_letter_page_form_key_makes_a_resend_a_retry, |backend| async 
     let s = TestServer::new(&db).await;
     // Organizations wait for review: the page says so.
     let key = "0f8fad5b-d9cb-469f-a165-70867728950e";
-    let body = format!("campaign=test-letter&idempotency_key={key}&kind=organization&organization=Digital+Rights+Watch&name=Sam+Okafor&email=sam%40drw.example");
+    let body = format!("campaign=test-letter&idempotency_key={key}&kind=organization&organization=Digital+Rights+Watch&organization_website=drw.example&may_sign_for_organization=yes&name=Sam+Okafor&email=sam%40drw.example");
     let (status, _, first) = post_form(&s, &body, &[]).await;
     assert_eq!(status, 201, "{first}");
     assert!(first.contains("is pending review"), "{first}");
@@ -89,7 +89,7 @@ both_backends!(an_invalid_form_post_gets_an_error_page_naming_each_field, |backe
     assert_eq!((status, content_type.as_str()), (422, "text/html; charset=utf-8"), "{html}");
     assert_one_h1(&html);
     assert!(html.contains("<h1>Your signature was not recorded</h1>"), "{html}");
-    assert!(html.contains("2 fields need your attention"), "{html}");
+    assert!(html.contains("4 fields need your attention"), "{html}");
     // Each problem in core's words, named by the field's label and linked to it.
     assert!(
         html.contains("<a href=\"#f-organization\">Organization name</a>: Enter the organization&#39;s name."),
@@ -99,6 +99,15 @@ both_backends!(an_invalid_form_post_gets_an_error_page_naming_each_field, |backe
         html.contains("<a href=\"#f-email\">Email</a>: Enter an email address like name@example.org, without spaces."),
         "{html}"
     );
+    assert!(
+        html.contains("<a href=\"#f-organization_website\">Organization&#39;s website</a>: Enter the organization&#39;s website, such as eff.org."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"#f-may_sign_for_organization\">I may sign this letter on behalf of this organization</a>: Tick the box to confirm that you may sign for this organization."),
+        "{html}"
+    );
+    assert!(html.contains("id=\"f-may_sign_for_organization-error\">Error: Tick the box"), "{html}");
     // The form comes back filled in as sent (escaped), with the error next to the field.
     assert!(html.contains("value=\"&lt;b&gt;Sam&lt;/b&gt;\""), "{html}");
     assert!(html.contains("id=\"f-email-error\">Error: Enter an email address like name@example.org"), "{html}");
@@ -292,7 +301,7 @@ both_backends!(the_letter_page_shows_the_letter_with_current_statuses_and_escape
     assert_eq!(post_form(&s, "kind=individual&name=Quiet+Person&email=quiet%40example.org", &[]).await.0, 201);
     s.set_settings(serde_json::json!({"organizations_need_review": false})).await;
     let org =
-        "kind=organization&organization=Open+Org&name=Contact+Person&email=contact%40open.example&list_publicly=yes";
+        "kind=organization&organization=Open+Org&organization_website=open.example&may_sign_for_organization=on&name=Contact+Person&email=contact%40open.example&list_publicly=yes";
     assert_eq!(post_form(&s, org, &[]).await.0, 201);
     let html = s.http.get(s.url(&format!("/campaigns/{CAMPAIGN}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("3 signatures so far."), "{html}");
@@ -320,7 +329,7 @@ both_backends!(pages_speak_spanish_when_the_browser_asks_for_it, |backend| async
     // Field errors: the widget's Spanish for core's codes, next to the Spanish labels.
     let (status, _, html) = post_form(&s, "kind=organization&name=Sam&email=sam+at+drw", &spanish).await;
     assert_eq!(status, 422, "{html}");
-    assert!(html.contains("2 campos necesitan su atención."), "{html}");
+    assert!(html.contains("4 campos necesitan su atención."), "{html}");
     assert!(
         html.contains(
             "<a href=\"#f-organization\">Nombre de la organización</a>: Escriba el nombre de la organización."

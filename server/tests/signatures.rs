@@ -228,7 +228,7 @@ both_backends!(moderation_spam_and_the_public_list, |backend| async move {
     let db = TestDb::new(backend).await;
     let s = TestServer::new(&db).await;
     s.set_settings(serde_json::json!({"min_fill_ms": 3000})).await;
-    let org = serde_json::json!({"kind": "organization", "organization": "Example Org", "name": "Contact Person", "email": "org@example.org", "list_publicly": true, "idempotency_key": uuid(1), "fill_ms": 20000});
+    let org = serde_json::json!({"kind": "organization", "organization": "Example Org", "organization_website": "example.org", "may_sign_for_organization": true, "name": "Contact Person", "email": "org@example.org", "list_publicly": true, "idempotency_key": uuid(1), "fill_ms": 20000});
     let (status, body) = s.sign(org).await;
     assert_eq!(
         (status, body["status"].as_str()),

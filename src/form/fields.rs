@@ -78,6 +78,9 @@ pub struct CheckboxProps {
     pub checked: bool,
     pub readonly: bool,
     pub on_change: Callback<bool>,
+    /// For a box that must be ticked (an organization's statement): the "required" marker, the
+    /// error shown, and the reference that takes the focus when it is the first error.
+    pub required: Option<(AttrValue, Option<AttrValue>, NodeRef)>,
 }
 
 pub fn checkbox(props: CheckboxProps) -> Html {
@@ -85,10 +88,17 @@ pub fn checkbox(props: CheckboxProps) -> Html {
     let on_change = props.on_change.clone();
     let onchange =
         Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let (marker, error, node_ref) =
+        props.required.clone().map_or((None, None, NodeRef::default()), |(m, e, r)| (Some(m), e, r));
     html! {
-        <div class="field checkbox">
-            <input id={id.clone()} type="checkbox" name={props.name} checked={props.checked} disabled={props.readonly} {onchange} />
-            <label for={id}>{ props.label.clone() }</label>
+        <div class={classes!("field", "checkbox", error.is_some().then_some("has-error"))}>
+            <input id={id.clone()} ref={node_ref} type="checkbox" name={props.name} checked={props.checked} disabled={props.readonly}
+                aria-required={marker.is_some().then_some("true")}
+                aria-invalid={error.is_some().then_some("true")}
+                aria-describedby={describedby(&id, false, error.is_some())}
+                {onchange} />
+            <label for={id.clone()}>{ props.label.clone() }if let Some(marker) = marker { <span class="marker">{ " " }{ marker }</span> }</label>
+            { error_text(&id, &error) }
         </div>
     }
 }

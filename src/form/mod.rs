@@ -87,8 +87,16 @@ struct SignOnFormProps {
     title: AttrValue,
 }
 
-const SHOWN_FIELDS: [&str; 6] =
-    [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY];
+const SHOWN_FIELDS: [&str; 8] = [
+    field::ORGANIZATION,
+    field::ORGANIZATION_WEBSITE,
+    field::NAME,
+    field::TITLE,
+    field::AFFILIATION,
+    field::EMAIL,
+    field::MAY_SIGN_FOR_ORGANIZATION,
+    field::COUNTRY,
+];
 
 #[function_component(SignOnForm)]
 fn sign_on_form(props: &SignOnFormProps) -> Html {
@@ -101,6 +109,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
                 campaign: settings.campaign_id.clone(),
                 source: settings.source.clone(),
                 utm: page_utm(),
+                lang: lang.code().to_string(),
             };
             FormState::new(context, browser_nfc)
         }
@@ -256,6 +265,11 @@ fn draw_form(view: FormView<'_>) -> Html {
                 on_change: { let d = dispatcher.clone(); Callback::from(move |k| d.dispatch(Action::SetKind(k))) },
             }) }
             { for text_fields }
+            if kind == SignerKind::Organization {
+                { checkbox(CheckboxProps { name: field::MAY_SIGN_FOR_ORGANIZATION, label: lang.text("form.may_sign_for_organization").into(),
+                    checked: state.draft.typed.may_sign_for_organization, readonly: !editable, on_change: set_flag(field::MAY_SIGN_FOR_ORGANIZATION),
+                    required: Some((marker(true), error_of(field::MAY_SIGN_FOR_ORGANIZATION), node_ref(field::MAY_SIGN_FOR_ORGANIZATION))) }) }
+            }
             { country_select(CountrySelectProps {
                 label: lang.text("form.field.country").into(),
                 marker: marker(false),
@@ -268,9 +282,9 @@ fn draw_form(view: FormView<'_>) -> Html {
                 on_change: { let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::COUNTRY, value })) },
             }) }
             { checkbox(CheckboxProps { name: field::LIST_PUBLICLY, label: lang.text("form.list_publicly").into(), checked: state.draft.typed.list_publicly,
-                readonly: !editable, on_change: set_flag(field::LIST_PUBLICLY) }) }
+                readonly: !editable, on_change: set_flag(field::LIST_PUBLICLY), required: None }) }
             { checkbox(CheckboxProps { name: field::UPDATES_OPT_IN, label: lang.text("form.updates_opt_in").into(), checked: state.draft.typed.updates_opt_in,
-                readonly: !editable, on_change: set_flag(field::UPDATES_OPT_IN) }) }
+                readonly: !editable, on_change: set_flag(field::UPDATES_OPT_IN), required: None }) }
             { honeypot(HoneypotProps { label: lang.text("form.honeypot").into(), value: AttrValue::from(state.draft.text(field::HONEYPOT).to_string()),
                 on_input: { let d = dispatcher.clone(); Callback::from(move |value| d.dispatch(Action::SetText { field: field::HONEYPOT, value })) } }) }
             <p class="privacy">
@@ -286,7 +300,9 @@ fn draw_form(view: FormView<'_>) -> Html {
 }
 
 fn is_shown(kind: SignerKind, name: &str) -> bool {
-    name == field::COUNTRY || kind.text_fields().contains(&name)
+    name == field::COUNTRY
+        || (name == field::MAY_SIGN_FOR_ORGANIZATION && kind == SignerKind::Organization)
+        || kind.text_fields().contains(&name)
 }
 
 /// The label and hint of a text field for a kind of signer.
@@ -294,6 +310,9 @@ fn field_texts(lang: Lang, kind: SignerKind, name: &str) -> (&'static str, Optio
     let org = kind == SignerKind::Organization;
     match name {
         field::ORGANIZATION => (lang.text("form.field.organization"), None),
+        field::ORGANIZATION_WEBSITE => {
+            (lang.text("form.field.organization_website"), Some(lang.text("form.field.organization_website.hint")))
+        }
         field::NAME if org => (lang.text("form.field.contact"), None),
         field::NAME => (lang.text("form.field.name"), None),
         field::TITLE if org => (lang.text("form.field.contact_title"), None),
@@ -310,6 +329,7 @@ fn autocomplete(name: &str) -> &'static str {
         field::NAME => "name",
         field::TITLE => "organization-title",
         field::EMAIL => "email",
+        field::ORGANIZATION_WEBSITE => "url",
         _ => "on",
     }
 }
@@ -321,6 +341,12 @@ fn error_message(lang: Lang, error: &FieldError) -> String {
         (FieldErrorCode::Required, field::ORGANIZATION) => lang.text("form.error.required.organization").to_string(),
         (FieldErrorCode::Required, field::NAME) => lang.text("form.error.required.name").to_string(),
         (FieldErrorCode::Required, field::EMAIL) => lang.text("form.error.required.email").to_string(),
+        (FieldErrorCode::Required, field::ORGANIZATION_WEBSITE) => {
+            lang.text("form.error.required.organization_website").to_string()
+        }
+        (FieldErrorCode::Required, field::MAY_SIGN_FOR_ORGANIZATION) => {
+            lang.text("form.error.required.may_sign_for_organization").to_string()
+        }
         (FieldErrorCode::Required, _) => lang.text("form.error.required").to_string(),
         (FieldErrorCode::TooLong, name) => match limits::max_chars(name) {
             Some(max) => lang.format("form.error.too_long", &[("max", &max.to_string())]),
@@ -328,6 +354,7 @@ fn error_message(lang: Lang, error: &FieldError) -> String {
         },
         (FieldErrorCode::InvalidEmail, _) => lang.text("form.error.invalid_email").to_string(),
         (FieldErrorCode::InvalidCountry, _) => lang.text("form.error.invalid_country").to_string(),
+        (FieldErrorCode::InvalidWebsite, _) => lang.text("form.error.invalid_website").to_string(),
         _ => error.message.clone(),
     }
 }

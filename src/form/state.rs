@@ -27,8 +27,16 @@ impl Default for Draft {
 }
 
 /// The text fields the visitor (or a bot, for the honeypot) types into.
-const TYPED_FIELDS: [&str; 7] =
-    [field::ORGANIZATION, field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL, field::COUNTRY, field::HONEYPOT];
+const TYPED_FIELDS: [&str; 8] = [
+    field::ORGANIZATION,
+    field::ORGANIZATION_WEBSITE,
+    field::NAME,
+    field::TITLE,
+    field::AFFILIATION,
+    field::EMAIL,
+    field::COUNTRY,
+    field::HONEYPOT,
+];
 
 impl Draft {
     /// The value of a text field by wire name.
@@ -45,13 +53,15 @@ impl Draft {
     ) -> SignatureSubmission {
         let mut submission = self.typed.clone();
         submission.kind = self.kind.as_str().to_string();
-        for name in [field::ORGANIZATION, field::TITLE, field::AFFILIATION] {
+        for name in [field::ORGANIZATION, field::ORGANIZATION_WEBSITE, field::TITLE, field::AFFILIATION] {
             if !self.kind.text_fields().contains(&name) {
                 if let Some(slot) = submission.text_field_mut(name) {
                     slot.clear();
                 }
             }
         }
+        submission.may_sign_for_organization &= self.kind == SignerKind::Organization;
+        submission.lang = context.lang.clone();
         submission.idempotency_key = idempotency_key.to_string();
         submission.fill_ms = Some(fill_ms);
         submission.campaign = context.campaign.clone();
@@ -72,6 +82,8 @@ pub struct SubmissionContext {
     pub source: String,
     /// `utm_*` parameters of the page URL (wire name, value).
     pub utm: Vec<(&'static str, String)>,
+    /// The language the form is shown in: the receiver writes its mails to the signer in it.
+    pub lang: String,
 }
 
 /// Where the signature is.
@@ -199,7 +211,8 @@ impl FormState {
     }
 
     fn focus_first_error(&mut self) {
-        let shown = self.draft.kind.text_fields().iter().chain([field::COUNTRY].iter());
+        let statement = (self.draft.kind == SignerKind::Organization).then_some(field::MAY_SIGN_FOR_ORGANIZATION);
+        let shown = self.draft.kind.text_fields().iter().chain(statement.iter()).chain([field::COUNTRY].iter());
         let first = shown.copied().find(|name| self.error_for(name).is_some());
         self.request_focus(first.map_or(FocusTarget::ErrorSummary, FocusTarget::Field));
     }
@@ -221,6 +234,10 @@ impl FormState {
             Action::SetFlag { field, value } if self.is_editable() => match field {
                 field::LIST_PUBLICLY => next.draft.typed.list_publicly = value,
                 field::UPDATES_OPT_IN => next.draft.typed.updates_opt_in = value,
+                field::MAY_SIGN_FOR_ORGANIZATION => {
+                    next.draft.typed.may_sign_for_organization = value;
+                    next.errors.retain(|e| e.field != field);
+                }
                 _ => {}
             },
             Action::Submit { idempotency_key, fill_ms } if self.is_editable() => {
@@ -286,6 +303,7 @@ mod tests {
             campaign: "dhs-paragon".into(),
             source: "newsletter".into(),
             utm: vec![(field::UTM_SOURCE, "mastodon".into())],
+            lang: "es".into(),
         };
         FormState::new(context, identity)
     }
@@ -335,6 +353,7 @@ mod tests {
             ("dhs-paragon", "newsletter", "mastodon")
         );
         assert_eq!(outgoing.fill_ms, Some(9_000));
+        assert_eq!(outgoing.lang, "es", "the mail follows the form's language");
         let second = sending.apply(Action::Submit { idempotency_key: "another".into(), fill_ms: 9_100 });
         assert_eq!(second, sending, "a second submit while sending changes nothing");
         let edit = sending.apply(Action::SetText { field: field::NAME, value: "changed".into() });
@@ -351,6 +370,26 @@ mod tests {
         assert_eq!(signed.phase, Phase::Signed { ack: Acknowledged::CheckInbox });
         assert_eq!(signed.focus.map(|(t, _)| t), Some(FocusTarget::Status));
         assert_eq!(signed.apply(Action::Submit { idempotency_key: "again".into(), fill_ms: 1 }), signed);
+    }
+
+    #[test]
+    fn an_organization_gives_its_website_and_ticks_its_statement() {
+        let state = typed(
+            form().apply(Action::SetKind(SignerKind::Organization)),
+            &[(field::ORGANIZATION, "EFF"), (field::NAME, "Ana"), (field::EMAIL, "ana@eff.org")],
+        );
+        let refused = submit(&state);
+        let fields: Vec<&str> = refused.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec![field::ORGANIZATION_WEBSITE, field::MAY_SIGN_FOR_ORGANIZATION]);
+        assert_eq!(refused.focus, Some((FocusTarget::Field(field::ORGANIZATION_WEBSITE), 0)));
+        let ticked = typed(refused, &[(field::ORGANIZATION_WEBSITE, "eff.org")])
+            .apply(Action::SetFlag { field: field::MAY_SIGN_FOR_ORGANIZATION, value: true });
+        assert!(ticked.errors.is_empty(), "each fix clears its own error");
+        let outgoing = submit(&ticked).outgoing.expect("a submission to deliver");
+        assert_eq!((outgoing.organization_website.as_str(), outgoing.may_sign_for_organization), ("eff.org", true));
+        let individual = submit(&typed(ticked.apply(Action::SetKind(SignerKind::Individual)), &[]));
+        let outgoing = individual.outgoing.expect("an individual's submission");
+        assert_eq!((outgoing.organization_website.as_str(), outgoing.may_sign_for_organization), ("", false));
     }
 
     #[test]

@@ -152,7 +152,7 @@ async function flow(backend) {
     const signed = await fetch(`${base}/api/campaigns/${CAMPAIGN}/signatures`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'organization', organization: 'Surveillance Watch Collective', name: 'Sam Contact', email: 'sam@watch.example', list_publicly: true, fill_ms: 12000 }),
+      body: JSON.stringify({ kind: 'organization', organization: 'Surveillance Watch Collective', organization_website: 'https://watch.example', may_sign_for_organization: true, name: 'Sam Contact', email: 'sam@watch.example', list_publicly: true, fill_ms: 12000 }),
     });
     assert.equal((await signed.json()).status, 'pending', 'the organization waits for approval');
 
@@ -175,6 +175,7 @@ async function flow(backend) {
 
     // The moderator approves the organization from the keyboard; the widget lists it.
     await moderator.goto(`${base}/admin/campaigns/${CAMPAIGN}/moderation`);
+    assert.match(await moderator.locator('#q-organizations + form tbody tr, #q-organizations ~ form tbody tr').first().textContent(), /https:\/\/watch\.example domain verified/, 'the contact writes from the organization\'s own domain');
     const box = moderator.getByLabel('Select Surveillance Watch Collective');
     await box.focus();
     await moderator.keyboard.press('Space');

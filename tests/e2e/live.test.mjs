@@ -258,7 +258,7 @@ test('signers: the live count with its goal bar, organizations first, individual
       body: JSON.stringify({ moderation: 'auto', organizations_need_review: false, allowed_origins: [], min_fill_ms: 0 }),
     });
     assert.equal(settings.status, 200, await settings.text());
-    await sign(own.url, { kind: 'organization', organization: 'Digital Rights Watch', name: 'Sam Okafor', email: 'sam@drw.example' });
+    await sign(own.url, { kind: 'organization', organization: 'Digital Rights Watch', organization_website: 'drw.example', may_sign_for_organization: true, name: 'Sam Okafor', email: 'sam@drw.example' });
     await sign(own.url, { kind: 'individual', name: 'Ana López', title: 'Professor of Law', affiliation: 'Universidad Nacional', email: 'ana@example.org' });
 
     const page = await openWidget({ receiver: own.url, goal: '100' });

@@ -10,6 +10,7 @@
 //! - [`email`]: the HTML email rule and the normalized address used to find duplicates.
 //! - [`text`]: how typed text is cleaned (controls and bidi overrides removed, spaces collapsed, NFC).
 //! - [`country`]: the ISO 3166-1 country codes.
+//! - [`website`]: an organization's website, and whether the contact's address is on its domain.
 //! - [`wire`]: lenient decoding and the form-encoded pairs; `docs/wire-format.md` shows all three
 //!   encodings with tested examples.
 //! - [`encoding`]: the three request encodings (`json`, `form`, `text`) and their content types.
@@ -20,6 +21,7 @@ pub mod country;
 pub mod email;
 pub mod encoding;
 pub mod text;
+pub mod website;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +49,10 @@ pub mod field {
     pub const KIND: &str = "kind";
     /// The organization's name (organizations only).
     pub const ORGANIZATION: &str = "organization";
+    /// The organization's website (organizations only; not `website`, the honeypot's name).
+    pub const ORGANIZATION_WEBSITE: &str = "organization_website";
+    /// The contact's statement that they may sign for the organization (organizations only).
+    pub const MAY_SIGN_FOR_ORGANIZATION: &str = "may_sign_for_organization";
     /// The signer's name; for an organization, its contact person.
     pub const NAME: &str = "name";
     /// The signer's title or occupation; for an organization, the contact person's title.
@@ -66,6 +72,8 @@ pub mod field {
     pub const HONEYPOT: &str = "website";
     /// Milliseconds between the form being shown and sent.
     pub const FILL_MS: &str = "fill_ms";
+    /// The language the form was shown in (a BCP 47 tag): the receiver mails the signer in it.
+    pub const LANG: &str = "lang";
     /// The campaign's id.
     pub const CAMPAIGN: &str = "campaign";
     /// Where the signature came from, as set by the partner (`source` attribute).
@@ -80,9 +88,11 @@ pub mod field {
     pub const UTM: [&str; 5] = [UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN, UTM_TERM, UTM_CONTENT];
 
     /// Every field, in the documented order.
-    pub const ALL: [&str; 19] = [
+    pub const ALL: [&str; 22] = [
         KIND,
         ORGANIZATION,
+        ORGANIZATION_WEBSITE,
+        MAY_SIGN_FOR_ORGANIZATION,
         NAME,
         TITLE,
         AFFILIATION,
@@ -93,6 +103,7 @@ pub mod field {
         IDEMPOTENCY_KEY,
         HONEYPOT,
         FILL_MS,
+        LANG,
         CAMPAIGN,
         SOURCE,
         UTM_SOURCE,
@@ -110,6 +121,9 @@ pub mod limits {
     pub const TITLE: usize = 120;
     pub const AFFILIATION: usize = 200;
     pub const EMAIL: usize = super::email::MAX_EMAIL_CHARS;
+    pub const ORGANIZATION_WEBSITE: usize = super::website::MAX_WEBSITE_CHARS;
+    /// Longest language tag kept (BCP 47 advises supporting 35); a longer one is ignored.
+    pub const LANG: usize = 35;
     /// Longest campaign id (`[a-z0-9-]`).
     pub const CAMPAIGN: usize = 64;
     /// Tracking fields (`source`, `utm_*`) are cut to this length, never refused.
@@ -124,6 +138,7 @@ pub mod limits {
             f::TITLE => Some(TITLE),
             f::AFFILIATION => Some(AFFILIATION),
             f::EMAIL => Some(EMAIL),
+            f::ORGANIZATION_WEBSITE => Some(ORGANIZATION_WEBSITE),
             _ => None,
         }
     }
@@ -156,7 +171,7 @@ impl SignerKind {
     /// The fields a signer of this kind must fill in.
     pub fn required_fields(self) -> &'static [&'static str] {
         match self {
-            SignerKind::Organization => &[field::ORGANIZATION, field::NAME, field::EMAIL],
+            SignerKind::Organization => &[field::ORGANIZATION, field::ORGANIZATION_WEBSITE, field::NAME, field::EMAIL],
             SignerKind::Individual => &[field::NAME, field::EMAIL],
         }
     }
@@ -164,7 +179,9 @@ impl SignerKind {
     /// The text fields the form shows for this kind, in order (optional ones included).
     pub fn text_fields(self) -> &'static [&'static str] {
         match self {
-            SignerKind::Organization => &[field::ORGANIZATION, field::NAME, field::TITLE, field::EMAIL],
+            SignerKind::Organization => {
+                &[field::ORGANIZATION, field::ORGANIZATION_WEBSITE, field::NAME, field::TITLE, field::EMAIL]
+            }
             SignerKind::Individual => &[field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL],
         }
     }
@@ -179,6 +196,11 @@ pub struct SignatureSubmission {
     pub kind: String,
     #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
     pub organization: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub organization_website: String,
+    /// Organizations only: the contact may sign for the organization (a required checkbox).
+    #[serde(deserialize_with = "wire::flag", skip_serializing_if = "is_false")]
+    pub may_sign_for_organization: bool,
     #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
@@ -201,6 +223,8 @@ pub struct SignatureSubmission {
     #[serde(deserialize_with = "wire::millis", skip_serializing_if = "Option::is_none")]
     pub fill_ms: Option<u64>,
     #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
+    pub lang: String,
+    #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
     pub campaign: String,
     #[serde(deserialize_with = "wire::text", skip_serializing_if = "String::is_empty")]
     pub source: String,
@@ -218,10 +242,11 @@ pub struct SignatureSubmission {
 
 impl SignatureSubmission {
     /// The text fields with their wire names, in the documented order.
-    pub fn text_fields(&self) -> [(&'static str, &str); 16] {
+    pub fn text_fields(&self) -> [(&'static str, &str); 18] {
         [
             (field::KIND, &self.kind),
             (field::ORGANIZATION, &self.organization),
+            (field::ORGANIZATION_WEBSITE, &self.organization_website),
             (field::NAME, &self.name),
             (field::TITLE, &self.title),
             (field::AFFILIATION, &self.affiliation),
@@ -229,6 +254,7 @@ impl SignatureSubmission {
             (field::COUNTRY, &self.country),
             (field::IDEMPOTENCY_KEY, &self.idempotency_key),
             (field::HONEYPOT, &self.website),
+            (field::LANG, &self.lang),
             (field::CAMPAIGN, &self.campaign),
             (field::SOURCE, &self.source),
             (field::UTM_SOURCE, &self.utm_source),
@@ -244,6 +270,7 @@ impl SignatureSubmission {
         Some(match name {
             field::KIND => &mut self.kind,
             field::ORGANIZATION => &mut self.organization,
+            field::ORGANIZATION_WEBSITE => &mut self.organization_website,
             field::NAME => &mut self.name,
             field::TITLE => &mut self.title,
             field::AFFILIATION => &mut self.affiliation,
@@ -251,6 +278,7 @@ impl SignatureSubmission {
             field::COUNTRY => &mut self.country,
             field::IDEMPOTENCY_KEY => &mut self.idempotency_key,
             field::HONEYPOT => &mut self.website,
+            field::LANG => &mut self.lang,
             field::CAMPAIGN => &mut self.campaign,
             field::SOURCE => &mut self.source,
             field::UTM_SOURCE => &mut self.utm_source,
@@ -278,6 +306,13 @@ pub struct ValidSignature {
     pub kind: SignerKind,
     /// The organization's name (Some exactly for organizations).
     pub organization: Option<String>,
+    /// The organization's website, normalized ([`website::normalize_website`]); organizations
+    /// only (None for signatures stored before the form asked for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_website: Option<String>,
+    /// Organizations only: the contact stated that they may sign for the organization.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub may_sign_for_organization: bool,
     /// The signer's name, or the organization's contact person.
     pub name: String,
     pub title: Option<String>,
@@ -296,6 +331,9 @@ pub struct ValidSignature {
     /// Whether the honeypot was filled in (the receiver decides what that means; its text is not kept).
     pub honeypot_filled: bool,
     pub fill_ms: Option<u64>,
+    /// The language the form was shown in, when it sent a well-formed tag (the mail's language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub campaign: Option<String>,
     pub source: Option<String>,
     pub utm_source: Option<String>,
@@ -306,6 +344,13 @@ pub struct ValidSignature {
 }
 
 impl ValidSignature {
+    /// Whether this is an organization whose contact address is on its website's domain
+    /// ([`website::domain_verified`]): what moderators see as "domain verified".
+    pub fn domain_verified(&self) -> bool {
+        self.kind == SignerKind::Organization
+            && self.organization_website.as_deref().is_some_and(|site| website::domain_verified(&self.email, site))
+    }
+
     /// The submission that validates to this signature again (validation is idempotent). The
     /// honeypot's text is not kept, so a filled honeypot comes back as `"filled"`.
     pub fn to_submission(&self) -> SignatureSubmission {
@@ -313,6 +358,8 @@ impl ValidSignature {
         SignatureSubmission {
             kind: self.kind.as_str().to_string(),
             organization: text(&self.organization),
+            organization_website: text(&self.organization_website),
+            may_sign_for_organization: self.may_sign_for_organization,
             name: self.name.clone(),
             title: text(&self.title),
             affiliation: text(&self.affiliation),
@@ -323,6 +370,7 @@ impl ValidSignature {
             idempotency_key: text(&self.idempotency_key),
             website: if self.honeypot_filled { "filled".into() } else { String::new() },
             fill_ms: self.fill_ms,
+            lang: text(&self.lang),
             campaign: text(&self.campaign),
             source: text(&self.source),
             utm_source: text(&self.utm_source),
@@ -359,6 +407,26 @@ pub fn is_campaign_id(id: &str) -> bool {
 /// Checks `submission` against every rule and returns the cleaned signature, or every problem at
 /// once (so the form can show them all together), in form order.
 pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSignature, Vec<FieldError>> {
+    validate_as(submission, nfc, Provenance::Form)
+}
+
+/// Where a submission comes from, for the one rule that differs between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Typed into a sign-on form now: every rule applies.
+    Form,
+    /// A record of an earlier signature (an import of signers collected elsewhere or exported
+    /// before the form asked organizations for their website and the "may sign" statement): those
+    /// two may be missing, every other rule applies (a website given must still be one).
+    EarlierRecord,
+}
+
+/// [`validate`], for a submission of the given [`Provenance`].
+pub fn validate_as(
+    submission: &SignatureSubmission,
+    nfc: Nfc,
+    provenance: Provenance,
+) -> Result<ValidSignature, Vec<FieldError>> {
     let mut errors = Vec::new();
     let kind_text = text::clean(&submission.kind, nfc);
     let kind = SignerKind::parse(&kind_text);
@@ -373,7 +441,10 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
     // Without a kind, check the fields both kinds share, so the visitor still sees every problem.
     let applies =
         |name: &str| kind.map_or(name == field::NAME || name == field::TITLE, |k| k.text_fields().contains(&name));
-    let required = |name: &str| kind.map_or(name == field::NAME, |k| k.required_fields().contains(&name));
+    let required = |name: &str| {
+        let earlier = provenance == Provenance::EarlierRecord && name == field::ORGANIZATION_WEBSITE;
+        !earlier && kind.map_or(name == field::NAME, |k| k.required_fields().contains(&name))
+    };
 
     let mut person_field = |name: &'static str, raw: &str| -> Option<String> {
         if !applies(name) {
@@ -399,6 +470,7 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
         Some(value)
     };
     let organization = person_field(field::ORGANIZATION, &submission.organization);
+    let website_text = person_field(field::ORGANIZATION_WEBSITE, &submission.organization_website);
     let name = person_field(field::NAME, &submission.name);
     let title = person_field(field::TITLE, &submission.title);
     let affiliation = person_field(field::AFFILIATION, &submission.affiliation);
@@ -419,6 +491,27 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
             field::EMAIL,
             FieldErrorCode::InvalidEmail,
             "Enter an email address like name@example.org, without spaces.".to_string(),
+        ));
+    }
+
+    let organization_website = website_text.and_then(|typed| {
+        let normalized = website::normalize_website(&typed);
+        if normalized.is_none() {
+            errors.push(field_error(
+                field::ORGANIZATION_WEBSITE,
+                FieldErrorCode::InvalidWebsite,
+                "Enter the organization's website as a web address such as eff.org or https://www.eff.org.".to_string(),
+            ));
+        }
+        normalized
+    });
+    let is_organization = kind == Some(SignerKind::Organization);
+    let may_sign_for_organization = is_organization && submission.may_sign_for_organization;
+    if is_organization && !may_sign_for_organization && provenance == Provenance::Form {
+        errors.push(field_error(
+            field::MAY_SIGN_FOR_ORGANIZATION,
+            FieldErrorCode::Required,
+            required_message(field::MAY_SIGN_FOR_ORGANIZATION).to_string(),
         ));
     }
 
@@ -471,6 +564,8 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
         (Some(kind), Some(name)) if errors.is_empty() => Ok(ValidSignature {
             kind,
             organization,
+            organization_website,
+            may_sign_for_organization,
             name,
             title,
             affiliation,
@@ -482,6 +577,7 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
             idempotency_key,
             honeypot_filled: !text::clean(&submission.website, nfc).is_empty(),
             fill_ms: submission.fill_ms,
+            lang: language_tag(&submission.lang),
             campaign,
             source: tracking(&submission.source),
             utm_source: tracking(&submission.utm_source),
@@ -494,9 +590,27 @@ pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSigna
     }
 }
 
+/// A well-formed BCP 47 tag (`es`, `pt-BR`, `zh-Hant-TW`) as sent, else None: the language only
+/// chooses the words of a mail, so a bad one is ignored rather than refused.
+fn language_tag(raw: &str) -> Option<String> {
+    let tag = raw.trim();
+    let mut subtags = tag.split('-');
+    let primary_ok =
+        subtags.next().is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (primary_ok && rest_ok && tag.len() <= limits::LANG).then(|| tag.to_string())
+}
+
+/// For serde's `skip_serializing_if`: a checkbox left unticked is not written.
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 fn required_message(name: &str) -> &'static str {
     match name {
         field::ORGANIZATION => "Enter the organization's name.",
+        field::ORGANIZATION_WEBSITE => "Enter the organization's website, such as eff.org.",
+        field::MAY_SIGN_FOR_ORGANIZATION => "Tick the box to confirm that you may sign for this organization.",
         field::NAME => "Enter your name.",
         field::EMAIL => "Enter your email address, so the organizers can confirm your signature.",
         _ => "Fill in this field.",

@@ -17,6 +17,8 @@ fn serde_names_are_the_wire_names() {
     let full = SignatureSubmission {
         kind: "k".into(),
         organization: "o".into(),
+        organization_website: "o.org".into(),
+        may_sign_for_organization: true,
         name: "n".into(),
         title: "t".into(),
         affiliation: "a".into(),
@@ -27,6 +29,7 @@ fn serde_names_are_the_wire_names() {
         idempotency_key: "i".into(),
         website: "w".into(),
         fill_ms: Some(1),
+        lang: "es".into(),
         campaign: "c".into(),
         source: "s".into(),
         utm_source: "1".into(),
@@ -73,10 +76,83 @@ fn a_valid_individual_is_cleaned() {
 }
 
 #[test]
-fn an_organization_needs_its_name_and_a_contact() {
+fn an_organization_needs_its_name_website_contact_and_statement() {
     let submission = SignatureSubmission { kind: "organization".into(), email: "x@y".into(), ..Default::default() };
     let errors = validate(&submission, unicode_nfc).unwrap_err();
-    assert_eq!(codes(&errors), vec![("organization", "required"), ("name", "required")]);
+    assert_eq!(
+        codes(&errors),
+        vec![
+            ("organization", "required"),
+            ("organization_website", "required"),
+            ("name", "required"),
+            ("may_sign_for_organization", "required"),
+        ]
+    );
+    assert!(errors[1].message.contains("website") && errors[3].message.contains("may sign"));
+}
+
+fn organization(website: &str) -> SignatureSubmission {
+    SignatureSubmission {
+        kind: "organization".into(),
+        organization: "Electronic Frontier Foundation".into(),
+        organization_website: website.into(),
+        may_sign_for_organization: true,
+        name: "Ana".into(),
+        email: "ana@eff.org".into(),
+        affiliation: "dropped".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_organization_website_is_normalized_or_named_as_the_problem() {
+    let valid = validate(&organization(" WWW.EFF.org/ "), unicode_nfc).unwrap();
+    assert_eq!(valid.organization_website.as_deref(), Some("https://www.eff.org"));
+    assert!(valid.may_sign_for_organization);
+    assert_eq!(valid.affiliation, None);
+    let errors = validate(&organization("ftp://eff.org"), unicode_nfc).unwrap_err();
+    assert_eq!(codes(&errors), vec![("organization_website", "invalid_website")]);
+    assert!(errors[0].message.contains("eff.org"), "the message shows a good example: {}", errors[0].message);
+    let long = format!("{}.org", "a.".repeat(limits::ORGANIZATION_WEBSITE));
+    assert_eq!(
+        codes(&validate(&organization(&long), unicode_nfc).unwrap_err()),
+        vec![("organization_website", "too_long")]
+    );
+}
+
+#[test]
+fn an_individual_sends_no_website_nor_statement() {
+    let mut submission = individual("Ana", "ana@example.org");
+    submission.organization_website = "example.org".into();
+    submission.may_sign_for_organization = true;
+    let valid = validate(&submission, unicode_nfc).unwrap();
+    assert_eq!((valid.organization_website, valid.may_sign_for_organization), (None, false));
+}
+
+#[test]
+fn earlier_records_may_lack_the_website_and_statement_but_not_the_other_rules() {
+    let mut old = organization("");
+    old.may_sign_for_organization = false;
+    assert!(validate(&old, unicode_nfc).is_err(), "a form must give both");
+    let valid = validate_as(&old, unicode_nfc, Provenance::EarlierRecord).unwrap();
+    assert_eq!((valid.organization_website, valid.may_sign_for_organization), (None, false));
+    old.organization_website = "not a site".into();
+    let errors = validate_as(&old, unicode_nfc, Provenance::EarlierRecord).unwrap_err();
+    assert_eq!(codes(&errors), vec![("organization_website", "invalid_website")]);
+}
+
+#[test]
+fn the_form_language_is_kept_when_well_formed_and_ignored_otherwise() {
+    for (sent, kept) in
+        [("es", Some("es")), ("pt-BR", Some("pt-BR")), ("", None), ("e", None), ("es_ES", None), ("<b>", None)]
+    {
+        let mut submission = individual("Ana", "ana@example.org");
+        submission.lang = sent.into();
+        assert_eq!(validate(&submission, unicode_nfc).unwrap().lang.as_deref(), kept, "{sent}");
+    }
+    let mut long = individual("Ana", "ana@example.org");
+    long.lang = format!("en{}", "-abcdefgh".repeat(4));
+    assert_eq!(validate(&long, unicode_nfc).unwrap().lang, None);
 }
 
 #[test]
@@ -187,17 +263,26 @@ fn submission() -> impl Strategy<Value = SignatureSubmission> {
         tricky_text(40)
     ];
     let tracking = (tricky_text(300), tricky_text(20), prop_oneof![Just(String::new()), "[a-z0-9-]{1,70}"]);
-    (kind, people, flags, key, tracking).prop_map(
+    let organization = (
+        prop_oneof![Just(String::new()), "(https?://)?[a-zA-Z0-9.-]{1,20}(/[a-z]{0,5})?", tricky_text(30)],
+        any::<bool>(),
+        prop_oneof![Just(String::new()), "[a-z]{2}(-[A-Z]{2})?", tricky_text(10)],
+    );
+    (kind, people, flags, key, tracking, organization).prop_map(
         |(
             kind,
             (organization, name, title, affiliation, email, country),
             (list, updates, fill_ms, website),
             key,
             (source, utm, campaign),
+            (organization_website, may_sign_for_organization, lang),
         )| {
             SignatureSubmission {
                 kind,
                 organization,
+                organization_website,
+                may_sign_for_organization,
+                lang,
                 name,
                 title,
                 affiliation,
@@ -256,6 +341,7 @@ proptest! {
                     (field::ORGANIZATION, &valid.organization),
                     (field::TITLE, &valid.title),
                     (field::AFFILIATION, &valid.affiliation),
+                    (field::ORGANIZATION_WEBSITE, &valid.organization_website),
                 ] {
                     if let Some(value) = value {
                         assert_clean(value, limits::max_chars(name).unwrap());
@@ -269,6 +355,7 @@ proptest! {
                     assert_clean(tracking, limits::TRACKING);
                 }
                 prop_assert_eq!(valid.organization.is_some(), valid.kind == SignerKind::Organization);
+                prop_assert_eq!(valid.organization_website.is_some(), valid.kind == SignerKind::Organization);
                 let again = validate(&valid.to_submission(), unicode_nfc);
                 prop_assert_eq!(again, Ok(valid));
             }
@@ -279,7 +366,7 @@ proptest! {
                     prop_assert!(!error.message.is_empty());
                     let known = [FieldErrorCode::Required, FieldErrorCode::TooLong, FieldErrorCode::InvalidEmail,
                         FieldErrorCode::InvalidKind, FieldErrorCode::InvalidCountry, FieldErrorCode::InvalidIdempotencyKey,
-                        FieldErrorCode::InvalidCampaign];
+                        FieldErrorCode::InvalidCampaign, FieldErrorCode::InvalidWebsite];
                     prop_assert!(known.contains(&error.code), "unknown code {}", error.code);
                 }
             }

@@ -149,13 +149,16 @@ pub(super) fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Optio
 
 impl SignatureSubmission {
     /// The submission as `application/x-www-form-urlencoded` pairs, under the wire names and in
-    /// the order of [`field::ALL`]. Empty text fields are left out; checkboxes are `true` or `false`.
+    /// the order of [`field::ALL`]. Empty text fields are left out; checkboxes are `true` or `false`
+    /// (`may_sign_for_organization` only when ticked).
     pub fn to_form_pairs(&self) -> Vec<(&'static str, String)> {
         let texts = self.text_fields();
         field::ALL
             .iter()
             .filter_map(|&name| match name {
                 field::LIST_PUBLICLY => Some((name, self.list_publicly.to_string())),
+                // Only organizations send the statement: an individual's body stays as it was.
+                field::MAY_SIGN_FOR_ORGANIZATION => self.may_sign_for_organization.then(|| (name, true.to_string())),
                 field::UPDATES_OPT_IN => Some((name, self.updates_opt_in.to_string())),
                 field::FILL_MS => self.fill_ms.map(|ms| (name, ms.to_string())),
                 _ => texts.iter().find(|(n, v)| *n == name && !v.is_empty()).map(|(_, v)| (name, v.to_string())),
@@ -171,6 +174,7 @@ impl SignatureSubmission {
             let value = value.as_ref();
             match name.as_ref() {
                 field::LIST_PUBLICLY => submission.list_publicly = parse_flag(value),
+                field::MAY_SIGN_FOR_ORGANIZATION => submission.may_sign_for_organization = parse_flag(value),
                 field::UPDATES_OPT_IN => submission.updates_opt_in = parse_flag(value),
                 field::FILL_MS => submission.fill_ms = parse_millis(value),
                 other => {

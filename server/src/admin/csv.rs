@@ -6,11 +6,15 @@
 use crate::domain::SignerRow;
 
 /// The columns, in the order `export` writes them.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 23] = [
     "id",
     "state",
     "kind",
     "organization",
+    "organization_website",
+    "may_sign_for_organization",
+    // Derived (core's `website::domain_verified`): written for reading, ignored on import.
+    "domain_verified",
     "name",
     "title",
     "affiliation",
@@ -44,6 +48,9 @@ pub fn row(r: &SignerRow) -> String {
         r.state.as_str().to_string(),
         s.kind.as_str().to_string(),
         opt(&s.organization),
+        opt(&s.organization_website),
+        s.may_sign_for_organization.to_string(),
+        r.domain_verified.to_string(),
         s.name.clone(),
         opt(&s.title),
         opt(&s.affiliation),

@@ -20,7 +20,7 @@ use crate::signing;
 use std::collections::{HashMap, HashSet};
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use undersigned_core::feed::is_timestamp;
-use undersigned_core::signature::{self, field, wire, SignatureSubmission};
+use undersigned_core::signature::{self, field, wire, Provenance, SignatureSubmission};
 
 /// Problems listed in one refusal: a file with thousands of bad rows names the first ones.
 pub const MAX_PROBLEMS: usize = 20;
@@ -165,6 +165,7 @@ fn read_row(
     let mut submission = SignatureSubmission {
         list_publicly: flag(field::LIST_PUBLICLY),
         updates_opt_in: flag(field::UPDATES_OPT_IN),
+        may_sign_for_organization: flag(field::MAY_SIGN_FOR_ORGANIZATION),
         ..Default::default()
     };
     for column in COLUMNS {
@@ -201,7 +202,9 @@ fn read_row(
         }
     };
     let (created_at, decided_at) = (timestamp("created_at"), timestamp("decided_at"));
-    let valid = match signature::validate(&submission, signature::unicode_nfc) {
+    // A file holds signatures made elsewhere or before the form asked organizations for their
+    // website and statement: those two may be missing (every other rule holds).
+    let valid = match signature::validate_as(&submission, signature::unicode_nfc, Provenance::EarlierRecord) {
         Ok(valid) => valid,
         Err(errors) => {
             for e in errors {

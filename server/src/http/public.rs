@@ -156,7 +156,7 @@ async fn sign_inner(
     let submission = submitted.insert(signing::decode(encoding, &bytes)?).clone();
     let header_key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let signature = signing::validate(submission, header_key)?;
-    let lang = pages::text::Lang::from_headers(&parts.headers);
+    let lang = signing::mail_language(&signature, &parts.headers);
     let write = signing::write(signing::new_signer(id, &signature, &settings, lang.code())?)?;
     let outcome = state.writer.write(write).await?;
     // Committed: any mail it queued can go now (never while the signer waits).

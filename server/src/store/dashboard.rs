@@ -6,7 +6,7 @@ use super::{Backend, SignerRow, SignerState, Store};
 use crate::clock;
 use anyhow::Context;
 use sqlx::Row;
-use undersigned_core::signature::SignerKind;
+use undersigned_core::signature::{SignerKind, ValidSignature};
 
 /// A campaign's figures for its overview page.
 #[derive(Debug, Clone, Default)]
@@ -193,14 +193,16 @@ impl Store {
 
 /// Reads a signer selected as (id, kind, state, listed, email_normalized, data, spam_reason,
 /// created_at, decided_at, awaiting_confirmation, revision).
-fn signer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<SignerRow> {
+pub(super) fn signer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<SignerRow> {
+    let data: ValidSignature = serde_json::from_str(&r.try_get::<String, _>(5)?)?;
     Ok(SignerRow {
+        domain_verified: data.domain_verified(),
         id: r.try_get(0)?,
         kind: SignerKind::parse(&r.try_get::<String, _>(1)?).context("a stored signer has an unknown kind")?,
         state: SignerState::parse(&r.try_get::<String, _>(2)?).context("a stored signer has an unknown state")?,
         listed: r.try_get::<i64, _>(3)? != 0,
         email: r.try_get(4)?,
-        data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
+        data,
         spam_reason: r.try_get(6)?,
         created_at: r.try_get(7)?,
         decided_at: r.try_get(8)?,

@@ -8,7 +8,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::{url_encode, FormData};
 use super::layout::{self, csrf_field, section_path, Section};
-use super::moderation::{details, who};
+use super::moderation::{details, domain_mark, who};
 use crate::admin::{self, AdminError};
 use crate::http::AppState;
 use crate::organizers::Permission;
@@ -131,7 +131,13 @@ pub async fn page(
         if signed.may(&id, Permission::EraseAndImport) { format!("<th scope=\"col\">{}</th>", escape(&lang.text("admin.actions"))) } else { String::new() },
     );
     for row in shown {
-        let _ = write!(main, "<tr><td>{}</td><td>{}</td>", escape(&who(row)), escape(&details(row, lang)));
+        let _ = write!(
+            main,
+            "<tr><td>{}</td><td>{}{}</td>",
+            escape(&who(row)),
+            escape(&details(row, lang)),
+            domain_mark(row, lang)
+        );
         if see_emails {
             let _ = write!(main, "<td>{}</td>", escape(&row.email));
         }

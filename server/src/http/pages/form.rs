@@ -36,7 +36,7 @@ struct TextField {
     hint: Option<&'static str>,
 }
 
-const TEXT_FIELDS: [TextField; 5] = [
+const TEXT_FIELDS: [TextField; 6] = [
     TextField {
         name: field::ORGANIZATION,
         label: "form.field.organization",
@@ -45,6 +45,16 @@ const TEXT_FIELDS: [TextField; 5] = [
         autocomplete: Some("organization"),
         required: false,
         hint: None,
+    },
+    // Text, not `url`: a browser's URL check would refuse the bare domain (`eff.org`) core accepts.
+    TextField {
+        name: field::ORGANIZATION_WEBSITE,
+        label: "form.field.organization_website",
+        marker: "page.only_organizations",
+        kind: "text",
+        autocomplete: Some("url"),
+        required: false,
+        hint: Some("form.field.organization_website.hint"),
     },
     TextField {
         name: field::NAME,
@@ -90,6 +100,7 @@ pub fn label_of(name: &str, lang: Lang) -> String {
     match name {
         field::KIND => lang.text("form.kind.legend"),
         field::LIST_PUBLICLY => lang.text("form.list_publicly"),
+        field::MAY_SIGN_FOR_ORGANIZATION => lang.text("form.may_sign_for_organization"),
         field::UPDATES_OPT_IN => lang.text("form.updates_opt_in"),
         _ => TEXT_FIELDS.iter().find(|f| f.name == name).map_or_else(|| name.to_string(), |f| lang.text(f.label)),
     }
@@ -97,7 +108,7 @@ pub fn label_of(name: &str, lang: Lang) -> String {
 
 /// Whether the form has an element with the id [`input_id`] for this field (so a summary can link to it).
 pub fn has_input(name: &str) -> bool {
-    name == field::KIND || TEXT_FIELDS.iter().any(|f| f.name == name)
+    name == field::KIND || name == field::MAY_SIGN_FOR_ORGANIZATION || TEXT_FIELDS.iter().any(|f| f.name == name)
 }
 
 /// The `id` of a field's input (for the kind, of its first radio button).
@@ -144,10 +155,13 @@ pub fn render(state: &FormState) -> String {
         out,
         "<form class=\"sign\" method=\"post\" action=\"/api/campaigns/{id}/signatures\">\
          <input type=\"hidden\" name=\"{}\" value=\"{id}\">\
+         <input type=\"hidden\" name=\"{}\" value=\"{}\">\
          <input type=\"hidden\" name=\"{}\" value=\"{}\">",
         field::CAMPAIGN,
         field::IDEMPOTENCY_KEY,
         escape(&key),
+        field::LANG,
+        lang.code(),
     );
     // The kind: individual unless the visitor chose organization.
     let chosen = SignerKind::parse(value(field::KIND).trim()).unwrap_or(SignerKind::Individual);
@@ -217,6 +231,26 @@ pub fn render(state: &FormState) -> String {
         }
         let _ = write!(out, " value=\"{}\"></p>", escape(&value(f.name)));
     }
+    // The organization's statement, with its error beside it like a text field's.
+    let may_sign = field::MAY_SIGN_FOR_ORGANIZATION;
+    let problem = error(may_sign);
+    let _ = write!(
+        out,
+        "<p class=\"choice\"><input type=\"checkbox\" id=\"f-{may_sign}\" name=\"{may_sign}\" value=\"yes\"{}{}> <label for=\"f-{may_sign}\">{} {}</label>",
+        if state.values.is_some_and(|v| v.may_sign_for_organization) { " checked" } else { "" },
+        if problem.is_some() {
+            format!(" aria-describedby=\"f-{may_sign}-error\" aria-invalid=\"true\"")
+        } else {
+            String::new()
+        },
+        escape(&label_of(may_sign, lang)),
+        escape(&lang.text("page.only_organizations")),
+    );
+    if let Some(e) = problem {
+        let message = lang.format("page.error.field", &[("message", &lang.field_message(e))]);
+        let _ = write!(out, " <span class=\"field-error\" id=\"f-{may_sign}-error\">{}</span>", escape(&message));
+    }
+    out.push_str("</p>");
     for (name, checked) in [
         (field::LIST_PUBLICLY, state.values.is_some_and(|v| v.list_publicly)),
         (field::UPDATES_OPT_IN, state.values.is_some_and(|v| v.updates_opt_in)),
@@ -292,5 +326,39 @@ mod tests {
         assert!(html.contains("<label for=\"f-name\">Full name (required)</label>"), "{html}");
         assert_eq!(label_of(field::EMAIL, Lang::ENGLISH), "Email");
         assert!(has_input(field::EMAIL) && !has_input(field::COUNTRY));
+    }
+
+    #[test]
+    fn an_organization_gives_its_website_and_ticks_its_statement_with_errors_beside_them() {
+        let values = SignatureSubmission {
+            kind: "organization".into(),
+            organization_website: "ftp://drw".into(),
+            ..Default::default()
+        };
+        let errors = vec![
+            FieldError {
+                field: field::ORGANIZATION_WEBSITE.into(),
+                code: FieldErrorCode::InvalidWebsite,
+                message: "Enter the organization's website.".into(),
+            },
+            FieldError {
+                field: field::MAY_SIGN_FOR_ORGANIZATION.into(),
+                code: FieldErrorCode::Required,
+                message: "Tick the box.".into(),
+            },
+        ];
+        let html = render(&FormState { campaign_id: "l", values: Some(&values), errors: &errors, lang: Lang::ENGLISH });
+        assert!(
+            html.contains("name=\"organization_website\" type=\"text\" maxlength=\"200\" autocomplete=\"url\""),
+            "{html}"
+        );
+        assert!(html.contains("aria-invalid=\"true\" value=\"ftp://drw\""), "{html}");
+        assert!(
+            html.contains("name=\"may_sign_for_organization\" value=\"yes\" aria-describedby=\"f-may_sign_for_organization-error\" aria-invalid=\"true\">"),
+            "{html}"
+        );
+        assert!(html.contains("id=\"f-may_sign_for_organization-error\""), "{html}");
+        assert!(html.contains("name=\"lang\" value=\"en\""), "the mail follows the page's language");
+        assert!(has_input(field::MAY_SIGN_FOR_ORGANIZATION) && has_input(field::ORGANIZATION_WEBSITE));
     }
 }
