@@ -2,10 +2,12 @@
 // going over a real SMTP conversation to a real SMTP server (smtp-sink.mjs, nodemailer's
 // smtp-server) that this test starts: sign in the widget → "check your inbox" → the mail → its
 // confirm link's page → the button → counted and listed live in another open widget. The same
-// through the letter page without JavaScript, and withdrawing through the mail's other link.
+// through the letter page without JavaScript, and withdrawing through the mail's other link; an
+// organization whose contact writes from its website's domain (shown "domain verified" to the
+// moderator, who approves it); and the mail in the widget's language rather than the browser's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startReceiver, launchBrowser, newPage } from './harness.mjs';
 import { startSmtpSink, mailLinks } from './smtp-sink.mjs';
@@ -13,6 +15,9 @@ import { startSmtpSink, mailLinks } from './smtp-sink.mjs';
 const CAMPAIGN = 'dhs-paragon';
 const USER = 'receiver@test.example';
 const PASSWORD = 'e2e-smtp-password';
+const SERVER = process.env.UNDERSIGNED_SERVER ?? 'target/debug/undersigned-server';
+const ORGANIZER = 'olivia@coalition.example';
+const ORGANIZER_PASSWORD = 'correct horse battery staple e2e';
 
 let sink;
 let receiver;
@@ -127,4 +132,68 @@ test('without JavaScript: the letter page form → check your inbox → the mail
   await page.goto(`${receiver.url}/campaigns/${CAMPAIGN}`);
   assert.match(await page.locator('main').textContent(), /Nils No-Script/);
   await context.close();
+});
+
+test('an organization whose contact writes from its website\'s domain: confirm by mail → "domain verified" to the moderator → approved → listed live', async () => {
+  const watcher = await newPage(browser);
+  await watcher.goto(`${receiver.url}/`);
+  await watcher.locator('undersigned-letter .signer-count').waitFor({ timeout: 15_000 });
+
+  const page = await newPage(browser);
+  await page.goto(`${receiver.url}/`);
+  await page.locator('#us-kind-organization').check();
+  await page.locator('#us-organization').fill('Open Archive Society');
+  await page.locator('#us-organization_website').fill('www.OpenArchive.example/');
+  await page.locator('#us-name').fill('Lena Contact');
+  await page.locator('#us-email').fill('lena@openarchive.example');
+  await page.locator('#us-list_publicly').check();
+  // The statement is required: without it the form says so beside the box.
+  await page.locator('button.sign').click();
+  await waitForShadowText(page, 'Tick the box to confirm that you may sign for this organization.');
+  await page.locator('#us-may_sign_for_organization').check();
+  await page.locator('button.sign').click();
+  await waitForShadowText(page, 'Check your inbox to confirm');
+
+  const mail = await sink.waitFor('lena@openarchive.example');
+  assert.match(mail.text, /What will be listed publicly: Open Archive Society\./);
+  assert.equal(await followAndPress(page, mailLinks(mail).confirm), 'Your signature is confirmed');
+
+  // Confirmed, then moderation as for every organization.
+  const db = `sqlite://${join(receiver.dataDir, 'undersigned.db')}`;
+  const added = spawnSync(SERVER, ['admin', '--database-url', db, 'add-organizer', ORGANIZER, '--name', 'Olivia', '--password-stdin'], { input: `${ORGANIZER_PASSWORD}\n` });
+  assert.equal(added.status, 0, String(added.stderr));
+  const moderator = await newPage(browser);
+  await moderator.goto(`${receiver.url}/admin/sign-in`);
+  await moderator.fill('#email', ORGANIZER);
+  await moderator.fill('#password', ORGANIZER_PASSWORD);
+  await Promise.all([moderator.waitForNavigation(), moderator.click('button[type=submit]')]);
+  await moderator.goto(`${receiver.url}/admin/campaigns/${CAMPAIGN}/moderation`);
+  const row = moderator.locator('#q-organizations ~ form tbody tr', { hasText: 'Open Archive Society' });
+  assert.match(await row.textContent(), /https:\/\/www\.openarchive\.example domain verified/);
+  await row.getByLabel('Select Open Archive Society').check();
+  await Promise.all([moderator.waitForNavigation(), moderator.locator('button[value=approve]').first().click()]);
+  assert.match(await moderator.locator('.notice').textContent(), /1 signer/);
+
+  await waitForShadowText(watcher, 'Open Archive Society');
+  for (const p of [watcher, page, moderator]) await p.context().close();
+});
+
+test('the mail is in the widget\'s language (lang="es"), not the browser\'s (English)', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${receiver.url}/www/blank.html`);
+  await page.addScriptTag({ type: 'module', url: '/pkg/undersigned.js' });
+  await page.evaluate((receiverUrl) => {
+    const widget = document.createElement('undersigned-letter');
+    widget.setAttribute('receiver', receiverUrl);
+    widget.setAttribute('lang', 'es');
+    document.body.append(widget);
+  }, receiver.url);
+  assert.equal(await page.evaluate(() => navigator.language.slice(0, 2)), 'en', 'the browser itself asks for English');
+  await page.locator('#us-name').fill('Eva Española');
+  await page.locator('#us-email').fill('eva@example.org');
+  await page.locator('button.sign').click();
+  const mail = await sink.waitFor('eva@example.org');
+  assert.equal(mail.subject, 'Confirme su firma de «Coalition Letter to DHS re: Paragon Solutions, Inc. Contract»');
+  assert.match(mail.text, /Su firma cuenta solo cuando la confirme/);
+  await page.context().close();
 });
