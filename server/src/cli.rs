@@ -339,7 +339,7 @@ fn parse_evidence(text: &str) -> anyhow::Result<Evidence> {
 }
 
 async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
-    let audit = crate::organizers::cli::audit_line(&action);
+    let audit = audit_line(&action);
     run_action(store, action).await?;
     if let Some((campaign, what, detail)) = audit {
         store.audit("cli", &campaign, what, &detail).await?;
@@ -459,6 +459,40 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The audit log's line for an `admin` action that changes something or reads emails:
+/// (campaign, action, detail); None for the others. Written as `cli` once the action succeeded
+/// (add-organizer writes its own).
+fn audit_line(action: &AdminAction) -> Option<(String, &'static str, String)> {
+    use AdminAction as A;
+    Some(match action {
+        A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
+        A::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation } => {
+            if moderation.is_none()
+                && organizations_need_review.is_none()
+                && allowed_origins.is_none()
+                && min_fill_ms.is_none()
+                && confirmation.is_none()
+            {
+                return None;
+            }
+            (campaign.clone(), "settings", "changed with the CLI".into())
+        }
+        A::SetStatus { campaign, demand, status, .. } => {
+            (campaign.clone(), "demand.status", format!("{demand}: {status}"))
+        }
+        A::Signers { campaign, state } | A::Export { campaign, state, .. } => (
+            campaign.clone(),
+            "signers.export",
+            format!("with emails, state {}", state.map_or("any", SignerState::as_str)),
+        ),
+        A::Approve { campaign, signer } => (campaign.clone(), "signer.approved", format!("signer {signer}")),
+        A::Reject { campaign, signer } => (campaign.clone(), "signer.rejected", format!("signer {signer}")),
+        A::Erase { campaign, signer } => (campaign.clone(), "signer.erase", format!("signer {signer}")),
+        A::ImportSigners { campaign, file } => (campaign.clone(), "signers.import", format!("from {}", file.display())),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ use undersigned_core::Campaign;
 mod audit;
 mod dashboard;
 mod health;
+mod like;
 mod organizer_mail;
 mod organizers;
 mod privacy;

@@ -9,7 +9,8 @@
 pub mod cdn;
 
 use crate::exec::{self, cargo};
-use crate::{repo_root, tools};
+use crate::paths::repo_root;
+use crate::tools;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,7 +34,7 @@ pub fn run() -> anyhow::Result<PathBuf> {
     let root = repo_root();
     let pkg = root.join("pkg");
     build_widget_package(&root, &pkg, &wasm_opt)?;
-    crate::size::write_compressed_copies(&pkg, PARTNER_FILES)?;
+    crate::compress::write_compressed_copies(&pkg, PARTNER_FILES)?;
     cdn::write(&pkg, cdn::PLACEHOLDER_BASE_URL)?;
     Ok(pkg)
 }

@@ -2,7 +2,7 @@
 //! `data/`, serving the demo page at `/`, the pages in `www/` and the widget package at `/pkg/`.
 
 use crate::exec::{self, cargo};
-use crate::repo_root;
+use crate::paths::repo_root;
 use std::process::Command;
 
 /// The command line that runs the receiver for the demo and the end-to-end tests.

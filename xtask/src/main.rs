@@ -14,14 +14,15 @@
 
 mod bench;
 mod build;
+mod compress;
+mod counts;
 mod demo;
 mod exec;
+mod paths;
 mod postgres;
 mod size;
 mod test;
 mod tools;
-
-use std::path::PathBuf;
 
 const USAGE: &str = "usage: cargo xtask <demo | test | build | size | bench>
   demo    build the widget and serve the demo at http://127.0.0.1:8080/ (PORT changes the port)
@@ -50,9 +51,4 @@ fn main() {
         eprintln!("xtask: error: {error:#}");
         std::process::exit(1);
     }
-}
-
-/// The repository root (the parent of this crate's folder).
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
 }

@@ -5,7 +5,7 @@
 //! test packages, Debian for Chromium, ChromeDriver, nginx and openssl. Nothing downloads a prebuilt browser.
 
 use crate::exec::{self, cargo, output};
-use crate::repo_root;
+use crate::paths::repo_root;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::process::Command;

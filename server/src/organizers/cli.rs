@@ -2,7 +2,6 @@
 //! shell (where access to the database is already full access).
 
 use super::{accounts, Role, EVERY_CAMPAIGN};
-use crate::domain::SignerState;
 use crate::store::Store;
 use anyhow::Context;
 
@@ -57,38 +56,4 @@ pub async fn add_organizer(store: &Store, args: AddOrganizerArgs) -> anyhow::Res
         );
     }
     Ok(())
-}
-
-/// The audit log's line for an `admin` action that changes something or reads emails:
-/// (campaign, action, detail); None for the others. Written as `cli` once the action succeeded
-/// (add-organizer writes its own).
-pub fn audit_line(action: &crate::cli::AdminAction) -> Option<(String, &'static str, String)> {
-    use crate::cli::AdminAction as A;
-    Some(match action {
-        A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
-        A::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation } => {
-            if moderation.is_none()
-                && organizations_need_review.is_none()
-                && allowed_origins.is_none()
-                && min_fill_ms.is_none()
-                && confirmation.is_none()
-            {
-                return None;
-            }
-            (campaign.clone(), "settings", "changed with the CLI".into())
-        }
-        A::SetStatus { campaign, demand, status, .. } => {
-            (campaign.clone(), "demand.status", format!("{demand}: {status}"))
-        }
-        A::Signers { campaign, state } | A::Export { campaign, state, .. } => (
-            campaign.clone(),
-            "signers.export",
-            format!("with emails, state {}", state.map_or("any", SignerState::as_str)),
-        ),
-        A::Approve { campaign, signer } => (campaign.clone(), "signer.approved", format!("signer {signer}")),
-        A::Reject { campaign, signer } => (campaign.clone(), "signer.rejected", format!("signer {signer}")),
-        A::Erase { campaign, signer } => (campaign.clone(), "signer.erase", format!("signer {signer}")),
-        A::ImportSigners { campaign, file } => (campaign.clone(), "signers.import", format!("from {}", file.display())),
-        _ => return None,
-    })
 }

@@ -1,6 +1,7 @@
 //! Queries of the audit log: who did what, when, on which campaign. Written by every change,
 //! sign-in and export of the back office, the admin API and the CLI; never updated or deleted.
 
+use super::like::like_escape;
 use super::Store;
 use crate::clock;
 use sqlx::Row;
@@ -69,10 +70,4 @@ impl Store {
             })
             .collect()
     }
-}
-
-/// `text` for a LIKE pattern with its wildcards taken literally... as far as both backends agree:
-/// without an ESCAPE clause, `%` and `_` are simply dropped from the search.
-pub(crate) fn like_escape(text: &str) -> String {
-    text.chars().filter(|c| *c != '%' && *c != '_').collect()
 }

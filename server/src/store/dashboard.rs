@@ -1,7 +1,7 @@
 //! Queries of the back office's pages: a campaign's figures (by state, by day, by partner source),
 //! the signer search with its filters, and the record of the letter's deliveries.
 
-use super::audit::like_escape;
+use super::like::like_escape;
 use super::{Backend, SignerRow, SignerState, Store};
 use crate::clock;
 use anyhow::Context;

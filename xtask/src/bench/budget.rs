@@ -4,9 +4,9 @@
 //! `key = integer` lines (underscores allowed) and `#` comments. Anything else is an error that
 //! names the line, so a typo can never switch a budget off.
 
-use crate::repo_root;
+use crate::counts::Counts;
+use crate::paths::repo_root;
 use crate::size::measure_package;
-use crate::test::Counts;
 use anyhow::{bail, Context};
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! quiet, and the bytes fetched, each next to the no-widget page measured in the same run. The
 //! page loads are driven by `tests/bench/long-page.mjs`; the statistics are computed here.
 
-use super::report::bytes;
+use super::section::bytes;
 use super::tti::Spread;
 use super::weight::Built;
 use crate::{exec, tools};

@@ -20,15 +20,17 @@ mod load;
 mod long_page;
 mod receiver;
 mod report;
+mod section;
 mod signer_list;
 mod storms;
 mod tti;
 mod twiggy;
 mod weight;
 
-use crate::repo_root;
+use crate::paths::repo_root;
 use anyhow::bail;
-use report::{Report, Section};
+use report::Report;
+use section::Section;
 use std::time::Instant;
 
 const USAGE: &str = "usage: cargo xtask bench [--loads N] [--twiggy] [--only weight,tti,longpage,receiver,signers,storms]

@@ -12,7 +12,7 @@
 //! goes through the code an organizer uses, not through a second reading of the schema.
 
 use super::load::{self, ConnectionLog, Load};
-use super::report::{bytes, Section};
+use super::section::{bytes, Section};
 use super::weight::Built;
 use crate::exec::{self, cargo};
 use anyhow::{bail, Context};

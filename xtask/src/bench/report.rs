@@ -3,6 +3,7 @@
 
 use super::long_page::LongPageReport;
 use super::receiver::ReceiverReport;
+use super::section::Section;
 use super::signer_list::SignerListReport;
 use super::storms::StormsReport;
 use super::tti::TtiReport;
@@ -11,64 +12,6 @@ use anyhow::Context;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// The outcome of one benchmark section.
-#[derive(Debug, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Section<T> {
-    /// The section was not asked for in this run (`--only`).
-    Skipped,
-    /// Measured: the figures.
-    Measured { figures: T },
-    /// Not measurable yet (the feature it measures is not built): why, in words.
-    NotMeasured { reason: String },
-    /// The benchmark itself failed: the error. Makes `cargo xtask bench` exit non-zero.
-    Failed { error: String },
-}
-
-impl<T> Section<T> {
-    pub fn from_result(result: anyhow::Result<T>) -> Section<T> {
-        match result {
-            Ok(figures) => Section::Measured { figures },
-            Err(e) => Section::Failed { error: format!("{e:#}") },
-        }
-    }
-
-    pub fn figures(&self) -> Option<&T> {
-        match self {
-            Section::Measured { figures } => Some(figures),
-            _ => None,
-        }
-    }
-
-    pub fn print_status(&self, name: &str) {
-        match self {
-            Section::Skipped => {}
-            Section::Measured { .. } => eprintln!("xtask bench: {name}: measured"),
-            Section::NotMeasured { reason } => eprintln!("xtask bench: {name}: not measured: {reason}"),
-            Section::Failed { error } => eprintln!("xtask bench: {name}: FAILED: {error}"),
-        }
-    }
-
-    /// The README row of a section without figures (none when it was not asked for).
-    fn summary_gap(&self, figure: &str) -> String {
-        match self {
-            Section::Skipped | Section::Measured { .. } => String::new(),
-            Section::NotMeasured { .. } => format!("| {figure} | not measured yet ([why](docs/bench.md)) |\n"),
-            Section::Failed { .. } => format!("| {figure} | the benchmark failed ([error](docs/bench.md)) |\n"),
-        }
-    }
-
-    /// The Markdown paragraph for a section without figures.
-    fn missing_note(&self) -> String {
-        match self {
-            Section::Skipped => "Not run (`--only`).\n".into(),
-            Section::Measured { .. } => String::new(),
-            Section::NotMeasured { reason } => format!("Not measured yet: {reason}\n"),
-            Section::Failed { error } => format!("**The benchmark failed:** `{}`\n", error.replace('`', "'")),
-        }
-    }
-}
 
 /// Where and how the figures were taken.
 #[derive(Debug, Serialize)]
@@ -257,19 +200,6 @@ pub fn update_readme(readme: &Path, summary: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A byte count with thousands separators, as the README's tables show them.
-pub fn bytes(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `YYYY-MM-DD` (UTC) of a time.
 pub fn utc_date(time: std::time::SystemTime) -> String {
     let days = time.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
@@ -284,6 +214,7 @@ mod tests {
 
     #[test]
     fn dates_and_byte_counts_read_as_people_write_them() {
+        use super::super::section::bytes;
         assert_eq!(utc_date(UNIX_EPOCH), "1970-01-01");
         assert_eq!(utc_date(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29");
         assert_eq!(utc_date(UNIX_EPOCH + Duration::from_secs(1_795_651_200)), "2026-11-26");

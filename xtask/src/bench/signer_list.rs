@@ -9,7 +9,7 @@
 //! with the signing endpoint's rules (how they arrive does not change what the list shows).
 
 use super::receiver::{CAMPAIGN, CAMPAIGN_FILE};
-use super::report::{bytes, Section};
+use super::section::{bytes, Section};
 use super::tti::Spread;
 use super::weight::Built;
 use crate::{exec, tools};

@@ -19,7 +19,7 @@
 //! 20,000 per process, and the load generator holds one descriptor per stream as the receiver does.
 
 use super::load::{self, Load};
-use super::report::bytes;
+use super::section::bytes;
 use crate::exec::{self, cargo};
 use anyhow::{bail, Context};
 use bytes::Bytes;
@@ -488,7 +488,7 @@ pub fn run(
     current: Option<&Path>,
     before: Option<Result<(String, PathBuf), String>>,
     out_dir: &Path,
-) -> super::report::Section<StormsReport> {
+) -> super::section::Section<StormsReport> {
     let result = (|| {
         let current = current.context("the receiver was not built")?;
         raise_open_files_limit();
@@ -507,7 +507,7 @@ pub fn run(
             anyhow::Ok(StormsReport { before, after, two_instances })
         })
     })();
-    let section = super::report::Section::from_result(result);
+    let section = super::section::Section::from_result(result);
     if let Some(report) = section.figures() {
         print!("{}", report.markdown());
     }

@@ -3,7 +3,7 @@
 //! cache) and interleaved so that a busy machine slows all three alike. The page loads are driven
 //! by `tests/bench/tti.mjs`; the statistics are computed here.
 
-use super::report::bytes;
+use super::section::bytes;
 use super::weight::Built;
 use crate::{exec, tools};
 use anyhow::{bail, Context};

@@ -2,7 +2,7 @@
 //! counter in a shadow root (`benches/yew-counter`) built by the same pipeline in the same run.
 
 use super::budget::{Budgets, BUDGETS_FILE};
-use super::report::bytes;
+use super::section::bytes;
 use crate::build::{build_wasm, ensure_tools, WasmBuild, PARTNER_FILES};
 use crate::exec::{cargo, output};
 use crate::size::{measure_files, Sizes};
@@ -88,7 +88,7 @@ pub struct WeightReport {
 /// Crates in more than one version among what a wasm crate links (build scripts and proc-macros
 /// excluded: they run on the build machine and never reach the wasm).
 fn duplicate_crates(package: &str) -> anyhow::Result<Vec<String>> {
-    let tree = output(cargo().current_dir(crate::repo_root()).args([
+    let tree = output(cargo().current_dir(crate::paths::repo_root()).args([
         "tree",
         "-p",
         package,

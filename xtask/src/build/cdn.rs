@@ -121,7 +121,7 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).with_context(|| format!("cannot write {name}"))?;
     }
-    crate::size::write_compressed_copies(&dir, files.iter().map(|(name, _)| name.as_str()))?;
+    crate::compress::write_compressed_copies(&dir, files.iter().map(|(name, _)| name.as_str()))?;
     let snippet = snippet(&release, base_url);
     std::fs::write(dir.join("snippet.html"), &snippet)?;
     Ok((release, snippet))
