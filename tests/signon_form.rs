@@ -115,6 +115,27 @@ async fn organizations_are_asked_for_their_name_website_statement_and_a_contact_
     assert_eq!(honeypot.get_attribute("autocomplete").as_deref(), Some("off"));
 }
 
+/// The widget draws its text fields from core's presentation table, as the receiver's page form
+/// does (tested there): for each kind, each field shown carries the table's type and autocomplete.
+#[wasm_bindgen_test]
+async fn every_text_input_carries_the_shared_tables_type_and_autocomplete() {
+    use undersigned_core::signature::{presentation, SignerKind};
+    let host = new_host();
+    let _widget =
+        undersigned::mount(host.clone(), config(&[("endpoint", "http://127.0.0.1:9/signatures")])).expect("mounts");
+    wait_until("the form renders", || find(&host, "#us-email").is_some()).await;
+    for kind in [SignerKind::Individual, SignerKind::Organization] {
+        click(&host, &format!("#us-kind-{}", kind.as_str()));
+        let first = kind.text_fields()[0];
+        wait_until("the kind's fields are shown", || find(&host, &format!("#us-{first}")).is_some()).await;
+        for f in presentation::TEXT_FIELDS.iter().filter(|f| kind.text_fields().contains(&f.name)) {
+            let field = input(&host, &format!("#us-{}", f.name));
+            assert_eq!(field.get_attribute("type").as_deref(), Some(f.input_type), "{} ({kind:?})", f.name);
+            assert_eq!(field.get_attribute("autocomplete").as_deref(), Some(f.autocomplete), "{} ({kind:?})", f.name);
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn without_an_endpoint_the_form_explains_instead_of_collecting_signatures() {
     let host = new_host();

@@ -30,7 +30,7 @@ use state::{Action, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
 use thanks::{thank_you, ThankYouProps};
 use undersigned_core::api_error::{FieldError, FieldErrorCode};
-use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, SignerKind};
+use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, presentation, SignerKind};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -184,23 +184,24 @@ fn draw_form(view: FormView<'_>) -> Html {
     let error_of = |name: &str| state.error_for(name).map(|e| AttrValue::from(error_message(lang, e)));
     let marker = |required: bool| AttrValue::from(lang.text(if required { "form.required" } else { "form.optional" }));
 
-    let text_fields = kind.text_fields().iter().map(|&name| {
+    let shown = presentation::TEXT_FIELDS.iter().filter(|f| kind.text_fields().contains(&f.name));
+    let text_fields = shown.map(|f| {
+        let name = f.name;
         let required = kind.required_fields().contains(&name);
         let on_input = {
             let dispatcher = dispatcher.clone();
             Callback::from(move |value: String| dispatcher.dispatch(Action::SetText { field: name, value }))
         };
-        let (label, hint) = field_texts(lang, kind, name);
         text_field(TextFieldProps {
             name,
-            label: label.into(),
+            label: lang.text(f.label_for(kind)).into(),
             marker: marker(required),
             required,
-            hint: hint.map(AttrValue::from),
+            hint: f.hint.map(|key| AttrValue::from(lang.text(key))),
             value: AttrValue::from(state.draft.text(name).to_string()),
             error: error_of(name),
-            input_type: AttrValue::Static(if name == field::EMAIL { "email" } else { "text" }),
-            autocomplete: autocomplete(name),
+            input_type: AttrValue::Static(f.input_type),
+            autocomplete: f.autocomplete,
             readonly: !editable,
             node_ref: node_ref(name),
             on_input,
@@ -303,35 +304,6 @@ fn is_shown(kind: SignerKind, name: &str) -> bool {
     name == field::COUNTRY
         || (name == field::MAY_SIGN_FOR_ORGANIZATION && kind == SignerKind::Organization)
         || kind.text_fields().contains(&name)
-}
-
-/// The label and hint of a text field for a kind of signer.
-fn field_texts(lang: Lang, kind: SignerKind, name: &str) -> (&'static str, Option<&'static str>) {
-    let org = kind == SignerKind::Organization;
-    match name {
-        field::ORGANIZATION => (lang.text("form.field.organization"), None),
-        field::ORGANIZATION_WEBSITE => {
-            (lang.text("form.field.organization_website"), Some(lang.text("form.field.organization_website.hint")))
-        }
-        field::NAME if org => (lang.text("form.field.contact"), None),
-        field::NAME => (lang.text("form.field.name"), None),
-        field::TITLE if org => (lang.text("form.field.contact_title"), None),
-        field::TITLE => (lang.text("form.field.title"), None),
-        field::AFFILIATION => (lang.text("form.field.affiliation"), Some(lang.text("form.field.affiliation.hint"))),
-        field::EMAIL => (lang.text("form.field.email"), Some(lang.text("form.field.email.hint"))),
-        _ => (lang.text("form.field.other"), None),
-    }
-}
-
-fn autocomplete(name: &str) -> &'static str {
-    match name {
-        field::ORGANIZATION | field::AFFILIATION => "organization",
-        field::NAME => "name",
-        field::TITLE => "organization-title",
-        field::EMAIL => "email",
-        field::ORGANIZATION_WEBSITE => "url",
-        _ => "on",
-    }
 }
 
 /// The visitor's message for a field error: translated for the codes this widget knows, the

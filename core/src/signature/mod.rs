@@ -11,6 +11,7 @@
 //! - [`text`]: how typed text is cleaned (controls and bidi overrides removed, spaces collapsed, NFC).
 //! - [`country`]: the ISO 3166-1 country codes.
 //! - [`website`]: an organization's website, and whether the contact's address is on its domain.
+//! - [`presentation`]: how a form presents each field (label, hint, autocomplete, input type).
 //! - [`wire`]: lenient decoding and the form-encoded pairs; `docs/wire-format.md` shows all three
 //!   encodings with tested examples.
 //! - [`encoding`]: the three request encodings (`json`, `form`, `text`) and their content types.
@@ -20,6 +21,7 @@ pub mod answer;
 pub mod country;
 pub mod email;
 pub mod encoding;
+pub mod presentation;
 pub mod text;
 pub mod website;
 pub mod wire;

@@ -12,6 +12,7 @@ use super::html::escape;
 use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::api_error::FieldError;
+use undersigned_core::signature::presentation::{self, FieldPresentation};
 use undersigned_core::signature::{field, is_uuid, limits, SignatureSubmission, SignerKind};
 
 /// What to put in the form.
@@ -24,75 +25,27 @@ pub struct FormState<'a> {
     pub lang: Lang,
 }
 
-/// A text field of the form: wire name, label key, what follows the label (keys), input type,
-/// `autocomplete`, required, hint key.
-struct TextField {
-    name: &'static str,
-    label: &'static str,
-    marker: &'static str,
-    kind: &'static str,
-    autocomplete: Option<&'static str>,
-    required: bool,
-    hint: Option<&'static str>,
+/// What follows a field's label on this form, which shows both kinds of signer at once (there is
+/// no script to switch): whom the field is for, or whether it is required.
+fn marker(name: &str) -> &'static str {
+    let shown_for = |kind: SignerKind| kind.text_fields().contains(&name);
+    match (shown_for(SignerKind::Organization), shown_for(SignerKind::Individual)) {
+        (true, false) => "page.only_organizations",
+        (false, true) => "page.only_individuals",
+        _ if presentation::required_for_every_kind(name) => "form.required",
+        _ => "form.optional",
+    }
 }
 
-const TEXT_FIELDS: [TextField; 6] = [
-    TextField {
-        name: field::ORGANIZATION,
-        label: "form.field.organization",
-        marker: "page.only_organizations",
-        kind: "text",
-        autocomplete: Some("organization"),
-        required: false,
-        hint: None,
-    },
-    // Text, not `url`: a browser's URL check would refuse the bare domain (`eff.org`) core accepts.
-    TextField {
-        name: field::ORGANIZATION_WEBSITE,
-        label: "form.field.organization_website",
-        marker: "page.only_organizations",
-        kind: "text",
-        autocomplete: Some("url"),
-        required: false,
-        hint: Some("form.field.organization_website.hint"),
-    },
-    TextField {
-        name: field::NAME,
-        label: "form.field.name",
-        marker: "form.required",
-        kind: "text",
-        autocomplete: Some("name"),
-        required: true,
-        hint: Some("page.name.hint"),
-    },
-    TextField {
-        name: field::TITLE,
-        label: "form.field.title",
-        marker: "form.optional",
-        kind: "text",
-        autocomplete: Some("organization-title"),
-        required: false,
-        hint: None,
-    },
-    TextField {
-        name: field::AFFILIATION,
-        label: "form.field.affiliation",
-        marker: "page.only_individuals",
-        kind: "text",
-        autocomplete: None,
-        required: false,
-        hint: Some("form.field.affiliation.hint"),
-    },
-    TextField {
-        name: field::EMAIL,
-        label: "form.field.email",
-        marker: "form.required",
-        kind: "email",
-        autocomplete: Some("email"),
-        required: true,
-        hint: Some("form.field.email.hint"),
-    },
-];
+/// A field's hint on this form: the table's, except for the name, which on this form is also an
+/// organization's contact person (the widget relabels it instead).
+fn hint(f: &FieldPresentation) -> Option<&'static str> {
+    if f.name == field::NAME {
+        Some("page.name.hint")
+    } else {
+        f.hint
+    }
+}
 
 /// The label a field has on this form, for naming it in an error summary; the wire name for the
 /// fields the form does not show (`country`, `campaign`, `idempotency_key` sent by another form).
@@ -102,13 +55,13 @@ pub fn label_of(name: &str, lang: Lang) -> String {
         field::LIST_PUBLICLY => lang.text("form.list_publicly"),
         field::MAY_SIGN_FOR_ORGANIZATION => lang.text("form.may_sign_for_organization"),
         field::UPDATES_OPT_IN => lang.text("form.updates_opt_in"),
-        _ => TEXT_FIELDS.iter().find(|f| f.name == name).map_or_else(|| name.to_string(), |f| lang.text(f.label)),
+        _ => presentation::text_field(name).map_or_else(|| name.to_string(), |f| lang.text(f.label)),
     }
 }
 
 /// Whether the form has an element with the id [`input_id`] for this field (so a summary can link to it).
 pub fn has_input(name: &str) -> bool {
-    name == field::KIND || name == field::MAY_SIGN_FOR_ORGANIZATION || TEXT_FIELDS.iter().any(|f| f.name == name)
+    name == field::KIND || name == field::MAY_SIGN_FOR_ORGANIZATION || presentation::text_field(name).is_some()
 }
 
 /// The `id` of a field's input (for the kind, of its first radio button).
@@ -190,11 +143,12 @@ pub fn render(state: &FormState) -> String {
         );
     }
     out.push_str("</fieldset>");
-    for f in &TEXT_FIELDS {
+    for f in &presentation::TEXT_FIELDS {
         let input = input_id(f.name);
         let problem = error(f.name);
+        let hint = hint(f);
         let mut described = Vec::new();
-        if f.hint.is_some() {
+        if hint.is_some() {
             described.push(format!("{input}-hint"));
         }
         if problem.is_some() {
@@ -204,23 +158,21 @@ pub fn render(state: &FormState) -> String {
             out,
             "<p class=\"field\"><label for=\"{input}\">{} {}</label>",
             escape(&lang.text(f.label)),
-            escape(&lang.text(f.marker))
+            escape(&lang.text(marker(f.name)))
         );
-        if let Some(hint) = f.hint {
+        if let Some(hint) = hint {
             let _ = write!(out, "<span class=\"hint\" id=\"{input}-hint\">{}</span>", escape(&lang.text(hint)));
         }
         if let Some(e) = problem {
             let message = lang.format("page.error.field", &[("message", &lang.field_message(e))]);
             let _ = write!(out, "<span class=\"field-error\" id=\"{input}-error\">{}</span>", escape(&message));
         }
-        let _ = write!(out, "<input id=\"{input}\" name=\"{}\" type=\"{}\"", f.name, f.kind);
+        let _ = write!(out, "<input id=\"{input}\" name=\"{}\" type=\"{}\"", f.name, f.input_type);
         if let Some(max) = limits::max_chars(f.name) {
             let _ = write!(out, " maxlength=\"{max}\"");
         }
-        if let Some(auto) = f.autocomplete {
-            let _ = write!(out, " autocomplete=\"{auto}\"");
-        }
-        if f.required {
+        let _ = write!(out, " autocomplete=\"{}\"", f.autocomplete);
+        if presentation::required_for_every_kind(f.name) {
             out.push_str(" required");
         }
         if !described.is_empty() {
@@ -360,5 +312,21 @@ mod tests {
         assert!(html.contains("id=\"f-may_sign_for_organization-error\""), "{html}");
         assert!(html.contains("name=\"lang\" value=\"en\""), "the mail follows the page's language");
         assert!(has_input(field::MAY_SIGN_FOR_ORGANIZATION) && has_input(field::ORGANIZATION_WEBSITE));
+    }
+
+    #[test]
+    fn every_text_input_carries_the_shared_tables_type_and_autocomplete() {
+        let html = render(&FormState { campaign_id: "test-letter", values: None, errors: &[], lang: Lang::ENGLISH });
+        for f in &presentation::TEXT_FIELDS {
+            let input = format!("<input id=\"f-{0}\" name=\"{0}\" type=\"{1}\"", f.name, f.input_type);
+            let start = html.find(&input).unwrap_or_else(|| panic!("{input} in {html}"));
+            let tag = &html[start..start + html[start..].find('>').unwrap_or(0)];
+            assert!(tag.contains(&format!(" autocomplete=\"{}\"", f.autocomplete)), "{tag}");
+        }
+        // The difference the table settled: the page form offered no autofill for the affiliation.
+        assert!(
+            html.contains("name=\"affiliation\" type=\"text\" maxlength=\"200\" autocomplete=\"organization\""),
+            "{html}"
+        );
     }
 }
