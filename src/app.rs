@@ -23,7 +23,7 @@ pub fn app(props: &AppProps) -> Html {
         CampaignState::Ready(campaign) => html! {
             <>
                 <LetterView key={format!("letter:{}", campaign.id)} campaign={campaign.clone()} lang={lang} />
-                <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal}>
+                <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
                     <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
                 </LiveList>
             </>

@@ -117,6 +117,12 @@ pub async fn set_campaign_settings(store: &Store, campaign: &str, settings: &Cam
     if settings.min_fill_ms < 0 {
         return refuse(ErrorCode::InvalidRequest, "min_fill_ms cannot be negative.".into());
     }
+    if settings.goal.is_some_and(|g| g == 0 || i64::try_from(g).is_err()) {
+        return refuse(
+            ErrorCode::InvalidRequest,
+            "goal: write a number of signatures from 1, or null (or leave it out of the form) for no goal.".into(),
+        );
+    }
     if !store.set_campaign_settings(campaign, settings).await? {
         return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`; import it first."));
     }

@@ -235,6 +235,9 @@ pub enum AdminAction {
         /// `email` (a signature counts once confirmed through a mailed link) or `off`.
         #[arg(long, value_enum)]
         confirmation: Option<Confirmation>,
+        /// The number of signatures the campaign aims for (the widget's goal bar); 0 removes it.
+        #[arg(long)]
+        goal: Option<u64>,
     },
     /// Sets a demand's status, note and evidence (history is kept).
     SetStatus {
@@ -369,13 +372,15 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             allowed_origins,
             min_fill_ms,
             confirmation,
+            goal,
         } => {
             let mut settings = admin::campaign_settings(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let changing = moderation.is_some()
                 || organizations_need_review.is_some()
                 || allowed_origins.is_some()
                 || min_fill_ms.is_some()
-                || confirmation.is_some();
+                || confirmation.is_some()
+                || goal.is_some();
             if let Some(m) = moderation {
                 settings.moderation = m;
             }
@@ -390,6 +395,9 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             }
             if let Some(c) = confirmation {
                 settings.confirmation = c;
+            }
+            if let Some(g) = goal {
+                settings.goal = (g > 0).then_some(g);
             }
             if changing {
                 done(admin::set_campaign_settings(store, &campaign, &settings).await)?;
@@ -468,12 +476,21 @@ fn audit_line(action: &AdminAction) -> Option<(String, &'static str, String)> {
     use AdminAction as A;
     Some(match action {
         A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
-        A::Settings { campaign, moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation } => {
+        A::Settings {
+            campaign,
+            moderation,
+            organizations_need_review,
+            allowed_origins,
+            min_fill_ms,
+            confirmation,
+            goal,
+        } => {
             if moderation.is_none()
                 && organizations_need_review.is_none()
                 && allowed_origins.is_none()
                 && min_fill_ms.is_none()
                 && confirmation.is_none()
+                && goal.is_none()
             {
                 return None;
             }

@@ -26,6 +26,10 @@ pub struct CampaignSettings {
     /// Whether a signature counts only once its address's owner confirms it by mail.
     #[serde(default)]
     pub confirmation: Confirmation,
+    /// The number of signatures the campaign aims for (served in the campaign's data as
+    /// `Campaign::goal`); None: no goal.
+    #[serde(default)]
+    pub goal: Option<u64>,
 }
 
 /// Email confirmation (double opt-in) of signatures: the names are spelled by

@@ -331,6 +331,9 @@ impl Snapshots {
 }
 
 fn campaign_snapshot(record: CampaignRecord) -> anyhow::Result<CampaignSnapshot> {
-    let json = Tagged::of(serde_json::to_vec(&record.campaign)?);
+    // The goal is a setting (organizers change it without a new letter), served with the letter.
+    let mut served = record.campaign.clone();
+    served.goal = record.settings.goal.or(served.goal);
+    let json = Tagged::of(serde_json::to_vec(&served)?);
     Ok(CampaignSnapshot { record, json })
 }

@@ -202,7 +202,7 @@ impl Store {
 
     /// The campaign with this id and its settings, if the receiver knows it.
     pub async fn campaign(&self, id: &str) -> anyhow::Result<Option<CampaignRecord>> {
-        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation, json FROM campaigns WHERE id = $1")
+        let row = sqlx::query("SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation, goal, json FROM campaigns WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -215,7 +215,7 @@ impl Store {
     /// Only the settings of a campaign (signing needs no more, and skips parsing the letter).
     pub async fn campaign_settings(&self, id: &str) -> anyhow::Result<Option<CampaignSettings>> {
         let row = sqlx::query(
-            "SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation FROM campaigns WHERE id = $1",
+            "SELECT moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation, goal FROM campaigns WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -230,12 +230,13 @@ impl Store {
 
     /// Replaces a campaign's settings; false when the campaign does not exist.
     pub async fn set_campaign_settings(&self, id: &str, s: &CampaignSettings) -> anyhow::Result<bool> {
-        let done = sqlx::query("UPDATE campaigns SET moderation = $1, organizations_need_review = $2, allowed_origins = $3, min_fill_ms = $4, confirmation = $5 WHERE id = $6")
+        let done = sqlx::query("UPDATE campaigns SET moderation = $1, organizations_need_review = $2, allowed_origins = $3, min_fill_ms = $4, confirmation = $5, goal = $6 WHERE id = $7")
             .bind(s.moderation.as_str())
             .bind(i64::from(s.organizations_need_review))
             .bind(s.allowed_origins.join("\n"))
             .bind(s.min_fill_ms)
             .bind(s.confirmation.as_str())
+            .bind(s.goal.and_then(|g| i64::try_from(g).ok()))
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -593,6 +594,7 @@ fn settings_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<CampaignSettings
         allowed_origins: origins.lines().map(str::to_string).filter(|o| !o.is_empty()).collect(),
         min_fill_ms: row.try_get("min_fill_ms")?,
         confirmation: confirmation.parse().map_err(anyhow::Error::msg).context("a stored campaign's settings")?,
+        goal: row.try_get::<Option<i64>, _>("goal")?.and_then(|g| u64::try_from(g).ok()),
     })
 }
 

@@ -530,3 +530,65 @@ both_backends!(
         s.stop().await;
     }
 );
+
+both_backends!(owners_set_the_confirmation_and_the_goal_which_the_campaign_data_serves, |backend| async move {
+    let db = TestDb::new(backend).await;
+    let s = TestServer::new(&db).await;
+    let store = Store::connect(&db.url).await.unwrap();
+    add(&store, "owner@example.org", Role::Owner).await;
+    let owner =
+        Organizer::sign_in(&s.base, "owner@example.org", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.status()));
+    let path = format!("/admin/campaigns/{CAMPAIGN}/settings");
+    let (_, html) = owner.page(&path).await;
+    assert!(html.contains("id=\"confirmation-off\" name=\"confirmation\" value=\"off\" checked"), "as stored");
+    let campaign_data = || async {
+        let res = s.http.get(s.url(&format!("/api/campaigns/{CAMPAIGN}"))).send().await.unwrap();
+        res.json::<serde_json::Value>().await.unwrap()
+    };
+    assert!(campaign_data().await.get("goal").is_none(), "no goal until one is set");
+    let csrf = owner.csrf(&path).await;
+    let post = |goal: &'static str, confirmation: &'static str| {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("moderation", "auto"),
+            ("organizations_need_review", "1"),
+            ("min_fill_ms", "0"),
+            ("confirmation", confirmation),
+            ("goal", goal),
+        ];
+        let (owner, path) = (&owner, path.as_str());
+        async move { owner.post(path, &fields).await }
+    };
+    assert_eq!(post("1000", "email").await.status(), 303);
+    let settings = store.campaign_settings(CAMPAIGN).await.unwrap().unwrap();
+    assert_eq!((settings.goal, settings.confirmation.as_str()), (Some(1000), "email"));
+    assert_eq!(campaign_data().await["goal"], 1000, "served in the campaign data");
+    // A goal that is no whole number from 1 is refused, and nothing changes.
+    for bad in ["0", "many", "-5"] {
+        let res = post(bad, "off").await;
+        assert_eq!(res.status(), 422, "{bad}");
+        assert!(res.text().await.unwrap().contains("whole number of signatures"));
+    }
+    assert_eq!(store.campaign_settings(CAMPAIGN).await.unwrap().unwrap().confirmation.as_str(), "email");
+    // A script of an earlier release that PUTs settings without `goal` keeps it.
+    let res = s
+        .admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/settings"))
+        .json(&serde_json::json!({"moderation": "auto", "organizations_need_review": true, "allowed_origins": [], "min_fill_ms": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["goal"], 1000);
+    // Emptied, the goal goes; the CLI sets it too.
+    assert_eq!(post("", "off").await.status(), 303);
+    assert!(campaign_data().await.get("goal").is_none());
+    admin_cli(&db, &["settings", CAMPAIGN, "--goal", "250"]);
+    // The CLI writes to the database behind the receiver's back: its snapshots follow on their poll.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while campaign_data().await["goal"] != 250 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(campaign_data().await["goal"], 250, "the CLI's goal, served once the snapshot is refreshed");
+    store.close().await;
+    s.stop().await;
+});

@@ -223,6 +223,19 @@ async function flow(backend) {
     const settings = await (await fetch(`${base}/api/admin/campaigns/${CAMPAIGN}/settings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
     assert.deepEqual([settings.moderation, settings.allowed_origins], ['auto', []], 'nothing changed');
 
+    // The owner sets the campaign's goal in the settings; a widget with no goal attribute that
+    // loads the campaign from this receiver (the receiver's own frame, /embed/…) draws the bar.
+    await owner.goto(`${base}/admin/campaigns/${CAMPAIGN}/settings`);
+    assert.ok(await owner.locator('#confirmation-off').isChecked(), 'the confirmation setting, as stored');
+    await owner.fill('#goal', '1000');
+    await Promise.all([owner.waitForNavigation(), owner.click('main form button[type=submit]')]);
+    assert.match(await owner.locator('.notice').textContent(), /Saved/);
+    assert.equal((await (await fetch(`${base}/api/campaigns/${CAMPAIGN}`)).json()).goal, 1000, 'served in the campaign data');
+    const framed = await newPage(browser);
+    pages.push(framed);
+    await framed.goto(`${base}/embed/${CAMPAIGN}`);
+    await widgetShows(framed, 'toward a goal of 1,000', 15_000);
+
     // Repeated wrong passwords are throttled: then even the right one waits.
     const stranger = await newPage(browser);
     pages.push(stranger);

@@ -66,6 +66,11 @@ pub struct Campaign {
     /// The notes the body refers to, numbered from 1 in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub footnotes: Vec<Footnote>,
+    /// The number of signatures the campaign aims for, when its organizers set one: the receiver
+    /// serves it from the campaign's settings, and the widget draws its goal bar from it when the
+    /// page gives no `goal` attribute. Not part of the letter (nor of what signers endorse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<u64>,
 }
 
 /// One block of the letter's body.
@@ -166,6 +171,7 @@ impl Campaign {
             cc: Vec::new(),
             contact: Vec::new(),
             footnotes: Vec::new(),
+            goal: None,
         }
     }
 

@@ -288,6 +288,7 @@ mod tests {
             allowed_origins: vec![],
             min_fill_ms: 3000,
             confirmation: crate::store::Confirmation::Email,
+            goal: None,
         }
     }
 

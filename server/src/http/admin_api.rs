@@ -159,11 +159,12 @@ async fn put_settings(
 ) -> HttpResult<Response> {
     allow(&p, &id, Permission::ChangeSettings)?;
     let Json(mut body) = body.map_err(bad_json)?;
-    // Settings written before `confirmation` existed (scripts of an earlier release) leave it as
-    // it is instead of switching it to the default.
-    if let Some(fields) = body.as_object_mut().filter(|f| !f.contains_key("confirmation")) {
+    // Settings written before `confirmation` and `goal` existed (scripts of an earlier release)
+    // leave them as they are instead of switching them to the default.
+    if let Some(fields) = body.as_object_mut().filter(|f| !f.contains_key("confirmation") || !f.contains_key("goal")) {
         let current = admin::campaign_settings(&state.store, &id).await?;
-        fields.insert("confirmation".into(), serde_json::json!(current.confirmation));
+        fields.entry("confirmation").or_insert_with(|| serde_json::json!(current.confirmation));
+        fields.entry("goal").or_insert_with(|| serde_json::json!(current.goal));
     }
     let settings: CampaignSettings = serde_json::from_value(body).map_err(|e| {
         HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected settings JSON: {e}"))

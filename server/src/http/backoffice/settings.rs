@@ -1,5 +1,6 @@
-//! Settings (owners): moderation, organizations' review, allowed partner origins, minimum fill
-//! time; checked by [`crate::admin::set_campaign_settings`], as the admin API's are.
+//! Settings (owners): moderation, organizations' review, email confirmation, allowed partner
+//! origins, minimum fill time, the signature goal; checked by
+//! [`crate::admin::set_campaign_settings`], as the admin API's are.
 
 use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
@@ -8,7 +9,7 @@ use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
 use crate::http::AppState;
 use crate::organizers::Permission;
-use crate::store::{CampaignRecord, CampaignSettings, Moderation};
+use crate::store::{CampaignRecord, CampaignSettings, Confirmation, Moderation};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -38,6 +39,24 @@ fn render(signed: &super::Signed, record: &CampaignRecord, settings: &CampaignSe
         main,
         "<p class=\"choice\"><input type=\"checkbox\" id=\"orgs\" name=\"organizations_need_review\" value=\"1\"{checked}><label for=\"orgs\">{}</label></p></fieldset>",
         escape(&lang.text("admin.settings.organizations_need_review"))
+    );
+    let _ = write!(main, "<fieldset><legend>{}</legend>", escape(&lang.text("admin.settings.confirmation")));
+    for c in [Confirmation::Email, Confirmation::Off] {
+        let checked = if settings.confirmation == c { " checked" } else { "" };
+        let _ = write!(
+            main,
+            "<p class=\"choice\"><input type=\"radio\" id=\"confirmation-{0}\" name=\"confirmation\" value=\"{0}\"{checked}><label for=\"confirmation-{0}\">{1}</label></p>",
+            c.as_str(),
+            escape(&lang.text(&format!("admin.settings.confirmation.{}", c.as_str())))
+        );
+    }
+    main.push_str("</fieldset>");
+    let _ = write!(
+        main,
+        "<p><label for=\"goal\">{}</label><input id=\"goal\" name=\"goal\" type=\"number\" min=\"1\" step=\"1\" inputmode=\"numeric\" value=\"{}\" aria-describedby=\"goal-help\"><span id=\"goal-help\" class=\"help\">{}</span></p>",
+        escape(&lang.text("admin.settings.goal")),
+        settings.goal.map(|g| g.to_string()).unwrap_or_default(),
+        escape(&lang.text("admin.settings.goal_help"))
     );
     let _ = write!(
         main,
@@ -90,6 +109,11 @@ pub async fn save(
     }
     let lang = signed.lang;
     let fill = form.text("min_fill_ms");
+    // Empty: no goal. Anything but a whole number from 1 is refused (and nothing saved).
+    let goal = match form.text("goal").trim() {
+        "" => Ok(None),
+        text => text.parse::<u64>().ok().filter(|g| *g > 0).map(Some).ok_or(()),
+    };
     let settings = CampaignSettings {
         moderation: form.get("moderation").and_then(|m| m.parse().ok()).unwrap_or(Moderation::Auto),
         organizations_need_review: form.get("organizations_need_review").is_some(),
@@ -100,13 +124,16 @@ pub async fn save(
             .filter(|l| !l.is_empty())
             .collect(),
         min_fill_ms: fill.parse().unwrap_or(-1),
-        // The form has no field for it yet (the back office's own slice): kept as it is.
-        confirmation: form
-            .get("confirmation")
-            .and_then(crate::domain::Confirmation::parse)
-            .unwrap_or(record.settings.confirmation),
+        confirmation: form.get("confirmation").and_then(Confirmation::parse).unwrap_or(record.settings.confirmation),
+        goal: goal.unwrap_or(record.settings.goal),
     };
     let heading = lang.text("admin.nav.settings");
+    if goal.is_err() {
+        let main = render(&signed, &record, &settings, &layout::problem(&lang.text("admin.settings.goal_invalid")));
+        let mut response = campaign_page(&signed, &record, Section::Settings, &heading, &main);
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
+    }
     match admin::set_campaign_settings(&state.store, &id, &settings).await {
         Ok(()) => {
             let detail = serde_json::to_string(&settings).unwrap_or_default();

@@ -283,6 +283,7 @@ mod tests {
             allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
             min_fill_ms: 0,
             confirmation: crate::store::Confirmation::Email,
+            goal: None,
         };
         CampaignRecord { campaign: undersigned_core::Campaign::new("c", "C", "today"), settings }
     }
