@@ -78,6 +78,8 @@ test("without JavaScript: the partner page's own fallback form gets a thank-you 
     const form = page.locator('undersigned-letter form');
     // The partner form's default kind is organization, which waits for review.
     await form.getByLabel('Organization (organizations only)').fill('Fallback Friends');
+    await form.getByLabel("Organization's website (organizations only)").fill('fallback.example');
+    await form.getByLabel('I may sign for this organization (organizations only)').check();
     await form.getByLabel('Your name').fill('Omar Org');
     await form.getByLabel('Email').fill('omar@fallback.example');
     const response = await submit(page, form);
@@ -116,6 +118,8 @@ test('axe finds no WCAG 2.2 A/AA violation on the letter, thank-you and error pa
 
   form = page.locator('form.sign');
   await form.getByLabel('Organization name').fill('Incomplete No More');
+  await form.getByLabel("Organization's website").fill('example.org');
+  await form.getByLabel('I may sign this letter on behalf of this organization').check();
   const signed = await submit(page, form);
   assert.equal(signed.status(), 201);
   assert.equal(await page.locator('h1').textContent(), 'Thank you: your signature was received');
