@@ -77,7 +77,7 @@ test("without JavaScript: the partner page's own fallback form gets a thank-you 
     await page.goto(`${env.receiver.url}/www/partner.html`);
     const form = page.locator('undersigned-letter form');
     // The partner form's default kind is organization, which waits for review.
-    await form.getByLabel('Organization (organizations only)').fill('Fallback Friends');
+    await form.getByLabel('Organization (organizations only)', { exact: true }).fill('Fallback Friends');
     await form.getByLabel("Organization's website (organizations only)").fill('fallback.example');
     await form.getByLabel('I may sign for this organization (organizations only)').check();
     await form.getByLabel('Your name').fill('Omar Org');
