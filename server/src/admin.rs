@@ -2,7 +2,7 @@
 //! check the same things: importing a campaign from its authoring source, campaign settings,
 //! setting a demand's status, moderating, exporting, importing and erasing signers.
 
-pub mod csv;
+pub mod signer_csv;
 pub mod import;
 pub mod token;
 
@@ -219,16 +219,16 @@ pub async fn export_csv(store: &Store, campaign: &str, state: Option<SignerState
     if store.campaign(campaign).await?.is_none() {
         return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`."));
     }
-    let mut out = csv::header();
+    let mut out = signer_csv::Export::new()?;
     let mut offset = 0;
     loop {
         let page: Vec<SignerRow> = store.signers(campaign, state, 1000, offset).await?;
         // A signature awaiting its owner's confirmation is no signer yet: it is not exported.
         for row in page.iter().filter(|row| !row.awaiting_confirmation) {
-            out.push_str(&csv::row(row));
+            out.push(row)?;
         }
         if page.len() < 1000 {
-            return Ok(out);
+            return Ok(out.finish()?);
         }
         offset += 1000;
     }

@@ -40,13 +40,25 @@ impl SignatureWriter {
     /// Stores one signature; resolves after its transaction committed (or failed).
     pub async fn write(&self, write: SignatureWrite) -> anyhow::Result<WriteOutcome> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { write, reply }).await.map_err(|_| anyhow::anyhow!("the signature writer has stopped"))?;
-        answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the signature writer stopped before answering"))?
-            .map_err(anyhow::Error::msg)
+        let stopped = |_| StorageFailure("the signature writer has stopped".to_owned());
+        self.jobs.send(Job { write, reply }).await.map_err(stopped)?;
+        let stopped = |_| StorageFailure("the signature writer stopped before answering".to_owned());
+        Ok(answer.await.map_err(stopped)?.map_err(StorageFailure)?)
     }
 }
+
+/// A failure of the writer or of its batch's transaction, carried as text (one batch's failure is
+/// answered to each of its writers). It is a storage failure: the client may retry shortly.
+#[derive(Debug)]
+pub struct StorageFailure(pub String);
+
+impl std::fmt::Display for StorageFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StorageFailure {}
 
 async fn run(store: Store, queue: async_channel::Receiver<Job>) {
     while let Ok(first) = queue.recv().await {

@@ -1,4 +1,4 @@
-//! Reading signers from CSV for an import: the columns `export` writes ([`super::csv::COLUMNS`]),
+//! Reading signers from CSV for an import: the columns `export` writes ([`super::signer_csv::COLUMNS`]),
 //! so that an export imports back as it was, moderation state and timestamps included; a file may
 //! also hold only some of them (at least `kind`, `name` and `email`), e.g. signatures collected on
 //! paper.
@@ -13,7 +13,7 @@
 //! - `created_at` empty or absent: the time of the import.
 //! - A row whose address appears on an earlier row is left out and counted.
 
-use super::csv::{unneutralise, COLUMNS};
+use super::signer_csv::{unneutralise, COLUMNS};
 use super::{AdminError, AdminResult};
 use crate::domain::{CampaignSettings, ImportedSigner, SignerState};
 use crate::signing;

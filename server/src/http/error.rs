@@ -1,10 +1,13 @@
 //! The one error type of every handler: core's [`ApiError`] body with its HTTP status, plus a
-//! `Retry-After` when the client should wait. Store failures become `storage_unavailable` (503,
-//! retryable) and are logged with their cause; the client sees no internals.
+//! `Retry-After` when the client should wait. Store failures (a database or file error anywhere in
+//! the cause chain) become `storage_unavailable` (503, retry shortly); any other unexpected error,
+//! such as a serialization bug, is `internal` (500), not dressed up as a passing outage. Both are
+//! logged with their cause; the client sees no internals.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use crate::writer::StorageFailure;
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
 
 #[derive(Debug)]
@@ -52,11 +55,22 @@ impl HttpError {
             retry_after_secs: Some(5),
         }
     }
+
+    /// A bug or an unexpected state: logged with its cause, answered as a server error.
+    pub fn internal(error: anyhow::Error) -> HttpError {
+        tracing::error!(error = format!("{error:#}"), "request failed on an unexpected error");
+        HttpError::new(ErrorCode::Internal, "The receiver failed on an unexpected error; try again later.")
+    }
 }
 
+/// The store's failures are database or file errors; anything else reaching a handler is a bug.
 impl From<anyhow::Error> for HttpError {
     fn from(error: anyhow::Error) -> HttpError {
-        HttpError::storage(error)
+        if error.chain().any(|cause| cause.is::<sqlx::Error>() || cause.is::<std::io::Error>() || cause.is::<StorageFailure>()) {
+            HttpError::storage(error)
+        } else {
+            HttpError::internal(error)
+        }
     }
 }
 
@@ -85,4 +99,21 @@ pub async fn method_not_allowed() -> HttpError {
         ErrorCode::MethodNotAllowed,
         "This endpoint does not take this method; see docs/receiver.md for the API.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_failures_are_retryable_outages_and_bugs_are_server_errors() {
+        let outage = HttpError::from(anyhow::Error::new(sqlx::Error::PoolTimedOut).context("reading a campaign"));
+        assert_eq!((outage.body.code, outage.retry_after_secs), (ErrorCode::StorageUnavailable, Some(5)));
+        let writer = HttpError::from(anyhow::Error::new(StorageFailure("disk I/O error".to_owned())));
+        assert_eq!(writer.body.code, ErrorCode::StorageUnavailable);
+        let bug = serde_json::from_str::<u32>("not json").map_err(anyhow::Error::new).unwrap_err();
+        let bug = HttpError::from(bug.context("serializing an answer"));
+        assert_eq!((bug.body.code, bug.retry_after_secs), (ErrorCode::Internal, None));
+        assert_eq!(bug.body.code.http_status(), 500);
+    }
 }

@@ -1,8 +1,8 @@
 //! The budgets of `budgets.toml`, and the weight check that `cargo xtask test` runs.
 //!
-//! `budgets.toml` is a small TOML subset read here without a TOML library: `[section]` headers,
-//! `key = integer` lines (underscores allowed) and `#` comments. Anything else is an error that
-//! names the line, so a typo can never switch a budget off.
+//! `budgets.toml` is read with the `toml` crate into structs that deny unknown fields: a misspelt
+//! section or key is an error naming it, so a typo can never switch a budget off, and a missing
+//! budget is an error, never "unlimited".
 
 use crate::counts::Counts;
 use crate::paths::repo_root;
@@ -28,33 +28,23 @@ impl Budgets {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Budgets> {
-        let mut section = String::new();
-        let mut weight_brotli_total = None;
-        for (index, raw) in text.lines().enumerate() {
-            let line = raw.split('#').next().unwrap_or_default().trim();
-            let number = index + 1;
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                section = name.trim().to_string();
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                bail!("line {number}: expected `[section]` or `key = number`, found `{raw}`");
-            };
-            let value: u64 = value
-                .trim()
-                .replace('_', "")
-                .parse()
-                .with_context(|| format!("line {number}: `{}` is not a whole number of bytes", value.trim()))?;
-            match (section.as_str(), key.trim()) {
-                ("weight", "brotli_total_bytes") => weight_brotli_total = Some(value),
-                (section, key) => bail!("line {number}: unknown budget `{key}` in section [{section}]"),
-            }
-        }
-        Ok(Budgets { weight_brotli_total: weight_brotli_total.context("[weight] brotli_total_bytes is missing")? })
+        let file: BudgetsFile = toml::from_str(text)?;
+        Ok(Budgets { weight_brotli_total: file.weight.brotli_total_bytes })
     }
+}
+
+/// The file's shape: every section and key known, nothing else allowed.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BudgetsFile {
+    weight: WeightBudget,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightBudget {
+    /// Brotli bytes of everything a partner page downloads for the widget.
+    brotli_total_bytes: u64,
 }
 
 /// The weight check of the test command: the brotli total of the partner files in `pkg` against
@@ -96,6 +86,9 @@ mod tests {
         assert!(Budgets::parse("[weight]\nbrotli_total_bytes = 100 KB\n").is_err());
         assert!(Budgets::parse("[weight]\nbrotli_totl_bytes = 1\n").is_err(), "a misspelt key is an error");
         assert!(Budgets::parse("[weight]\nbrotli_total_bytes 1\n").is_err());
+        assert!(Budgets::parse("[wieght]\nbrotli_total_bytes = 1\n").is_err(), "a misspelt section is an error");
+        let typo = Budgets::parse("[weight]\nbrotli_total_bytes = 1\nbrotli_totl_bytes = 2\n").unwrap_err();
+        assert!(format!("{typo:#}").contains("brotli_totl_bytes"), "the error names the unknown key: {typo:#}");
     }
 
     #[test]
