@@ -2,8 +2,8 @@
 //! check the same things: importing a campaign from its authoring source, campaign settings,
 //! setting a demand's status, moderating, exporting, importing and erasing signers.
 
-pub mod signer_csv;
 pub mod import;
+pub mod signer_csv;
 pub mod token;
 
 use crate::domain::{CampaignSettings, SignerRow, SignerState, StatusChange};

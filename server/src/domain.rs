@@ -295,3 +295,16 @@ mod tests {
         }
     }
 }
+
+/// A failure of the signature writer or of its batch's transaction, carried as text (one batch's failure is
+/// answered to each of its writers). It is a storage failure: the client may retry shortly.
+#[derive(Debug)]
+pub struct StorageFailure(pub String);
+
+impl std::fmt::Display for StorageFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StorageFailure {}

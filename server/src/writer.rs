@@ -5,7 +5,7 @@
 //!
 //! SQLite has one writer (it allows no more); PostgreSQL gets several, each its own transactions.
 
-use crate::domain::{SignatureWrite, WriteOutcome};
+use crate::domain::{SignatureWrite, StorageFailure, WriteOutcome};
 use crate::store::{Backend, Store};
 use tokio::sync::oneshot;
 
@@ -46,19 +46,6 @@ impl SignatureWriter {
         Ok(answer.await.map_err(stopped)?.map_err(StorageFailure)?)
     }
 }
-
-/// A failure of the writer or of its batch's transaction, carried as text (one batch's failure is
-/// answered to each of its writers). It is a storage failure: the client may retry shortly.
-#[derive(Debug)]
-pub struct StorageFailure(pub String);
-
-impl std::fmt::Display for StorageFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StorageFailure {}
 
 async fn run(store: Store, queue: async_channel::Receiver<Job>) {
     while let Ok(first) = queue.recv().await {

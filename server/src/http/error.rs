@@ -4,10 +4,10 @@
 //! such as a serialization bug, is `internal` (500), not dressed up as a passing outage. Both are
 //! logged with their cause; the client sees no internals.
 
+use crate::domain::StorageFailure;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::writer::StorageFailure;
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError};
 
 #[derive(Debug)]
@@ -66,7 +66,10 @@ impl HttpError {
 /// The store's failures are database or file errors; anything else reaching a handler is a bug.
 impl From<anyhow::Error> for HttpError {
     fn from(error: anyhow::Error) -> HttpError {
-        if error.chain().any(|cause| cause.is::<sqlx::Error>() || cause.is::<std::io::Error>() || cause.is::<StorageFailure>()) {
+        if error
+            .chain()
+            .any(|cause| cause.is::<sqlx::Error>() || cause.is::<std::io::Error>() || cause.is::<StorageFailure>())
+        {
             HttpError::storage(error)
         } else {
             HttpError::internal(error)
