@@ -79,7 +79,10 @@ test("without JavaScript: the partner page's own fallback form gets a thank-you 
     // The partner form's default kind is organization, which waits for review.
     await form.getByLabel('Organization (organizations only)', { exact: true }).fill('Fallback Friends');
     await form.getByLabel("Organization's website (organizations only)").fill('fallback.example');
-    await form.getByLabel('I may sign for this organization (organizations only)').check();
+    // The partner's hostile stylesheet unsets every input (`all: unset`), so the box has no size:
+    // a visitor ticks it through its label, as the test does.
+    await form.locator('label', { hasText: 'I may sign for this organization' }).click();
+    assert.equal(await form.getByLabel('I may sign for this organization (organizations only)').isChecked(), true);
     await form.getByLabel('Your name').fill('Omar Org');
     await form.getByLabel('Email').fill('omar@fallback.example');
     const response = await submit(page, form);
