@@ -103,22 +103,8 @@ pub async fn page(
                     escape(&lang.format("admin.select_one", &[("who", &who(row))]))
                 );
             }
-            let _ = write!(
-                main,
-                "<td>{}</td><td>{}{}</td>",
-                escape(&who(row)),
-                escape(&details(row, lang)),
-                domain_mark(row, lang)
-            );
-            if see_emails {
-                let _ = write!(main, "<td>{}</td>", escape(&row.email));
-            }
-            let _ = write!(
-                main,
-                "<td>{}</td><td>{}</td></tr>",
-                escape(row.data.source.as_deref().unwrap_or("")),
-                escape(&minute(&row.created_at)),
-            );
+            signer_cells(&mut main, row, lang, see_emails, &domain_mark(row, lang));
+            main.push_str("</tr>");
         }
         main.push_str("</tbody></table>");
         if can_moderate {
@@ -188,16 +174,9 @@ async fn awaiting_confirmation(
         escape(&lang.text("admin.signer.received")),
     );
     for row in &rows {
-        let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(&who(row)), escape(&details(row, lang)));
-        if see_emails {
-            let _ = write!(out, "<td>{}</td>", escape(&row.email));
-        }
-        let _ = write!(
-            out,
-            "<td>{}</td><td>{}</td></tr>",
-            escape(row.data.source.as_deref().unwrap_or("")),
-            escape(&minute(&row.created_at)),
-        );
+        out.push_str("<tr>");
+        signer_cells(&mut out, row, lang, see_emails, "");
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table></section>");
     Ok(out)
@@ -255,6 +234,27 @@ pub fn details(row: &SignerRow, _lang: super::super::pages::text::Lang) -> Strin
     }
     parts.extend([&row.data.title, &row.data.affiliation, &row.data.country].into_iter().flatten().map(String::as_str));
     parts.join(", ")
+}
+
+/// A signer's cells in both moderation tables: who, details (followed by `mark`), the email when
+/// the role may see it, source and time received.
+fn signer_cells(
+    out: &mut String,
+    row: &SignerRow,
+    lang: super::super::pages::text::Lang,
+    see_emails: bool,
+    mark: &str,
+) {
+    let _ = write!(out, "<td>{}</td><td>{}{mark}</td>", escape(&who(row)), escape(&details(row, lang)));
+    if see_emails {
+        let _ = write!(out, "<td>{}</td>", escape(&row.email));
+    }
+    let _ = write!(
+        out,
+        "<td>{}</td><td>{}</td>",
+        escape(row.data.source.as_deref().unwrap_or("")),
+        escape(&minute(&row.created_at)),
+    );
 }
 
 /// An organization's website and whether its contact's address is on that domain (HTML): a
