@@ -5,7 +5,7 @@
 use crate::admin::token::AdminToken;
 use crate::config::ServerConfig;
 use crate::http::rate_limit::RateLimiter;
-use crate::http::{self, AppState};
+use crate::http::{self, state::AppState};
 use crate::live::LiveHub;
 use crate::snapshot::Snapshots;
 use crate::store::Store;

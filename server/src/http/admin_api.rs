@@ -5,7 +5,7 @@
 //! export is written to the audit log. No CORS headers: browsers on other sites cannot call it.
 
 use super::error::{HttpError, HttpResult};
-use super::AppState;
+use super::state::AppState;
 use crate::admin::{self, AdminError, StatusUpdate};
 use crate::domain::{CampaignSettings, SignerState};
 use crate::organizers::{secret, Access, Permission, Principal};

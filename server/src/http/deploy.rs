@@ -11,7 +11,7 @@
 //! - `/readyz`: the database answers too (readiness: a proxy or orchestrator sends traffic only
 //!   to a ready instance); `503` otherwise.
 
-use super::AppState;
+use super::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;

@@ -13,10 +13,12 @@
 //!   (each checked, anything else ignored) and `parent`, the partner's origin, which only the
 //!   script uses (as the `postMessage` target, so a wrong value only means no message arrives).
 
+use super::error::HttpError;
+use super::pages::answer::{error_page, AnswerContext};
 use super::pages::html::escape;
+use super::pages::layout::letter_path;
 use super::pages::text::Lang;
-use super::pages::{self, AnswerContext};
-use super::{error::HttpError, AppState};
+use super::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -102,8 +104,8 @@ async fn embed_page(
     let bare = AnswerContext { lang, ..AnswerContext::default() };
     let record = match state.store.campaign(&id).await {
         Ok(Some(record)) => record,
-        Ok(None) => return pages::error_page(HttpError::unknown_campaign(&id), &bare),
-        Err(e) => return pages::error_page(HttpError::storage(e), &bare),
+        Ok(None) => return error_page(HttpError::unknown_campaign(&id), &bare),
+        Err(e) => return error_page(HttpError::storage(e), &bare),
     };
     let ancestors = frame_ancestors(&record.settings.allowed_origins, &state.config.allowed_origins);
     let api = format!("/api/campaigns/{}", escape(&id));
@@ -122,7 +124,7 @@ async fn embed_page(
         code = lang.code(),
         dir = lang.dir(),
         title = escape(&record.campaign.title),
-        letter = escape(&pages::letter_path(&id)),
+        letter = escape(&letter_path(&id)),
         read = escape(&lang.text("page.read_letter")),
     );
     let mut response = (StatusCode::OK, body).into_response();

@@ -15,30 +15,14 @@ pub mod pages;
 pub mod public;
 pub mod rate_limit;
 pub mod revisions;
+pub mod state;
 pub mod static_files;
 
-use crate::admin::token::AdminToken;
-use crate::config::ServerConfig;
-use crate::live::LiveHub;
-use crate::store::Store;
-use crate::writer::SignatureWriter;
 use axum::routing::get;
 use axum::Router;
-use rate_limit::RateLimiter;
+use state::AppState;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
-
-/// Shared state of every handler.
-pub struct AppState {
-    pub store: Store,
-    pub writer: SignatureWriter,
-    pub live: Arc<LiveHub>,
-    pub limiter: RateLimiter,
-    pub admin_token: AdminToken,
-    pub config: ServerConfig,
-    /// Wakes the mail sender after something queued mail ([`crate::mail::worker`]).
-    pub mail: Arc<tokio::sync::Notify>,
-}
 
 /// The whole router.
 pub fn router(state: Arc<AppState>) -> Router {

@@ -10,7 +10,8 @@
 //! page instead of JSON: see [`super::pages`].
 
 use super::error::{HttpError, HttpResult};
-use super::{origin, pages, AppState};
+use super::state::{client_ip, AppState};
+use super::{origin, pages};
 use crate::domain::{CampaignSettings, WriteOutcome};
 use crate::live::{LiveEvent, Start};
 use crate::signing;
@@ -24,7 +25,7 @@ use axum::routing::get;
 use axum::Router;
 use futures_util::Stream;
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
@@ -87,12 +88,6 @@ async fn sign_preflight(
     })
 }
 
-/// The client address that the rate limit counts.
-pub(crate) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    let config = &state.config;
-    super::rate_limit::client_address(peer.ip(), headers, &config.trusted_proxies, config.trust_forwarded_for)
-}
-
 async fn sign(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -125,11 +120,12 @@ async fn sign_page(state: &AppState, peer: SocketAddr, id: &str, request: Reques
     // A refused client is not worth a database read; every other page names the campaign.
     let rate_limited = matches!(&result, Err(e) if e.body.code == ErrorCode::RateLimited);
     let campaign = if rate_limited { None } else { state.store.campaign(id).await.ok().flatten() };
-    let back = pages::back_link(&headers, campaign.as_ref(), &state.config.allowed_origins);
-    let context = pages::AnswerContext { campaign, submission, back, lang: pages::text::Lang::from_headers(&headers) };
+    let back = pages::answer::back_link(&headers, campaign.as_ref(), &state.config.allowed_origins);
+    let context =
+        pages::answer::AnswerContext { campaign, submission, back, lang: pages::text::Lang::from_headers(&headers) };
     let mut response = match result {
-        Ok((status, body)) => pages::answer_page(status, &body, &context),
-        Err(error) => pages::error_page(error, &context),
+        Ok((status, body)) => pages::answer::answer_page(status, &body, &context),
+        Err(error) => pages::answer::error_page(error, &context),
     };
     response.headers_mut().append(header::VARY, HeaderValue::from_static("Accept"));
     response

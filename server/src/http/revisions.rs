@@ -6,7 +6,8 @@
 //!   words marked.
 
 use super::error::{HttpError, HttpResult};
-use super::{origin, AppState};
+use super::origin;
+use super::state::AppState;
 use crate::revisions::{self, DiffLine, Revision};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};

@@ -140,7 +140,7 @@ impl MailWorker {
             lang: Lang::from_tag(&mail.lang).unwrap_or_default(),
             name: signer.signature.name.clone(),
             letter_title: record.campaign.title.clone(),
-            letter_url: format!("{}{}", self.public_url, crate::http::pages::letter_path(&record.campaign.id)),
+            letter_url: format!("{}{}", self.public_url, crate::http::pages::layout::letter_path(&record.campaign.id)),
             listed_as,
             signed_on: day(&signer.created_at),
             today: day(&clock::now()),

@@ -4,9 +4,9 @@
 use super::super::pages::html::escape;
 use super::super::pages::text::Lang;
 use super::form::FormData;
-use super::layout::{self, csrf_field};
-use super::{redirect, session_cookie, Signed};
-use crate::http::AppState;
+use super::layout::{self, csrf_field, redirect};
+use super::session::{session_cookie, session_token, start_session, with_cookie, Signed};
+use crate::http::state::AppState;
 use crate::organizers::accounts::{self, SignIn};
 use crate::organizers::{password, secret};
 use crate::store::LinkPurpose;
@@ -70,7 +70,7 @@ pub async fn sign_in(
     let form = FormData::from_body(&body);
     let (email, given) = (form.text("email"), form.get("password").unwrap_or(""));
     let next = safe_next(form.get("next"));
-    let address = crate::http::public::client_ip(&state, peer, &headers).to_string();
+    let address = crate::http::state::client_ip(&state, peer, &headers).to_string();
     let title = lang.text("admin.sign_in.heading");
     match accounts::sign_in(&state.store, &email, given, &address).await {
         Ok(SignIn::Organizer(organizer)) => match start_session(&state, organizer).await {
@@ -93,20 +93,6 @@ pub async fn sign_in(
     }
 }
 
-/// Makes a session for `organizer`; returns the `Set-Cookie` value.
-pub(super) async fn start_session(state: &AppState, organizer: i64) -> anyhow::Result<String> {
-    let token = secret::new_token();
-    state.store.create_session(&secret::digest(&token), organizer, &secret::new_token()).await?;
-    Ok(session_cookie(state, Some(&token)))
-}
-
-pub(super) fn with_cookie(mut response: Response, cookie: &str) -> Response {
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
-}
-
 pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let signed = match Signed::from_request(&state, &headers, "/admin").await {
         Ok(s) => s,
@@ -115,7 +101,7 @@ pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap, bo
     if let Err(r) = signed.check_csrf(&FormData::from_body(&body)) {
         return r;
     }
-    let token = super::session_token(&headers).unwrap_or_default();
+    let token = session_token(&headers).unwrap_or_default();
     let done = async {
         state.store.delete_session(&secret::digest(token)).await?;
         state.store.audit(signed.actor(), "", "sign_out", "").await

@@ -5,7 +5,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::{url_encode, FormData};
 use super::layout::Section;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::AuditFilter;
 use axum::extract::{Path, RawQuery, State};

@@ -5,8 +5,8 @@
 use super::super::pages::html::escape;
 use super::account::sign_out_everywhere_form;
 use super::layout::{self, section_path, Section};
-use super::Signed;
-use crate::http::AppState;
+use super::session::Signed;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, SignerState};
 use axum::extract::{Path, State};

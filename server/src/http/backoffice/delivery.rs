@@ -8,7 +8,7 @@ use super::super::pages::letter::render_article;
 use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, Delivery};
 use axum::body::Bytes;
@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use undersigned_core::signature::SignerKind;
 
-async fn render(state: &AppState, signed: &super::Signed, record: &CampaignRecord, top: &str) -> Response {
+async fn render(state: &AppState, signed: &super::session::Signed, record: &CampaignRecord, top: &str) -> Response {
     let lang = signed.lang;
     let id = &record.campaign.id;
     let deliveries = match state.store.deliveries(id, false).await {
@@ -137,7 +137,7 @@ pub async fn record(
         state.store.audit(signed.actor(), &id, "delivery.record", &detail).await
     };
     match done.await {
-        Ok(()) => super::redirect(&format!("{}?saved=1", section_path(&id, Section::Delivery))),
+        Ok(()) => layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Delivery))),
         Err(e) => layout::storage_error(lang, e),
     }
 }

@@ -10,7 +10,7 @@ use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError, StatusUpdate};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::CampaignRecord;
 use axum::body::Bytes;
@@ -148,7 +148,7 @@ struct View<'a> {
 
 async fn render_edit(
     state: &AppState,
-    signed: &super::Signed,
+    signed: &super::session::Signed,
     record: &CampaignRecord,
     demand: &Demand,
     view: View<'_>,
@@ -334,7 +334,7 @@ pub async fn edit(
             if let Err(e) = state.store.audit(signed.actor(), &id, "demand.status", &detail).await {
                 return layout::storage_error(lang, e);
             }
-            super::redirect(&format!(
+            layout::redirect(&format!(
                 "{}/{}?saved=1",
                 section_path(&id, Section::Demands),
                 super::form::url_encode(&demand_id)

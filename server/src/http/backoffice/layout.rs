@@ -4,11 +4,16 @@
 
 use super::super::pages::html::escape;
 use super::super::pages::text::Lang;
-use super::{Signed, FAVICON, STYLESHEET};
+use super::session::Signed;
 use crate::organizers::Permission;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write as _;
+
+/// Where the back office's stylesheet is served.
+pub const STYLESHEET: &str = "/admin/admin.css";
+/// Its icon (the demo's), so that browsers do not ask for a missing `/favicon.ico`.
+pub const FAVICON: &str = "/admin/favicon.svg";
 
 /// The policy of every back-office page: nothing but this receiver's stylesheet and forms posting
 /// to it; never framed.
@@ -183,4 +188,14 @@ pub fn notice(text: &str) -> String {
 /// A problem with a form (`role="alert"`).
 pub fn problem(text: &str) -> String {
     format!("<div class=\"problem\" role=\"alert\"><p>{}</p></div>", escape(text))
+}
+
+/// A 303 to `location` (after a POST, so that reloading does not post again).
+pub fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }

@@ -11,7 +11,7 @@ use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::revisions;
 use crate::store::CampaignRecord;
@@ -62,7 +62,7 @@ fn render_revisions(id: &str, list: &[crate::revisions::Revision], lang: super::
     out
 }
 
-fn form(signed: &super::Signed, source: &str) -> String {
+fn form(signed: &super::session::Signed, source: &str) -> String {
     let lang = signed.lang;
     format!(
         "<form method=\"post\" class=\"stack\">{}<p><label for=\"source\">{}</label><textarea id=\"source\" name=\"source\" rows=\"20\" class=\"source\" spellcheck=\"false\" aria-describedby=\"source-help\">{}</textarea><span id=\"source-help\" class=\"help\">{}</span></p>\
@@ -100,7 +100,7 @@ pub async fn page(
     let _ = write!(
         main,
         "<p><a href=\"{}\">{}</a></p>",
-        escape(&super::super::pages::letter_path(&id)),
+        escape(&super::super::pages::layout::letter_path(&id)),
         escape(&lang.text("admin.letter.public_page"))
     );
     main.push_str(&render_revisions(&id, &revision_list, lang));
@@ -166,7 +166,7 @@ pub async fn submit(
         return match done.await {
             Ok(()) => {
                 state.live.nudge();
-                super::redirect(&format!("{}?published=1", section_path(&id, Section::Letter)))
+                layout::redirect(&format!("{}?published=1", section_path(&id, Section::Letter)))
             }
             Err(e) => layout::storage_error(lang, e),
         };

@@ -3,14 +3,14 @@
 //! style, nothing from another origin, `frame-ancestors 'none'`).
 //!
 //! Security, in one place:
-//! - Sessions are server-side ([`crate::store::SessionRecord`]); the cookie holds a random token
+//! - Sessions are server-side ([`crate::store::SessionRecord`], [`session`]); the cookie holds a random token
 //!   whose SHA-256 the database keeps; `HttpOnly`, `SameSite=Strict`, `Path=/admin`, `Secure` when
 //!   the public origin is https. Idle expiry and a maximum age ([`crate::organizers`]).
-//! - Every change is a POST that must carry the session's CSRF token ([`Signed::check_csrf`]),
+//! - Every change is a POST that must carry the session's CSRF token (`Signed::check_csrf` in [`guard`]),
 //!   and every POST under `/admin` is refused when the browser says it comes from another site
 //!   (`Sec-Fetch-Site`, `Origin`: [`same_site_only`]).
-//! - Every route asks the organizer's role on the campaign ([`Signed::require`]); the server
-//!   never sends an email address to a role without [`Permission::SeeEmails`].
+//! - Every route asks the organizer's role on the campaign (`Signed::require` in [`guard`]); the server
+//!   never sends an email address to a role without [`crate::organizers::Permission::SeeEmails`].
 //! - Every change, sign-in and export is written to the audit log.
 
 // The handlers' early answers (`Result<_, Response>`) are whole HTTP responses returned at once,
@@ -23,33 +23,29 @@ mod campaign;
 mod delivery;
 mod demands;
 mod form;
+mod guard;
 mod layout;
 mod letter;
 mod moderation;
+mod session;
 mod settings;
 mod sign_in_link;
 mod signers;
 mod team;
 
 use super::pages::text::Lang;
-use super::AppState;
-use crate::organizers::{secret, Access, Permission, Principal, Roles};
-use crate::store::SessionRecord;
+use super::state::AppState;
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 pub use layout::Section;
+use layout::{FAVICON, STYLESHEET};
+use session::own_origin;
+pub use session::Signed;
 use std::sync::Arc;
-
-/// The session cookie's name.
-pub const COOKIE: &str = "undersigned_admin";
-/// Where the back office's stylesheet is served.
-pub const STYLESHEET: &str = "/admin/admin.css";
-/// Its icon (the demo's), so that browsers do not ask for a missing `/favicon.ico`.
-pub const FAVICON: &str = "/admin/favicon.svg";
 
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
@@ -101,15 +97,6 @@ async fn favicon() -> Response {
         .into_response()
 }
 
-/// The origin this receiver is reached at, as browsers send it in `Origin`: the configured public
-/// origin, else `http://` + `Host`.
-pub fn own_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    if let Some(origin) = &state.config.public_origin {
-        return Some(origin.trim_end_matches('/').to_string());
-    }
-    super::origin::host(headers).map(|host| format!("http://{host}"))
-}
-
 /// Refuses every state-changing request under `/admin` that a browser says comes from another site
 /// (`Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` that is not ours). The CSRF token
 /// in the form is checked as well, by each handler; this is the second, independent line.
@@ -133,107 +120,4 @@ async fn same_site_only(
         return layout::message(StatusCode::FORBIDDEN, lang, "admin.error.cross_site");
     }
     next.run(request).await
-}
-
-/// A signed-in organizer on a request.
-pub struct Signed {
-    pub session: SessionRecord,
-    pub roles: Roles,
-    pub principal: Principal,
-    pub lang: Lang,
-}
-
-/// Reads the session cookie's token from `Cookie`.
-fn session_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.trim())
-        .filter(|v| !v.is_empty())
-}
-
-impl Signed {
-    /// The signed-in organizer, or the answer to give instead: the sign-in page (by redirect) for
-    /// a page, 401 for anything else.
-    pub async fn from_request(state: &AppState, headers: &HeaderMap, here: &str) -> Result<Signed, Response> {
-        let lang = Lang::from_headers(headers);
-        let token = session_token(headers);
-        let found = match token {
-            Some(token) => state.store.live_session(&secret::digest(token)).await,
-            None => Ok(None),
-        };
-        match found {
-            Ok(Some(session)) => {
-                let hash = secret::digest(token.unwrap_or_default());
-                // Idle expiry counts from the last request; a write per request is cheap next to
-                // rendering a page.
-                if let Err(e) = state.store.touch_session(&hash).await {
-                    return Err(layout::storage_error(lang, e));
-                }
-                let roles = match state.store.organizer_roles(session.organizer.id).await {
-                    Ok(roles) => roles,
-                    Err(e) => return Err(layout::storage_error(lang, e)),
-                };
-                let principal =
-                    Principal { actor: session.organizer.email.clone(), access: Access::Roles(roles.clone()) };
-                Ok(Signed { session, roles, principal, lang })
-            }
-            Ok(None) => {
-                let target = format!("/admin/sign-in?next={}", form::url_encode(here));
-                Err(redirect(&target))
-            }
-            Err(e) => Err(layout::storage_error(lang, e)),
-        }
-    }
-
-    /// Refuses (403 page) unless the organizer may do `permission` on `campaign`.
-    pub fn require(&self, campaign: &str, permission: Permission) -> Result<(), Response> {
-        if self.principal.may(campaign, permission) {
-            Ok(())
-        } else {
-            Err(layout::message(StatusCode::FORBIDDEN, self.lang, "admin.error.forbidden"))
-        }
-    }
-
-    /// Whether the organizer may do `permission` on `campaign` (to show or hide a control; the
-    /// route checks again).
-    pub fn may(&self, campaign: &str, permission: Permission) -> bool {
-        self.principal.may(campaign, permission)
-    }
-
-    /// Refuses (403 page) unless the form carries this session's CSRF token.
-    pub fn check_csrf(&self, form: &form::FormData) -> Result<(), Response> {
-        match form.get("csrf") {
-            Some(token) if secret::same(token, &self.session.csrf_token) => Ok(()),
-            _ => Err(layout::message(StatusCode::FORBIDDEN, self.lang, "admin.error.csrf")),
-        }
-    }
-
-    pub fn actor(&self) -> &str {
-        &self.principal.actor
-    }
-}
-
-/// A 303 to `location` (after a POST, so that reloading does not post again).
-pub fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-/// The `Set-Cookie` value for a session token (or for removing the cookie when None).
-pub fn session_cookie(state: &AppState, token: Option<&str>) -> String {
-    let secure = state.config.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"));
-    let secure = if secure { "; Secure" } else { "" };
-    match token {
-        Some(token) => format!("{COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
-    }
 }

@@ -9,7 +9,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{SignerQuery, SignerRow, SignerState};
 use axum::body::Bytes;
@@ -312,7 +312,7 @@ pub async fn decide(
         Ok(changed) => {
             // The signer count and list of open widgets follow approvals.
             state.live.nudge();
-            super::redirect(&format!("{}?done={changed}", section_path(&id, Section::Moderation)))
+            layout::redirect(&format!("{}?done={changed}", section_path(&id, Section::Moderation)))
         }
         Err(e) => layout::storage_error(signed.lang, e),
     }

@@ -7,7 +7,7 @@ use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, CampaignSettings, Confirmation, Moderation};
 use axum::body::Bytes;
@@ -17,7 +17,7 @@ use axum::response::Response;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-fn render(signed: &super::Signed, record: &CampaignRecord, settings: &CampaignSettings, top: &str) -> String {
+fn render(signed: &super::session::Signed, record: &CampaignRecord, settings: &CampaignSettings, top: &str) -> String {
     let lang = signed.lang;
     let mut main = format!(
         "<h1>{}</h1>{top}<form method=\"post\" class=\"stack\">{}",
@@ -140,7 +140,7 @@ pub async fn save(
             if let Err(e) = state.store.audit(signed.actor(), &id, "settings", &detail).await {
                 return layout::storage_error(lang, e);
             }
-            super::redirect(&format!("{}?saved=1", section_path(&id, Section::Settings)))
+            layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Settings)))
         }
         Err(AdminError::Refused(error)) => {
             let main = render(&signed, &record, &settings, &layout::problem(&error.message));

@@ -6,11 +6,11 @@
 
 use super::super::pages::html::escape;
 use super::super::pages::text::Lang;
-use super::account::{start_session, with_cookie};
 use super::form::FormData;
 use super::layout;
-use super::redirect;
-use crate::http::AppState;
+use super::layout::redirect;
+use super::session::{start_session, with_cookie};
+use crate::http::state::AppState;
 use crate::mail::MailKind;
 use crate::organizers::{normalize_email, secret};
 use crate::store::LinkPurpose;

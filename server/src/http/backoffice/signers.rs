@@ -10,7 +10,7 @@ use super::form::{url_encode, FormData};
 use super::layout::{self, csrf_field, section_path, Section};
 use super::moderation::{details, domain_mark, who};
 use crate::admin::{self, AdminError};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{SignerQuery, SignerState};
 use axum::body::Bytes;
@@ -290,7 +290,7 @@ pub async fn import(
                 return layout::storage_error(lang, e);
             }
             state.live.nudge();
-            super::redirect(&format!("{}?imported={}", section_path(&id, Section::Signers), summary.imported))
+            layout::redirect(&format!("{}?imported={}", section_path(&id, Section::Signers), summary.imported))
         }
         Err(AdminError::Refused(error)) => {
             let heading = lang.text("admin.signers.import.heading");
@@ -371,7 +371,7 @@ pub async fn erase(
                 return layout::storage_error(lang, e);
             }
             state.live.nudge();
-            super::redirect(&format!("{}?erased={signer}", section_path(&id, Section::Signers)))
+            layout::redirect(&format!("{}?erased={signer}", section_path(&id, Section::Signers)))
         }
         Err(AdminError::Refused(_)) => layout::message(StatusCode::NOT_FOUND, lang, "admin.error.no_signer"),
         Err(AdminError::Store(e)) => layout::storage_error(lang, e),

@@ -6,8 +6,8 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
-use super::{own_origin, Signed};
-use crate::http::AppState;
+use super::session::{own_origin, Signed};
+use crate::http::state::AppState;
 use crate::organizers::{accounts, secret, Permission, Role, EVERY_CAMPAIGN};
 use crate::store::CampaignRecord;
 use axum::body::Bytes;
@@ -281,7 +281,7 @@ pub async fn change_role(
         Ok(true)
     };
     match done.await {
-        Ok(true) => super::redirect(&format!("{}?saved=1", section_path(&id, Section::Organizers))),
+        Ok(true) => layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Organizers))),
         Ok(false) => layout::message(StatusCode::NOT_FOUND, lang, "admin.error.bad_form"),
         Err(e) => layout::storage_error(lang, e),
     }
@@ -344,7 +344,7 @@ pub async fn revoke_token(
         anyhow::Ok(revoked)
     };
     match done.await {
-        Ok(_) => super::redirect(&format!("{}?saved=1", section_path(&id, Section::Organizers))),
+        Ok(_) => layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Organizers))),
         Err(e) => layout::storage_error(lang, e),
     }
 }

@@ -11,11 +11,12 @@
 //! The token is in the address, so these pages are sent with `Referrer-Policy: no-referrer`
 //! (they load nothing, but a link followed from them must not carry it away either).
 
+use super::answer::{error_page, AnswerContext};
 use super::html::escape;
+use super::layout::{letter_path, page};
 use super::text::Lang;
-use super::{letter_path, page};
 use crate::http::error::HttpError;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::mail::token;
 use crate::store::{LinkTarget, SignerLinkPurpose};
 use axum::body::Bytes;
@@ -108,9 +109,7 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose,
     let target = match state.store.link_target(purpose, &token::hash(token_text)).await {
         Ok(Some(target)) => target,
         Ok(None) => return dead_link(lang, StatusCode::NOT_FOUND),
-        Err(e) => {
-            return super::error_page(HttpError::storage(e), &super::AnswerContext { lang, ..Default::default() })
-        }
+        Err(e) => return error_page(HttpError::storage(e), &AnswerContext { lang, ..Default::default() }),
     };
     let title = letter_title(state, lang, &target.campaign_id).await;
     let key = match purpose {
@@ -145,9 +144,7 @@ async fn press(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose
     let target: LinkTarget = match used {
         Ok(Some(target)) => target,
         Ok(None) => return dead_link(lang, StatusCode::GONE),
-        Err(e) => {
-            return super::error_page(HttpError::storage(e), &super::AnswerContext { lang, ..Default::default() })
-        }
+        Err(e) => return error_page(HttpError::storage(e), &AnswerContext { lang, ..Default::default() }),
     };
     // The public list and count change at once; open widgets learn it from the live events.
     state.live.snapshots.signers_changed(&target.campaign_id);
@@ -203,14 +200,14 @@ async fn request_withdraw_link(
     body: Bytes,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let context = super::AnswerContext { lang, ..Default::default() };
-    if let Err(wait) = state.limiter.check(crate::http::public::client_ip(&state, peer, &headers)).await {
-        return super::error_page(HttpError::rate_limited(wait), &context);
+    let context = AnswerContext { lang, ..Default::default() };
+    if let Err(wait) = state.limiter.check(crate::http::state::client_ip(&state, peer, &headers)).await {
+        return error_page(HttpError::rate_limited(wait), &context);
     }
     let record = match state.store.campaign(&id).await {
         Ok(Some(record)) => record,
-        Ok(None) => return super::error_page(HttpError::unknown_campaign(&id), &context),
-        Err(e) => return super::error_page(HttpError::storage(e), &context),
+        Ok(None) => return error_page(HttpError::unknown_campaign(&id), &context),
+        Err(e) => return error_page(HttpError::storage(e), &context),
     };
     let address = form_value(&body, "email").trim().to_string();
     let title = format!("“{}”", record.campaign.title);
@@ -226,7 +223,7 @@ async fn request_withdraw_link(
     // The same work and the same page whether or not the address signed: the mail, if any, is
     // queued and sent later.
     if let Err(e) = state.store.queue_withdraw_link(&id, &email::normalize_email(&address), lang.code()).await {
-        return super::error_page(HttpError::storage(e), &context);
+        return error_page(HttpError::storage(e), &context);
     }
     state.mail.notify_one();
     let heading = lang.text("page.withdraw.requested.heading");

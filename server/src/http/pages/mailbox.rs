@@ -4,9 +4,9 @@
 //! it on): the messages hold working links, so a real receiver never shows them.
 
 use super::html::escape;
-use super::page;
+use super::layout::page;
 use super::text::Lang;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::mail::sender::FolderMail;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -4,12 +4,13 @@
 //! labelled in words since colour and strike-through alone say nothing to a screen reader), then
 //! the revision's whole text.
 
+use super::answer::{error_page, AnswerContext};
 use super::html::escape;
+use super::layout::{letter_path, page};
 use super::text::Lang;
-use super::{error_page, letter_path, page, AnswerContext};
 use crate::http::error::HttpError;
 use crate::http::revisions::{detail, RevisionDetail};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::revisions::{DiffLine, LineChange, Revision};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
