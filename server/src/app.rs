@@ -36,6 +36,7 @@ impl RunningServer {
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     // Held while the receiver runs: `admin restore` refuses to replace a file in use.
     let lock = crate::backup::DatabaseLock::for_receiver(&config.database_url)?;
+    crate::database_tls::check(&config.database_url, config.allow_plaintext_database)?;
     let store = Store::connect(&config.database_url).await?;
     crate::admin::backfill_revisions(&store).await?;
     for file in &config.campaign_files {

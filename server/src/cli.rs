@@ -82,6 +82,9 @@ pub struct ServeArgs {
     /// from `Host`); https adds HSTS and `Secure` cookies.
     #[arg(long, env = "UNDERSIGNED_PUBLIC_ORIGIN")]
     pub public_origin: Option<String>,
+    /// Allow PostgreSQL on another machine without TLS (only on a trusted network).
+    #[arg(long, env = "UNDERSIGNED_ALLOW_PLAINTEXT_DATABASE")]
+    pub allow_plaintext_database: bool,
     /// A reverse proxy (CIDR or address) whose `X-Forwarded-For` the rate limit believes.
     /// Repeatable; the environment variable takes a comma-separated list.
     #[arg(long = "trusted-proxy", env = "UNDERSIGNED_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -175,6 +178,7 @@ impl ServeArgs {
                 .or(file.public_origin)
                 .map(|o| crate::http::deploy::parse_public_origin(&o))
                 .transpose()?,
+            allow_plaintext_database: self.allow_plaintext_database || file.allow_plaintext_database.unwrap_or(false),
             trusted_proxies: config::parse_trusted_proxies(if self.trusted_proxies.is_empty() {
                 &file.trusted_proxies
             } else {
@@ -207,6 +211,9 @@ pub struct AdminArgs {
     /// The receiver's database [default: the configuration file's, else sqlite://data/undersigned.db].
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Allow PostgreSQL on another machine without TLS (only on a trusted network).
+    #[arg(long, env = "UNDERSIGNED_ALLOW_PLAINTEXT_DATABASE")]
+    pub allow_plaintext_database: bool,
     #[command(subcommand)]
     pub action: AdminAction,
 }
@@ -325,6 +332,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 _ => {}
             }
+            // The admin commands read and write signers too: the same rule as the receiver's.
+            crate::database_tls::check(
+                &url,
+                args.allow_plaintext_database || file.allow_plaintext_database.unwrap_or(false),
+            )?;
             let store = Store::connect(&url).await?;
             let result = run_admin(&store, args.action).await;
             store.close().await;

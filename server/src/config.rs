@@ -58,6 +58,8 @@ pub struct ServerConfig {
     /// The origin visitors reach the receiver at (`https://sign.example.org`), from the
     /// configuration only; None: the request's `Host` (local use). https turns on HSTS and `Secure`.
     pub public_origin: Option<String>,
+    /// Connect to PostgreSQL on another machine without TLS (the operator trusts that network).
+    pub allow_plaintext_database: bool,
     /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed: the rate limit counts the
     /// first address from the right that is not one of them.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -129,6 +131,7 @@ pub struct FileConfig {
     pub event_poll_ms: Option<u64>,
     pub trust_forwarded_for: Option<bool>,
     pub public_origin: Option<String>,
+    pub allow_plaintext_database: Option<bool>,
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
     pub max_streams: Option<usize>,
@@ -195,6 +198,7 @@ impl ServerConfig {
             event_poll: Duration::from_millis(DEFAULT_EVENT_POLL_MS),
             trust_forwarded_for: false,
             public_origin: None,
+            allow_plaintext_database: false,
             trusted_proxies: Vec::new(),
             max_streams: DEFAULT_MAX_STREAMS,
             limits: ConnectionLimits::default(),

@@ -21,6 +21,7 @@
 //! - [`revisions`]: the letter's endorsed text, its content hash and the diff between revisions.
 //! - [`live`]: live events for Server-Sent Events, across instances.
 //! - [`store`]: the database (one set of queries for both backends), migrations.
+//! - [`database_tls`]: PostgreSQL over TLS; plaintext to another machine refused.
 //! - [`private_files`]: modes of the data folder and the database files (0700, 0600).
 //! - [`clock`]: timestamps as the feed and the database store them.
 //! - [`telemetry`]: structured logs.
@@ -31,6 +32,7 @@ pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod database_tls;
 pub mod domain;
 pub mod http;
 pub mod live;

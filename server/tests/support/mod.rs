@@ -11,6 +11,7 @@ pub mod smtp;
 
 use futures_util::StreamExt;
 use std::net::SocketAddr;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 use undersigned_server::app::{self, RunningServer};
 use undersigned_server::config::ServerConfig;
@@ -293,4 +294,112 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// A PostgreSQL cluster of one test only (restarted, or configured for TLS, which the shared test
+/// server must not be), from Debian's server binaries, run as `postgres` when the test runs as root.
+pub struct Cluster {
+    pub dir: std::path::PathBuf,
+    bin: std::path::PathBuf,
+    pub port: u16,
+    as_postgres: bool,
+    options: String,
+}
+
+impl Cluster {
+    pub fn start() -> Cluster {
+        Cluster::start_with("")
+    }
+
+    /// A cluster started with these extra `postgres` options (`-c ssl=on …`), given the folder.
+    pub fn start_with_dir(options: impl FnOnce(&std::path::Path) -> String) -> Cluster {
+        let mut cluster = Cluster::init();
+        cluster.options = options(&cluster.dir);
+        cluster.pg_ctl("start");
+        cluster
+    }
+
+    fn start_with(options: &str) -> Cluster {
+        let options = options.to_string();
+        Cluster::start_with_dir(move |_| options)
+    }
+
+    fn init() -> Cluster {
+        let mut bins: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL's server binaries under /usr/lib/postgresql (cargo xtask test installs them)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("pg_ctl").exists())
+            .collect();
+        bins.sort();
+        let bin = bins.pop().expect("a PostgreSQL version with pg_ctl");
+        let as_postgres = is_root();
+        let dir = tempfile::tempdir().unwrap().keep();
+        if as_postgres {
+            assert!(Command::new("chown").arg("postgres").arg(&dir).status().unwrap().success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let cluster = Cluster { bin, dir, port, as_postgres, options: String::new() };
+        let data = cluster.dir.join("data");
+        let ok = cluster
+            .command("initdb")
+            .args(["--auth=trust", "--username=postgres", "--no-sync", "-D"])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "initdb failed");
+        cluster
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(self.bin.join(program));
+            c
+        } else {
+            Command::new(self.bin.join(program))
+        }
+    }
+
+    pub fn pg_ctl(&self, action: &str) {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off {}",
+            self.port,
+            self.dir.display(),
+            self.options
+        );
+        let ok = self
+            .command("pg_ctl")
+            .args([action, "-w", "-t", "60", "-m", "fast", "-D"])
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-o", &options])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "pg_ctl {action} failed; see {}", self.dir.join("server.log").display());
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self
+            .command("pg_ctl")
+            .args(["stop", "-m", "immediate", "-D"])
+            .arg(self.dir.join("data"))
+            .stdout(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
