@@ -6,6 +6,7 @@ mod support;
 
 use reqwest::header;
 use support::*;
+use undersigned_core::api_error::ErrorCode;
 use undersigned_server::organizers::{accounts, Role};
 use undersigned_server::store::{AuditFilter, Store};
 
@@ -214,7 +215,7 @@ both_backends!(roles_sessions_csrf_and_audit, |backend| async move {
     assert_eq!(api(&format!("/campaigns/{CAMPAIGN}/settings")).send().await.unwrap().status(), 200);
     let refused = api(&format!("/campaigns/{CAMPAIGN}/signers.csv")).send().await.unwrap();
     assert_eq!(refused.status(), 403);
-    assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["code"], "forbidden");
+    assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["code"], ErrorCode::Forbidden.as_str());
     assert_eq!(api(&format!("/campaigns/{CAMPAIGN}/signers")).send().await.unwrap().status(), 403);
     // The receiver's own admin token still does everything.
     assert_eq!(

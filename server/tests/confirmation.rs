@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use support::smtp::*;
 use support::*;
+use undersigned_core::signature::answer::AnswerStatus;
 
 /// A receiver that mails through `sink`, with the test campaign asking for confirmation.
 async fn start_with_mail(db: &TestDb, sink: &SmtpSink) -> TestServer {
@@ -94,7 +95,7 @@ both_backends!(
         };
         let mut setup = Vec::new();
         for (mode, encoding) in &combos {
-            for who in ["confirmed", "pending", "rejected", "erased"] {
+            for who in ["confirmed", "unconfirmed", "rejected", "erased"] {
                 let email = address(who, mode, encoding);
                 assert_eq!(s.sign(individual(&email, &next_key())).await.0, 202);
                 setup.push(email);
@@ -105,7 +106,7 @@ both_backends!(
             let mail = sink.next_mail(Duration::from_secs(20)).await;
             mails.insert(mail.to.clone(), mail);
         }
-        for email in setup.iter().filter(|e| !e.starts_with("pending")) {
+        for email in setup.iter().filter(|e| !e.starts_with("unconfirmed")) {
             assert_eq!(press(&s, &mails[email].confirm_link()).await.0, 200);
             let id = admin_row(&s, email).await.expect("a stored signer")["id"].as_i64().unwrap();
             let path = format!("/campaigns/{CAMPAIGN}/signers/{id}");
@@ -119,7 +120,7 @@ both_backends!(
         for (mode, encoding) in &combos {
             s.set_settings(serde_json::json!({ "confirmation": mode })).await;
             let mut answers = Vec::new();
-            for who in ["new", "confirmed", "pending", "rejected", "erased"] {
+            for who in ["new", "confirmed", "unconfirmed", "rejected", "erased"] {
                 answers.push((who, sign_as(&s, encoding, &address(who, mode, encoding), &next_key()).await));
             }
             let (_, first) = &answers[0];
@@ -129,7 +130,8 @@ both_backends!(
                 assert_eq!(answer, first, "{mode}/{encoding}: the answer for a {who} address differs from a new one's");
             }
             let body: serde_json::Value = serde_json::from_slice(&first.2).unwrap();
-            assert_eq!(body["status"], if *mode == "email" { "check_inbox" } else { "signed" });
+            let expected = if *mode == "email" { AnswerStatus::CheckInbox } else { AnswerStatus::Signed };
+            assert_eq!(body["status"], expected.as_str());
         }
         // Under `off` a repeat changed nothing: the confirmed address is still the first signature.
         let row = admin_row(&s, &address("confirmed", "off", "json")).await.unwrap();
@@ -143,7 +145,7 @@ both_backends!(a_signature_counts_once_confirmed_and_its_links_act_only_on_post_
     let mut sink = SmtpSink::start();
     let s = start_with_mail(&db, &sink).await;
     let (status, body) = s.sign(individual("ana@example.org", &uuid(1))).await;
-    assert_eq!((status, body["status"].as_str()), (202, Some("check_inbox")), "{body}");
+    assert_eq!((status, body["status"].as_str()), (202, Some(AnswerStatus::CheckInbox.as_str())), "{body}");
     assert_eq!(counts(&s).await["total"], 0, "not counted before confirmation");
     let row = admin_row(&s, "ana@example.org").await.expect("organizers see it");
     assert_eq!(row["awaiting_confirmation"], true);

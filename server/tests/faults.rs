@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use support::*;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
+use undersigned_core::api_error::ErrorCode;
 
 const SLOW_CLIENTS: usize = 10_000;
 
@@ -146,7 +147,7 @@ async fn sign_until(address: SocketAddr, signers: u32, stop: tokio::sync::watch:
                         Ok(res) if res.status() == 503 && res.headers().contains_key("retry-after") => {
                             let code = res.json::<serde_json::Value>().await.map(|b| b["code"].clone());
                             match code {
-                                Ok(c) if c == "storage_unavailable" => outcome.retryable += 1,
+                                Ok(c) if c == ErrorCode::StorageUnavailable.as_str() => outcome.retryable += 1,
                                 other => outcome.unexpected.push(format!("503 {other:?}")),
                             }
                             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -5,7 +5,9 @@
 mod support;
 
 use support::*;
-use undersigned_core::api_error::FieldErrorCode;
+use undersigned_core::api_error::{ErrorCode, FieldErrorCode};
+use undersigned_server::admin::ImportSummary;
+use undersigned_server::domain::SignerState;
 
 /// The CSV export of the test campaign, through the admin API.
 async fn export(s: &TestServer) -> String {
@@ -101,7 +103,8 @@ both_backends!(an_export_imports_back_as_it_was, |backend| async move {
         .unwrap();
     assert_eq!(res.status(), 200);
     let summary: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(summary, serde_json::json!({ "imported": 4, "already_signed": 0, "repeated_in_file": 0 }));
+    let expected = ImportSummary { imported: 4, already_signed: 0, repeated_in_file: 0 };
+    assert_eq!(summary, serde_json::to_value(expected).unwrap());
     assert_eq!(without_ids(&export(&s3).await), without_ids(&original));
     s3.stop().await;
 });
@@ -131,7 +134,7 @@ both_backends!(a_bad_row_refuses_the_whole_file_and_names_its_line, |backend| as
         s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers.csv")).body(csv).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["code"], ErrorCode::ValidationFailed.as_str());
     assert_eq!(body["fields"][0]["field"], "line 5: email");
     assert_eq!(body["fields"][0]["code"], FieldErrorCode::InvalidEmail.as_str());
 
@@ -176,7 +179,7 @@ both_backends!(addresses_that_already_signed_are_skipped_and_counted, |backend| 
         [
             ("ana@example.org", "Ana Example", "approved"),
             ("bo@example.org", "Bo New", "approved"),
-            ("cy@group.example", "Cy Contact", "pending")
+            ("cy@group.example", "Cy Contact", SignerState::Pending.as_str())
         ]
     );
     // Importing the same file again changes nothing.

@@ -5,6 +5,7 @@ mod support;
 
 use std::time::Duration;
 use support::*;
+use undersigned_core::api_error::ErrorCode;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -53,7 +54,7 @@ both_backends!(status_feed_has_campaign_defaults_changes_and_an_etag, |backend| 
 
     // Mistakes: unknown demand, bad evidence date, bad JSON.
     let res = set_status(&s, "no-such-demand", serde_json::json!({"status": "refused"})).await;
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "unknown_demand");
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], ErrorCode::UnknownDemand.as_str());
     let res = set_status(
         &s,
         "contract",
@@ -63,10 +64,10 @@ both_backends!(status_feed_has_campaign_defaults_changes_and_an_etag, |backend| 
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(
         (body["code"].as_str(), body["fields"][0]["field"].as_str()),
-        (Some("validation_failed"), Some("evidence[0].date"))
+        (Some(ErrorCode::ValidationFailed.as_str()), Some("evidence[0].date"))
     );
     let res = set_status(&s, "contract", serde_json::json!({"status": "done"})).await;
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "malformed_body");
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], ErrorCode::MalformedBody.as_str());
 
     set_status(&s, "contract", serde_json::json!({"status": "refused", "note": "Withdrawn."})).await;
     let res =

@@ -7,6 +7,7 @@
 //! and names the tests that cover their parts.
 
 use std::process::Command;
+use undersigned_core::signature::answer::AnswerStatus;
 
 const DOC: &str = include_str!("../../docs/operations.md");
 
@@ -68,7 +69,10 @@ fn the_operations_guide_runs_as_written() {
     );
     // What the guide promises along the way.
     assert!(stdout.contains("dhs-paragon"), "admin campaigns lists the campaign:\n{stdout}");
-    assert!(stdout.contains("\"status\":\"check_inbox\""), "the signature was taken:\n{stdout}");
+    assert!(
+        stdout.contains(&format!("\"status\":\"{}\"", AnswerStatus::CheckInbox.as_str())),
+        "the signature was taken:\n{stdout}"
+    );
     assert!(stderr.contains("a receiver is running"), "the restore under a running receiver was refused:\n{stderr}");
     assert!(stdout.contains("restored 1 signer(s)"), "the backup restored the one signature:\n{stdout}");
     assert!(stdout.contains("undersigned.db.before-restore-"), "the replaced database was kept:\n{stdout}");

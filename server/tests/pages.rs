@@ -6,6 +6,7 @@
 mod support;
 
 use support::*;
+use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::answer::AnswerStatus;
 
 /// What Chromium sends with a form navigation.
@@ -198,7 +199,7 @@ both_backends!(the_widget_and_scripts_keep_getting_json, |backend| async move {
         .unwrap();
     assert_eq!(res.status(), 422);
     let json: serde_json::Value = res.json().await.expect("a JSON error");
-    assert_eq!(json["code"], "validation_failed");
+    assert_eq!(json["code"], ErrorCode::ValidationFailed.as_str());
     assert_eq!(s.admin_signers().await.len(), 2);
     s.stop().await;
 });

@@ -4,7 +4,9 @@
 mod support;
 
 use support::*;
+use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::answer::AnswerStatus;
+use undersigned_server::domain::SignerState;
 
 both_backends!(each_encoding_is_accepted, |backend| async move {
     let db = TestDb::new(backend).await;
@@ -53,7 +55,7 @@ both_backends!(a_retry_gets_the_original_answer_and_a_reused_key_is_refused, |ba
     assert_eq!(res.status(), 201);
     // Same key, another payload.
     let (status, body) = s.sign(individual("someone-else@example.org", &uuid(7))).await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("idempotency_key_reused")), "{body}");
+    assert_eq!((status, body["code"].as_str()), (409, Some(ErrorCode::IdempotencyKeyReused.as_str())), "{body}");
     assert_eq!(s.admin_signers().await.len(), 1);
     s.stop().await;
 });
@@ -87,10 +89,10 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
     let malformed =
         s.http.post(s.sign_url()).header("content-type", "application/json").body("{\"kind\": ").send().await.unwrap();
     let (status, name, _) = code(malformed).await;
-    assert_eq!((status, name.as_str()), (400, "malformed_body"));
+    assert_eq!((status, name.as_str()), (400, ErrorCode::MalformedBody.as_str()));
     let malformed =
         s.http.post(s.sign_url()).header("content-type", "text/plain").body("not json").send().await.unwrap();
-    assert_eq!(code(malformed).await.1, "malformed_body");
+    assert_eq!(code(malformed).await.1, ErrorCode::MalformedBody.as_str());
     let big = s
         .http
         .post(s.sign_url())
@@ -99,7 +101,7 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
         .send()
         .await
         .unwrap();
-    assert_eq!(code(big).await.1, "payload_too_large");
+    assert_eq!(code(big).await.1, ErrorCode::PayloadTooLarge.as_str());
     let unknown = s
         .http
         .post(s.url("/api/campaigns/no-such-letter/signatures"))
@@ -108,9 +110,9 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
         .await
         .unwrap();
     let (status, name, _) = code(unknown).await;
-    assert_eq!((status, name.as_str()), (404, "unknown_campaign"));
+    assert_eq!((status, name.as_str()), (404, ErrorCode::UnknownCampaign.as_str()));
     let xml = s.http.post(s.sign_url()).header("content-type", "application/xml").body("<a/>").send().await.unwrap();
-    assert_eq!(code(xml).await.1, "unsupported_media_type");
+    assert_eq!(code(xml).await.1, ErrorCode::UnsupportedMediaType.as_str());
     let invalid = s
         .http
         .post(s.sign_url())
@@ -119,22 +121,22 @@ both_backends!(each_client_mistake_has_its_own_code, |backend| async move {
         .await
         .unwrap();
     let (status, name, body) = code(invalid).await;
-    assert_eq!((status, name.as_str()), (422, "validation_failed"));
+    assert_eq!((status, name.as_str()), (422, ErrorCode::ValidationFailed.as_str()));
     let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"name") && fields.contains(&"email"), "{fields:?}");
     let no_token = s.http.get(s.url("/api/admin/campaigns")).send().await.unwrap();
     assert_eq!(no_token.headers()["www-authenticate"], "Bearer");
     let (status, name, _) = code(no_token).await;
-    assert_eq!((status, name.as_str()), (401, "missing_token"));
+    assert_eq!((status, name.as_str()), (401, ErrorCode::MissingToken.as_str()));
     let wrong = s.http.get(s.url("/api/admin/campaigns")).bearer_auth("not-the-token-at-all").send().await.unwrap();
-    assert_eq!(code(wrong).await.1, "invalid_token");
+    assert_eq!(code(wrong).await.1, ErrorCode::InvalidToken.as_str());
     let nowhere = s.http.get(s.url("/api/nowhere")).send().await.unwrap();
-    assert_eq!(code(nowhere).await.1, "not_found");
+    assert_eq!(code(nowhere).await.1, ErrorCode::NotFound.as_str());
     let (status, name, _) = code(s.http.get(s.sign_url()).send().await.unwrap()).await;
-    assert_eq!((status, name.as_str()), (405, "method_not_allowed"));
+    assert_eq!((status, name.as_str()), (405, ErrorCode::MethodNotAllowed.as_str()));
     let res =
         s.admin(reqwest::Method::POST, &format!("/campaigns/{CAMPAIGN}/signers/abc/approve")).send().await.unwrap();
-    assert_eq!(code(res).await.1, "invalid_request");
+    assert_eq!(code(res).await.1, ErrorCode::InvalidRequest.as_str());
     assert!(s.admin_signers().await.is_empty(), "no mistake stored anything");
     s.stop().await;
 });
@@ -157,7 +159,7 @@ both_backends!(origins_are_checked_on_simple_requests_and_preflights, |backend| 
     assert_eq!(res.status(), 403);
     assert_eq!(res.headers()["access-control-allow-origin"], "https://stranger.example");
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "origin_not_allowed");
+    assert_eq!(body["code"], ErrorCode::OriginNotAllowed.as_str());
     // A preflight from a stranger is refused too; from the partner it is allowed.
     let pre = s
         .http
@@ -219,7 +221,7 @@ both_backends!(too_many_requests_get_429_with_retry_after, |backend| async move 
     let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&wait), "Retry-After {wait}");
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "rate_limited");
+    assert_eq!(body["code"], ErrorCode::RateLimited.as_str());
     assert_eq!(s.admin_signers().await.len(), 2);
     s.stop().await;
 });
@@ -251,7 +253,7 @@ both_backends!(moderation_spam_and_the_public_list, |backend| async move {
     assert_eq!(
         states,
         [
-            ("org@example.org", "pending"),
+            ("org@example.org", SignerState::Pending.as_str()),
             ("listed@example.org", "approved"),
             ("unlisted@example.org", "approved"),
             ("bot@example.org", "spam"),
@@ -309,7 +311,7 @@ both_backends!(csv_export_neutralises_formulas_and_erasure_removes_everything, |
     assert_eq!(res.status(), 204);
     let res = s.admin(reqwest::Method::DELETE, &format!("/campaigns/{CAMPAIGN}/signers/{id}")).send().await.unwrap();
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "unknown_signer");
+    assert_eq!(body["code"], ErrorCode::UnknownSigner.as_str());
     let csv = s
         .admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers.csv"))
         .send()

@@ -9,6 +9,8 @@ use std::time::Duration;
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use undersigned_core::api_error::ErrorCode;
+use undersigned_core::signature::answer::AnswerStatus;
 use undersigned_server::http::rate_limit::RateLimit;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -40,7 +42,7 @@ both_backends!(streams_above_the_cap_get_busy_with_a_spread_retry_after, |backen
     let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((5..=30).contains(&wait), "Retry-After {wait}");
     let body: serde_json::Value = refused.json().await.unwrap();
-    assert_eq!(body["code"], "busy");
+    assert_eq!(body["code"], ErrorCode::Busy.as_str());
     // The feed still answers: the widget reads it while its stream waits.
     assert_eq!(reqwest::get(s.url(&format!("/api/campaigns/{CAMPAIGN}/status"))).await.unwrap().status(), 200);
     // A closed stream frees its place.
@@ -127,7 +129,7 @@ both_backends!(reads_from_snapshots_follow_every_change_at_once, |backend| async
     // Settings apply to the next signature (the signing path reads them from the snapshot).
     s.set_settings(serde_json::json!({"moderation": "review"})).await;
     let (status, body) = s.sign(individual("held@example.org", &uuid(2))).await;
-    assert_eq!((status, body["status"].as_str()), (201, Some("pending")));
+    assert_eq!((status, body["status"].as_str()), (201, Some(AnswerStatus::Pending.as_str())));
     s.stop().await;
 });
 
@@ -279,7 +281,7 @@ async fn the_rate_limit_holds_across_instances_on_postgres() {
     assert_eq!(a.sign(individual("pg-1@example.org", &uuid(1))).await.0, 201);
     assert_eq!(b.sign(individual("pg-2@example.org", &uuid(2))).await.0, 201);
     let (status, body) = a.sign(individual("pg-3@example.org", &uuid(3))).await;
-    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
+    assert_eq!((status, body["code"].as_str()), (429, Some(ErrorCode::RateLimited.as_str())));
     assert_eq!(b.sign(individual("pg-4@example.org", &uuid(4))).await.0, 429);
     a.stop().await;
     b.stop().await;

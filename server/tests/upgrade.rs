@@ -8,6 +8,7 @@ mod support;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use support::*;
+use undersigned_core::signature::answer::AnswerStatus;
 use undersigned_server::store::Store;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/upgrade");
@@ -106,7 +107,11 @@ async fn assert_intact(url: &str, backend: &str) {
     let server = TestServer::start(config).await;
     let retry = serde_json::json!({"kind":"individual","name":"Zoë Ñandú","title":"Researcher","affiliation":"Universidad de Ejemplo","email":"Zoe.Nandu@Example.org","country":"mx","list_publicly":true,"updates_opt_in":true,"idempotency_key":"00000000-0000-4000-8000-000000000001","fill_ms":9000,"source":"partner-site","utm_source":"newsletter"});
     let (status, body) = server.sign(retry).await;
-    assert_eq!((status, body["status"].as_str()), (201, Some("signed")), "the original answer is replayed: {body}");
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (201, Some(AnswerStatus::Signed.as_str())),
+        "the original answer is replayed: {body}"
+    );
     server.set_settings(serde_json::json!({"moderation": "auto"})).await;
     let (status, body) = server.sign(individual("after-upgrade@example.org", &uuid(777))).await;
     assert_eq!(status, 201, "a new signature after the upgrade: {body}");

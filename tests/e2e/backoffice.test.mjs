@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { startReceiver, launchBrowser, newPage, postgresDatabase, repoRoot } from './harness.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
+import * as wire from './wire.mjs';
 
 const CAMPAIGN = 'dhs-paragon';
 const PASSWORD = 'correct horse battery staple';
@@ -154,7 +155,7 @@ async function flow(backend) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'organization', organization: 'Surveillance Watch Collective', organization_website: 'https://watch.example', may_sign_for_organization: true, name: 'Sam Contact', email: 'sam@watch.example', list_publicly: true, fill_ms: 12000 }),
     });
-    assert.equal((await signed.json()).status, 'pending', 'the organization waits for approval');
+    assert.equal((await signed.json()).status, wire.answer.Pending, 'the organization waits for approval');
 
     const owner = await newPage(browser);
     pages.push(owner);

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { repoRoot } from './harness.mjs';
+import * as wire from './wire.mjs';
 
 function listen(server) {
   return new Promise((resolve, reject) => {
@@ -32,7 +33,7 @@ const CORS = {
 /**
  * Starts a capture endpoint. `answers` is a queue of scripted answers
  * ({ status, body, headers, delayMs }) used in order, one per POST; when it is empty a POST gets
- * 201 {"status":"signed"}. Returns { url, requests, stored, script(...answers), waitFor(n), stop() }.
+ * 201 with the status `wire.answer.Signed`. Returns { url, requests, stored, script(...answers), waitFor(n), stop() }.
  */
 export async function startCaptureEndpoint() {
   const requests = [];
@@ -48,7 +49,7 @@ export async function startCaptureEndpoint() {
       if (req.method === 'OPTIONS') {
         res.writeHead(204, CORS).end();
       } else {
-        const answer = queue.shift() ?? { status: 201, body: { status: 'signed', message: 'Thank you.' } };
+        const answer = queue.shift() ?? { status: 201, body: { status: wire.answer.Signed, message: 'Thank you.' } };
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
         if (answer.status >= 200 && answer.status < 300) stored.push(body);
         const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, newPage, repoRoot } from './harness.mjs';
 import { startCaptureEndpoint, startPageServer, recordWidgetEvents } from './capture-endpoint.mjs';
+import * as wire from './wire.mjs';
 
 const DOC = readFileSync(join(repoRoot, 'docs/wire-format.md'), 'utf8');
 const example = (lang, name) => {
@@ -78,7 +79,7 @@ test('json: the documented JSON body, with a CORS preflight, and a signed event 
     assert.equal(events.length, 1);
     assert.deepEqual(events[0], {
       name: 'undersigned:signed', bubbles: true, composed: true,
-      detail: { campaign: 'dhs-paragon', kind: 'individual', encoding: 'json', status: 201, code: 'signed' },
+      detail: { campaign: 'dhs-paragon', kind: 'individual', encoding: 'json', status: 201, code: wire.answer.Signed },
     });
     assert.ok(!JSON.stringify(events).includes('Ana') && !JSON.stringify(events).includes('@'), 'the event carries no personal data');
     assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('undersigned.outbox')).length), 0, 'the outbox is empty once confirmed');
@@ -147,7 +148,7 @@ test('text: the documented JSON in a text/plain body, without a preflight', asyn
 test('an endpoint answering 500, then 201, ends with exactly one stored signature', async () => {
   const endpoint = await startCaptureEndpoint();
   try {
-    endpoint.script({ status: 500, body: { code: 'internal', message: 'The database is on fire.' } });
+    endpoint.script({ status: 500, body: { code: wire.error.Internal, message: 'The database is on fire.' } });
     const page = await openForm('/retry.html', `${endpoint.url}/signatures`);
     await fillDocumentedIndividual(page);
     await page.locator('button.sign').click();
@@ -167,7 +168,7 @@ test('an endpoint answering 500, then 201, ends with exactly one stored signatur
 test('a double click sends one submission', async () => {
   const endpoint = await startCaptureEndpoint();
   try {
-    endpoint.script({ status: 201, body: { status: 'signed' }, delayMs: 800 });
+    endpoint.script({ status: 201, body: { status: wire.answer.Signed }, delayMs: 800 });
     const page = await openForm('/double.html', `${endpoint.url}/signatures`);
     await fillDocumentedIndividual(page);
     await page.locator('button.sign').dblclick();
@@ -184,7 +185,7 @@ test("an endpoint's field errors are shown on the fields, keeping what was typed
   try {
     endpoint.script({
       status: 422,
-      body: { code: 'validation_failed', message: 'Some fields need attention.', fields: [{ field: 'email', code: 'invalid_email', message: 'Nope.' }] },
+      body: { code: wire.error.ValidationFailed, message: 'Some fields need attention.', fields: [{ field: 'email', code: wire.field.InvalidEmail, message: 'Nope.' }] },
     });
     const page = await openForm('/fields.html', `${endpoint.url}/signatures`);
     await fillDocumentedIndividual(page);
@@ -197,7 +198,7 @@ test("an endpoint's field errors are shown on the fields, keeping what was typed
     const focused = await page.evaluate(() => document.querySelector('undersigned-letter').shadowRoot.activeElement?.id);
     assert.equal(focused, 'us-email');
     const events = await page.evaluate(() => window.__events);
-    assert.deepEqual(events.map((e) => [e.name, e.detail.code, e.detail.status]), [['undersigned:error', 'validation_failed', 422]]);
+    assert.deepEqual(events.map((e) => [e.name, e.detail.code, e.detail.status]), [['undersigned:error', wire.error.ValidationFailed, 422]]);
     // Corrected and sent again: a fresh key, accepted.
     await page.locator('#us-email').fill('ana@example.org');
     await page.locator('button.sign').click();
@@ -231,14 +232,14 @@ test('cors="off" sends a form without CORS (the opaque answer counts as delivere
     await fillDocumentedIndividual(page);
     await page.evaluate(() => {
       // Survives the redirect in sessionStorage: what the event said before the page changed.
-      document.addEventListener('undersigned:signed', (e) => sessionStorage.setItem('signed', JSON.stringify(e.detail)));
+      document.addEventListener('undersigned:signed', (e) => sessionStorage.setItem('signed-event', JSON.stringify(e.detail)));
     });
     await page.locator('button.sign').click();
     await page.waitForURL(thanksUrl, { timeout: 15_000 });
     assert.equal(endpoint.posts().length, 1);
     assert.equal(endpoint.posts()[0].headers.origin, site.url, 'sent from the partner page');
-    const detail = JSON.parse(await page.evaluate(() => sessionStorage.getItem('signed')));
-    assert.deepEqual(detail, { campaign: 'dhs-paragon', kind: 'individual', encoding: 'form', status: null, code: 'signed' });
+    const detail = JSON.parse(await page.evaluate(() => sessionStorage.getItem('signed-event')));
+    assert.deepEqual(detail, { campaign: 'dhs-paragon', kind: 'individual', encoding: 'form', status: null, code: wire.answer.Signed });
   } finally {
     await endpoint.stop();
   }

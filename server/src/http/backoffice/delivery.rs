@@ -163,7 +163,7 @@ pub async fn print(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(
         signers.iter().partition(|s| s.kind == SignerKind::Organization);
     let _ = write!(
         main,
-        "<section class=\"signed\" aria-labelledby=\"signed-heading\"><h2 id=\"signed-heading\">{}</h2>",
+        "<section class=\"signed-by\" aria-labelledby=\"signed-heading\"><h2 id=\"signed-heading\">{}</h2>",
         escape(&lang.plural("admin.delivery.signed_by", signers.len() as u64, &[]))
     );
     if !organizations.is_empty() {
