@@ -214,6 +214,21 @@ pub async fn erase(store: &Store, campaign: &str, signer: i64) -> AdminResult<()
     }
 }
 
+/// The audit log's action for a request to endorse the current text (its detail: how many mails).
+pub const ENDORSEMENT_REQUESTED: &str = "signers.endorsement_requested";
+
+/// Mails every signer of an earlier text of the letter a request to endorse the current one
+/// (the signature moves only when its owner presses the link's button); returns how many mails
+/// were queued. The running receiver sends them.
+pub async fn request_endorsement(store: &Store, campaign: &str) -> AdminResult<u64> {
+    if store.campaign(campaign).await?.is_none() {
+        return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`."));
+    }
+    let queued = store.queue_endorse_requests(campaign).await?;
+    tracing::info!(campaign, queued, "requests to endorse the current text queued");
+    Ok(queued)
+}
+
 /// Every confirmed signer of a campaign (optionally of one state) as CSV, read page by page.
 pub async fn export_csv(store: &Store, campaign: &str, state: Option<SignerState>) -> AdminResult<String> {
     if store.campaign(campaign).await?.is_none() {

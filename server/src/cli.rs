@@ -273,6 +273,10 @@ pub enum AdminAction {
     Reject { campaign: String, signer: i64 },
     /// Erases a signer completely (right to erasure).
     Erase { campaign: String, signer: i64 },
+    /// Mails every signer of an earlier text of the letter a request to endorse the current text
+    /// (their signature moves only when they press the button of the link). A running receiver
+    /// sends the mail.
+    RequestEndorsement { campaign: String },
     /// Imports signers from a CSV file with the columns `export` writes (`-` reads standard input).
     /// Every row is checked first: one bad row and nothing is imported. Addresses that already
     /// signed are skipped and counted.
@@ -450,6 +454,11 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             done(admin::moderate(store, &campaign, signer, SignerState::Rejected).await)?
         }
         AdminAction::Erase { campaign, signer } => done(admin::erase(store, &campaign, signer).await)?,
+        AdminAction::RequestEndorsement { campaign } => {
+            let queued = admin::request_endorsement(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.audit("cli", &campaign, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+            println!("queued {queued} request(s) to endorse the current text of {campaign}");
+        }
         AdminAction::ImportSigners { campaign, file } => {
             let csv = if file.as_os_str() == "-" {
                 let mut bytes = Vec::new();
@@ -483,7 +492,7 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
 
 /// The audit log's line for an `admin` action that changes something or reads emails:
 /// (campaign, action, detail); None for the others. Written as `cli` once the action succeeded
-/// (add-organizer writes its own).
+/// (add-organizer and request-endorsement write their own).
 fn audit_line(action: &AdminAction) -> Option<(String, &'static str, String)> {
     use AdminAction as A;
     Some(match action {

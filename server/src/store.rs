@@ -7,6 +7,7 @@
 //! backends store the same thing.
 
 mod confirmation;
+mod endorsement;
 mod mail;
 
 pub use confirmation::{LinkTarget, SignerLinkPurpose};

@@ -593,3 +593,59 @@ both_backends!(owners_set_the_confirmation_and_the_goal_which_the_campaign_data_
     store.close().await;
     s.stop().await;
 });
+
+both_backends!(
+    editors_ask_the_signers_of_an_earlier_text_to_endorse_the_current_one_from_the_letter_page,
+    |backend| async move {
+        let db = TestDb::new(backend).await;
+        let s = TestServer::new(&db).await;
+        let store = Store::connect(&db.url).await.unwrap();
+        add(&store, "editor@example.org", Role::Editor).await;
+        add(&store, "moderator@example.org", Role::Moderator).await;
+        let path = format!("/admin/campaigns/{CAMPAIGN}/letter");
+        let action = format!("{path}/endorsement-requests");
+        assert_eq!(s.sign(individual("ana@example.org", &uuid(1))).await.0, 201);
+        assert_eq!(s.sign(individual("bo@example.org", &uuid(2))).await.0, 201);
+        let editor = Organizer::sign_in(&s.base, "editor@example.org", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.status()));
+        // One revision only: nothing to ask, no section.
+        let (_, html) = editor.page(&path).await;
+        assert!(!html.contains(&action), "{html}");
+        let csrf = editor.csrf(&path).await;
+        let reworded = campaign_source().replace("We ask for the records.", "We ask for all the records.");
+        let res = editor.post(&path, &[("csrf", &csrf), ("source", &reworded), ("action", "publish")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(s.sign(individual("cy@example.org", &uuid(3))).await.0, 201);
+        // The two signers of revision 1 would be mailed, not the signer of the current text.
+        let (_, html) = editor.page(&path).await;
+        assert!(html.contains(&format!("<form method=\"post\" action=\"{action}\">")), "{html}");
+        assert!(html.contains("2 confirmed signers of an earlier text would be mailed."), "{html}");
+        // A moderator may not (the letter is the editors'), and neither may a form without the token.
+        let moderator = Organizer::sign_in(&s.base, "moderator@example.org", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.status()));
+        let (_, html) = moderator.page(&path).await;
+        assert!(!html.contains(&action), "no button for a moderator");
+        let moderator_csrf = moderator.csrf(&format!("/admin/campaigns/{CAMPAIGN}")).await;
+        assert_eq!(moderator.post(&action, &[("csrf", &moderator_csrf)]).await.status(), 403);
+        assert_eq!(editor.post(&action, &[("csrf", "0")]).await.status(), 403);
+        assert!(audit_actions(&store).await.iter().all(|a| !a.contains("endorsement")), "nothing was asked yet");
+        // The editor presses the button: two mails queued, said on the page and in the audit log.
+        let res = editor.post(&action, &[("csrf", &csrf)]).await;
+        assert_eq!(res.status(), 303);
+        let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+        assert_eq!(location, format!("{path}?endorse_requested=2"));
+        let (_, html) = editor.page(&location).await;
+        assert!(html.contains("A request to endorse the current text was queued for 2 signers."), "{html}");
+        let entries =
+            store.audit_entries(&AuditFilter { campaign: CAMPAIGN.into(), ..Default::default() }, 100).await.unwrap();
+        let entry = entries.iter().find(|e| e.action == "signers.endorsement_requested").expect("an audit line");
+        assert_eq!((entry.actor.as_str(), entry.detail.as_str()), ("editor@example.org", "2 mail(s)"));
+        // Nobody's signature moved: that takes the signer's own press of the mailed link.
+        let revisions: Vec<u64> = s.admin_signers().await.iter().map(|r| r["revision"].as_u64().unwrap()).collect();
+        assert_eq!(revisions, [1, 1, 2]);
+        store.close().await;
+        s.stop().await;
+    }
+);

@@ -4,12 +4,15 @@
 // confirm link's page → the button → counted and listed live in another open widget. The same
 // through the letter page without JavaScript, and withdrawing through the mail's other link; an
 // organization whose contact writes from its website's domain (shown "domain verified" to the
-// moderator, who approves it); and the mail in the widget's language rather than the browser's.
+// moderator, who approves it); the mail in the widget's language rather than the browser's; and
+// an organizer who publishes a changed letter in the back office and asks the earlier signers to
+// endorse it: the mail → its link's page (axe, strict policy) → the button → the list shows the
+// signer on the current text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startReceiver, launchBrowser, newPage } from './harness.mjs';
+import { startReceiver, launchBrowser, newPage, repoRoot } from './harness.mjs';
 import { startSmtpSink, mailLinks } from './smtp-sink.mjs';
 
 const CAMPAIGN = 'dhs-paragon';
@@ -18,6 +21,14 @@ const PASSWORD = 'e2e-smtp-password';
 const SERVER = process.env.UNDERSIGNED_SERVER ?? 'target/debug/undersigned-server';
 const ORGANIZER = 'olivia@coalition.example';
 const ORGANIZER_PASSWORD = 'correct horse battery staple e2e';
+const AXE = join(repoRoot, 'tests/e2e/node_modules/axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe's WCAG 2.2 A/AA violations on `page` (which loaded axe with an init script). */
+async function axeViolations(page) {
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' > ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`));
+}
 
 let sink;
 let receiver;
@@ -196,4 +207,85 @@ test('the mail is in the widget\'s language (lang="es"), not the browser\'s (Eng
   assert.equal(mail.subject, 'Confirme su firma de «Coalition Letter to DHS re: Paragon Solutions, Inc. Contract»');
   assert.match(mail.text, /Su firma cuenta solo cuando la confirme/);
   await page.context().close();
+});
+
+test('an organizer publishes a changed letter and asks earlier signers to endorse it: mail → link page → button → listed on the current text', async () => {
+  // A signer of the first text, confirmed through the letter page.
+  const signer = await newPage(browser);
+  await signer.goto(`${receiver.url}/campaigns/${CAMPAIGN}`);
+  const form = signer.locator('form.sign');
+  await form.getByLabel('An individual').check();
+  await form.getByLabel('Full name').fill('Rhea Revision');
+  await form.getByLabel('Email').fill('rhea@example.org');
+  await form.getByLabel('List my name publicly').check();
+  await Promise.all([signer.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  assert.equal(await followAndPress(signer, mailLinks(await sink.waitFor('rhea@example.org')).confirm), 'Your signature is confirmed');
+  const rhea = async () => {
+    const res = await fetch(`${receiver.url}/api/campaigns/${CAMPAIGN}/signers?kind=individual&per_page=200`);
+    return (await res.json()).signers.find((s) => s.name === 'Rhea Revision');
+  };
+  assert.equal((await rhea()).earlier_revision, undefined, 'on the current text');
+
+  // An editor publishes a changed text in the back office: Rhea's signature stays with the first.
+  const db = `sqlite://${join(receiver.dataDir, 'undersigned.db')}`;
+  const added = spawnSync(SERVER, ['admin', '--database-url', db, 'add-organizer', 'edith@coalition.example', '--name', 'Edith', '--role', 'editor', '--campaign', CAMPAIGN, '--password-stdin'], { input: `${ORGANIZER_PASSWORD}\n` });
+  assert.equal(added.status, 0, String(added.stderr));
+  const editor = await newPage(browser);
+  await editor.addInitScript({ path: AXE });
+  await editor.goto(`${receiver.url}/admin/sign-in`);
+  await editor.fill('#email', 'edith@coalition.example');
+  await editor.fill('#password', ORGANIZER_PASSWORD);
+  await Promise.all([editor.waitForNavigation(), editor.click('button[type=submit]')]);
+  const letterAdmin = `${receiver.url}/admin/campaigns/${CAMPAIGN}/letter`;
+  await editor.goto(letterAdmin);
+  const source = await editor.locator('#source').inputValue();
+  const changed = source.replace('We, the undersigned organizations and individuals, are writing about', 'We, the undersigned organizations and individuals, write about');
+  assert.notEqual(changed, source, 'the campaign file holds the sentence this test rewords');
+  await editor.locator('#source').fill(changed);
+  await Promise.all([editor.waitForNavigation(), editor.locator('button[value=publish]').click()]);
+  assert.match(await editor.locator('.notice').textContent(), /The new letter is published/);
+  assert.equal((await rhea()).earlier_revision, 1, 'marked as a signer of the earlier text');
+  const marked = await (await fetch(`${receiver.url}/campaigns/${CAMPAIGN}`)).text();
+  assert.match(marked, /Rhea Revision <span class="muted earlier">\(signed revision 1, an earlier text\)<\/span><\/li>/);
+
+  // The button, with the count of who would be mailed.
+  assert.deepEqual(await axeViolations(editor), [], 'axe on the letter page with the request');
+  const count = await editor.locator('#endorse-count').textContent();
+  const would = Number(count.match(/^(\d+) confirmed signers? of an earlier text would be mailed\.$/)?.[1]);
+  assert.ok(would >= 1, count);
+  const after = sink.mails.length;
+  await Promise.all([editor.waitForNavigation(), editor.getByRole('button', { name: 'Mail the request to endorse the current text' }).click()]);
+  assert.equal(await editor.locator('.notice').textContent(), `A request to endorse the current text was queued for ${would} signer${would === 1 ? '' : 's'}.`);
+
+  const mail = await sink.waitFor('rhea@example.org', { after });
+  assert.equal(mail.subject, 'The text of “Coalition Letter to DHS re: Paragon Solutions, Inc. Contract” changed: do you endorse the new version?');
+  const { endorse, confirm } = mailLinks(mail);
+  assert.ok(endorse && !confirm, mail.text);
+
+  // The link's page: a button, strict policy, no WCAG 2.2 A/AA violation; the GET moves nothing.
+  await signer.addInitScript({ path: AXE });
+  const response = await signer.goto(endorse);
+  assert.equal(response.status(), 200);
+  const csp = response.headers()['content-security-policy'];
+  assert.match(csp, /default-src 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(await signer.locator('h1').textContent(), 'Endorse the letter\'s new text');
+  assert.deepEqual(await axeViolations(signer), [], 'axe on the endorse page');
+  assert.equal((await rhea()).earlier_revision, 1, 'a GET moves nothing');
+  await Promise.all([signer.waitForNavigation(), signer.locator('button[type=submit]').click()]);
+  assert.equal(await signer.locator('h1').textContent(), 'You endorsed the new text');
+  assert.deepEqual(await axeViolations(signer), [], 'axe on the page after the button');
+
+  // Listed on the current text: the API and the letter page lose the mark.
+  assert.equal((await rhea()).earlier_revision, undefined);
+  const letter = await (await fetch(`${receiver.url}/campaigns/${CAMPAIGN}`)).text();
+  assert.match(letter, /Rhea Revision<\/li>/, 'no earlier-text mark beside Rhea');
+  // The organizer's request is in the audit log.
+  await editor.goto(`${receiver.url}/admin/campaigns/${CAMPAIGN}/audit`);
+  const line = editor.locator('tbody tr', { hasText: 'signers.endorsement_requested' });
+  assert.match(await line.textContent(), new RegExp(`edith@coalition\\.example.*${would} mail\\(s\\)`));
+  for (const p of [signer, editor]) {
+    assert.deepEqual(p.problems.filter((x) => !/status of 403/.test(x)), [], `no page error on ${p.url()}`);
+    await p.context().close();
+  }
 });

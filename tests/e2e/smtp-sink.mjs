@@ -76,6 +76,7 @@ export function mailLinks(mail) {
   return {
     confirm: links.find((l) => l.includes('/signatures/confirm')),
     withdraw: links.find((l) => l.includes('/signatures/withdraw')),
+    endorse: links.find((l) => l.includes('/signatures/endorse')),
   };
 }
 

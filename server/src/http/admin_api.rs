@@ -36,6 +36,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/campaigns/{id}/signers/{signer}/approve", post(approve))
         .route("/campaigns/{id}/signers/{signer}/reject", post(reject))
         .route("/campaigns/{id}/signers/{signer}", delete(erase))
+        .route("/campaigns/{id}/endorsement-requests", post(request_endorsement))
         .layer(axum::middleware::from_fn_with_state(state, require_token))
 }
 
@@ -283,6 +284,19 @@ async fn import_csv(
     );
     audit(&state, &p, &id, "signers.import", &detail).await?;
     Ok(Json(summary).into_response())
+}
+
+/// Mails the signers of an earlier text a request to endorse the current one: `{"queued": n}`.
+async fn request_endorsement(
+    State(state): State<Arc<AppState>>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<String>,
+) -> HttpResult<Response> {
+    allow(&p, &id, Permission::EditLetter)?;
+    let queued = admin::request_endorsement(&state.store, &id).await?;
+    state.mail.notify_one();
+    audit(&state, &p, &id, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+    Ok(Json(serde_json::json!({ "queued": queued })).into_response())
 }
 
 async fn approve(

@@ -1,7 +1,7 @@
 //! Building a mail from its facts: the subject, a plain-text body and the same in HTML, in the
 //! signer's language (the pages' languages, [`Lang`]; the words are the `mail.*` keys of
 //! `server/locales/*.txt`). Every mail names the letter and what is (or will be) listed, and
-//! carries the links that apply: confirm, withdraw.
+//! carries the links that apply: confirm, withdraw, endorse the new text.
 
 use super::MailKind;
 use crate::http::pages::html::escape;
@@ -29,8 +29,18 @@ pub struct MailFacts {
     /// Present when the signature awaits confirmation and the mail asks for it.
     pub confirm_url: Option<String>,
     pub withdraw_url: String,
+    /// [`MailKind::Endorse`]: the link that moves the signature to the current text, and the page
+    /// that shows what changed.
+    pub endorse: Option<EndorseLinks>,
     /// The last day the links work (`YYYY-MM-DD`).
     pub links_expire_on: String,
+}
+
+/// The links of a request to endorse the letter's new text.
+#[derive(Debug, Clone)]
+pub struct EndorseLinks {
+    pub endorse_url: String,
+    pub changes_url: String,
 }
 
 /// A mail ready to send.
@@ -57,6 +67,7 @@ pub fn build(facts: &MailFacts) -> BuiltMail {
         MailKind::Signed | MailKind::Invitation | MailKind::SignInLink => ("mail.signed.subject", "mail.signed.intro"),
         MailKind::Repeat => ("mail.repeat.subject", "mail.repeat.intro"),
         MailKind::WithdrawLink => ("mail.withdraw_link.subject", "mail.withdraw_link.intro"),
+        MailKind::Endorse => ("mail.endorse.subject", "mail.endorse.intro"),
     };
     let mut parts = vec![Part::Text(lang.format("mail.greeting", &[("name", &facts.name)]))];
     parts.push(Part::Text(t(intro_key)));
@@ -74,6 +85,19 @@ pub fn build(facts: &MailFacts) -> BuiltMail {
             button: Some(lang.text("mail.confirm.button")),
         });
         parts.push(Part::Text(lang.text("mail.confirm.ignore")));
+    }
+    if let Some(links) = &facts.endorse {
+        parts.push(Part::Link {
+            text: lang.text("mail.endorse.changes"),
+            url: links.changes_url.clone(),
+            button: None,
+        });
+        parts.push(Part::Link {
+            text: lang.text("mail.endorse.ask"),
+            url: links.endorse_url.clone(),
+            button: Some(lang.text("mail.endorse.button")),
+        });
+        parts.push(Part::Text(lang.text("mail.endorse.ignore")));
     }
     if facts.kind == MailKind::WithdrawLink {
         parts.push(Part::Link {
@@ -146,6 +170,23 @@ pub(super) fn html_body(lang: Lang, parts: &[Part]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_request_to_endorse_shows_what_changed_and_moves_nothing_by_itself() {
+        let mut endorse = facts(MailKind::Endorse, Lang::ENGLISH);
+        endorse.awaiting_confirmation = false;
+        let mail = build(&endorse);
+        assert_eq!(mail.subject, "The text of “Stop the spyware” changed: do you endorse the new version?");
+        for part in ["You signed “Stop the spyware” on 2026-11-20", "revisions/2", "endorse?t=ghi", "withdraw?t=def"]
+        {
+            assert!(mail.text.contains(part), "text lacks {part}: {}", mail.text);
+        }
+        assert!(mail.text.contains("stays with the text you signed"), "{}", mail.text);
+        assert!(mail.html.contains(">Endorse the new text</a>"), "{}", mail.html);
+        assert!(!mail.text.contains("confirm?t="));
+        let es = build(&facts(MailKind::Endorse, Lang::from_tag("es").expect("Spanish")));
+        assert!(es.subject.contains("cambió"), "{}", es.subject);
+    }
+
     fn facts(kind: MailKind, lang: Lang) -> MailFacts {
         MailFacts {
             kind,
@@ -159,6 +200,10 @@ mod tests {
             awaiting_confirmation: kind == MailKind::Signed,
             confirm_url: (kind == MailKind::Signed).then(|| "http://r.example/signatures/confirm?t=abc".into()),
             withdraw_url: "http://r.example/signatures/withdraw?t=def".into(),
+            endorse: (kind == MailKind::Endorse).then(|| EndorseLinks {
+                endorse_url: "http://r.example/signatures/endorse?t=ghi".into(),
+                changes_url: "http://r.example/campaigns/c/revisions/2".into(),
+            }),
             links_expire_on: "2026-12-05".into(),
         }
     }
@@ -182,6 +227,7 @@ mod tests {
         assert!(mail.text.contains("You had already signed on 2026-11-20"), "{}", mail.text);
         assert!(!mail.text.contains("confirm?t="));
         let es = build(&facts(MailKind::WithdrawLink, Lang::from_tag("es").expect("Spanish")));
+        assert!(!es.text.contains("endorse?t="), "only a request to endorse carries that link");
         assert!(es.subject.starts_with("Retire su firma"), "{}", es.subject);
         assert!(es.text.contains("withdraw?t=def"));
     }

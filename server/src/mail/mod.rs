@@ -1,5 +1,6 @@
 //! Outgoing mail: the messages the receiver sends to signers (confirm a signature, "you had already
-//! signed", a link to withdraw), the durable queue they wait in, and the sender that delivers them.
+//! signed", a link to withdraw, a request to endorse the letter's new text), the durable queue they
+//! wait in, and the sender that delivers them.
 //!
 //! Mail is never sent while a visitor waits: whatever asks for a mail writes a row to the
 //! `mail_queue` table in the same transaction as the change it reports ([`crate::store`]), and the
@@ -41,6 +42,9 @@ pub enum MailKind {
     Repeat,
     /// The owner asked on the letter page for a link to withdraw.
     WithdrawLink,
+    /// The letter's text changed since the signer endorsed it: endorse the new text (an
+    /// organizer's request; the signature moves only when its owner presses the link's button).
+    Endorse,
     /// To an organizer: an owner invited them to the back office (a link to choose a password).
     Invitation,
     /// To an organizer: the one-time sign-in link they asked for on the sign-in page.
@@ -48,14 +52,21 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] =
-        [MailKind::Signed, MailKind::Repeat, MailKind::WithdrawLink, MailKind::Invitation, MailKind::SignInLink];
+    pub const ALL: [MailKind; 6] = [
+        MailKind::Signed,
+        MailKind::Repeat,
+        MailKind::WithdrawLink,
+        MailKind::Endorse,
+        MailKind::Invitation,
+        MailKind::SignInLink,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::Signed => "signed",
             MailKind::Repeat => "repeat",
             MailKind::WithdrawLink => "withdraw_link",
+            MailKind::Endorse => "endorse",
             MailKind::Invitation => "invitation",
             MailKind::SignInLink => "sign_in_link",
         }

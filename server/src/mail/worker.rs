@@ -6,7 +6,7 @@
 //! Several instances may share a PostgreSQL database: a mail is claimed with a lease before it is
 //! sent, so only one of them sends it.
 
-use super::message::{self, MailFacts};
+use super::message::{self, EndorseLinks, MailFacts};
 use super::sender::MailSender;
 use super::{token, MailKind, LINK_LIFETIME_DAYS};
 use crate::clock;
@@ -126,11 +126,23 @@ impl MailWorker {
             (url, hash, purpose)
         };
         let withdraw = link(SignerLinkPurpose::Withdraw);
-        let confirm = (signer.awaiting_confirmation && mail.kind != MailKind::WithdrawLink)
+        let confirm = (signer.awaiting_confirmation && matches!(mail.kind, MailKind::Signed | MailKind::Repeat))
             .then(|| link(SignerLinkPurpose::Confirm));
-        for (_, hash, purpose) in confirm.iter().chain([&withdraw]) {
+        let endorse = (mail.kind == MailKind::Endorse).then(|| link(SignerLinkPurpose::Endorse));
+        for (_, hash, purpose) in confirm.iter().chain(endorse.iter()).chain([&withdraw]) {
             self.store.add_link(signer_id, *purpose, hash, &expires_at).await?;
         }
+        let endorse = match endorse {
+            Some((endorse_url, ..)) => {
+                let current = self.store.current_revision(&record.campaign.id).await?;
+                let changes = current.map_or_else(
+                    || crate::http::pages::letter_path(&record.campaign.id),
+                    |r| crate::http::pages::revision::revision_path(&record.campaign.id, r.number),
+                );
+                Some(EndorseLinks { endorse_url, changes_url: format!("{}{changes}", self.public_url) })
+            }
+            None => None,
+        };
         let entry = crate::signing::public_entry(signer_id, &signer.signature);
         let listed_as = signer.signature.list_publicly.then(|| {
             [Some(entry.name), entry.title, entry.affiliation].into_iter().flatten().collect::<Vec<_>>().join(", ")
@@ -147,6 +159,7 @@ impl MailWorker {
             awaiting_confirmation: signer.awaiting_confirmation,
             confirm_url: confirm.map(|(url, ..)| url),
             withdraw_url: withdraw.0,
+            endorse,
             links_expire_on: day(&expires_at),
         };
         self.sender.send(mail.id, &signer.email, &message::build(&facts)).await

@@ -11,6 +11,8 @@ use sqlx::Row;
 pub enum SignerLinkPurpose {
     Confirm,
     Withdraw,
+    /// Move the signature to the letter's current revision ([`super::endorsement`]).
+    Endorse,
 }
 
 impl SignerLinkPurpose {
@@ -18,6 +20,7 @@ impl SignerLinkPurpose {
         match self {
             SignerLinkPurpose::Confirm => "confirm",
             SignerLinkPurpose::Withdraw => "withdraw",
+            SignerLinkPurpose::Endorse => "endorse",
         }
     }
 }
@@ -138,7 +141,7 @@ impl Store {
 }
 
 /// Deletes a working link and returns its signer (in the caller's transaction).
-async fn take_link(
+pub(super) async fn take_link(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     purpose: SignerLinkPurpose,
     token_hash: &str,

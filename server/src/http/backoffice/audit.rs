@@ -35,6 +35,7 @@ pub const ACTIONS: &[&str] = &[
     "signer.erase",
     "signers.export",
     "signers.import",
+    crate::admin::ENDORSEMENT_REQUESTED,
     "settings",
     "letter.publish",
     "delivery.record",

@@ -3,6 +3,8 @@
 //! draws it, what the new one changes in the text signers endorse (the revisions' own diff,
 //! [`crate::revisions::diff`] of [`crate::revisions::letter_text`], drawn as the revision pages
 //! draw it), and publishing it (through [`crate::admin::import_campaign`], as the admin API does).
+//! Once the text has changed, editors may ask the earlier signers to endorse the current text
+//! ([`super::endorsement`]).
 
 use super::super::pages::html::escape;
 use super::super::pages::letter::render_article;
@@ -87,15 +89,23 @@ pub async fn page(
         Err(r) => return r,
     };
     let lang = signed.lang;
-    let loaded = async { anyhow::Ok((state.store.campaign_source(&id).await?, state.store.revisions(&id).await?)) };
-    let (source, revision_list) = match loaded.await {
-        Ok((source, list)) => (source.unwrap_or_default(), list),
+    let may_edit = signed.may(&id, Permission::EditLetter);
+    let loaded = async {
+        let candidates = if may_edit { Some(state.store.endorse_request_candidates(&id).await?) } else { None };
+        anyhow::Ok((state.store.campaign_source(&id).await?, state.store.revisions(&id).await?, candidates))
+    };
+    let (source, revision_list, candidates) = match loaded.await {
+        Ok((source, list, candidates)) => (source.unwrap_or_default(), list, candidates),
         Err(e) => return layout::storage_error(lang, e),
     };
     let heading = lang.text("admin.nav.letter");
     let mut main = format!("<h1>{}</h1>", escape(&heading));
-    if FormData::from_query(raw.as_deref()).get("published").is_some() {
+    let query = FormData::from_query(raw.as_deref());
+    if query.get("published").is_some() {
         main.push_str(&layout::notice(&lang.text("admin.letter.published")));
+    }
+    if let Some(notice) = super::endorsement::notice(lang, &query) {
+        main.push_str(&notice);
     }
     let _ = write!(
         main,
@@ -104,7 +114,11 @@ pub async fn page(
         escape(&lang.text("admin.letter.public_page"))
     );
     main.push_str(&render_revisions(&id, &revision_list, lang));
-    if signed.may(&id, Permission::EditLetter) {
+    // Only once there is an earlier text to have signed.
+    if let (Some(candidates), true) = (candidates, revision_list.len() > 1) {
+        main.push_str(&super::endorsement::section(&signed, &id, candidates));
+    }
+    if may_edit {
         main.push_str(&form(&signed, &source));
     } else {
         let _ = write!(main, "<pre class=\"source\">{}</pre>", escape(&source));

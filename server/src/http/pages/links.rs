@@ -1,9 +1,10 @@
 //! The pages that the links in mails open, and asking for a withdraw link on the letter page.
 //!
-//! - `GET /signatures/confirm?t=TOKEN`, `GET /signatures/withdraw?t=TOKEN`: a page that says what
-//!   the link does, with one button. A GET changes nothing: mail scanners and link previews fetch
-//!   links before (or without) the person.
-//! - `POST /signatures/confirm`, `POST /signatures/withdraw` (form field `t`): press the button.
+//! - `GET /signatures/confirm?t=TOKEN`, `GET /signatures/withdraw?t=TOKEN`,
+//!   `GET /signatures/endorse?t=TOKEN`: a page that says what the link does, with one button. A
+//!   GET changes nothing: mail scanners and link previews fetch links before (or without) the person.
+//! - `POST /signatures/confirm`, `/signatures/withdraw`, `/signatures/endorse` (form field `t`):
+//!   press the button (endorse moves the signature to the letter's current revision).
 //!   A link works once and for [`crate::mail::LINK_LIFETIME_DAYS`] days.
 //! - `POST /campaigns/{id}/withdraw` (form field `email`): queues a mail with a withdraw link when
 //!   the address signed; the page answers the same whatever the address (no membership oracle).
@@ -32,12 +33,14 @@ use undersigned_core::signature::email;
 
 pub const CONFIRM_PATH: &str = "/signatures/confirm";
 pub const WITHDRAW_PATH: &str = "/signatures/withdraw";
+pub const ENDORSE_PATH: &str = "/signatures/endorse";
 
 /// The page a link of this purpose opens.
 pub fn path(purpose: SignerLinkPurpose) -> &'static str {
     match purpose {
         SignerLinkPurpose::Confirm => CONFIRM_PATH,
         SignerLinkPurpose::Withdraw => WITHDRAW_PATH,
+        SignerLinkPurpose::Endorse => ENDORSE_PATH,
     }
 }
 
@@ -50,6 +53,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route(CONFIRM_PATH, get(show_confirm).post(press_confirm))
         .route(WITHDRAW_PATH, get(show_withdraw).post(press_withdraw))
+        .route(ENDORSE_PATH, get(show_endorse).post(press_endorse))
         .route("/campaigns/{id}/withdraw", axum::routing::post(request_withdraw_link))
 }
 
@@ -65,6 +69,14 @@ async fn show_confirm(State(s): State<Arc<AppState>>, headers: HeaderMap, Query(
 
 async fn show_withdraw(State(s): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LinkQuery>) -> Response {
     show(&s, &headers, SignerLinkPurpose::Withdraw, &q.t).await
+}
+
+async fn show_endorse(State(s): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LinkQuery>) -> Response {
+    show(&s, &headers, SignerLinkPurpose::Endorse, &q.t).await
+}
+
+async fn press_endorse(State(s): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    press(&s, &headers, SignerLinkPurpose::Endorse, &body).await
 }
 
 async fn press_confirm(State(s): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -115,6 +127,7 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose,
     let key = match purpose {
         SignerLinkPurpose::Confirm => "confirm",
         SignerLinkPurpose::Withdraw => "withdraw",
+        SignerLinkPurpose::Endorse => "endorse",
     };
     let heading = lang.text(&format!("page.{key}.heading"));
     let mut main = format!(
@@ -125,9 +138,21 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose,
         escape(token_text.trim()),
         escape(&lang.text(&format!("page.{key}.button"))),
     );
+    main.push_str("<ul class=\"links\">");
+    if purpose == SignerLinkPurpose::Endorse {
+        // What changed: the current revision's page (its diff with the revision before).
+        if let Ok(Some(current)) = state.store.current_revision(&target.campaign_id).await {
+            let _ = write!(
+                main,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&super::revision::revision_path(&target.campaign_id, current.number)),
+                escape(&lang.text("page.endorse.changes"))
+            );
+        }
+    }
     let _ = write!(
         main,
-        "<ul class=\"links\"><li><a href=\"{}\">{}</a></li></ul>",
+        "<li><a href=\"{}\">{}</a></li></ul>",
         escape(&letter_path(&target.campaign_id)),
         escape(&lang.text("page.read_letter"))
     );
@@ -140,6 +165,7 @@ async fn press(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose
     let used = match purpose {
         SignerLinkPurpose::Confirm => state.store.confirm_by_link(&hash).await,
         SignerLinkPurpose::Withdraw => state.store.withdraw_by_link(&hash).await,
+        SignerLinkPurpose::Endorse => state.store.endorse_by_link(&hash).await,
     };
     let target: LinkTarget = match used {
         Ok(Some(target)) => target,
@@ -158,6 +184,9 @@ async fn press(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose
         ),
         SignerLinkPurpose::Withdraw => {
             (lang.text("page.withdrawn.heading"), lang.format("page.withdrawn", &[("title", &title)]))
+        }
+        SignerLinkPurpose::Endorse => {
+            (lang.text("page.endorsed.heading"), lang.format("page.endorsed", &[("title", &title)]))
         }
     };
     let main = format!(
