@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use undersigned_core::api_error::{ApiError, ErrorCode};
+use undersigned_core::signature::answer::{AnswerStatus, SignatureAnswer};
 use undersigned_core::signature::{field, unicode_nfc, validate, SignatureSubmission, SignerKind};
 
 const DOC: &str = include_str!("../../docs/wire-format.md");
@@ -40,7 +41,7 @@ fn json_submission(name: &str) -> (SignatureSubmission, serde_json::Value) {
 #[test]
 fn the_document_has_the_examples_it_promises() {
     let names: Vec<_> = examples().into_keys().collect();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
 }
 
 #[test]
@@ -79,4 +80,13 @@ fn the_field_table_lists_every_wire_name() {
     for name in field::ALL {
         assert!(DOC.contains(&format!("`{name}`")), "docs/wire-format.md does not mention `{name}`");
     }
+}
+
+#[test]
+fn the_answer_table_names_every_status_and_its_example_is_an_answer() {
+    for status in AnswerStatus::ALL {
+        assert!(DOC.contains(&format!("| `{}` |", status.as_str())), "the answer table lacks `{}`", status.as_str());
+    }
+    let answer: SignatureAnswer = serde_json::from_str(&example("json", "check-inbox")).expect("a SignatureAnswer");
+    assert_eq!(answer.status, AnswerStatus::CheckInbox);
 }

@@ -54,6 +54,14 @@ async fn admin_row(s: &TestServer, email: &str) -> Option<serde_json::Value> {
     s.admin_signers().await.into_iter().find(|r| r["email"] == email)
 }
 
+/// The `check_inbox` answer as docs/wire-format.md shows it (its `json example:check-inbox`).
+fn documented_check_inbox() -> serde_json::Value {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/wire-format.md")).unwrap();
+    let (_, rest) = doc.split_once("```json example:check-inbox\n").expect("the example is in the document");
+    let (block, _) = rest.split_once("```").expect("the example's block ends");
+    serde_json::from_str(block).expect("the example is JSON")
+}
+
 /// One signature in one of the three encodings; the answer as (status, headers but `date`, body).
 async fn sign_as(s: &TestServer, encoding: &str, email: &str, key: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let json = individual(email, key);
@@ -132,6 +140,9 @@ both_backends!(
             let body: serde_json::Value = serde_json::from_slice(&first.2).unwrap();
             let expected = if *mode == "email" { AnswerStatus::CheckInbox } else { AnswerStatus::Signed };
             assert_eq!(body["status"], expected.as_str());
+            if *mode == "email" {
+                assert_eq!(body, documented_check_inbox(), "docs/wire-format.md shows this answer");
+            }
         }
         // Under `off` a repeat changed nothing: the confirmed address is still the first signature.
         let row = admin_row(&s, &address("confirmed", "off", "json")).await.unwrap();

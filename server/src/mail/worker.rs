@@ -136,8 +136,8 @@ impl MailWorker {
             Some((endorse_url, ..)) => {
                 let current = self.store.current_revision(&record.campaign.id).await?;
                 let changes = current.map_or_else(
-                    || crate::http::pages::letter_path(&record.campaign.id),
-                    |r| crate::http::pages::revision::revision_path(&record.campaign.id, r.number),
+                    || crate::http::pages::layout::letter_path(&record.campaign.id),
+                    |r| crate::http::pages::layout::revision_path(&record.campaign.id, r.number),
                 );
                 Some(EndorseLinks { endorse_url, changes_url: format!("{}{changes}", self.public_url) })
             }

@@ -4,11 +4,12 @@
 //! [`crate::revisions::diff`] of [`crate::revisions::letter_text`], drawn as the revision pages
 //! draw it), and publishing it (through [`crate::admin::import_campaign`], as the admin API does).
 //! Once the text has changed, editors may ask the earlier signers to endorse the current text
-//! ([`super::endorsement`]).
+//! (the last part of this file).
 
 use super::super::pages::html::escape;
+use super::super::pages::layout::revision_path;
 use super::super::pages::letter::render_article;
-use super::super::pages::revision::{day, render_changes, revision_path};
+use super::super::pages::revision::{day, render_changes};
 use super::campaign::{campaign_page, open};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
@@ -104,7 +105,7 @@ pub async fn page(
     if query.get("published").is_some() {
         main.push_str(&layout::notice(&lang.text("admin.letter.published")));
     }
-    if let Some(notice) = super::endorsement::notice(lang, &query) {
+    if let Some(notice) = endorse_notice(lang, &query) {
         main.push_str(&notice);
     }
     let _ = write!(
@@ -116,7 +117,7 @@ pub async fn page(
     main.push_str(&render_revisions(&id, &revision_list, lang));
     // Only once there is an earlier text to have signed.
     if let (Some(candidates), true) = (candidates, revision_list.len() > 1) {
-        main.push_str(&super::endorsement::section(&signed, &id, candidates));
+        main.push_str(&endorse_section(&signed, &id, candidates));
     }
     if may_edit {
         main.push_str(&form(&signed, &source));
@@ -206,4 +207,82 @@ pub async fn submit(
     );
     main.push_str(&form(&signed, &source));
     campaign_page(&signed, &record, Section::Letter, &heading, &main)
+}
+
+// The request to the signers of an earlier text to endorse the current one (editors and owners:
+// [`Permission::EditLetter`], as publishing the text that made them earlier signers): how many
+// confirmed signers it would mail, and a button that queues one mail each
+// ([`crate::admin::request_endorsement`], as the admin API and the CLI do), written to the audit
+// log. A signature moves only when its signer presses the button of the mailed link.
+
+/// Where the button posts.
+fn endorse_request_path(campaign: &str) -> String {
+    format!("{}/endorsement-requests", section_path(campaign, Section::Letter))
+}
+
+/// The query parameter the letter page reads after a request (how many mails were queued).
+const QUEUED: &str = "endorse_requested";
+
+/// The section of the letter page: the count of signers a request would mail, and the button
+/// (none when nobody is left to mail).
+fn endorse_section(signed: &super::session::Signed, campaign: &str, candidates: u64) -> String {
+    let lang = signed.lang;
+    let mut out = format!(
+        "<section aria-labelledby=\"endorse-heading\"><h2 id=\"endorse-heading\">{}</h2><p>{}</p>",
+        escape(&lang.text("admin.endorse.heading")),
+        escape(&lang.text("admin.endorse.help")),
+    );
+    if candidates == 0 {
+        let _ = write!(out, "<p>{}</p>", escape(&lang.text("admin.endorse.none")));
+    } else {
+        let _ = write!(
+            out,
+            "<form method=\"post\" action=\"{}\">{}<p id=\"endorse-count\">{}</p><p class=\"actions\"><button type=\"submit\" aria-describedby=\"endorse-count\">{}</button></p></form>",
+            escape(&endorse_request_path(campaign)),
+            csrf_field(signed),
+            escape(&lang.plural("admin.endorse.count", candidates, &[])),
+            escape(&lang.text("admin.endorse.button")),
+        );
+    }
+    out.push_str("</section>");
+    out
+}
+
+/// The notice after a request (`?endorse_requested=N` on the letter page).
+fn endorse_notice(lang: super::super::pages::text::Lang, form: &FormData) -> Option<String> {
+    let queued: u64 = form.get(QUEUED)?.parse().ok()?;
+    Some(layout::notice(&lang.plural("admin.endorse.sent", queued, &[])))
+}
+
+/// `POST /admin/campaigns/{id}/letter/endorsement-requests`: queues the mails, writes the audit
+/// line, wakes the mail sender and goes back to the letter page with the count.
+pub async fn request_endorsement(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (signed, _record) = match open(&state, &headers, &id, Section::Letter, Permission::EditLetter).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = signed.check_csrf(&FormData::from_body(&body)) {
+        return r;
+    }
+    let done = async {
+        let queued = match admin::request_endorsement(&state.store, &id).await {
+            Ok(n) => n,
+            Err(AdminError::Refused(e)) => anyhow::bail!("{}", e.message),
+            Err(AdminError::Store(e)) => return Err(e),
+        };
+        state.store.audit(signed.actor(), &id, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+        Ok(queued)
+    };
+    match done.await {
+        Ok(queued) => {
+            state.mail.notify_one();
+            layout::redirect(&format!("{}?{QUEUED}={queued}", section_path(&id, Section::Letter)))
+        }
+        Err(e) => layout::storage_error(signed.lang, e),
+    }
 }

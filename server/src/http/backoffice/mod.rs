@@ -22,7 +22,6 @@ mod audit;
 mod campaign;
 mod delivery;
 mod demands;
-mod endorsement;
 mod form;
 mod guard;
 mod layout;
@@ -78,7 +77,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/admin/campaigns/{id}/delivery", get(delivery::page).post(delivery::record))
         .route("/admin/campaigns/{id}/delivery/print", get(delivery::print))
         .route("/admin/campaigns/{id}/letter", get(letter::page).post(letter::submit))
-        .route("/admin/campaigns/{id}/letter/endorsement-requests", post(endorsement::request))
+        .route("/admin/campaigns/{id}/letter/endorsement-requests", post(letter::request_endorsement))
         .route("/admin/campaigns/{id}/embed", get(campaign::embed))
         .layer(axum::middleware::from_fn_with_state(state, same_site_only))
 }

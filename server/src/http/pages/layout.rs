@@ -1,5 +1,5 @@
 //! The pages' shell: the whole-page wrapper every page of this module is sent in (with its
-//! stylesheet and policy) and the letter page's address, apart from the handlers that use them
+//! stylesheet and policy) and the addresses of the letter page and its revisions, apart from the handlers that use them
 //! so that no page file imports the module that routes to it.
 
 use super::html::escape;
@@ -16,6 +16,11 @@ pub const CONTENT_SECURITY_POLICY: &str =
 /// The address of a campaign's letter page on this receiver.
 pub fn letter_path(campaign_id: &str) -> String {
     format!("/campaigns/{campaign_id}")
+}
+
+/// The address of a revision's page (its changes, then its text: [`super::revision`]).
+pub fn revision_path(campaign_id: &str, number: u32) -> String {
+    format!("{}/revisions/{number}", letter_path(campaign_id))
 }
 
 /// A whole page: `<main>` holds `main` (which brings the page's one `<h1>`).

@@ -14,7 +14,7 @@
 
 use super::answer::{error_page, AnswerContext};
 use super::html::escape;
-use super::layout::{letter_path, page};
+use super::layout::{letter_path, page, revision_path};
 use super::text::Lang;
 use crate::http::error::HttpError;
 use crate::http::state::AppState;
@@ -145,7 +145,7 @@ async fn show(state: &AppState, headers: &HeaderMap, purpose: SignerLinkPurpose,
             let _ = write!(
                 main,
                 "<li><a href=\"{}\">{}</a></li>",
-                escape(&super::revision::revision_path(&target.campaign_id, current.number)),
+                escape(&revision_path(&target.campaign_id, current.number)),
                 escape(&lang.text("page.endorse.changes"))
             );
         }

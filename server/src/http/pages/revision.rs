@@ -6,7 +6,7 @@
 
 use super::answer::{error_page, AnswerContext};
 use super::html::escape;
-use super::layout::{letter_path, page};
+use super::layout::{letter_path, page, revision_path};
 use super::text::Lang;
 use crate::http::error::HttpError;
 use crate::http::revisions::{detail, RevisionDetail};
@@ -17,11 +17,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use std::fmt::Write as _;
 use std::sync::Arc;
-
-/// The address of a revision's page.
-pub fn revision_path(campaign_id: &str, number: u32) -> String {
-    format!("{}/revisions/{number}", letter_path(campaign_id))
-}
 
 /// The date part of a stored timestamp (`2026-11-28T04:40:00Z` → `2026-11-28`).
 pub fn day(timestamp: &str) -> &str {
