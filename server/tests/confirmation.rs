@@ -62,18 +62,21 @@ fn documented_check_inbox() -> serde_json::Value {
     serde_json::from_str(block).expect("the example is JSON")
 }
 
-/// One signature in one of the three encodings; the answer as (status, headers but `date`, body).
+/// One signature in one of the three encodings (or as a browser's plain form, which gets a page);
+/// the answer as (status, headers but `date`, body).
 async fn sign_as(s: &TestServer, encoding: &str, email: &str, key: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let json = individual(email, key);
     let request = s.http.post(s.sign_url());
     let request = match encoding {
         "json" => request.json(&json),
         "text" => request.header("content-type", "text/plain;charset=UTF-8").body(json.to_string()),
+        // "form", and "page": the same form as a browser's plain form navigation, answered with a page.
         _ => request.header("content-type", "application/x-www-form-urlencoded").body(format!(
             "kind=individual&name=Ana+Example&title=Researcher&affiliation=Example+University&email={}&list_publicly=on&fill_ms=12000&idempotency_key={key}",
             email.replace('@', "%40")
         )),
     };
+    let request = if encoding == "page" { request.header("accept", "text/html,*/*;q=0.8") } else { request };
     let res = request.send().await.unwrap();
     let status = res.status().as_u16();
     let mut headers: Vec<(String, String)> = res
@@ -93,7 +96,7 @@ both_backends!(
         let mut sink = SmtpSink::start();
         let s = start_with_mail(&db, &sink).await;
         let combos: Vec<(&str, &str)> =
-            ["email", "off"].into_iter().flat_map(|m| ["json", "form", "text"].map(move |e| (m, e))).collect();
+            ["email", "off"].into_iter().flat_map(|m| ["json", "form", "text", "page"].map(move |e| (m, e))).collect();
         let address = |who: &str, mode: &str, encoding: &str| format!("{who}-{mode}-{encoding}@example.org");
         // Every address but the new ones signs first (confirmation on), then gets to its state.
         let mut key = 0;
@@ -136,6 +139,12 @@ both_backends!(
             assert_eq!(first.0, expected, "{mode}/{encoding}: {}", String::from_utf8_lossy(&first.2));
             for (who, answer) in &answers[1..] {
                 assert_eq!(answer, first, "{mode}/{encoding}: the answer for a {who} address differs from a new one's");
+            }
+            if *encoding == "page" {
+                let page = String::from_utf8_lossy(&first.2);
+                let heading = if *mode == "email" { "Check your inbox to confirm" } else { "Thank you for signing" };
+                assert!(page.contains(&format!("<h1>{heading}</h1>")), "{mode}: {page}");
+                continue;
             }
             let body: serde_json::Value = serde_json::from_slice(&first.2).unwrap();
             let expected = if *mode == "email" { AnswerStatus::CheckInbox } else { AnswerStatus::Signed };
