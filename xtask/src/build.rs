@@ -79,9 +79,9 @@ pub fn ensure_tools() -> anyhow::Result<PathBuf> {
 
 fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<()> {
     build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
-    for file in ["undersigned.js", "undersigned.d.ts"] {
-        std::fs::copy(root.join("src/js").join(file), pkg.join(file)).with_context(|| format!("cannot copy {file}"))?;
-    }
+    std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
+        .context("cannot copy undersigned.d.ts")?;
+    std::fs::write(pkg.join("undersigned.js"), minify_js(&loader_source(root)?)?)?;
     std::fs::write(pkg.join("package.json"), package_json(root)?)?;
     std::fs::write(pkg.join("README.md"), "# undersigned\n\nThe Undersigned letter-campaign widget. See the project README for the embed snippet and attributes.\n")?;
     Ok(())
@@ -145,13 +145,34 @@ pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Re
     // whitespace only; exports, import.meta.url and the wasm's import names stay as they are) it
     // is 56 KB → 25 KB raw, 8.8 → 6.7 KB brotli.
     let glue = out_dir.join(format!("{}.js", build.out_name));
-    exec::run(
-        Command::new(tools::ensure_esbuild()?)
-            .arg(&glue)
-            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
-            .arg(format!("--outfile={}", glue.display())),
-    )?;
+    let text = std::fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
+    std::fs::write(&glue, minify_js(&text)?)?;
     Ok(())
+}
+
+/// The loader as written (`src/js/undersigned.js`): what `pkg/undersigned.js` minifies, and what
+/// [`cdn`] rewrites (its `const WASM_INTEGRITY = '';` only exists before minifying) and minifies.
+pub fn loader_source(root: &Path) -> anyhow::Result<String> {
+    let path = root.join("src/js/undersigned.js");
+    std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// `js` minified by esbuild (an ES module stays one: exports, `import.meta.url` and string keys
+/// such as the wasm's import names are kept; comments, whitespace and local names go).
+pub fn minify_js(js: &str) -> anyhow::Result<String> {
+    use std::io::Write as _;
+    let mut child = Command::new(tools::ensure_esbuild()?)
+        .args(["--minify", "--log-level=warning", "--loader=js"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run esbuild")?;
+    child.stdin.take().context("esbuild's stdin")?.write_all(js.as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!("esbuild could not minify: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    String::from_utf8(out.stdout).context("esbuild wrote something that is not UTF-8")
 }
 
 fn package_json(root: &Path) -> anyhow::Result<String> {

@@ -111,8 +111,13 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
     let text = |name: &str| -> anyhow::Result<String> {
         String::from_utf8(read(name)?).with_context(|| format!("{name} is not UTF-8"))
     };
-    let (release, files) =
-        hash_files(&text("undersigned.js")?, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
+    // The loader is rewritten as written, then minified as `pkg/undersigned.js` is.
+    let loader = super::loader_source(&crate::paths::repo_root())?;
+    let (release, mut files) = hash_files(&loader, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
+    let minified = super::minify_js(std::str::from_utf8(&files[0].1).context("the loader is UTF-8")?)?.into_bytes();
+    let loader_file = HashedFile { name: hashed_name("undersigned", "js", &minified), integrity: integrity(&minified) };
+    files[0] = (loader_file.name.clone(), minified);
+    let release = Release { loader: loader_file, ..release };
     let dir = pkg.join("cdn");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
