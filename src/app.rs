@@ -14,6 +14,9 @@ pub struct AppProps {
     pub config: WidgetConfig,
     /// The negotiated language (see `Lang::for_host`), handed to every component as a prop.
     pub lang: Lang,
+    /// When the visitor first saw a sign-on form: the pre-rendered one the loader showed before the
+    /// wasm took over (`mountPrerendered`), or None when the form appears with the wasm.
+    pub shown_at: Option<u64>,
 }
 
 #[function_component(App)]
@@ -24,7 +27,7 @@ pub fn app(props: &AppProps) -> Html {
             <>
                 <LetterView key={format!("letter:{}", campaign.id)} campaign={campaign.clone()} lang={lang} />
                 <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
-                    <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} />
+                    <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} shown_at={props.shown_at} />
                 </LiveList>
             </>
         },

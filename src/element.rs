@@ -2,8 +2,12 @@
 //!
 //! The styles are a constructable stylesheet adopted by the shadow root: no `<style>` element and
 //! no inline style attribute, so the widget works under `style-src 'self'` and the host page's CSS
-//! cannot reach inside. The stylesheet is created once per page and shared by every widget, as is
-//! the wasm instance itself (the loader `src/js/undersigned.js` makes sure of that).
+//! cannot reach inside. The stylesheet (the files of `src/styles/`, joined and minified by
+//! `build.rs`) ships next to the wasm as `undersigned.css`, not inside it: the loader
+//! `src/js/undersigned.js` fetches it once per page, in parallel with the wasm, shows the
+//! pre-rendered widget with it, and hands it to [`mount_styled`]; every widget shares it, as it
+//! shares the wasm instance. Sizes inside the widget are in `px` or `em`, never `rem` (which follows
+//! the partner page's `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
 //!
 //! The widget's container (`<div class="undersigned" part="widget">`) carries what follows from the
 //! configuration but is not drawn by a component: the theme class, the chosen `lang` and its `dir`.
@@ -15,25 +19,13 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
-/// The widget's stylesheet: the files of `src/styles/`, joined and minified by `build.rs`.
-/// Sizes inside the widget are in `px` or `em`, never `rem` (which follows the partner page's
-/// `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
-pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
-
-thread_local! {
-    static SHARED_SHEET: CssStyleSheet = {
-        let sheet = CssStyleSheet::new().expect("every browser with WebAssembly and shadow DOM has constructable stylesheets");
-        sheet.replace_sync(STYLESHEET).expect("the bundled stylesheet parses");
-        sheet
-    };
-}
-
 /// A mounted widget; dropping it does nothing, [`WidgetHandle::unmount`] tears it down.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     app: Option<AppHandle<App>>,
     host: HtmlElement,
     container: Element,
+    shown_at: Option<u64>,
 }
 
 #[wasm_bindgen]
@@ -45,7 +37,7 @@ impl WidgetHandle {
         let lang = Lang::for_host(&self.host, config.lang.as_deref());
         decorate_container(&self.container, &config, lang);
         if let Some(app) = self.app.as_mut() {
-            app.update(AppProps { config, lang });
+            app.update(AppProps { config, lang, shown_at: self.shown_at });
         }
         Ok(())
     }
@@ -105,10 +97,33 @@ fn shadow_root_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
 }
 
 /// Mounts a widget into `host`'s open shadow root (created when missing) with `config`, an object
-/// whose keys are the attribute names (see `WidgetConfig`). Fails, naming the key, on an invalid
-/// value, before touching the element (so a no-JavaScript fallback inside it stays visible).
-#[wasm_bindgen]
+/// whose keys are the attribute names (see `WidgetConfig`), without styles (the Rust tests' entry;
+/// pages go through the loader and [`mount_styled`]). Fails, naming the key, on an invalid value,
+/// before touching the element (so a no-JavaScript fallback inside it stays visible).
 pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsValue> {
+    mount_widget(host, config, None, None)
+}
+
+/// [`mount`] with the widget's stylesheet, for the loader. `shown_at` (milliseconds since the
+/// epoch) is when the visitor first saw the pre-rendered form the loader showed before the wasm
+/// took over: the form's fill time counts from then, so a signature sent right after the takeover
+/// is not judged too fast.
+#[wasm_bindgen(js_name = mountStyled)]
+pub fn mount_styled(
+    host: HtmlElement,
+    config: JsValue,
+    sheet: CssStyleSheet,
+    shown_at: Option<f64>,
+) -> Result<WidgetHandle, JsValue> {
+    mount_widget(host, config, Some(sheet), shown_at.map(|ms| ms as u64))
+}
+
+fn mount_widget(
+    host: HtmlElement,
+    config: JsValue,
+    sheet: Option<CssStyleSheet>,
+    shown_at: Option<u64>,
+) -> Result<WidgetHandle, JsValue> {
     let config = parse_config(config)?;
     let document =
         host.owner_document().ok_or_else(|| JsValue::from_str("undersigned: the element has no document"))?;
@@ -119,14 +134,17 @@ pub fn mount(host: HtmlElement, config: JsValue) -> Result<WidgetHandle, JsValue
             "undersigned: this element already has a widget: call update() on its handle, or unmount() it first",
         ));
     }
-    SHARED_SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
+    if let Some(sheet) = sheet {
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    }
     let container = document.create_element("div")?;
     container.set_attribute("part", "widget")?;
     let lang = Lang::for_host(&host, config.lang.as_deref());
     decorate_container(&container, &config, lang);
     root.append_child(&container)?;
-    let app = yew::Renderer::<App>::with_root_and_props(container.clone(), AppProps { config, lang }).render();
-    Ok(WidgetHandle { app: Some(app), host, container })
+    let app =
+        yew::Renderer::<App>::with_root_and_props(container.clone(), AppProps { config, lang, shown_at }).render();
+    Ok(WidgetHandle { app: Some(app), host, container, shown_at })
 }
 
 /// The configuration keys, which are also the attribute names the loader observes.

@@ -40,6 +40,9 @@ pub struct SignOnProps {
     pub campaign_id: AttrValue,
     pub campaign_title: AttrValue,
     pub lang: Lang,
+    /// When a pre-rendered form was shown (see `AppProps::shown_at`); the fill time counts from it.
+    #[prop_or_default]
+    pub shown_at: Option<u64>,
 }
 
 /// The sign-on section: the form when its settings are usable, otherwise a plain notice.
@@ -69,7 +72,7 @@ pub fn sign_on(props: &SignOnProps) -> Html {
     }
     match &*settings {
         Ok(settings) => html! {
-            <SignOnForm settings={settings.clone()} {lang} title={props.campaign_title.clone()} />
+            <SignOnForm settings={settings.clone()} {lang} title={props.campaign_title.clone()} shown_at={props.shown_at} />
         },
         Err(_) => html! {
             <section class="sign-on" aria-labelledby="us-sign-heading">
@@ -85,6 +88,7 @@ struct SignOnFormProps {
     settings: Rc<SignOnSettings>,
     lang: Lang,
     title: AttrValue,
+    shown_at: Option<u64>,
 }
 
 const SHOWN_FIELDS: [&str; 8] = [
@@ -114,7 +118,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
             FormState::new(context, browser_nfc)
         }
     });
-    let shown_at = *use_memo((), |_| now_ms());
+    let shown_at = *use_memo((), |_| props.shown_at.unwrap_or_else(now_ms));
     let page_id = use_memo((), |_| random_uuid());
     let refs = use_form_refs(&SHOWN_FIELDS);
     let countries = use_memo(lang, |lang| Rc::new(country_names(*lang)));

@@ -16,9 +16,15 @@
 //   what the visitor types and the outbox live on the receiver's origin, out of reach of the
 //   partner page's scripts. This page never loads the wasm for it; the code below keeps the
 //   frame's height, language, theme, custom properties and DOM events in step with the element.
+// - Pre-rendered form: while the wasm downloads and starts, an inline element with the built-in
+//   campaign shows the widget's first render (letter and sign-on form, made by `cargo xtask build`
+//   from the wasm's own output, one small file per language) in its shadow root, already usable.
+//   When the wasm is ready it takes over: what was typed, ticked and chosen is carried into the
+//   wasm's form through its own input events, focus and caret stay where they were, and a press of
+//   the sign button in between is held and made once on the wasm's form (never lost or doubled).
 // - Every attribute named by the widget's configuration (WidgetConfig in src/config.rs, read at
 //   run time through configKeys()) is followed; there is no list of attribute names to keep here.
-import init, { mount as mountWasm, configKeys } from './undersigned_wasm.js';
+import init, { mountStyled, configKeys } from './undersigned_wasm.js';
 
 const TAG = 'undersigned-letter';
 const RUNTIME = Symbol.for('undersigned.runtime');
@@ -26,14 +32,40 @@ const WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);
 // `cargo xtask build --release` writes the wasm's Subresource Integrity hash here, so the wasm is
 // verified by the browser just like the scripts the snippet pins.
 const WASM_INTEGRITY = '';
+// The widget's stylesheet (src/styles, minified by build.rs): [file next to this script, SRI hash
+// or ''], rewritten by the CDN release. It is not inside the wasm, so that the pre-rendered widget
+// can be drawn with it before the wasm is there.
+const STYLESHEET = ['./undersigned.css', ''];
+const SHEET = Symbol.for('undersigned.stylesheet');
 /** How far outside the viewport a lazy widget starts loading: one screen ahead, in every direction. */
 const LAZY_MARGIN = '100% 100%';
+
+/** Fetches `[file, integrity]` (relative to this script), verified when a hash is given. */
+function fetchOwn([file, integrity]) {
+  const url = new URL(file, import.meta.url);
+  return integrity ? fetch(url, { integrity, mode: 'cors', credentials: 'omit' }) : fetch(url);
+}
+
+/** The widget's stylesheet, fetched once per page (as the wasm, whichever copy of this script asks). */
+function stylesheet() {
+  globalThis[SHEET] ??= (async () => {
+    const response = await fetchOwn(STYLESHEET);
+    if (!response.ok) throw new Error(`undersigned: the stylesheet answered ${response.status}`);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(await response.text());
+    return sheet;
+  })();
+  return globalThis[SHEET];
+}
 
 function runtime() {
   globalThis[RUNTIME] ??= (async () => {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
-    await init({ module_or_path: response });
-    return { mount: mountWasm, configKeys: Array.from(configKeys()) };
+    const [, sheet] = await Promise.all([init({ module_or_path: response }), stylesheet()]);
+    return {
+      mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
+      configKeys: Array.from(configKeys()),
+    };
   })();
   return globalThis[RUNTIME];
 }
@@ -85,6 +117,154 @@ function nearViewport(element) {
     cancel = () => observer.disconnect();
   });
   return { near, cancel };
+}
+
+// ---- the pre-rendered widget, shown until the wasm takes over ----
+
+// `cargo xtask build` writes here, per language, the pre-rendered widget's file (next to this
+// script) and, in a CDN release, its Subresource Integrity hash: {lang: [file, integrity]}.
+const PRERENDERED = {};
+/** Attributes that change the first render beyond what the pre-render covers (another campaign,
+ * the receiver's live list, a goal, the partner's privacy line): such an element waits for the wasm. */
+const NOT_PRERENDERED = ['campaign', 'receiver', 'status-feed', 'goal', 'privacy', 'privacy-url'];
+const THEMES = { '': 'light', light: 'light', dark: 'dark', auto: 'auto' };
+
+/** The language the wasm will choose (Lang::for_host in src/i18n.rs), among the pre-rendered ones. */
+function prerenderLanguage(element) {
+  const tags = [element.getAttribute('lang'), element.closest('[lang]')?.getAttribute('lang'), ...(navigator.languages ?? [])];
+  for (const tag of tags) {
+    const primary = tag?.trim().split(/[-_]/)[0].toLowerCase();
+    if (primary && Object.hasOwn(PRERENDERED, primary)) return primary;
+  }
+  return Object.keys(PRERENDERED)[0] ?? null; // English: the build writes it first
+}
+
+/** The endpoint's host as the privacy line names it (SignOnSettings::endpoint_host), or null. */
+function endpointHost(endpoint) {
+  const rest = endpoint.split('://')[1];
+  const host = rest?.split(/[/?#]/)[0].split('@').pop();
+  return host || null;
+}
+
+/**
+ * Shows the pre-rendered widget in `element`'s shadow root, unless the element is not covered by it
+ * or `tooLate()` says the wasm is already there. Resolves to the shown widget or null.
+ */
+async function showPrerendered(element, tooLate) {
+  const theme = THEMES[(element.getAttribute('theme') ?? '').trim().toLowerCase()];
+  const endpoint = element.getAttribute('endpoint');
+  if (!endpoint || !theme || element.shadowRoot || NOT_PRERENDERED.some((name) => element.hasAttribute(name))) return null;
+  const lang = prerenderLanguage(element);
+  if (!lang) return null;
+  let data;
+  let sheet;
+  try {
+    const response = await fetchOwn(PRERENDERED[lang]);
+    if (!response.ok) return null;
+    [data, sheet] = await Promise.all([response.json(), stylesheet()]);
+  } catch {
+    return null; // the wasm draws the widget as it always did
+  }
+  if (tooLate() || element.shadowRoot) return null;
+  // A template parses without running anything; the markup is the wasm's own output.
+  const template = document.createElement('template');
+  template.innerHTML = data.html;
+  const container = template.content.firstElementChild;
+  container.className = `undersigned theme-${theme}`;
+  const host = endpointHost(endpoint);
+  const privacy = container.querySelector('.privacy');
+  if (host && privacy) privacy.textContent = data.privacyHost.replace('{host}', host);
+  const form = container.querySelector('form');
+  if (!form) return null;
+  const root = element.attachShadow({ mode: 'open' });
+  root.adoptedStyleSheets = [sheet];
+  root.append(container);
+  const shown = { root, form, shownAt: Date.now(), pressed: false };
+  // A press before the wasm is there: held, and made once on the wasm's form (carryOver).
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    shown.pressed = true;
+  });
+  return shown;
+}
+
+/** What the visitor did in the pre-rendered form: each named control, and where the focus was. */
+function readPrerendered(shown) {
+  const controls = [...shown.form.elements].filter((el) => el.name && el.type !== 'submit');
+  const fields = controls.map((el) => ({ name: el.name, type: el.type, value: el.value, checked: el.checked }));
+  const active = shown.root.activeElement;
+  let focus = null;
+  if (active?.name && shown.form.contains(active)) {
+    focus = { name: active.name, value: active.value, start: active.selectionStart, end: active.selectionEnd, direction: active.selectionDirection };
+  }
+  return { fields, focus, pressed: shown.pressed };
+}
+
+/** Lets the wasm draw what it was just told (Yew renders in a microtask; a task runs after all of them). */
+const rendered = () => new Promise((resolve) => setTimeout(resolve));
+
+function control(form, name, value) {
+  return [...form.elements].find((el) => el.name === name && (el.type !== 'radio' || el.value === value)) ?? null;
+}
+
+/** Carries `typed` into the wasm's form in `root` through the form's own events, as if typed there. */
+async function carryOver(root, typed) {
+  await rendered();
+  let form = root.querySelector('form');
+  if (!form) return; // the wasm shows no form (its settings refused the configuration)
+  // The signer kind first: it decides which fields the wasm draws.
+  for (const field of typed.fields.filter((f) => f.type === 'radio' && f.checked)) {
+    const el = control(form, field.name, field.value);
+    if (el && !el.checked) {
+      el.checked = true;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }
+  await rendered();
+  form = root.querySelector('form');
+  if (!form) return;
+  for (const field of typed.fields) {
+    if (field.type === 'radio') continue;
+    const el = control(form, field.name);
+    if (!el) continue;
+    if (field.type === 'checkbox') {
+      if (el.checked === field.checked) continue;
+      el.checked = field.checked;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    } else if (field.value !== '' && el.value !== field.value) {
+      el.value = field.value;
+      el.dispatchEvent(new Event(el.localName === 'select' ? 'change' : 'input', { bubbles: true }));
+    }
+  }
+  await rendered();
+  if (typed.focus) {
+    const el = control(form, typed.focus.name, typed.focus.value);
+    el?.focus({ preventScroll: true });
+    try {
+      if (typed.focus.start !== null) el?.setSelectionRange(typed.focus.start, typed.focus.end, typed.focus.direction);
+    } catch {
+      // an input type without a caret (email, checkbox): the focus alone is restored
+    }
+  }
+  if (typed.pressed) root.querySelector('form')?.requestSubmit();
+}
+
+/**
+ * The wasm could not start (or refused the attributes) after the pre-render was shown: the element's
+ * own content (the no-JavaScript fallback) shows again, with what was typed copied into its fields
+ * of the same name, so nothing is lost; the visitor sends it from there.
+ */
+function giveBackToFallback(element, shown, typed) {
+  shown.root.adoptedStyleSheets = [];
+  shown.root.replaceChildren(document.createElement('slot'));
+  const fallback = element.querySelector('form');
+  if (!fallback || !typed) return;
+  for (const field of typed.fields) {
+    const el = control(fallback, field.name, field.value);
+    if (!el) continue;
+    if (field.type === 'checkbox' || field.type === 'radio') el.checked = field.checked;
+    else if (field.value !== '') el.value = field.value;
+  }
 }
 
 // ---- mode="frame": the widget in an iframe on the receiver's origin ----
@@ -227,10 +407,36 @@ function defineElement() {
         if (framed) {
           this.#handle = mountFrame(this);
         } else {
-          const rt = await runtimeOrNothing();
-          if (cancelled || !rt) return;
+          let ready = false;
+          const starting = runtimeOrNothing().finally(() => { ready = true; });
+          // A widget given back to its fallback (see below) starts again from an empty shadow root.
+          if (this.shadowRoot?.firstElementChild?.localName === 'slot') this.shadowRoot.replaceChildren();
+          const prerendering = showPrerendered(this, () => ready || cancelled);
+          const rt = await starting;
+          const shown = await Promise.race([prerendering, null]);
+          if (cancelled) {
+            shown?.root.replaceChildren();
+            return;
+          }
+          const typed = shown && readPrerendered(shown);
+          if (!rt) {
+            if (shown) giveBackToFallback(this, shown, typed);
+            return;
+          }
           this.#keys = rt.configKeys;
-          this.#handle = rt.mount(this, configFromAttributes(this, this.#keys));
+          const config = configFromAttributes(this, this.#keys);
+          if (shown) {
+            shown.root.replaceChildren();
+            try {
+              this.#handle = rt.mount(this, config, shown.shownAt);
+            } catch (error) {
+              giveBackToFallback(this, shown, typed);
+              throw error;
+            }
+            carryOver(shown.root, typed);
+          } else {
+            this.#handle = rt.mount(this, config);
+          }
         }
         UndersignedLetter.#mounted.add(this);
         this.#invalid = false;

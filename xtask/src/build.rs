@@ -1,12 +1,14 @@
 //! Building the widget package `pkg/`: cargo (release, size-tuned) → wasm-bindgen → wasm-opt -Oz
-//! (and the glue minified by esbuild),
-//! plus the loader, its type declarations and an npm package.json; and `pkg/cdn/`, the same three
-//! partner files under content-hashed names with the Subresource Integrity snippet ([`cdn`]).
+//! (and the glue minified by esbuild), plus the stylesheet, the pre-rendered widget of each
+//! language ([`prerender`]), the loader (minified), its type declarations and an npm package.json;
+//! and `pkg/cdn/`, the same partner files under content-hashed names with the Subresource
+//! Integrity snippet ([`cdn`]).
 //!
 //! `cargo xtask build --release [--base-url https://cdn.example/undersigned/]` also prints that
 //! snippet (written to `pkg/cdn/snippet.html` by every build).
 
 pub mod cdn;
+pub mod prerender;
 
 use crate::exec::{self, cargo};
 use crate::paths::repo_root;
@@ -15,8 +17,10 @@ use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The files a partner page downloads, in load order.
-pub const PARTNER_FILES: [&str; 3] = ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm"];
+/// The files a partner page downloads, in load order: loader, glue, wasm, and, fetched by the loader
+/// while the wasm downloads, the stylesheet and the pre-rendered widget in the default language.
+pub const PARTNER_FILES: [&str; 5] =
+    ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm", "undersigned.css", prerender::DEFAULT_FILE];
 
 /// A wasm crate built the way partner pages get it: which package, and where its files go.
 pub struct WasmBuild<'a> {
@@ -33,8 +37,10 @@ pub fn run() -> anyhow::Result<PathBuf> {
     let wasm_opt = ensure_tools()?;
     let root = repo_root();
     let pkg = root.join("pkg");
-    build_widget_package(&root, &pkg, &wasm_opt)?;
+    let prerendered = build_widget_package(&root, &pkg, &wasm_opt)?;
     crate::compress::write_compressed_copies(&pkg, PARTNER_FILES)?;
+    let other_languages = prerendered.iter().map(|(_, file)| file.as_str()).filter(|f| !PARTNER_FILES.contains(f));
+    crate::compress::write_compressed_copies(&pkg, other_languages)?;
     cdn::write(&pkg, cdn::PLACEHOLDER_BASE_URL)?;
     Ok(pkg)
 }
@@ -77,14 +83,21 @@ pub fn ensure_tools() -> anyhow::Result<PathBuf> {
     tools::ensure_wasm_opt()
 }
 
-fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<()> {
+/// Returns the pre-rendered files: (language, file name in `pkg`).
+fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<Vec<(String, String)>> {
     build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
     std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
         .context("cannot copy undersigned.d.ts")?;
-    std::fs::write(pkg.join("undersigned.js"), minify_js(&loader_source(root)?)?)?;
+    std::fs::write(pkg.join("undersigned.css"), prerender::stylesheet(root)?)?;
+    // The loader as written first (it pre-renders nothing): the pre-render is taken through it.
+    let loader = loader_source(root)?;
+    std::fs::write(pkg.join("undersigned.js"), &loader)?;
+    let prerendered = prerender::write(root, pkg)?;
+    let table: Vec<_> = prerendered.iter().map(|(lang, file)| (lang.clone(), file.clone(), String::new())).collect();
+    std::fs::write(pkg.join("undersigned.js"), minify_js(&prerender::fill_loader(&loader, &table)?)?)?;
     std::fs::write(pkg.join("package.json"), package_json(root)?)?;
     std::fs::write(pkg.join("README.md"), "# undersigned\n\nThe Undersigned letter-campaign widget. See the project README for the embed snippet and attributes.\n")?;
-    Ok(())
+    Ok(prerendered)
 }
 
 /// The one wasm pipeline: cargo (release, size-tuned) → wasm-bindgen `--target web` → wasm-opt -Oz
@@ -193,7 +206,7 @@ fn package_json(root: &Path) -> anyhow::Result<String> {
         "main": "undersigned.js",
         "types": "undersigned.d.ts",
         "exports": { ".": { "types": "./undersigned.d.ts", "default": "./undersigned.js" } },
-        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts"],
+        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned.css", "undersigned_prerender.*.json"],
         "sideEffects": ["./undersigned.js"],
     });
     Ok(serde_json::to_string_pretty(&json)? + "\n")

@@ -150,8 +150,8 @@ pub fn measure(built: &Built) -> anyhow::Result<WeightReport> {
 impl WeightReport {
     pub fn markdown(&self) -> String {
         let mut md = String::from(
-            "Bytes of every file a partner page downloads for the widget with the default campaign (the styles and the \
-             campaign are inside the wasm), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
+            "Bytes of every file a partner page downloads for the widget with the default campaign (the loader, the \
+             glue, the wasm with the campaign inside it, the stylesheet and the English pre-rendered widget), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
              cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
              wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → the glue minified by esbuild.\n\n\
@@ -200,7 +200,7 @@ One version of each crate (`cargo tree --duplicates`, build-time crates excluded
 
     pub fn summary_rows(&self) -> String {
         format!(
-            "| widget download (loader + glue + wasm), brotli / gzip | {} / {} bytes |\n\
+            "| widget download (every partner file), brotli / gzip | {} / {} bytes |\n\
              | bare Yew counter, same pipeline, brotli / gzip | {} / {} bytes |\n\
              | widget / counter, brotli (goal ≤ {:.1}) | {:.2} |\n\
              | weight budget, brotli (`{BUDGETS_FILE}`) | {} bytes |\n",

@@ -1,9 +1,11 @@
-//! The CDN release: content-hashed copies of the three files a partner page downloads, in
-//! `pkg/cdn/`, and the embed snippet with Subresource Integrity.
+//! The CDN release: content-hashed copies of the files a partner page downloads (loader, glue,
+//! wasm, stylesheet, and the pre-rendered widget of each language), in `pkg/cdn/`, and the embed
+//! snippet with Subresource Integrity.
 //!
 //! A file's name carries the hash of its content, so a CDN may cache it forever; the snippet pins
 //! the loader with `integrity`, preloads the glue with `integrity`, and the loader itself carries
-//! the wasm's hash and fetches it with `integrity`: every byte the page runs is verified.
+//! the hashes of the wasm, the stylesheet and the pre-rendered files and fetches them with
+//! `integrity`: every byte the page runs or shows is verified.
 //!
 //! Names are rewritten inside the files (the loader imports the hashed glue and fetches the hashed
 //! wasm), so the hashes are taken in dependency order: wasm, then glue, then loader.
@@ -111,13 +113,33 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
     let text = |name: &str| -> anyhow::Result<String> {
         String::from_utf8(read(name)?).with_context(|| format!("{name} is not UTF-8"))
     };
+    // The pre-rendered files first (they name nothing): the loader carries their names and hashes.
+    let root = crate::paths::repo_root();
+    let mut prerendered = Vec::new();
+    let mut table = Vec::new();
+    for lang in super::prerender::languages(&root)? {
+        let bytes = read(&super::prerender::file_name(&lang))?;
+        let name = hashed_name(&format!("undersigned_prerender.{lang}"), "json", &bytes);
+        table.push((lang, name.clone(), integrity(&bytes)));
+        prerendered.push((name, bytes));
+    }
+    let css = read("undersigned.css")?;
+    let css_file = HashedFile { name: hashed_name("undersigned", "css", &css), integrity: integrity(&css) };
+    prerendered.push((css_file.name.clone(), css));
     // The loader is rewritten as written, then minified as `pkg/undersigned.js` is.
-    let loader = super::loader_source(&crate::paths::repo_root())?;
+    let loader = super::prerender::fill_loader(&super::loader_source(&root)?, &table)?;
+    let loader = replace_once(
+        &loader,
+        "const STYLESHEET = ['./undersigned.css', ''];",
+        &format!("const STYLESHEET = ['./{}', '{}'];", css_file.name, css_file.integrity),
+        "undersigned.js",
+    )?;
     let (release, mut files) = hash_files(&loader, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
     let minified = super::minify_js(std::str::from_utf8(&files[0].1).context("the loader is UTF-8")?)?.into_bytes();
     let loader_file = HashedFile { name: hashed_name("undersigned", "js", &minified), integrity: integrity(&minified) };
     files[0] = (loader_file.name.clone(), minified);
     let release = Release { loader: loader_file, ..release };
+    files.extend(prerendered);
     let dir = pkg.join("cdn");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
