@@ -54,6 +54,11 @@ impl ReceiverUrls {
         }
     }
 
+    /// The status feed (`/status`), read while the stream cannot be opened.
+    pub fn status(&self) -> String {
+        format!("{}/status", self.campaign_api)
+    }
+
     /// One page of the public signer list of `kind` (`organization` or `individual`).
     pub fn signers(&self, kind: &str, page: u32, per_page: u32) -> String {
         format!("{}/signers?kind={kind}&page={page}&per_page={per_page}", self.campaign_api)

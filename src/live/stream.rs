@@ -9,9 +9,17 @@
 //! applied, so a reconnect never duplicates or reverts anything. The browser's own EventSource
 //! retry is not used: it retries at a fixed pace and gives up for good on an HTTP error.
 //!
+//! Streams dropped together (a receiver restarting) must not come back together: the first
+//! reconnect also waits a random part of [`FIRST_RECONNECT_SPREAD_MS`]. While the stream cannot be
+//! opened (the receiver is down, or at its cap of open streams and answering `503 busy`, which an
+//! EventSource cannot tell apart), every failed attempt reads the status feed once instead, so the
+//! list keeps following the changes at the pace of the backoff; the notice shows only when that
+//! read fails too.
+//!
 //! Dropping the [`ReceiverStream`] closes the connection and cancels a pending reconnect.
 
 use super::browser::{unit_random, warn};
+use super::fetch::fetch_text;
 use super::source::ReceiverUrls;
 use super::state::{FeedProblem, LiveAction, LiveEvent};
 use super::wire::{parse_demand_event, parse_signer_counts, parse_status_feed};
@@ -27,6 +35,9 @@ use yew::Callback;
 /// Reconnect delays after 1, 2, 3 … failed connections: up to 1 s, 2 s, 4 s … up to a minute (each
 /// in the upper half of its step, so the pages a receiver restart cut off do not all return at once).
 pub const RECONNECT: Backoff = Backoff { base: 500, max: 60_000 };
+/// The first reconnect after a drop waits up to this much more, at random: the receiver's own
+/// `retry:` hint spreads its streams over 1–15 s, but the browser's retry is not used here.
+pub const FIRST_RECONNECT_SPREAD_MS: f64 = 10_000.0;
 
 /// A followed event stream; drop it to close.
 pub struct ReceiverStream {
@@ -38,6 +49,8 @@ struct Stream {
     campaign_id: String,
     /// Consecutive failed connections (reset when a connection opens).
     failures: u32,
+    /// A connection is open: a status-feed read answered after that is older than the stream.
+    open: bool,
     last_event_id: Option<u64>,
     source: Option<EventSource>,
     listeners: Vec<EventListener>,
@@ -52,6 +65,7 @@ impl ReceiverStream {
             urls,
             campaign_id,
             failures: 0,
+            open: false,
             last_event_id: None,
             source: None,
             listeners: Vec::new(),
@@ -103,7 +117,9 @@ fn connect(stream: &Rc<RefCell<Stream>>) {
             let weak = weak.clone();
             EventListener::new(&source, "open", move |_| {
                 if let Some(stream) = weak.upgrade() {
-                    stream.borrow_mut().failures = 0;
+                    let mut s = stream.borrow_mut();
+                    s.failures = 0;
+                    s.open = true;
                 }
             })
         },
@@ -164,20 +180,40 @@ fn on_signers(stream: &Rc<RefCell<Stream>>, event: &MessageEvent) {
 
 fn on_error(weak: &Weak<RefCell<Stream>>) {
     let Some(stream) = weak.upgrade() else { return };
-    let emit = {
+    let url = {
         let mut s = stream.borrow_mut();
         if let Some(source) = s.source.take() {
             source.close();
         }
+        s.open = false;
         s.failures = s.failures.saturating_add(1);
-        let delay = u32::try_from(RECONNECT.jittered(s.failures, unit_random())).unwrap_or(u32::MAX);
+        let mut delay = RECONNECT.jittered(s.failures, unit_random());
+        if s.failures == 1 {
+            delay += (unit_random() * FIRST_RECONNECT_SPREAD_MS) as u64;
+        }
         let weak = weak.clone();
-        s.reconnect = Some(Timeout::new(delay, move || {
+        s.reconnect = Some(Timeout::new(u32::try_from(delay).unwrap_or(u32::MAX), move || {
             if let Some(stream) = weak.upgrade() {
                 connect(&stream);
             }
         }));
-        s.emit.clone()
+        s.urls.status()
     };
-    emit.emit(LiveAction::Problem(FeedProblem::Unreachable));
+    let weak = weak.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let response = fetch_text(&url).await;
+        let Some(stream) = weak.upgrade() else { return };
+        let (emit, campaign_id) = {
+            let s = stream.borrow();
+            if s.open {
+                return;
+            }
+            (s.emit.clone(), s.campaign_id.clone())
+        };
+        emit.emit(match response.map(|text| parse_status_feed(&text, &campaign_id)) {
+            Ok(Ok(snapshot)) => LiveAction::Snapshot(snapshot),
+            Ok(Err(reason)) => LiveAction::Problem(FeedProblem::Malformed(reason)),
+            Err(_) => LiveAction::Problem(FeedProblem::Unreachable),
+        });
+    });
 }

@@ -1,6 +1,7 @@
 // The live list end to end, in Debian's Chromium against the real receiver (which serves the
 // widget package): a static status feed polled with If-None-Match, a malformed feed, the pause
-// control, and a status change made through the receiver's admin API arriving over SSE.
+// control, a status change made through the receiver's admin API arriving over SSE, and the status
+// feed read instead while the receiver's streams are full (503 busy).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -235,6 +236,34 @@ test('over SSE: a change made through the admin API shows within 2 s; after a re
     }
     await page.context().close();
   } finally {
+    await own.stop();
+  }
+});
+
+test('beyond the stream cap (503 busy), the widget follows the changes by reading the status feed', async () => {
+  const own = await startReceiver({ extraArgs: ['--max-streams', '1'], env: { UNDERSIGNED_ADMIN_TOKEN: ADMIN_TOKEN } });
+  // Another visitor's stream takes the one place this receiver allows.
+  const holder = new AbortController();
+  try {
+    const [first] = await leafDemandIds();
+    const taken = await fetch(`${own.url}/api/campaigns/${CAMPAIGN}/events`, { signal: holder.signal });
+    assert.equal(taken.status, 200);
+    const refused = await fetch(`${own.url}/api/campaigns/${CAMPAIGN}/events`);
+    assert.equal(refused.status, 503, 'the cap refuses a second stream');
+    assert.equal((await refused.json()).code, 'busy');
+
+    const page = await openWidget({ receiver: own.url });
+    await setStatus(own.url, first, { status: 'disclosed', note: 'Disclosed while the streams were full.', evidence: [] });
+    // No stream can carry it: only the status feed, read after each refused attempt, can. The
+    // first retry waits up to 11 s (backoff plus the reconnect spread), the next ones 1–2 s, 2–4 s.
+    await waitForLiveText(page, 'Disclosed while the streams were full.', 30_000);
+    assert.equal(await page.locator('undersigned-letter .live-notice').count(), 0, 'no "unreachable" notice: the feed answers');
+    // The browser logs each refused stream (503) itself; nothing else may go wrong.
+    assert.deepEqual(page.problems.filter((p) => !p.includes('status of 503')), []);
+    assert.ok(page.problems.length > 0, 'the widget did try its stream and was refused');
+    await page.context().close();
+  } finally {
+    holder.abort();
     await own.stop();
   }
 });
