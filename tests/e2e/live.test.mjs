@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { startReceiver, launchBrowser, newPage } from './harness.mjs';
+import * as wire from './wire.mjs';
 
 const CAMPAIGN = 'dhs-paragon';
 
@@ -250,7 +251,7 @@ test('beyond the stream cap (503 busy), the widget follows the changes by readin
     assert.equal(taken.status, 200);
     const refused = await fetch(`${own.url}/api/campaigns/${CAMPAIGN}/events`);
     assert.equal(refused.status, 503, 'the cap refuses a second stream');
-    assert.equal((await refused.json()).code, 'busy');
+    assert.equal((await refused.json()).code, wire.error.Busy);
 
     const page = await openWidget({ receiver: own.url });
     await setStatus(own.url, first, { status: 'disclosed', note: 'Disclosed while the streams were full.', evidence: [] });
