@@ -23,10 +23,12 @@ pub mod email;
 pub mod encoding;
 pub mod presentation;
 pub mod text;
+mod validation;
 pub mod website;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
+pub use validation::{validate, validate_as, Provenance};
 
 /// Unicode normalization to NFC, supplied by the caller.
 ///
@@ -297,10 +299,6 @@ impl SignatureSubmission {
 /// ([`crate::api_error`]), so the widget shows the receiver's field errors exactly like its own.
 pub use crate::api_error::{FieldError, FieldErrorCode};
 
-fn field_error(field: &'static str, code: FieldErrorCode, message: String) -> FieldError {
-    FieldError { field: field.to_string(), code, message }
-}
-
 /// A signature that met every rule, with its text cleaned. Fields that do not apply to the kind
 /// (an individual's organization, an organization's affiliation) are dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -406,217 +404,9 @@ pub fn is_campaign_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Checks `submission` against every rule and returns the cleaned signature, or every problem at
-/// once (so the form can show them all together), in form order.
-pub fn validate(submission: &SignatureSubmission, nfc: Nfc) -> Result<ValidSignature, Vec<FieldError>> {
-    validate_as(submission, nfc, Provenance::Form)
-}
-
-/// Where a submission comes from, for the one rule that differs between the two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provenance {
-    /// Typed into a sign-on form now: every rule applies.
-    Form,
-    /// A record of an earlier signature (an import of signers collected elsewhere or exported
-    /// before the form asked organizations for their website and the "may sign" statement): those
-    /// two may be missing, every other rule applies (a website given must still be one).
-    EarlierRecord,
-}
-
-/// [`validate`], for a submission of the given [`Provenance`].
-pub fn validate_as(
-    submission: &SignatureSubmission,
-    nfc: Nfc,
-    provenance: Provenance,
-) -> Result<ValidSignature, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let kind_text = text::clean(&submission.kind, nfc);
-    let kind = SignerKind::parse(&kind_text);
-    if kind.is_none() {
-        let (code, message) = if kind_text.is_empty() {
-            (FieldErrorCode::Required, "Choose whether you sign as an organization or as an individual.".to_string())
-        } else {
-            (FieldErrorCode::InvalidKind, format!("Sign as `organization` or `individual`, not `{kind_text}`."))
-        };
-        errors.push(field_error(field::KIND, code, message));
-    }
-    // Without a kind, check the fields both kinds share, so the visitor still sees every problem.
-    let applies =
-        |name: &str| kind.map_or(name == field::NAME || name == field::TITLE, |k| k.text_fields().contains(&name));
-    let required = |name: &str| {
-        let earlier = provenance == Provenance::EarlierRecord && name == field::ORGANIZATION_WEBSITE;
-        !earlier && kind.map_or(name == field::NAME, |k| k.required_fields().contains(&name))
-    };
-
-    let mut person_field = |name: &'static str, raw: &str| -> Option<String> {
-        if !applies(name) {
-            return None;
-        }
-        let value = text::clean(raw, nfc);
-        let max = limits::max_chars(name).unwrap_or(limits::TRACKING);
-        if value.is_empty() {
-            if required(name) {
-                errors.push(field_error(name, FieldErrorCode::Required, required_message(name).to_string()));
-            }
-            return None;
-        }
-        let count = text::char_count(&value);
-        if count > max {
-            errors.push(field_error(
-                name,
-                FieldErrorCode::TooLong,
-                format!("Shorten this to at most {max} characters (it has {count})."),
-            ));
-            return None;
-        }
-        Some(value)
-    };
-    let organization = person_field(field::ORGANIZATION, &submission.organization);
-    let website_text = person_field(field::ORGANIZATION_WEBSITE, &submission.organization_website);
-    let name = person_field(field::NAME, &submission.name);
-    let title = person_field(field::TITLE, &submission.title);
-    let affiliation = person_field(field::AFFILIATION, &submission.affiliation);
-
-    // The email is checked whatever the kind: every signer gives one.
-    let email = text::clean(&submission.email, nfc);
-    let email_count = text::char_count(&email);
-    if email.is_empty() {
-        errors.push(field_error(field::EMAIL, FieldErrorCode::Required, required_message(field::EMAIL).to_string()));
-    } else if email_count > limits::EMAIL {
-        errors.push(field_error(
-            field::EMAIL,
-            FieldErrorCode::TooLong,
-            format!("An email address has at most {} characters (this one has {email_count}).", limits::EMAIL),
-        ));
-    } else if !email::is_valid_email(&email) {
-        errors.push(field_error(
-            field::EMAIL,
-            FieldErrorCode::InvalidEmail,
-            "Enter an email address like name@example.org, without spaces.".to_string(),
-        ));
-    }
-
-    let organization_website = website_text.and_then(|typed| {
-        let normalized = website::normalize_website(&typed);
-        if normalized.is_none() {
-            errors.push(field_error(
-                field::ORGANIZATION_WEBSITE,
-                FieldErrorCode::InvalidWebsite,
-                "Enter the organization's website as a web address such as eff.org or https://www.eff.org.".to_string(),
-            ));
-        }
-        normalized
-    });
-    let is_organization = kind == Some(SignerKind::Organization);
-    let may_sign_for_organization = is_organization && submission.may_sign_for_organization;
-    if is_organization && !may_sign_for_organization && provenance == Provenance::Form {
-        errors.push(field_error(
-            field::MAY_SIGN_FOR_ORGANIZATION,
-            FieldErrorCode::Required,
-            required_message(field::MAY_SIGN_FOR_ORGANIZATION).to_string(),
-        ));
-    }
-
-    let country_text = text::clean(&submission.country, nfc);
-    let country = if country_text.is_empty() {
-        None
-    } else {
-        let code = country::country_code(&country_text);
-        if code.is_none() {
-            errors.push(field_error(
-                field::COUNTRY,
-                FieldErrorCode::InvalidCountry,
-                "Choose a country from the list (an ISO 3166-1 two-letter code), or leave it empty.".to_string(),
-            ));
-        }
-        code.map(str::to_string)
-    };
-
-    let key_text = submission.idempotency_key.trim();
-    let idempotency_key = if key_text.is_empty() {
-        None
-    } else if is_uuid(key_text) {
-        Some(key_text.to_ascii_lowercase())
-    } else {
-        errors.push(field_error(
-            field::IDEMPOTENCY_KEY,
-            FieldErrorCode::InvalidIdempotencyKey,
-            "The idempotency key must be a UUID (8-4-4-4-12 hexadecimal digits).".to_string(),
-        ));
-        None
-    };
-
-    let campaign_text = submission.campaign.trim();
-    let campaign = if campaign_text.is_empty() {
-        None
-    } else if is_campaign_id(campaign_text) {
-        Some(campaign_text.to_string())
-    } else {
-        errors.push(field_error(
-            field::CAMPAIGN,
-            FieldErrorCode::InvalidCampaign,
-            "The campaign id is 1 to 64 of a-z, 0-9 and -.".to_string(),
-        ));
-        None
-    };
-
-    let tracking = |raw: &str| Some(text::clean_to_limit(raw, limits::TRACKING, nfc)).filter(|v| !v.is_empty());
-
-    match (kind, name) {
-        (Some(kind), Some(name)) if errors.is_empty() => Ok(ValidSignature {
-            kind,
-            organization,
-            organization_website,
-            may_sign_for_organization,
-            name,
-            title,
-            affiliation,
-            email_normalized: email::normalize_email(&email),
-            email,
-            country,
-            list_publicly: submission.list_publicly,
-            updates_opt_in: submission.updates_opt_in,
-            idempotency_key,
-            honeypot_filled: !text::clean(&submission.website, nfc).is_empty(),
-            fill_ms: submission.fill_ms,
-            lang: language_tag(&submission.lang),
-            campaign,
-            source: tracking(&submission.source),
-            utm_source: tracking(&submission.utm_source),
-            utm_medium: tracking(&submission.utm_medium),
-            utm_campaign: tracking(&submission.utm_campaign),
-            utm_term: tracking(&submission.utm_term),
-            utm_content: tracking(&submission.utm_content),
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// A well-formed BCP 47 tag (`es`, `pt-BR`, `zh-Hant-TW`) as sent, else None: the language only
-/// chooses the words of a mail, so a bad one is ignored rather than refused.
-fn language_tag(raw: &str) -> Option<String> {
-    let tag = raw.trim();
-    let mut subtags = tag.split('-');
-    let primary_ok =
-        subtags.next().is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
-    (primary_ok && rest_ok && tag.len() <= limits::LANG).then(|| tag.to_string())
-}
-
 /// For serde's `skip_serializing_if`: a checkbox left unticked is not written.
 fn is_false(value: &bool) -> bool {
     !*value
-}
-
-fn required_message(name: &str) -> &'static str {
-    match name {
-        field::ORGANIZATION => "Enter the organization's name.",
-        field::ORGANIZATION_WEBSITE => "Enter the organization's website, such as eff.org.",
-        field::MAY_SIGN_FOR_ORGANIZATION => "Tick the box to confirm that you may sign for this organization.",
-        field::NAME => "Enter your name.",
-        field::EMAIL => "Enter your email address, so the organizers can confirm your signature.",
-        _ => "Fill in this field.",
-    }
 }
 
 #[cfg(test)]
