@@ -60,12 +60,12 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(AuditEntry {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    campaign: r.try_get(3)?,
-                    action: r.try_get(4)?,
-                    detail: r.try_get(5)?,
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    campaign: r.try_get("campaign_id")?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
                 })
             })
             .collect()

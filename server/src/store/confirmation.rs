@@ -62,7 +62,7 @@ impl Store {
         token_hash: &str,
     ) -> anyhow::Result<Option<LinkTarget>> {
         let row = sqlx::query(
-            "SELECT s.id, s.campaign_id, s.awaiting_confirmation, s.state FROM signer_links l JOIN signers s ON s.id = l.signer_id \
+            "SELECT s.id AS id, s.campaign_id AS campaign_id, s.awaiting_confirmation AS awaiting_confirmation, s.state AS state FROM signer_links l JOIN signers s ON s.id = l.signer_id \
              WHERE l.token_hash = $1 AND l.purpose = $2 AND l.expires_at > $3",
         )
         .bind(token_hash)
@@ -72,10 +72,10 @@ impl Store {
         .await?;
         row.map(|r| {
             Ok(LinkTarget {
-                signer_id: r.try_get(0)?,
-                campaign_id: r.try_get(1)?,
-                awaiting_confirmation: r.try_get::<i64, _>(2)? != 0,
-                approved: r.try_get::<String, _>(3)? == "approved",
+                signer_id: r.try_get("id")?,
+                campaign_id: r.try_get("campaign_id")?,
+                awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
+                approved: r.try_get::<String, _>("state")? == "approved",
             })
         })
         .transpose()
@@ -162,9 +162,9 @@ pub(super) async fn take_link(
     row.map(|r| {
         Ok(LinkTarget {
             signer_id,
-            campaign_id: r.try_get(0)?,
-            awaiting_confirmation: r.try_get::<i64, _>(1)? != 0,
-            approved: r.try_get::<String, _>(2)? == "approved",
+            campaign_id: r.try_get("campaign_id")?,
+            awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
+            approved: r.try_get::<String, _>("state")? == "approved",
         })
     })
     .transpose()

@@ -69,15 +69,15 @@ impl Store {
     pub async fn campaign_figures(&self, campaign: &str, since_day: &str) -> anyhow::Result<CampaignFigures> {
         let mut figures = CampaignFigures::default();
         let rows = sqlx::query(
-            "SELECT state, COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY state",
+            "SELECT state, COUNT(*) AS n FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY state",
         )
         .bind(campaign)
         .fetch_all(&self.pool)
         .await?;
         for r in rows {
-            let state: String = r.try_get(0)?;
+            let state: String = r.try_get("state")?;
             if let Some(i) = SignerState::ALL.iter().position(|s| s.as_str() == state) {
-                figures.by_state[i] = r.try_get(1)?;
+                figures.by_state[i] = r.try_get("n")?;
             }
         }
         let today = clock::now()[..10].to_string();
@@ -88,18 +88,20 @@ impl Store {
         .bind(&today)
         .fetch_one(&self.pool)
         .await?;
-        let rows = sqlx::query("SELECT SUBSTR(created_at, 1, 10), COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 AND created_at >= $2 GROUP BY SUBSTR(created_at, 1, 10) ORDER BY 1")
+        let rows = sqlx::query("SELECT SUBSTR(created_at, 1, 10) AS day, COUNT(*) AS n FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 AND created_at >= $2 GROUP BY SUBSTR(created_at, 1, 10) ORDER BY 1")
             .bind(campaign)
             .bind(since_day)
             .fetch_all(&self.pool)
             .await?;
-        figures.per_day = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;
+        figures.per_day =
+            rows.iter().map(|r| Ok((r.try_get("day")?, r.try_get("n")?))).collect::<anyhow::Result<_>>()?;
         let source = self.data_field("source");
-        let rows = sqlx::query(&format!("SELECT {source}, COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY {source} ORDER BY 2 DESC, 1 LIMIT 50"))
+        let rows = sqlx::query(&format!("SELECT {source} AS source, COUNT(*) AS n FROM signers WHERE campaign_id = $1 AND awaiting_confirmation = 0 GROUP BY {source} ORDER BY 2 DESC, 1 LIMIT 50"))
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
-        figures.by_source = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;
+        figures.by_source =
+            rows.iter().map(|r| Ok((r.try_get("source")?, r.try_get("n")?))).collect::<anyhow::Result<_>>()?;
         figures.awaiting_confirmation =
             sqlx::query_scalar("SELECT COUNT(*) FROM signers WHERE campaign_id = $1 AND awaiting_confirmation <> 0")
                 .bind(campaign)
@@ -167,13 +169,13 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(Delivery {
-                    id: r.try_get(0)?,
-                    delivered_on: r.try_get(1)?,
-                    recipient: r.try_get(2)?,
-                    method: r.try_get(3)?,
-                    note: r.try_get(4)?,
-                    public: r.try_get::<i64, _>(5)? != 0,
-                    created_by: r.try_get(6)?,
+                    id: r.try_get("id")?,
+                    delivered_on: r.try_get("delivered_on")?,
+                    recipient: r.try_get("recipient")?,
+                    method: r.try_get("method")?,
+                    note: r.try_get("note")?,
+                    public: r.try_get::<i64, _>("public")? != 0,
+                    created_by: r.try_get("created_by")?,
                 })
             })
             .collect()
@@ -191,23 +193,23 @@ impl Store {
     }
 }
 
-/// Reads a signer selected as (id, kind, state, listed, email_normalized, data, spam_reason,
-/// created_at, decided_at, awaiting_confirmation, revision).
+/// Reads a signer selected with the columns id, kind, state, listed, email_normalized, data,
+/// spam_reason, created_at, decided_at, awaiting_confirmation and revision.
 pub(super) fn signer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<SignerRow> {
-    let data: ValidSignature = serde_json::from_str(&r.try_get::<String, _>(5)?)?;
+    let data: ValidSignature = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
     Ok(SignerRow {
         domain_verified: data.domain_verified(),
-        id: r.try_get(0)?,
-        kind: SignerKind::parse(&r.try_get::<String, _>(1)?).context("a stored signer has an unknown kind")?,
-        state: SignerState::parse(&r.try_get::<String, _>(2)?).context("a stored signer has an unknown state")?,
-        listed: r.try_get::<i64, _>(3)? != 0,
-        email: r.try_get(4)?,
+        id: r.try_get("id")?,
+        kind: SignerKind::parse(&r.try_get::<String, _>("kind")?).context("a stored signer has an unknown kind")?,
+        state: SignerState::parse(&r.try_get::<String, _>("state")?).context("a stored signer has an unknown state")?,
+        listed: r.try_get::<i64, _>("listed")? != 0,
+        email: r.try_get("email_normalized")?,
         data,
-        spam_reason: r.try_get(6)?,
-        created_at: r.try_get(7)?,
-        decided_at: r.try_get(8)?,
-        awaiting_confirmation: r.try_get::<i64, _>(9)? != 0,
-        revision: r.try_get::<Option<i64>, _>(10)?.and_then(|n| u32::try_from(n).ok()),
+        spam_reason: r.try_get("spam_reason")?,
+        created_at: r.try_get("created_at")?,
+        decided_at: r.try_get("decided_at")?,
+        awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
+        revision: r.try_get::<Option<i64>, _>("revision")?.and_then(|n| u32::try_from(n).ok()),
     })
 }
 

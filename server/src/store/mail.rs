@@ -106,14 +106,15 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(QueuedMail {
-                    id: r.try_get(0)?,
-                    signer_id: r.try_get(1)?,
-                    kind: MailKind::parse(&r.try_get::<String, _>(2)?).context("a queued mail has an unknown kind")?,
-                    lang: r.try_get(3)?,
-                    attempts: r.try_get(4)?,
-                    next_attempt_at: r.try_get(5)?,
-                    organizer_id: r.try_get(6)?,
-                    campaign_id: r.try_get(7)?,
+                    id: r.try_get("id")?,
+                    signer_id: r.try_get("signer_id")?,
+                    kind: MailKind::parse(&r.try_get::<String, _>("kind")?)
+                        .context("a queued mail has an unknown kind")?,
+                    lang: r.try_get("lang")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    organizer_id: r.try_get("organizer_id")?,
+                    campaign_id: r.try_get("campaign_id")?,
                 })
             })
             .collect()
@@ -138,13 +139,13 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let signature: ValidSignature = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+        let signature: ValidSignature = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
         Ok(Some(MailSigner {
-            campaign_id: row.try_get(0)?,
+            campaign_id: row.try_get("campaign_id")?,
             email: signature.email.clone(),
             signature,
-            created_at: row.try_get(2)?,
-            awaiting_confirmation: row.try_get::<i64, _>(3)? != 0,
+            created_at: row.try_get("created_at")?,
+            awaiting_confirmation: row.try_get::<i64, _>("awaiting_confirmation")? != 0,
         }))
     }
 

@@ -49,8 +49,8 @@ impl Store {
     /// newest first.
     pub async fn failed_mail(&self, campaign: &str) -> anyhow::Result<Vec<FailedMail>> {
         let rows = sqlx::query(
-            "SELECT q.id, q.kind, COALESCE(s.email_normalized, o.email, ''), q.attempts, COALESCE(q.last_error, ''), \
-             q.created_at, q.failed_at FROM mail_queue q \
+            "SELECT q.id AS id, q.kind AS kind, COALESCE(s.email_normalized, o.email, '') AS recipient, q.attempts AS attempts, \
+             COALESCE(q.last_error, '') AS last_error, q.created_at AS created_at, q.failed_at AS failed_at FROM mail_queue q \
              LEFT JOIN signers s ON s.id = q.signer_id LEFT JOIN organizers o ON o.id = q.organizer_id \
              WHERE q.failed_at IS NOT NULL AND (s.campaign_id = $1 OR q.campaign_id = $1) \
              ORDER BY q.failed_at DESC, q.id DESC LIMIT 200",
@@ -61,13 +61,14 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(FailedMail {
-                    id: r.try_get(0)?,
-                    kind: MailKind::parse(&r.try_get::<String, _>(1)?).context("a failed mail has an unknown kind")?,
-                    to: r.try_get(2)?,
-                    attempts: r.try_get(3)?,
-                    last_error: r.try_get(4)?,
-                    created_at: r.try_get(5)?,
-                    failed_at: r.try_get(6)?,
+                    id: r.try_get("id")?,
+                    kind: MailKind::parse(&r.try_get::<String, _>("kind")?)
+                        .context("a failed mail has an unknown kind")?,
+                    to: r.try_get("recipient")?,
+                    attempts: r.try_get("attempts")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: r.try_get("created_at")?,
+                    failed_at: r.try_get("failed_at")?,
                 })
             })
             .collect()

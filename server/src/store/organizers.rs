@@ -45,23 +45,25 @@ impl LinkPurpose {
     }
 }
 
-const ORGANIZER_COLUMNS: &str = "o.id, o.email, o.name, o.password_hash IS NOT NULL, o.created_at";
+/// An organizer's columns, named apart from those of the tables they are joined with.
+const ORGANIZER_COLUMNS: &str = "o.id AS organizer_id, o.email AS organizer_email, o.name AS organizer_name, \
+     o.password_hash IS NOT NULL AS has_password, o.created_at AS organizer_created_at";
 
 fn organizer_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Organizer> {
     Ok(Organizer {
-        id: r.try_get(0)?,
-        email: r.try_get(1)?,
-        name: r.try_get(2)?,
-        has_password: bool_column(r, 3)?,
-        created_at: r.try_get(4)?,
+        id: r.try_get("organizer_id")?,
+        email: r.try_get("organizer_email")?,
+        name: r.try_get("organizer_name")?,
+        has_password: bool_column(r, "has_password")?,
+        created_at: r.try_get("organizer_created_at")?,
     })
 }
 
 /// A boolean expression's value: SQLite gives an integer, PostgreSQL a boolean.
-fn bool_column(r: &sqlx::any::AnyRow, index: usize) -> anyhow::Result<bool> {
-    match r.try_get::<bool, _>(index) {
+fn bool_column(r: &sqlx::any::AnyRow, name: &str) -> anyhow::Result<bool> {
+    match r.try_get::<bool, _>(name) {
         Ok(b) => Ok(b),
-        Err(_) => Ok(r.try_get::<i64, _>(index)? != 0),
+        Err(_) => Ok(r.try_get::<i64, _>(name)? != 0),
     }
 }
 
@@ -85,12 +87,13 @@ impl Store {
 
     /// The organizer with this (normalized) address and their password hash.
     pub async fn organizer_by_email(&self, email: &str) -> anyhow::Result<Option<(Organizer, Option<String>)>> {
-        let row =
-            sqlx::query(&format!("SELECT {ORGANIZER_COLUMNS}, o.password_hash FROM organizers o WHERE o.email = $1"))
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| Ok((organizer_from_row(&r)?, r.try_get(5)?))).transpose()
+        let row = sqlx::query(&format!(
+            "SELECT {ORGANIZER_COLUMNS}, o.password_hash AS password_hash FROM organizers o WHERE o.email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((organizer_from_row(&r)?, r.try_get("password_hash")?))).transpose()
     }
 
     pub async fn organizer(&self, id: i64) -> anyhow::Result<Option<Organizer>> {
@@ -140,8 +143,8 @@ impl Store {
         let roles = rows
             .iter()
             .map(|r| {
-                let role: String = r.try_get(1)?;
-                Ok((r.try_get(0)?, Role::parse(&role).context("a stored role is unknown")?))
+                let role: String = r.try_get("role")?;
+                Ok((r.try_get("campaign_id")?, Role::parse(&role).context("a stored role is unknown")?))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Roles(roles))
@@ -150,7 +153,7 @@ impl Store {
     /// The organizers with a role on `campaign` (their own or on every campaign) and that role
     /// as it applies there, by address.
     pub async fn organizers_of(&self, campaign: &str) -> anyhow::Result<Vec<(Organizer, Role, String)>> {
-        let rows = sqlx::query(&format!("SELECT {ORGANIZER_COLUMNS}, r.role, r.campaign_id FROM organizers o JOIN organizer_roles r ON r.organizer_id = o.id WHERE r.campaign_id = $1 OR r.campaign_id = '*' ORDER BY o.email, r.campaign_id DESC"))
+        let rows = sqlx::query(&format!("SELECT {ORGANIZER_COLUMNS}, r.role AS role, r.campaign_id AS campaign_id FROM organizers o JOIN organizer_roles r ON r.organizer_id = o.id WHERE r.campaign_id = $1 OR r.campaign_id = '*' ORDER BY o.email, r.campaign_id DESC"))
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
@@ -161,8 +164,8 @@ impl Store {
             if out.last().is_some_and(|(o, ..)| o.id == organizer.id) {
                 continue;
             }
-            let role: String = r.try_get(5)?;
-            out.push((organizer, Role::parse(&role).context("a stored role is unknown")?, r.try_get(6)?));
+            let role: String = r.try_get("role")?;
+            out.push((organizer, Role::parse(&role).context("a stored role is unknown")?, r.try_get("campaign_id")?));
         }
         Ok(out)
     }
@@ -187,16 +190,16 @@ impl Store {
     /// The session with this token hash, if it is neither idle too long nor too old (an expired
     /// one is deleted on the way).
     pub async fn live_session(&self, token_hash: &str) -> anyhow::Result<Option<SessionRecord>> {
-        let row = sqlx::query(&format!("SELECT {ORGANIZER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at FROM organizer_sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1"))
+        let row = sqlx::query(&format!("SELECT {ORGANIZER_COLUMNS}, s.csrf_token AS csrf_token, s.created_at AS created_at, s.last_seen_at AS last_seen_at FROM organizer_sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1"))
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
         let Some(r) = row else { return Ok(None) };
         let session = SessionRecord {
             organizer: organizer_from_row(&r)?,
-            csrf_token: r.try_get(5)?,
-            created_at: r.try_get(6)?,
-            last_seen_at: r.try_get(7)?,
+            csrf_token: r.try_get("csrf_token")?,
+            created_at: r.try_get("created_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
         };
         let idle_since = clock::minutes_from_now(-crate::organizers::SESSION_IDLE_MINUTES);
         let born_since = clock::minutes_from_now(-crate::organizers::SESSION_MAX_HOURS * 60);
@@ -297,7 +300,8 @@ impl Store {
 
     /// The unrevoked token with this hash (its use is recorded).
     pub async fn api_token(&self, token_hash: &str) -> anyhow::Result<Option<ApiTokenRecord>> {
-        let row = sqlx::query("SELECT t.id, o.email, t.campaign_id, t.role, t.label, t.created_at, t.last_used_at FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+        let row = sqlx::query("SELECT t.id AS id, o.email AS organizer_email, t.campaign_id AS campaign_id, t.role AS role, t.label AS label, \
+             t.created_at AS created_at, t.last_used_at AS last_used_at FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
@@ -313,7 +317,8 @@ impl Store {
 
     /// Unrevoked tokens for `campaign` (and those for every campaign), newest first.
     pub async fn api_tokens(&self, campaign: &str) -> anyhow::Result<Vec<ApiTokenRecord>> {
-        let rows = sqlx::query("SELECT t.id, o.email, t.campaign_id, t.role, t.label, t.created_at, t.last_used_at FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE (t.campaign_id = $1 OR t.campaign_id = '*') AND t.revoked_at IS NULL ORDER BY t.id DESC")
+        let rows = sqlx::query("SELECT t.id AS id, o.email AS organizer_email, t.campaign_id AS campaign_id, t.role AS role, t.label AS label, \
+             t.created_at AS created_at, t.last_used_at AS last_used_at FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE (t.campaign_id = $1 OR t.campaign_id = '*') AND t.revoked_at IS NULL ORDER BY t.id DESC")
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
@@ -356,12 +361,14 @@ impl Store {
     /// Failed sign-ins of `subject` within the window, and the oldest of them (the wait ends
     /// a window after it).
     pub async fn sign_in_failures(&self, subject: &str) -> anyhow::Result<(i64, Option<String>)> {
-        let row = sqlx::query("SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE subject = $1 AND at >= $2")
-            .bind(subject)
-            .bind(clock::minutes_from_now(-crate::organizers::THROTTLE_WINDOW_MINUTES))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS first_at FROM sign_in_failures WHERE subject = $1 AND at >= $2",
+        )
+        .bind(subject)
+        .bind(clock::minutes_from_now(-crate::organizers::THROTTLE_WINDOW_MINUTES))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("first_at")?))
     }
 
     /// Forgets an account's failures after it signed in.
@@ -372,14 +379,14 @@ impl Store {
 }
 
 fn token_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<ApiTokenRecord> {
-    let role: String = r.try_get(3)?;
+    let role: String = r.try_get("role")?;
     Ok(ApiTokenRecord {
-        id: r.try_get(0)?,
-        organizer_email: r.try_get(1)?,
-        campaign: r.try_get(2)?,
+        id: r.try_get("id")?,
+        organizer_email: r.try_get("organizer_email")?,
+        campaign: r.try_get("campaign_id")?,
         role: Role::parse(&role).context("a stored role is unknown")?,
-        label: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        last_used_at: r.try_get(6)?,
+        label: r.try_get("label")?,
+        created_at: r.try_get("created_at")?,
+        last_used_at: r.try_get("last_used_at")?,
     })
 }

@@ -31,7 +31,7 @@ impl Store {
         .bind(rate_per_ms)
         .fetch_one(&self.pool)
         .await?;
-        let (granted, tokens): (i64, f64) = (row.try_get(0)?, row.try_get(1)?);
+        let (granted, tokens): (i64, f64) = (row.try_get("granted")?, row.try_get("tokens")?);
         if granted == 1 {
             return Ok(Ok(()));
         }

@@ -9,9 +9,9 @@ use sqlx::Row;
 
 fn revision_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Revision> {
     Ok(Revision {
-        number: u32::try_from(row.try_get::<i64, _>(0)?)?,
-        hash: row.try_get(1)?,
-        created_at: row.try_get(2)?,
+        number: u32::try_from(row.try_get::<i64, _>("number")?)?,
+        hash: row.try_get("hash")?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -79,7 +79,7 @@ impl Store {
         .bind(i64::from(number))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok((revision_from_row(&r)?, r.try_get(3)?))).transpose()
+        row.map(|r| Ok((revision_from_row(&r)?, r.try_get("text")?))).transpose()
     }
 
     /// The revisions whose text differs from the current one: their signers endorsed another text.

@@ -62,8 +62,10 @@ impl Store {
             .bind(campaign)
             .fetch_all(&mut *tx)
             .await?;
-        let mut stored: Vec<(i64, String, String)> =
-            rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect::<anyhow::Result<_>>()?;
+        let mut stored: Vec<(i64, String, String)> = rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("kind")?, r.try_get("name")?)))
+            .collect::<anyhow::Result<_>>()?;
         for (position, s) in list.iter().enumerate() {
             let position = i64::try_from(position)?;
             let found = stored.iter().position(|(_, kind, name)| kind == s.kind.as_str() && *name == s.name);
@@ -103,14 +105,15 @@ impl Store {
 
     /// How many organizations and individuals the letter itself lists.
     pub async fn letter_signatory_counts(&self, campaign: &str) -> anyhow::Result<(u64, u64)> {
-        let rows = sqlx::query("SELECT kind, COUNT(*) FROM letter_signatories WHERE campaign_id = $1 GROUP BY kind")
-            .bind(campaign)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT kind, COUNT(*) AS n FROM letter_signatories WHERE campaign_id = $1 GROUP BY kind")
+                .bind(campaign)
+                .fetch_all(&self.pool)
+                .await?;
         let (mut organizations, mut individuals) = (0, 0);
         for row in rows {
-            let n = u64::try_from(row.try_get::<i64, _>(1)?)?;
-            match SignerKind::parse(&row.try_get::<String, _>(0)?) {
+            let n = u64::try_from(row.try_get::<i64, _>("n")?)?;
+            match SignerKind::parse(&row.try_get::<String, _>("kind")?) {
                 Some(SignerKind::Organization) => organizations += n,
                 Some(SignerKind::Individual) => individuals += n,
                 None => {}
@@ -137,14 +140,14 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(StoredSignatory {
-                    id: r.try_get(0)?,
+                    id: r.try_get("id")?,
                     signatory: LetterSignatory {
                         kind,
-                        name: r.try_get(1)?,
-                        title: r.try_get(2)?,
-                        affiliation: r.try_get(3)?,
+                        name: r.try_get("name")?,
+                        title: r.try_get("title")?,
+                        affiliation: r.try_get("affiliation")?,
                     },
-                    revision: u32::try_from(r.try_get::<i64, _>(4)?)?,
+                    revision: u32::try_from(r.try_get::<i64, _>("revision")?)?,
                 })
             })
             .collect()

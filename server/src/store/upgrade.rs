@@ -4,18 +4,20 @@
 //! do, and runs before the migrator creates or changes anything.
 
 use super::Store;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 /// Fails when `pool` holds migrations that `known` (this binary's embedded migrations) lacks.
 pub(super) async fn refuse_newer(pool: &AnyPool, known: &[(i64, &str, &str)]) -> anyhow::Result<()> {
     // A new database has no migrations table yet: nothing to compare.
-    let Ok(applied) =
-        sqlx::query_as::<_, (i64, String)>("SELECT version, description FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(pool)
-            .await
+    let Ok(rows) =
+        sqlx::query("SELECT version, description FROM _sqlx_migrations ORDER BY version").fetch_all(pool).await
     else {
         return Ok(());
     };
+    let applied = rows
+        .iter()
+        .map(|r| Ok((r.try_get::<i64, _>("version")?, r.try_get::<String, _>("description")?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let newest_known = known.iter().map(|m| m.0).max().unwrap_or(0);
     let unknown: Vec<String> = applied
         .iter()
