@@ -115,7 +115,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 anyhow::Ok((server, before))
             })
         });
-    let wasm = weight::build_all(&root, &out_dir);
+    // The wasm (the widget package and the counter) only for the sections that load or weigh it:
+    // `--only receiver` or `--only storms` measures the receiver alone and builds no wasm.
+    let needs_wasm = ["weight", "tti", "longpage", "signers"].iter().any(|s| options.wants(s)) || options.twiggy;
+    let wasm = if needs_wasm {
+        weight::build_all(&root, &out_dir)
+    } else {
+        Ok(weight::Built { pkg: root.join("pkg"), counter: out_dir.join("yew-counter"), server: None })
+    };
     let server = server
         .map(|build| build.join().map_err(|_| anyhow::anyhow!("the receiver's build thread panicked"))?)
         .transpose();
