@@ -1,7 +1,7 @@
 //! Compiles the built-in campaign (`campaigns/dhs-paragon.md`) to JSON at build time, so that
 //! `<undersigned-letter>` with no attributes shows the seed letter without a network request, and
 //! an authoring mistake fails the build with the file and line; compiles `locales/*.txt` into
-//! the translation tables of `src/i18n.rs`; and joins `src/styles/*.css` into the one minified
+//! the translation tables of `src/i18n.rs` (English only for the wasm); and joins `src/styles/*.css` into the one minified
 //! stylesheet that `src/element.rs` adopts (comments and layout whitespace never reach the wasm).
 
 use std::collections::BTreeMap;
@@ -122,15 +122,26 @@ fn compile_locales() {
             );
         }
     }
-    let mut out = String::from("/// (language code, sorted (key, text) table); English first.\npub(crate) static LOCALES: &[(&str, &[(&str, &str)])] = &[\n");
-    for (code, table) in std::iter::once(("en".to_string(), english)).chain(locales) {
-        out.push_str(&format!("    ({code:?}, &[\n"));
-        for (key, value) in table {
-            out.push_str(&format!("        ({key:?}, {value:?}),\n"));
+    let all: Vec<(String, BTreeMap<String, String>)> =
+        std::iter::once(("en".to_string(), english)).chain(locales).collect();
+    let codes: Vec<&str> = all.iter().map(|(code, _)| code.as_str()).collect();
+    let mut out = format!("/// Every language the widget has strings for, English first.\npub(crate) static CODES: &[&str] = &{codes:?};\n");
+    // The wasm carries English only: the loader fetches another language's table when a widget
+    // needs it (`undersigned_locale.<lang>.json`, written by `cargo xtask build`) and hands it to
+    // `i18n::add_locale`. Native builds (the unit tests) carry every table.
+    for (cfg, tables) in [("target_arch = \"wasm32\"", &all[..1]), ("not(target_arch = \"wasm32\")", &all[..])] {
+        out.push_str(&format!(
+            "/// (language code, sorted (key, text) table) compiled in.\n#[cfg({cfg})]\npub(crate) static BUILT_IN: &[(&str, &[(&str, &str)])] = &[\n"
+        ));
+        for (code, table) in tables {
+            out.push_str(&format!("    ({code:?}, &[\n"));
+            for (key, value) in table {
+                out.push_str(&format!("        ({key:?}, {value:?}),\n"));
+            }
+            out.push_str("    ]),\n");
         }
-        out.push_str("    ]),\n");
+        out.push_str("];\n");
     }
-    out.push_str("];\n");
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&dir).join("locales.rs"), out).expect("OUT_DIR is writable");
 }

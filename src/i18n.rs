@@ -1,8 +1,12 @@
 //! Translations: every visible string of the widget comes from `locales/<lang>.txt`.
 //!
-//! The files are compiled into the wasm by `build.rs` (a sorted table per language), so adding a
-//! language is adding one file. English is the reference: a key missing from another language falls
-//! back to English, and `build.rs` fails the build when a language has a key English lacks.
+//! English is compiled into the wasm by `build.rs` (a sorted table); every other language ships as
+//! its own small file (`undersigned_locale.<lang>.json`, written by `cargo xtask build`), which the
+//! loader fetches only for a widget that shows that language and hands over through [`add_locale`]
+//! before mounting or updating it, so an English page downloads no other language. Adding a
+//! language is adding one file. English is the reference: a key missing from another language (or a
+//! language whose table is not there) falls back to English, and `build.rs` fails the build when a
+//! language has a key English lacks. Native builds (the unit tests) compile every table in.
 //! Plural forms, numbers and dates use the browser's `Intl`, so no locale data ships in the wasm.
 //!
 //! ## Using it in a component
@@ -39,7 +43,7 @@ impl Lang {
     /// The best language for a BCP 47 tag (`es-MX` → Spanish), or None when there is none.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        LOCALES.iter().position(|(code, _)| *code == primary).map(|index| Lang { index })
+        CODES.iter().position(|code| *code == primary).map(|index| Lang { index })
     }
 
     /// The first language of `tags` the widget has, else English.
@@ -49,12 +53,12 @@ impl Lang {
 
     /// The primary language subtag (`en`, `es`).
     pub fn code(self) -> &'static str {
-        LOCALES[self.index].0
+        CODES[self.index]
     }
 
     /// Every language the widget has strings for, English first.
     pub fn all() -> impl Iterator<Item = Lang> {
-        (0..LOCALES.len()).map(|index| Lang { index })
+        (0..CODES.len()).map(|index| Lang { index })
     }
 
     /// The writing direction of this language: `"rtl"` or `"ltr"` (the value of a `dir` attribute).
@@ -112,9 +116,63 @@ impl Lang {
 /// `"rtl"` or `"ltr"` for a language tag (one rule for widget and receiver: core's).
 pub use undersigned_core::locale::direction_of;
 
+type Table = &'static [(&'static str, &'static str)];
+
+thread_local! {
+    /// Tables handed over at run time ([`add_locale`]), by language code.
+    static ADDED: std::cell::RefCell<Vec<(&'static str, Table)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn table(index: usize) -> Option<Table> {
+    let code = CODES[index];
+    BUILT_IN
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, table)| *table)
+        .or_else(|| ADDED.with(|added| added.borrow().iter().find(|(c, _)| *c == code).map(|(_, table)| *table)))
+}
+
 fn lookup(index: usize, key: &str) -> Option<&'static str> {
-    let table = LOCALES[index].1;
+    let table = table(index)?;
     table.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| table[i].1)
+}
+
+/// Adds the strings of language `code` (`(key, text)` pairs, as in `locales/<code>.txt`), which
+/// widgets mounted or updated afterwards show. False when the widget has no such language. Adding
+/// a language again replaces its table (the loader adds each once per page; the strings live as
+/// long as the page).
+pub fn add_locale(code: &str, entries: Vec<(String, String)>) -> bool {
+    let Some(lang) = Lang::from_tag(code) else { return false };
+    let code = lang.code();
+    let mut table: Vec<(&'static str, &'static str)> =
+        entries.into_iter().map(|(k, v)| (&*Box::leak(k.into_boxed_str()), &*Box::leak(v.into_boxed_str()))).collect();
+    table.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let table: Table = Box::leak(table.into_boxed_slice());
+    ADDED.with(|added| {
+        let mut added = added.borrow_mut();
+        added.retain(|(c, _)| *c != code);
+        added.push((code, table));
+    });
+    true
+}
+
+/// [`add_locale`] for the loader: `entries` is the array of `[key, text]` pairs of
+/// `undersigned_locale.<code>.json`. Fails, naming the language, on anything else.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = addLocale)]
+pub fn add_locale_js(code: &str, entries: js_sys::Array) -> Result<(), wasm_bindgen::JsValue> {
+    let mut pairs = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let pair = js_sys::Array::from(&entry);
+        match (pair.get(0).as_string(), pair.get(1).as_string()) {
+            (Some(key), Some(text)) => pairs.push((key, text)),
+            _ => return Err(format!("undersigned: the `{code}` translations are not [key, text] pairs").into()),
+        }
+    }
+    if add_locale(code, pairs) {
+        Ok(())
+    } else {
+        Err(format!("undersigned: `{code}` is not a language of this widget").into())
+    }
 }
 
 fn leak_key(key: &str) -> &'static str {
@@ -208,8 +266,8 @@ mod tests {
     fn every_language_has_every_english_key() {
         // build.rs rejects keys English lacks; this catches the opposite, a key a language forgot,
         // which would otherwise show up as English text inside a translated widget.
-        let english: Vec<&str> = LOCALES[0].1.iter().map(|(k, _)| *k).collect();
-        for (code, table) in &LOCALES[1..] {
+        let english: Vec<&str> = BUILT_IN[0].1.iter().map(|(k, _)| *k).collect();
+        for (code, table) in &BUILT_IN[1..] {
             let missing: Vec<&&str> =
                 english.iter().filter(|k| table.binary_search_by(|(t, _)| t.cmp(k)).is_err()).collect();
             assert!(missing.is_empty(), "locales/{code}.txt lacks {missing:?}: add them (every language is complete)");

@@ -126,6 +126,7 @@ async fn a_marker_in_the_collapsed_letter_expands_it_and_focuses_its_note_and_ba
 
 #[wasm_bindgen_test]
 async fn the_widget_strings_follow_the_lang_attribute_and_the_letter_keeps_its_own() {
+    support::add_locale("es", include_str!("../locales/es.txt"));
     let host = mount_with(&[("lang", "es")]);
     wait_until("the toggle renders", || find(&host, "button.letter-toggle").is_some()).await;
     let toggle = element(&host, "button.letter-toggle");

@@ -157,6 +157,7 @@ async fn spanish_plurals_and_dates() {
     let feed = r#"{ "format": "undersigned-status/1", "campaign": "live-test",
       "demands": [ { "id": "contract", "status": "disclosed", "updated_at": "2026-11-20T10:00:00Z" },
                    { "id": "purpose", "status": "disclosed" } ] }"#;
+    support::add_locale("es", include_str!("../locales/es.txt"));
     let root = mount(
         LiveSource::StaticFeed { url: data_url(feed), interval_seconds: 3600 },
         Lang::from_tag("es").expect("Spanish"),

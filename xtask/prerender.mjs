@@ -29,7 +29,7 @@ const ORIGIN = 'https://prerender.invalid';
 /** The same-site endpoint (privacy line "through this site") and a foreign one whose host is a token. */
 const ENDPOINT = '/api/campaigns/prerender/signatures';
 const HOST_TOKEN = 'undersigned-host.invalid';
-const TYPES = { js: 'text/javascript', wasm: 'application/wasm', css: 'text/css', html: 'text/html' };
+const TYPES = { js: 'text/javascript', wasm: 'application/wasm', css: 'text/css', json: 'application/json', html: 'text/html' };
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -44,7 +44,7 @@ try {
     if (url.origin !== ORIGIN) return route.abort();
     if (url.pathname === '/') return route.fulfill({ contentType: TYPES.html, body: '<!doctype html><html><body></body></html>' });
     const name = url.pathname.slice(1);
-    if (!/^undersigned[\w.]*\.(js|wasm|css)$/.test(name)) return route.abort();
+    if (!/^undersigned[\w.]*\.(js|wasm|css|json)$/.test(name)) return route.abort();
     return route.fulfill({ contentType: TYPES[name.split('.').pop()], body: readFileSync(join(pkg, name)) });
   });
   await page.goto(`${ORIGIN}/`);

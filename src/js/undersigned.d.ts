@@ -38,8 +38,10 @@ export interface UndersignedConfig {
 
 /** A mounted widget. */
 export interface WidgetHandle {
-  /** Applies a new configuration; throws (naming the key) on an invalid value and keeps the old one. */
-  update(config: UndersignedConfig): void;
+  /** Applies a new configuration; throws (naming the key) on an invalid value and keeps the old one.
+   * When the new configuration leads to a language whose strings are not loaded yet, they are
+   * fetched first and the promise returned settles once the update is applied. */
+  update(config: UndersignedConfig): void | Promise<void>;
   /** Removes the widget and stops its timers and connections. */
   unmount(): void;
 }

@@ -16,6 +16,9 @@
 //   what the visitor types and the outbox live on the receiver's origin, out of reach of the
 //   partner page's scripts. This page never loads the wasm for it; the code below keeps the
 //   frame's height, language, theme, custom properties and DOM events in step with the element.
+// - Languages: the wasm carries English; another language's strings are fetched (once per page,
+//   in parallel with the wasm) only for a widget that shows it, and handed to the wasm before it
+//   mounts or updates that widget.
 // - Pre-rendered form: while the wasm downloads and starts, an inline element with the built-in
 //   campaign shows the widget's first render (letter and sign-on form, made by `cargo xtask build`
 //   from the wasm's own output, one small file per language) in its shadow root, already usable.
@@ -24,7 +27,7 @@
 //   the sign button in between is held and made once on the wasm's form (never lost or doubled).
 // - Every attribute named by the widget's configuration (WidgetConfig in src/config.rs, read at
 //   run time through configKeys()) is followed; there is no list of attribute names to keep here.
-import init, { mountStyled, configKeys } from './undersigned_wasm.js';
+import init, { mountStyled, addLocale, configKeys } from './undersigned_wasm.js';
 
 const TAG = 'undersigned-letter';
 const RUNTIME = Symbol.for('undersigned.runtime');
@@ -37,6 +40,10 @@ const WASM_INTEGRITY = '';
 // can be drawn with it before the wasm is there.
 const STYLESHEET = ['./undersigned.css', ''];
 const SHEET = Symbol.for('undersigned.stylesheet');
+// Every language but English (which the wasm carries) is a file of its own, fetched only for a
+// widget that shows it: {lang: [file, integrity]}, written by `cargo xtask build` (src/i18n.rs).
+const LOCALES = {};
+const LOCALE_DATA = Symbol.for('undersigned.locales');
 /** How far outside the viewport a lazy widget starts loading: one screen ahead, in every direction. */
 const LAZY_MARGIN = '100% 100%';
 
@@ -58,13 +65,53 @@ function stylesheet() {
   return globalThis[SHEET];
 }
 
+/** The language the wasm will choose for `element` (Lang::for_host in src/i18n.rs): `configured`
+ * (the `lang` key), else the closest `lang` around it, else the browser's languages, else English. */
+function widgetLanguage(element, configured) {
+  const tags = [configured, element.closest('[lang]')?.getAttribute('lang'), ...(navigator.languages ?? [])];
+  for (const tag of tags) {
+    const primary = typeof tag === 'string' ? tag.trim().split(/[-_]/)[0].toLowerCase() : '';
+    if (primary === 'en' || Object.hasOwn(LOCALES, primary)) return primary;
+  }
+  return 'en';
+}
+
+/** The `[key, text]` pairs of `lang`, fetched once per page; null for English, or when they cannot
+ * load (the widget then shows English, which every language falls back to). */
+function localeEntries(lang) {
+  if (!Object.hasOwn(LOCALES, lang)) return Promise.resolve(null);
+  const cache = (globalThis[LOCALE_DATA] ??= {});
+  cache[lang] ??= fetchOwn(LOCALES[lang])
+    .then((response) => {
+      if (!response.ok) throw new Error(`it answered ${response.status}`);
+      return response.json();
+    })
+    .catch((error) => {
+      console.warn(`undersigned: the ${lang} translations could not load, so the widget shows English`, error);
+      return null;
+    });
+  return cache[lang];
+}
+
 function runtime() {
   globalThis[RUNTIME] ??= (async () => {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
     const [, sheet] = await Promise.all([init({ module_or_path: response }), stylesheet()]);
+    const added = new Set(['en']);
     return {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
       configKeys: Array.from(configKeys()),
+      /** Whether the wasm has the strings of `lang` (or cannot get them: then it shows English). */
+      hasLanguage: (lang) => added.has(lang) || !Object.hasOwn(LOCALES, lang),
+      /** Hands the wasm the strings of `lang` (once per page); resolves when it has them. */
+      async useLanguage(lang) {
+        if (added.has(lang)) return;
+        const entries = await localeEntries(lang);
+        if (entries && !added.has(lang)) {
+          addLocale(lang, entries);
+          added.add(lang);
+        }
+      },
     };
   })();
   return globalThis[RUNTIME];
@@ -129,16 +176,6 @@ const PRERENDERED = {};
 const NOT_PRERENDERED = ['campaign', 'receiver', 'status-feed', 'goal', 'privacy', 'privacy-url'];
 const THEMES = { '': 'light', light: 'light', dark: 'dark', auto: 'auto' };
 
-/** The language the wasm will choose (Lang::for_host in src/i18n.rs), among the pre-rendered ones. */
-function prerenderLanguage(element) {
-  const tags = [element.getAttribute('lang'), element.closest('[lang]')?.getAttribute('lang'), ...(navigator.languages ?? [])];
-  for (const tag of tags) {
-    const primary = tag?.trim().split(/[-_]/)[0].toLowerCase();
-    if (primary && Object.hasOwn(PRERENDERED, primary)) return primary;
-  }
-  return Object.keys(PRERENDERED)[0] ?? null; // English: the build writes it first
-}
-
 /** The endpoint's host as the privacy line names it (SignOnSettings::endpoint_host), or null. */
 function endpointHost(endpoint) {
   const rest = endpoint.split('://')[1];
@@ -154,8 +191,8 @@ async function showPrerendered(element, tooLate) {
   const theme = THEMES[(element.getAttribute('theme') ?? '').trim().toLowerCase()];
   const endpoint = element.getAttribute('endpoint');
   if (!endpoint || !theme || element.shadowRoot || NOT_PRERENDERED.some((name) => element.hasAttribute(name))) return null;
-  const lang = prerenderLanguage(element);
-  if (!lang) return null;
+  const lang = widgetLanguage(element, element.getAttribute('lang'));
+  if (!Object.hasOwn(PRERENDERED, lang)) return null;
   let data;
   let sheet;
   try {
@@ -375,6 +412,7 @@ function defineElement() {
       }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
     }
     #handle;
+    #runtime; // the wasm's runtime, once an inline widget is mounted
     #keys = [];
     #starting; // the start in progress: { cancel() }
     #invalid = false; // the last start failed on an invalid attribute: retry when one changes
@@ -408,7 +446,14 @@ function defineElement() {
           this.#handle = mountFrame(this);
         } else {
           let ready = false;
-          const starting = runtimeOrNothing().finally(() => { ready = true; });
+          const lang = widgetLanguage(this, this.getAttribute('lang'));
+          localeEntries(lang); // fetched in parallel with the wasm
+          const starting = runtimeOrNothing()
+            .then(async (rt) => {
+              await rt?.useLanguage(lang);
+              return rt;
+            })
+            .finally(() => { ready = true; });
           // A widget given back to its fallback (see below) starts again from an empty shadow root.
           if (this.shadowRoot?.firstElementChild?.localName === 'slot') this.shadowRoot.replaceChildren();
           const prerendering = showPrerendered(this, () => ready || cancelled);
@@ -423,6 +468,7 @@ function defineElement() {
             if (shown) giveBackToFallback(this, shown, typed);
             return;
           }
+          this.#runtime = rt;
           this.#keys = rt.configKeys;
           const config = configFromAttributes(this, this.#keys);
           if (shown) {
@@ -473,11 +519,19 @@ function defineElement() {
       this.#apply();
     }
 
-    /** Re-reads the attributes (and the language around the element) into the mounted widget. */
+    /** Re-reads the attributes (and the language around the element) into the mounted widget,
+     * once the wasm has the strings of the language they lead to. */
     #apply() {
       if (!this.#handle) return;
+      const config = configFromAttributes(this, this.#keys);
+      const lang = this.#runtime && widgetLanguage(this, config.lang);
+      if (lang && !this.#runtime.hasLanguage(lang)) {
+        // Read again once they are there: the attributes may have changed meanwhile.
+        this.#runtime.useLanguage(lang).then(() => this.#apply());
+        return;
+      }
       try {
-        this.#handle.update(configFromAttributes(this, this.#keys));
+        this.#handle.update(config);
       } catch (error) {
         report(error);
       }
@@ -499,6 +553,15 @@ if (present.length === 0 || present.some((el) => el.getAttribute('loading') !== 
  * object whose keys are the attribute names. Resolves to a handle with update(config) and unmount().
  */
 export async function mount(element, config = {}) {
-  const { mount: mountInElement } = await runtime();
-  return mountInElement(element, config);
+  const rt = await runtime();
+  await rt.useLanguage(widgetLanguage(element, config?.lang));
+  const handle = rt.mount(element, config);
+  return {
+    update(next) {
+      const lang = widgetLanguage(element, next?.lang);
+      if (rt.hasLanguage(lang)) return handle.update(next);
+      return rt.useLanguage(lang).then(() => handle.update(next));
+    },
+    unmount: () => handle.unmount(),
+  };
 }

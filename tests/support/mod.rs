@@ -30,3 +30,10 @@ pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     }
     panic!("timed out waiting until {what}");
 }
+
+/// Hands the widget a language's strings as the loader does in a page (the wasm carries English
+/// only; `src/i18n.rs`), read from `locales/<code>.txt` as the build reads them.
+pub fn add_locale(code: &str, text: &str) {
+    let table = undersigned_core::locale::parse(text).expect("a valid locale file");
+    assert!(undersigned::i18n::add_locale(code, table.into_iter().collect()), "{code} is a language of the widget");
+}

@@ -83,18 +83,22 @@ pub fn ensure_tools() -> anyhow::Result<PathBuf> {
     tools::ensure_wasm_opt()
 }
 
-/// Returns the pre-rendered files: (language, file name in `pkg`).
+/// Returns the per-language files (pre-rendered widgets and strings): (language, file name in `pkg`).
 fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<Vec<(String, String)>> {
     build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
     std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
         .context("cannot copy undersigned.d.ts")?;
     std::fs::write(pkg.join("undersigned.css"), prerender::stylesheet(root)?)?;
-    // The loader as written first (it pre-renders nothing): the pre-render is taken through it.
-    let loader = loader_source(root)?;
+    let unhashed = |files: &[(String, String)]| -> Vec<(String, String, String)> {
+        files.iter().map(|(lang, file)| (lang.clone(), file.clone(), String::new())).collect()
+    };
+    let locales = prerender::write_locales(root, pkg)?;
+    // The loader with its languages but nothing pre-rendered first: the pre-render is taken through it.
+    let loader = prerender::fill_table(&loader_source(root)?, "LOCALES", &unhashed(&locales))?;
     std::fs::write(pkg.join("undersigned.js"), &loader)?;
     let prerendered = prerender::write(root, pkg)?;
-    let table: Vec<_> = prerendered.iter().map(|(lang, file)| (lang.clone(), file.clone(), String::new())).collect();
-    std::fs::write(pkg.join("undersigned.js"), minify_js(&prerender::fill_loader(&loader, &table)?)?)?;
+    std::fs::write(pkg.join("undersigned.js"), minify_js(&prerender::fill_loader(&loader, &unhashed(&prerendered))?)?)?;
+    let prerendered = prerendered.into_iter().chain(locales).collect();
     std::fs::write(pkg.join("package.json"), package_json(root)?)?;
     std::fs::write(pkg.join("README.md"), "# undersigned\n\nThe Undersigned letter-campaign widget. See the project README for the embed snippet and attributes.\n")?;
     Ok(prerendered)
@@ -206,7 +210,7 @@ fn package_json(root: &Path) -> anyhow::Result<String> {
         "main": "undersigned.js",
         "types": "undersigned.d.ts",
         "exports": { ".": { "types": "./undersigned.d.ts", "default": "./undersigned.js" } },
-        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned.css", "undersigned_prerender.*.json"],
+        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned.css", "undersigned_prerender.*.json", "undersigned_locale.*.json"],
         "sideEffects": ["./undersigned.js"],
     });
     Ok(serde_json::to_string_pretty(&json)? + "\n")

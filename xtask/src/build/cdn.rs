@@ -1,10 +1,10 @@
 //! The CDN release: content-hashed copies of the files a partner page downloads (loader, glue,
-//! wasm, stylesheet, and the pre-rendered widget of each language), in `pkg/cdn/`, and the embed
-//! snippet with Subresource Integrity.
+//! wasm, stylesheet, and per language the pre-rendered widget and the strings), in `pkg/cdn/`, and
+//! the embed snippet with Subresource Integrity.
 //!
 //! A file's name carries the hash of its content, so a CDN may cache it forever; the snippet pins
 //! the loader with `integrity`, preloads the glue with `integrity`, and the loader itself carries
-//! the hashes of the wasm, the stylesheet and the pre-rendered files and fetches them with
+//! the hashes of the wasm, the stylesheet and the per-language files and fetches them with
 //! `integrity`: every byte the page runs or shows is verified.
 //!
 //! Names are rewritten inside the files (the loader imports the hashed glue and fetches the hashed
@@ -123,11 +123,19 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
         table.push((lang, name.clone(), integrity(&bytes)));
         prerendered.push((name, bytes));
     }
+    let mut locales = Vec::new();
+    for lang in super::prerender::languages(&root)?.into_iter().filter(|lang| lang != "en") {
+        let bytes = read(&super::prerender::locale_file_name(&lang))?;
+        let name = hashed_name(&format!("undersigned_locale.{lang}"), "json", &bytes);
+        locales.push((lang, name.clone(), integrity(&bytes)));
+        prerendered.push((name, bytes));
+    }
     let css = read("undersigned.css")?;
     let css_file = HashedFile { name: hashed_name("undersigned", "css", &css), integrity: integrity(&css) };
     prerendered.push((css_file.name.clone(), css));
     // The loader is rewritten as written, then minified as `pkg/undersigned.js` is.
     let loader = super::prerender::fill_loader(&super::loader_source(&root)?, &table)?;
+    let loader = super::prerender::fill_table(&loader, "LOCALES", &locales)?;
     let loader = replace_once(
         &loader,
         "const STYLESHEET = ['./undersigned.css', ''];",

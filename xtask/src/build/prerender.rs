@@ -5,7 +5,8 @@
 //! The markup is the wasm's own output, taken in headless Chromium by `xtask/prerender.mjs` from the
 //! package just built, so there is no second renderer to keep in step with the components. The
 //! loader learns the files through its `const PRERENDERED = {};` line, which the build (and the CDN
-//! release, with hashed names and integrity) fills in before minifying.
+//! release, with hashed names and integrity) fills in before minifying. The other languages' strings
+//! (`undersigned_locale.<lang>.json`, see `src/i18n.rs`) are written and listed the same way.
 
 use crate::exec;
 use crate::tools;
@@ -94,9 +95,15 @@ pub fn stylesheet(root: &Path) -> anyhow::Result<String> {
 
 /// The loader `source` with its pre-render table filled in: (language, file, integrity or "").
 pub fn fill_loader(source: &str, table: &[(String, String, String)]) -> anyhow::Result<String> {
-    const LINE: &str = "const PRERENDERED = {};";
-    if source.matches(LINE).count() != 1 {
-        bail!("expected `{LINE}` exactly once in src/js/undersigned.js: update xtask/src/build/prerender.rs");
+    fill_table(source, "PRERENDERED", table)
+}
+
+/// The loader `source` with its table `const NAME = {};` filled in: {language: [file, integrity]},
+/// in the order given.
+pub fn fill_table(source: &str, name: &str, table: &[(String, String, String)]) -> anyhow::Result<String> {
+    let line = format!("const {name} = {{}};");
+    if source.matches(&line).count() != 1 {
+        bail!("expected `{line}` exactly once in src/js/undersigned.js: update xtask/src/build/prerender.rs");
     }
     // Written by hand to keep the table's order (English first: the loader's fallback).
     let entries: Vec<String> = table
@@ -106,7 +113,30 @@ pub fn fill_loader(source: &str, table: &[(String, String, String)]) -> anyhow::
             format!("{}:[{},{}]", quoted(lang), quoted(&format!("./{file}")), quoted(integrity))
         })
         .collect();
-    Ok(source.replacen(LINE, &format!("const PRERENDERED = {{{}}};", entries.join(",")), 1))
+    Ok(source.replacen(&line, &format!("const {name} = {{{}}};", entries.join(",")), 1))
+}
+
+/// The file of one language's strings in `pkg/` (every language but English, which the wasm carries).
+pub fn locale_file_name(lang: &str) -> String {
+    format!("undersigned_locale.{lang}.json")
+}
+
+/// Writes `pkg/undersigned_locale.<lang>.json` for every language but English: the `[key, text]`
+/// pairs of `locales/<lang>.txt` (read by core's parser, as build.rs reads them), which the loader
+/// hands to the wasm when a widget shows that language. Returns (language, file name).
+pub fn write_locales(root: &Path, pkg: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    for lang in languages(root)?.into_iter().filter(|lang| lang != "en") {
+        let path = root.join("locales").join(format!("{lang}.txt"));
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let table = undersigned_core::locale::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let pairs: Vec<[&String; 2]> = table.iter().map(|(key, value)| [key, value]).collect();
+        let name = locale_file_name(&lang);
+        std::fs::write(pkg.join(&name), serde_json::to_string(&pairs)?)
+            .with_context(|| format!("cannot write {name}"))?;
+        files.push((lang, name));
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -124,6 +154,11 @@ mod tests {
         assert!(loader.contains(r#""ar":["./undersigned_prerender.ar.1234.json","sha384-x"]"#), "{loader}");
         assert!(loader.find(r#""en""#) < loader.find(r#""ar""#), "the order is kept: {loader}");
         assert!(fill_loader("no table here", &table).is_err());
+        let both = fill_table(&loader.replace("a;", "const LOCALES = {};"), "LOCALES", &table[1..]).unwrap();
+        assert!(
+            both.contains(r#"const LOCALES = {"ar":["./undersigned_prerender.ar.1234.json","sha384-x"]};"#),
+            "{both}"
+        );
     }
 
     #[test]
