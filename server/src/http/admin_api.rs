@@ -308,7 +308,7 @@ async fn approve(
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Approved).await?;
     audit(&state, &p, &id, "signer.approved", &format!("signer {signer}")).await?;
-    Ok(Json(serde_json::json!({ "signer": signer, "state": "approved" })).into_response())
+    Ok(Json(serde_json::json!({ "signer": signer, "state": SignerState::Approved.as_str() })).into_response())
 }
 
 async fn reject(
@@ -320,7 +320,7 @@ async fn reject(
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Rejected).await?;
     audit(&state, &p, &id, "signer.rejected", &format!("signer {signer}")).await?;
-    Ok(Json(serde_json::json!({ "signer": signer, "state": "rejected" })).into_response())
+    Ok(Json(serde_json::json!({ "signer": signer, "state": SignerState::Rejected.as_str() })).into_response())
 }
 
 async fn erase(

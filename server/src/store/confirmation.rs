@@ -4,6 +4,7 @@
 
 use super::Store;
 use crate::clock;
+use crate::domain::SignerState;
 use sqlx::Row;
 
 /// What a link is for.
@@ -75,7 +76,7 @@ impl Store {
                 signer_id: r.try_get("id")?,
                 campaign_id: r.try_get("campaign_id")?,
                 awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
-                approved: r.try_get::<String, _>("state")? == "approved",
+                approved: SignerState::parse(&r.try_get::<String, _>("state")?) == Some(SignerState::Approved),
             })
         })
         .transpose()
@@ -164,7 +165,7 @@ pub(super) async fn take_link(
             signer_id,
             campaign_id: r.try_get("campaign_id")?,
             awaiting_confirmation: r.try_get::<i64, _>("awaiting_confirmation")? != 0,
-            approved: r.try_get::<String, _>("state")? == "approved",
+            approved: SignerState::parse(&r.try_get::<String, _>("state")?) == Some(SignerState::Approved),
         })
     })
     .transpose()
