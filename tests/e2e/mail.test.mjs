@@ -249,7 +249,10 @@ test('an organizer publishes a changed letter and asks earlier signers to endors
   assert.match(marked, /Rhea Revision <span class="muted earlier">\(signed revision 1, an earlier text\)<\/span><\/li>/);
 
   // The button, with the count of who would be mailed.
-  assert.deepEqual(await axeViolations(editor), [], 'axe on the letter page with the request');
+  for (const colorScheme of ['light', 'dark']) {
+    await editor.emulateMedia({ colorScheme });
+    assert.deepEqual(await axeViolations(editor), [], `axe on the letter page with the request (${colorScheme})`);
+  }
   const count = await editor.locator('#endorse-count').textContent();
   const would = Number(count.match(/^(\d+) confirmed signers? of an earlier text would be mailed\.$/)?.[1]);
   assert.ok(would >= 1, count);
@@ -270,7 +273,10 @@ test('an organizer publishes a changed letter and asks earlier signers to endors
   assert.match(csp, /default-src 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.equal(await signer.locator('h1').textContent(), 'Endorse the letter\'s new text');
-  assert.deepEqual(await axeViolations(signer), [], 'axe on the endorse page');
+  for (const colorScheme of ['light', 'dark']) {
+    await signer.emulateMedia({ colorScheme });
+    assert.deepEqual(await axeViolations(signer), [], `axe on the endorse page (${colorScheme})`);
+  }
   assert.equal((await rhea()).earlier_revision, 1, 'a GET moves nothing');
   await Promise.all([signer.waitForNavigation(), signer.locator('button[type=submit]').click()]);
   assert.equal(await signer.locator('h1').textContent(), 'You endorsed the new text');
