@@ -27,7 +27,8 @@
 //   the sign button in between is held and made once on the wasm's form (never lost or doubled).
 // - Every attribute named by the widget's configuration (WidgetConfig in src/config.rs, read at
 //   run time through configKeys()) is followed; there is no list of attribute names to keep here.
-import init, { mountStyled, addLocale, configKeys } from './undersigned_wasm.js';
+// The glue is imported when the wasm is wanted, not statically: the element is defined and the
+// pre-rendered widget fetched without waiting for the glue's download and parse.
 
 const TAG = 'undersigned-letter';
 const RUNTIME = Symbol.for('undersigned.runtime');
@@ -96,7 +97,9 @@ function localeEntries(lang) {
 function runtime() {
   globalThis[RUNTIME] ??= (async () => {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
-    const [, sheet] = await Promise.all([init({ module_or_path: response }), stylesheet()]);
+    const glue = await import('./undersigned_wasm.js');
+    const { mountStyled, addLocale, configKeys } = glue;
+    const [, sheet] = await Promise.all([glue.default({ module_or_path: response }), stylesheet()]);
     const added = new Set(['en']);
     return {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
