@@ -60,8 +60,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
     let sender = crate::mail::sender::MailSender::from_config(&config.mail)?;
     let mail = Arc::new(tokio::sync::Notify::new());
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
+    let listener = crate::http::connections::listen(config.listen)
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     let worker = crate::mail::worker::MailWorker {

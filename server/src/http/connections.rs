@@ -10,6 +10,10 @@
 //!   stream is never idle.
 //! - **At most `max_connections`** at once: above, the receiver stops accepting and new
 //!   connections wait in the kernel's listen queue instead of costing memory.
+//! - **A deep listen queue** ([`LISTEN_BACKLOG`]): after a restart, tens of thousands of widgets
+//!   reconnect within a second or two. A connection that finds the queue full has its SYN dropped
+//!   and is retried by the client's kernel only after 1, 3, 7, 15 … s, which is what spread a
+//!   storm of 18,000 streams over more than a minute with tokio's default queue of 1,024.
 //! - **Graceful shutdown with a deadline**: connections finish their request in flight, then close;
 //!   what is still open after `shutdown_grace` is closed.
 
@@ -32,6 +36,19 @@ use tower::ServiceExt;
 
 /// File descriptors kept for the database, logs and files beyond client connections.
 const RESERVED_DESCRIPTORS: u64 = 256;
+
+/// The listen queue asked for; the kernel caps it at `net.core.somaxconn` (4,096 by default on
+/// Linux since 5.4; raise that sysctl for larger storms).
+pub const LISTEN_BACKLOG: u32 = 65_535;
+
+/// A listening socket on `address` with a [`LISTEN_BACKLOG`]-deep queue (`SO_REUSEADDR`, as
+/// tokio's own `bind` sets, so a restart does not wait for old connections in `TIME_WAIT`).
+pub fn listen(address: std::net::SocketAddr) -> io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// Raises this process's soft limit on open files to its hard limit (a receiver holding tens of
 /// thousands of event streams needs one descriptor each) and returns the soft limit now in force.
