@@ -49,6 +49,8 @@ pub fn write(root: &Path, pkg: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut command = Command::new("node");
     command.current_dir(root).arg("xtask/prerender.mjs").arg(pkg).args(&langs);
     if std::env::var_os("CHROMIUM").is_none() {
+        // The demo builds on a fresh machine too, before any test layer installed the browser.
+        tools::ensure_chromium()?;
         command.env("CHROMIUM", tools::CHROMIUM);
     }
     eprintln!("$ {}", exec::describe(&command));
