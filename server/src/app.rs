@@ -53,7 +53,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let (stop, stopped) = watch::channel(false);
     let snapshots = Snapshots::new(store.clone());
     let live = LiveHub::new(stopped.clone(), snapshots, config.max_streams);
-    tokio::spawn(live.clone().run_pump(store.clone(), config.event_poll));
+    tokio::spawn(live.clone().start_pump(store.clone(), config.event_poll).await);
     // The writer's own connections: reads, however many, never hold the connection a signature
     // waits for (the store of the writer is a second pool on the same database).
     let writer_store = Store::connect(&config.database_url).await?;

@@ -149,9 +149,11 @@ impl LiveHub {
         self.listeners.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect()
     }
 
-    /// Runs the pump until shutdown. `poll` is the slow timer's period.
-    pub async fn run_pump(self: Arc<Self>, store: Store, poll: Duration) {
-        let mut last_id = match store.latest_change_id(None).await {
+    /// Reads where the pump starts: the latest change now. Awaited before the receiver accepts
+    /// connections, so a change committed after a stream's first snapshot is always one the pump
+    /// delivers (read lazily inside the pump, a change landing before that read was skipped).
+    pub async fn start_pump(self: Arc<Self>, store: Store, poll: Duration) -> impl std::future::Future<Output = ()> {
+        let last_id = match store.latest_change_id(None).await {
             Ok(id) => id,
             Err(e) => {
                 tracing::error!(
@@ -166,6 +168,11 @@ impl LiveHub {
             recent.floor = last_id;
             recent.last = last_id;
         }
+        self.run_pump(store, poll, last_id)
+    }
+
+    /// Runs the pump from `last_id` until shutdown. `poll` is the slow timer's period.
+    async fn run_pump(self: Arc<Self>, store: Store, poll: Duration, mut last_id: i64) {
         let notified = Arc::new(Notify::new());
         if store.backend() == Backend::Postgres {
             tokio::spawn(listen_postgres(store.url().to_string(), notified.clone(), self.shutdown_signal()));
