@@ -110,8 +110,9 @@ const receiver = await startReceiver({ dataDir, env: { RUST_LOG: 'error' } });
 let browser;
 try {
   const { total: stored } = await listed(receiver.url);
-  if (stored !== total) {
-    throw new Error(`the receiver on ${dataDir} lists ${stored} signers, not ${total}: \`cargo xtask bench\` imports them first`);
+  // The letter's own signatories (46 for the seed letter) are listed beside the imported ones.
+  if (stored < total) {
+    throw new Error(`the receiver on ${dataDir} lists ${stored} signers, fewer than the ${total} imported: \`cargo xtask bench\` imports them first`);
   }
   console.error(`signers.mjs: loading the list ${loads} times`);
   browser = await launchBrowser();
