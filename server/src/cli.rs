@@ -368,6 +368,7 @@ async fn run_admin(store: &Store, action: AdminAction) -> anyhow::Result<()> {
 
 async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
     let done = |r: admin::AdminResult<()>| r.map_err(|e| anyhow::anyhow!("{e}"));
+    let changing = action.changes_settings(); // read before the match moves the options out
     match action {
         AdminAction::Campaigns => {
             for id in store.campaign_ids().await? {
@@ -391,12 +392,6 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
             goal,
         } => {
             let mut settings = admin::campaign_settings(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let changing = moderation.is_some()
-                || organizations_need_review.is_some()
-                || allowed_origins.is_some()
-                || min_fill_ms.is_some()
-                || confirmation.is_some()
-                || goal.is_some();
             if let Some(m) = moderation {
                 settings.moderation = m;
             }
@@ -493,26 +488,28 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
 /// The audit log's line for an `admin` action that changes something or reads emails:
 /// (campaign, action, detail); None for the others. Written as `cli` once the action succeeded
 /// (add-organizer and request-endorsement write their own).
+impl AdminAction {
+    /// Whether a `settings` action names anything to change (without options it only shows them).
+    fn changes_settings(&self) -> bool {
+        matches!(
+            self,
+            AdminAction::Settings { moderation, organizations_need_review, allowed_origins, min_fill_ms, confirmation, goal, .. }
+                if moderation.is_some()
+                    || organizations_need_review.is_some()
+                    || allowed_origins.is_some()
+                    || min_fill_ms.is_some()
+                    || confirmation.is_some()
+                    || goal.is_some()
+        )
+    }
+}
+
 fn audit_line(action: &AdminAction) -> Option<(String, &'static str, String)> {
     use AdminAction as A;
     Some(match action {
         A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
-        A::Settings {
-            campaign,
-            moderation,
-            organizations_need_review,
-            allowed_origins,
-            min_fill_ms,
-            confirmation,
-            goal,
-        } => {
-            if moderation.is_none()
-                && organizations_need_review.is_none()
-                && allowed_origins.is_none()
-                && min_fill_ms.is_none()
-                && confirmation.is_none()
-                && goal.is_none()
-            {
+        A::Settings { campaign, .. } => {
+            if !action.changes_settings() {
                 return None;
             }
             (campaign.clone(), "settings", "changed with the CLI".into())
