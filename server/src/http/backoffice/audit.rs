@@ -4,7 +4,7 @@
 use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::{url_encode, FormData};
-use super::layout::Section;
+use super::layout::{table_head, Section};
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::AuditFilter;
@@ -80,12 +80,9 @@ pub async fn page(
     }
     let _ = write!(
         main,
-        "</select></p><p><button type=\"submit\">{}</button></p></form><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "</select></p><p><button type=\"submit\">{}</button></p></form>{}",
         escape(&lang.text("admin.signers.filter")),
-        escape(&lang.text("admin.when")),
-        escape(&lang.text("admin.who")),
-        escape(&lang.text("admin.audit.action")),
-        escape(&lang.text("admin.audit.detail")),
+        table_head(lang, &["admin.when", "admin.who", "admin.audit.action", "admin.audit.detail"]),
     );
     for entry in &entries {
         let _ = write!(

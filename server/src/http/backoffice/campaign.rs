@@ -4,7 +4,8 @@
 
 use super::super::pages::html::escape;
 use super::account::sign_out_everywhere_form;
-use super::layout::{self, section_path, Section};
+use super::form::FormData;
+use super::layout::{self, section_path, table_head, Section};
 use super::session::Signed;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
@@ -34,6 +35,31 @@ pub async fn open(
         Ok(Some(record)) => Ok((signed, record)),
         Ok(None) => Err(layout::message(StatusCode::NOT_FOUND, signed.lang, "admin.error.no_campaign")),
         Err(e) => Err(layout::storage_error(signed.lang, e)),
+    }
+}
+
+/// [`open`] for a change posted as a form: also reads the form and checks its anti-forgery token.
+pub async fn open_change(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    section: Section,
+    permission: Permission,
+    body: &[u8],
+) -> Result<(Signed, CampaignRecord, FormData), Response> {
+    let (signed, record) = open(state, headers, id, section, permission).await?;
+    let form = FormData::parse(body);
+    signed.check_csrf(&form)?;
+    Ok((signed, record, form))
+}
+
+/// The "saved" notice at the top of a page reached by the redirect after a change (`?saved`), or
+/// nothing.
+pub fn saved_notice(signed: &Signed, raw_query: Option<&str>) -> String {
+    if FormData::from_query(raw_query).get("saved").is_some() {
+        layout::notice(&signed.lang.text("admin.saved"))
+    } else {
+        String::new()
     }
 }
 
@@ -139,10 +165,9 @@ pub async fn overview(State(state): State<Arc<AppState>>, headers: HeaderMap, Pa
     main.push_str(&chart(&figures.per_day, first_day, lang));
     let _ = write!(
         main,
-        "<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<h2>{}</h2>{}",
         escape(&lang.text("admin.sources.heading")),
-        escape(&lang.text("admin.sources.source")),
-        escape(&lang.text("admin.sources.count")),
+        table_head(lang, &["admin.sources.source", "admin.sources.count"]),
     );
     for (source, count) in &figures.by_source {
         let name = if source.is_empty() { lang.text("admin.sources.none") } else { source.clone() };
@@ -198,11 +223,10 @@ fn chart(per_day: &[(String, i64)], first_day: &str, lang: super::super::pages::
     );
     let _ = write!(
         out,
-        "<figcaption>{}</figcaption></figure><details><summary>{}</summary><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<figcaption>{}</figcaption></figure><details><summary>{}</summary>{}",
         escape(&title),
         escape(&lang.text("admin.chart.table")),
-        escape(&lang.text("admin.chart.day")),
-        escape(&lang.text("admin.sources.count")),
+        table_head(lang, &["admin.chart.day", "admin.sources.count"]),
     );
     for (day, count) in days.iter().filter(|(_, n)| *n > 0) {
         let _ = write!(out, "<tr><td>{day}</td><td>{count}</td></tr>");

@@ -5,9 +5,8 @@
 
 use super::super::pages::html::escape;
 use super::super::pages::letter::render_article;
-use super::campaign::{campaign_page, open};
-use super::form::FormData;
-use super::layout::{self, csrf_field, section_path, Section};
+use super::campaign::{campaign_page, open, open_change, saved_notice};
+use super::layout::{self, csrf_field, section_path, table_head, Section};
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, Delivery};
@@ -36,13 +35,18 @@ async fn render(state: &AppState, signed: &super::session::Signed, record: &Camp
     );
     let _ = write!(
         main,
-        "<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<h2>{}</h2>{}",
         escape(&lang.text("admin.delivery.records")),
-        escape(&lang.text("admin.delivery.date")),
-        escape(&lang.text("admin.delivery.recipient")),
-        escape(&lang.text("admin.delivery.method")),
-        escape(&lang.text("admin.delivery.note")),
-        escape(&lang.text("admin.delivery.public")),
+        table_head(
+            lang,
+            &[
+                "admin.delivery.date",
+                "admin.delivery.recipient",
+                "admin.delivery.method",
+                "admin.delivery.note",
+                "admin.delivery.public"
+            ]
+        ),
     );
     for d in &deliveries {
         let _ = write!(
@@ -90,11 +94,7 @@ pub async fn page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let top = if FormData::from_query(raw.as_deref()).get("saved").is_some() {
-        layout::notice(&signed.lang.text("admin.saved"))
-    } else {
-        String::new()
-    };
+    let top = saved_notice(&signed, raw.as_deref());
     render(&state, &signed, &record, &top).await
 }
 
@@ -104,14 +104,11 @@ pub async fn record(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record) = match open(&state, &headers, &id, Section::Delivery, Permission::RecordDeliveries).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let form = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&form) {
-        return r;
-    }
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Delivery, Permission::RecordDeliveries, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let delivery = Delivery {
         id: 0,

@@ -6,9 +6,9 @@
 use super::super::pages::html::escape;
 use super::super::pages::letter::{render_demand_item, status_shape};
 use super::super::pages::text::Lang;
-use super::campaign::{campaign_page, open};
+use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::form::FormData;
-use super::layout::{self, csrf_field, section_path, Section};
+use super::layout::{self, csrf_field, section_path, table_head, Section};
 use crate::admin::{self, AdminError, StatusUpdate};
 use crate::http::state::AppState;
 use crate::organizers::Permission;
@@ -248,12 +248,9 @@ async fn render_edit(
     }
     let _ = write!(
         main,
-        "<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<h2>{}</h2>{}",
         escape(&lang.text("admin.demands.history")),
-        escape(&lang.text("admin.when")),
-        escape(&lang.text("admin.demands.status")),
-        escape(&lang.text("admin.demands.note")),
-        escape(&lang.text("admin.who")),
+        table_head(lang, &["admin.when", "admin.demands.status", "admin.demands.note", "admin.who"]),
     );
     for change in history.iter().rev() {
         let _ = write!(
@@ -284,8 +281,7 @@ pub async fn edit_page(
     let Some(demand) = find_in_campaign(&record, &demand_id) else {
         return layout::message(StatusCode::NOT_FOUND, signed.lang, "admin.error.no_demand");
     };
-    let saved = FormData::from_query(raw.as_deref()).get("saved").is_some();
-    let top = if saved { layout::notice(&signed.lang.text("admin.saved")) } else { String::new() };
+    let top = saved_notice(&signed, raw.as_deref());
     render_edit(
         &state,
         &signed,
@@ -302,14 +298,11 @@ pub async fn edit(
     Path((id, demand_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (signed, record) = match open(&state, &headers, &id, Section::Demands, Permission::EditDemands).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let form = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&form) {
-        return r;
-    }
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Demands, Permission::EditDemands, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let Some(demand) = find_in_campaign(&record, &demand_id) else {
         return layout::message(StatusCode::NOT_FOUND, lang, "admin.error.no_demand");

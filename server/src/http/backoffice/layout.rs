@@ -185,6 +185,18 @@ pub fn notice(text: &str) -> String {
     format!("<p class=\"notice\" role=\"status\">{}</p>", escape(text))
 }
 
+/// The opening of a data table: its column headers (`scope="col"`, so that screen readers name the
+/// column of each cell), in this order, from the page texts `keys`; the rows and `</tbody></table>`
+/// follow.
+pub fn table_head(lang: Lang, keys: &[&str]) -> String {
+    let mut head = String::from("<table><thead><tr>");
+    for key in keys {
+        let _ = write!(head, "<th scope=\"col\">{}</th>", escape(&lang.text(key)));
+    }
+    head.push_str("</tr></thead><tbody>");
+    head
+}
+
 /// A problem with a form (`role="alert"`).
 pub fn problem(text: &str) -> String {
     format!("<div class=\"problem\" role=\"alert\"><p>{}</p></div>", escape(text))

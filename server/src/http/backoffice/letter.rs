@@ -10,7 +10,7 @@ use super::super::pages::html::escape;
 use super::super::pages::layout::revision_path;
 use super::super::pages::letter::render_article;
 use super::super::pages::revision::{day, render_changes};
-use super::campaign::{campaign_page, open};
+use super::campaign::{campaign_page, open, open_change};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
@@ -138,14 +138,11 @@ pub async fn submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record) = match open(&state, &headers, &id, Section::Letter, Permission::EditLetter).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let posted = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&posted) {
-        return r;
-    }
+    let (signed, record, posted) =
+        match open_change(&state, &headers, &id, Section::Letter, Permission::EditLetter, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let source = posted.get("source").unwrap_or("").replace("\r\n", "\n");
     let heading = lang.text("admin.nav.letter");
@@ -262,13 +259,11 @@ pub async fn request_endorsement(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, _record) = match open(&state, &headers, &id, Section::Letter, Permission::EditLetter).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = signed.check_csrf(&FormData::from_body(&body)) {
-        return r;
-    }
+    let (signed, _record, _form) =
+        match open_change(&state, &headers, &id, Section::Letter, Permission::EditLetter, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let done = async {
         let queued = match admin::request_endorsement(&state.store, &id).await {
             Ok(n) => n,

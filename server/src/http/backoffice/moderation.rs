@@ -6,9 +6,9 @@
 //! the mail that could not be delivered after its retries.
 
 use super::super::pages::html::escape;
-use super::campaign::{campaign_page, open};
+use super::campaign::{campaign_page, open, open_change};
 use super::form::FormData;
-use super::layout::{self, csrf_field, section_path, Section};
+use super::layout::{self, csrf_field, section_path, table_head, Section};
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{SignerQuery, SignerRow, SignerState};
@@ -197,12 +197,17 @@ async fn failed_mail(state: &AppState, id: &str, lang: super::super::pages::text
     }
     let _ = write!(
         out,
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        escape(&lang.text("admin.mail_failed.kind")),
-        escape(&lang.text("admin.mail_failed.to")),
-        escape(&lang.text("admin.mail_failed.attempts")),
-        escape(&lang.text("admin.mail_failed.error")),
-        escape(&lang.text("admin.mail_failed.at")),
+        "{}",
+        table_head(
+            lang,
+            &[
+                "admin.mail_failed.kind",
+                "admin.mail_failed.to",
+                "admin.mail_failed.attempts",
+                "admin.mail_failed.error",
+                "admin.mail_failed.at"
+            ]
+        ),
     );
     for mail in &failed {
         // An SMTP answer can be long: its start says what went wrong.
@@ -280,14 +285,11 @@ pub async fn decide(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, _record) = match open(&state, &headers, &id, Section::Moderation, Permission::Moderate).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let form = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&form) {
-        return r;
-    }
+    let (signed, _record, form) =
+        match open_change(&state, &headers, &id, Section::Moderation, Permission::Moderate, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let target = match form.get("action") {
         Some("approve") => SignerState::Approved,
         Some("reject") => SignerState::Rejected,

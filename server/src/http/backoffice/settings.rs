@@ -3,8 +3,7 @@
 //! [`crate::admin::set_campaign_settings`], as the admin API's are.
 
 use super::super::pages::html::escape;
-use super::campaign::{campaign_page, open};
-use super::form::FormData;
+use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
 use crate::http::state::AppState;
@@ -87,8 +86,7 @@ pub async fn page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let saved = FormData::from_query(raw.as_deref()).get("saved").is_some();
-    let top = if saved { layout::notice(&signed.lang.text("admin.saved")) } else { String::new() };
+    let top = saved_notice(&signed, raw.as_deref());
     let main = render(&signed, &record, &record.settings, &top);
     campaign_page(&signed, &record, Section::Settings, &signed.lang.text("admin.nav.settings"), &main)
 }
@@ -99,14 +97,11 @@ pub async fn save(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record) = match open(&state, &headers, &id, Section::Settings, Permission::ChangeSettings).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let form = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&form) {
-        return r;
-    }
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Settings, Permission::ChangeSettings, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let fill = form.text("min_fill_ms");
     // Empty: no goal. Anything but a whole number from 1 is refused (and nothing saved).

@@ -5,7 +5,7 @@
 //! them; an export is written to the audit log before it is sent.
 
 use super::super::pages::html::escape;
-use super::campaign::{campaign_page, open};
+use super::campaign::{campaign_page, open, open_change};
 use super::form::{url_encode, FormData};
 use super::layout::{self, csrf_field, section_path, Section};
 use super::moderation::{details, domain_mark, who};
@@ -270,14 +270,11 @@ pub async fn import(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record) = match open(&state, &headers, &id, Section::Signers, Permission::EraseAndImport).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let form = FormData::from_body(&body);
-    if let Err(r) = signed.check_csrf(&form) {
-        return r;
-    }
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Signers, Permission::EraseAndImport, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let csv = form.get("csv").unwrap_or("");
     match admin::import_signers(&state.store, &id, "the pasted CSV", csv.as_bytes()).await {
@@ -353,13 +350,11 @@ pub async fn erase(
     Path((id, signer)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (signed, _record) = match open(&state, &headers, &id, Section::Signers, Permission::EraseAndImport).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = signed.check_csrf(&FormData::from_body(&body)) {
-        return r;
-    }
+    let (signed, _record, _form) =
+        match open_change(&state, &headers, &id, Section::Signers, Permission::EraseAndImport, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let Ok(signer) = signer.parse::<i64>() else {
         return layout::message(StatusCode::NOT_FOUND, lang, "admin.error.no_signer");

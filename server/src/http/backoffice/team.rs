@@ -3,9 +3,8 @@
 //! bearer tokens for scripts (one role on this campaign; the secret is shown once; revocable).
 
 use super::super::pages::html::escape;
-use super::campaign::{campaign_page, open};
-use super::form::FormData;
-use super::layout::{self, csrf_field, section_path, Section};
+use super::campaign::{campaign_page, open, open_change, saved_notice};
+use super::layout::{self, csrf_field, section_path, table_head, Section};
 use super::session::{own_origin, Signed};
 use crate::http::state::AppState;
 use crate::organizers::{accounts, secret, Permission, Role, EVERY_CAMPAIGN};
@@ -103,14 +102,13 @@ async fn render(state: &AppState, signed: &Signed, record: &CampaignRecord, top:
     );
     let _ = write!(
         main,
-        "<h2 id=\"tokens\">{}</h2><p>{}</p><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<h2 id=\"tokens\">{}</h2><p>{}</p>{}",
         escape(&lang.text("admin.tokens.heading")),
         escape(&lang.text("admin.tokens.intro")),
-        escape(&lang.text("admin.tokens.label")),
-        escape(&lang.text("admin.role")),
-        escape(&lang.text("admin.team.organizer")),
-        escape(&lang.text("admin.tokens.last_used")),
-        escape(&lang.text("admin.actions")),
+        table_head(
+            lang,
+            &["admin.tokens.label", "admin.role", "admin.team.organizer", "admin.tokens.last_used", "admin.actions"]
+        ),
     );
     for token in &tokens {
         let _ = write!(
@@ -157,25 +155,8 @@ pub async fn page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let top = if FormData::from_query(raw.as_deref()).get("saved").is_some() {
-        layout::notice(&signed.lang.text("admin.saved"))
-    } else {
-        String::new()
-    };
+    let top = saved_notice(&signed, raw.as_deref());
     render(&state, &signed, &record, &top).await
-}
-
-/// Opens the page for a change: the organizer must be an owner here and the form carry the token.
-async fn for_change(
-    state: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    body: &Bytes,
-) -> Result<(Signed, CampaignRecord, FormData), Response> {
-    let (signed, record) = open(state, headers, id, Section::Organizers, Permission::ManageOrganizers).await?;
-    let form = FormData::from_body(body);
-    signed.check_csrf(&form)?;
-    Ok((signed, record, form))
 }
 
 pub async fn invite(
@@ -184,10 +165,11 @@ pub async fn invite(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record, form) = match for_change(&state, &headers, &id, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Organizers, Permission::ManageOrganizers, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let Some(role) = form.get("role").and_then(Role::parse) else {
         return layout::message(StatusCode::BAD_REQUEST, lang, "admin.error.bad_form");
@@ -243,10 +225,11 @@ pub async fn change_role(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, _record, form) = match for_change(&state, &headers, &id, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (signed, _record, form) =
+        match open_change(&state, &headers, &id, Section::Organizers, Permission::ManageOrganizers, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let Some(organizer) = form.get("organizer").and_then(|o| o.parse::<i64>().ok()) else {
         return layout::message(StatusCode::BAD_REQUEST, lang, "admin.error.bad_form");
@@ -293,10 +276,11 @@ pub async fn create_token(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (signed, record, form) = match for_change(&state, &headers, &id, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (signed, record, form) =
+        match open_change(&state, &headers, &id, Section::Organizers, Permission::ManageOrganizers, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let (Some(role), label) = (form.get("role").and_then(Role::parse), form.text("label")) else {
         return layout::message(StatusCode::BAD_REQUEST, lang, "admin.error.bad_form");
@@ -328,10 +312,11 @@ pub async fn revoke_token(
     Path((id, token)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (signed, _record, _form) = match for_change(&state, &headers, &id, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (signed, _record, _form) =
+        match open_change(&state, &headers, &id, Section::Organizers, Permission::ManageOrganizers, &body).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let lang = signed.lang;
     let Ok(token) = token.parse::<i64>() else {
         return layout::message(StatusCode::NOT_FOUND, lang, "admin.error.bad_form");
