@@ -28,27 +28,6 @@ async fn counts(s: &TestServer) -> serde_json::Value {
     res.json::<serde_json::Value>().await.unwrap()["counts"].clone()
 }
 
-/// GETs a link from a mail: (status, page).
-async fn open(s: &TestServer, link: &str) -> (u16, String) {
-    let res = s.http.get(link).send().await.unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
-}
-
-/// Presses the button of a link's page: POSTs its token to its path, as the page's form does.
-async fn press(s: &TestServer, link: &str) -> (u16, String) {
-    let (path, query) = link.split_once('?').expect("a link has a query");
-    let token = query.strip_prefix("t=").expect("the token parameter");
-    let res = s
-        .http
-        .post(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("t={token}"))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
-}
-
 /// The admin row of an address.
 async fn admin_row(s: &TestServer, email: &str) -> Option<serde_json::Value> {
     s.admin_signers().await.into_iter().find(|r| r["email"] == email)
@@ -118,7 +97,7 @@ both_backends!(
             mails.insert(mail.to.clone(), mail);
         }
         for email in setup.iter().filter(|e| !e.starts_with("unconfirmed")) {
-            assert_eq!(press(&s, &mails[email].confirm_link()).await.0, 200);
+            assert_eq!(s.press_link(&mails[email].confirm_link()).await.0, 200);
             let id = admin_row(&s, email).await.expect("a stored signer")["id"].as_i64().unwrap();
             let path = format!("/campaigns/{CAMPAIGN}/signers/{id}");
             if email.starts_with("rejected") {
@@ -180,21 +159,21 @@ both_backends!(a_signature_counts_once_confirmed_and_its_links_act_only_on_post_
     let confirm = mail.confirm_link();
     // A GET (a mail scanner, a preview) shows a button and changes nothing.
     for _ in 0..2 {
-        let (status, page) = open(&s, &confirm).await;
+        let (status, page) = s.open_link(&confirm).await;
         assert_eq!(status, 200);
         assert!(page.contains("<form method=\"post\" action=\"/signatures/confirm\">"), "{page}");
     }
     assert_eq!(counts(&s).await["total"], 0, "a GET confirms nothing");
-    let (status, page) = press(&s, &confirm).await;
+    let (status, page) = s.press_link(&confirm).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Your signature is confirmed"), "{page}");
     assert_eq!(counts(&s).await["individuals"], 1, "counted and listed once confirmed");
     assert_eq!(admin_row(&s, "ana@example.org").await.unwrap()["awaiting_confirmation"], false);
     // Single use.
-    assert_eq!(press(&s, &confirm).await.0, 410);
-    assert_eq!(open(&s, &confirm).await.0, 404);
+    assert_eq!(s.press_link(&confirm).await.0, 410);
+    assert_eq!(s.open_link(&confirm).await.0, 404);
     // A token that was never made, or a mangled one, does nothing either.
-    assert_eq!(press(&s, &format!("{}/signatures/confirm?t=00", s.base)).await.0, 410);
+    assert_eq!(s.press_link(&format!("{}/signatures/confirm?t=00", s.base)).await.0, 410);
 
     // Signing again with the address: the same answer, and the owner is told by mail.
     let (status, again) = s.sign(individual("ana@example.org", &uuid(2))).await;
@@ -217,7 +196,7 @@ both_backends!(withdrawing_through_a_link_erases_the_signer_and_asking_for_one_r
     let s = start_with_mail(&db, &sink).await;
     assert_eq!(s.sign(individual("bo@example.org", &uuid(1))).await.0, 202);
     let mail = sink.mail_to("bo@example.org").await;
-    assert_eq!(press(&s, &mail.confirm_link()).await.0, 200);
+    assert_eq!(s.press_link(&mail.confirm_link()).await.0, 200);
     assert_eq!(counts(&s).await["total"], 1);
     // Ask for a link on the letter page: the same page for a signer's address and a stranger's.
     let ask = |email: &'static str| {
@@ -244,15 +223,15 @@ both_backends!(withdrawing_through_a_link_erases_the_signer_and_asking_for_one_r
     let asked = sink.mail_to("bo@example.org").await;
     assert_eq!(asked.subject, "Withdraw your signature on “A Test Letter”");
     let link = asked.withdraw_link();
-    assert_eq!(open(&s, &link).await.0, 200);
+    assert_eq!(s.open_link(&link).await.0, 200);
     assert_eq!(counts(&s).await["total"], 1, "a GET withdraws nothing");
-    let (status, page) = press(&s, &link).await;
+    let (status, page) = s.press_link(&link).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("withdrawn"), "{page}");
     assert_eq!(counts(&s).await["total"], 0, "out of the count at once");
     assert!(s.admin_signers().await.is_empty(), "the signer's data is erased");
     // The link of the first mail went with the signer.
-    assert_eq!(press(&s, &mail.withdraw_link()).await.0, 410);
+    assert_eq!(s.press_link(&mail.withdraw_link()).await.0, 410);
     assert_eq!(s.server.as_ref().unwrap().store.queued_mail_count().await.unwrap(), 0, "the stranger got no mail");
     s.stop().await;
 });
@@ -265,7 +244,7 @@ both_backends!(links_expire_and_unconfirmed_signatures_are_purged_after_a_week, 
     assert_eq!(s.sign(individual("keep@example.org", &uuid(2))).await.0, 202);
     let late = sink.mail_to("late@example.org").await;
     let keep = sink.mail_to("keep@example.org").await;
-    assert_eq!(press(&s, &keep.confirm_link()).await.0, 200);
+    assert_eq!(s.press_link(&keep.confirm_link()).await.0, 200);
     // Eight days pass for the late signer and its links.
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
     let past = "2000-01-01T00:00:00.000Z";
@@ -276,8 +255,8 @@ both_backends!(links_expire_and_unconfirmed_signatures_are_purged_after_a_week, 
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(open(&s, &late.confirm_link()).await.0, 404, "an expired link shows that it does not work");
-    assert_eq!(press(&s, &late.confirm_link()).await.0, 410, "and does nothing");
+    assert_eq!(s.open_link(&late.confirm_link()).await.0, 404, "an expired link shows that it does not work");
+    assert_eq!(s.press_link(&late.confirm_link()).await.0, 410, "and does nothing");
     sqlx::query("UPDATE signers SET created_at = $1 WHERE id = $2")
         .bind(past)
         .bind(late_id)

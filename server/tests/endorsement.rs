@@ -44,28 +44,7 @@ async fn import(s: &TestServer, source: &str) {
 async fn sign_and_confirm(s: &TestServer, sink: &mut SmtpSink, name: &str, email: &str, key: u32) {
     assert_eq!(s.sign(person(name, email, &uuid(key))).await.0, 202);
     let mail = sink.mail_to(email).await;
-    assert_eq!(press(s, &mail.confirm_link()).await.0, 200);
-}
-
-/// GETs a link from a mail: (status, page).
-async fn open(s: &TestServer, link: &str) -> (u16, String) {
-    let res = s.http.get(link).send().await.unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
-}
-
-/// Presses the button of a link's page: POSTs its token to its path, as the page's form does.
-async fn press(s: &TestServer, link: &str) -> (u16, String) {
-    let (path, query) = link.split_once('?').expect("a link has a query");
-    let token = query.strip_prefix("t=").expect("the token parameter");
-    let res = s
-        .http
-        .post(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("t={token}"))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
+    assert_eq!(s.press_link(&mail.confirm_link()).await.0, 200);
 }
 
 /// `POST /api/admin/campaigns/{id}/endorsement-requests`: how many mails were queued.
@@ -123,13 +102,13 @@ both_backends!(
         sign_and_confirm(&s, &mut sink, "Eve Erased", "eve@example.org", 4).await;
         assert_eq!(s.sign(person("Fay Withdrawn", "fay@example.org", &uuid(5))).await.0, 202);
         let fay_mail = sink.mail_to("fay@example.org").await;
-        assert_eq!(press(&s, &fay_mail.confirm_link()).await.0, 200);
+        assert_eq!(s.press_link(&fay_mail.confirm_link()).await.0, 200);
         let rows = s.admin_signers().await;
         let dee = format!("/campaigns/{CAMPAIGN}/signers/{}", id_of(&rows, "dee@example.org"));
         assert_eq!(s.admin(reqwest::Method::POST, &format!("{dee}/reject")).send().await.unwrap().status(), 200);
         let eve = format!("/campaigns/{CAMPAIGN}/signers/{}", id_of(&rows, "eve@example.org"));
         assert!(s.admin(reqwest::Method::DELETE, &eve).send().await.unwrap().status().is_success());
-        assert_eq!(press(&s, &fay_mail.withdraw_link()).await.0, 200);
+        assert_eq!(s.press_link(&fay_mail.withdraw_link()).await.0, 200);
         // Nothing to ask while the text has not changed.
         assert_eq!(request_endorsement(&s).await, 0);
 
@@ -162,7 +141,7 @@ both_backends!(
         // A GET (a mail scanner, a preview) shows the button and a way to see the changes, and moves
         // nothing; the page names nobody.
         for _ in 0..2 {
-            let (status, page) = open(&s, &link).await;
+            let (status, page) = s.open_link(&link).await;
             assert_eq!(status, 200, "{page}");
             assert!(page.contains("<form method=\"post\" action=\"/signatures/endorse\">"), "{page}");
             assert!(page.contains(&format!("href=\"/campaigns/{CAMPAIGN}/revisions/2\"")), "{page}");
@@ -172,7 +151,7 @@ both_backends!(
         assert_eq!(listed(&s).await, [("Ana Early".into(), Some(1)), ("Gus Current".into(), None)]);
 
         // The button moves Ana's signature to the current text.
-        let (status, page) = press(&s, &link).await;
+        let (status, page) = s.press_link(&link).await;
         assert_eq!(status, 200, "{page}");
         assert!(page.contains("You endorsed the new text"), "{page}");
         assert!(!page.contains("ana@example.org") && !page.contains("Ana Early"), "{page}");
@@ -182,11 +161,11 @@ both_backends!(
         assert_eq!(listed(&s).await, [("Ana Early".into(), None), ("Gus Current".into(), None)]);
 
         // Single use; and a used link answers exactly as one never made (the answer reveals nothing).
-        let used = press(&s, &link).await;
+        let used = s.press_link(&link).await;
         assert_eq!(used.0, 410);
-        assert_eq!(used, press(&s, &format!("{}/signatures/endorse?t=00", s.base)).await);
-        assert_eq!(open(&s, &link).await, open(&s, &format!("{}/signatures/endorse?t=00", s.base)).await);
-        assert_eq!(open(&s, &link).await.0, 404);
+        assert_eq!(used, s.press_link(&format!("{}/signatures/endorse?t=00", s.base)).await);
+        assert_eq!(s.open_link(&link).await, s.open_link(&format!("{}/signatures/endorse?t=00", s.base)).await);
+        assert_eq!(s.open_link(&link).await.0, 404);
         // Ana now endorses the current text: a new request mails nobody.
         assert_eq!(request_endorsement(&s).await, 0);
         s.stop().await;
@@ -217,8 +196,8 @@ both_backends!(an_endorse_link_works_for_seven_days_and_then_moves_nothing, |bac
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(open(&s, &link).await.0, 404, "an expired link shows that it does not work");
-    assert_eq!(press(&s, &link).await.0, 410, "and does nothing");
+    assert_eq!(s.open_link(&link).await.0, 404, "an expired link shows that it does not work");
+    assert_eq!(s.press_link(&link).await.0, 410, "and does nothing");
     assert_eq!(revisions_by_email(&s).await, [("ana@example.org".into(), 1)]);
     let audit = s
         .server

@@ -153,6 +153,28 @@ impl TestServer {
     }
 
     /// The signers of the test campaign as organizers see them.
+    /// GETs a link from a mail: (status, page).
+    pub async fn open_link(&self, link: &str) -> (u16, String) {
+        let res = self.http.get(link).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// Presses the button of a mailed link's page: POSTs its token to its path, as the page's form
+    /// does: (status, page).
+    pub async fn press_link(&self, link: &str) -> (u16, String) {
+        let (path, query) = link.split_once('?').expect("a link has a query");
+        let token = query.strip_prefix("t=").expect("the token parameter");
+        let res = self
+            .http
+            .post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("t={token}"))
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
     pub async fn admin_signers(&self) -> Vec<serde_json::Value> {
         let res = self.admin(reqwest::Method::GET, &format!("/campaigns/{CAMPAIGN}/signers")).send().await.unwrap();
         assert_eq!(res.status(), 200);
