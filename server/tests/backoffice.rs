@@ -295,16 +295,6 @@ both_backends!(the_first_owner_comes_from_the_cli_with_an_invitation_link, |back
     s.stop().await;
 });
 
-/// A receiver that mails through `sink` (a real SMTP server, support/smtp.rs).
-async fn start_with_mail(db: &TestDb, sink: &support::smtp::SmtpSink) -> TestServer {
-    let url = sink.url();
-    TestServer::with(db, |c| {
-        c.mail.smtp_url = Some(url);
-        c.mail.smtp_password = Some(support::smtp::SMTP_PASSWORD.into());
-    })
-    .await
-}
-
 /// A fresh client POSTing a form to `url` from this receiver's own pages (no session).
 async fn post_form(base: &str, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
     client().post(url).header(header::ORIGIN, base).form(form).send().await.unwrap()
@@ -313,7 +303,7 @@ async fn post_form(base: &str, url: &str, form: &[(&str, &str)]) -> reqwest::Res
 both_backends!(an_owner_invites_a_moderator_by_mail_the_link_works_once_and_gives_that_role, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = support::smtp::SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::mailing_through(&db, &sink).await;
     let store = Store::connect(&db.url).await.unwrap();
     add(&store, "owner@example.org", Role::Owner).await;
     let owner =
@@ -405,7 +395,7 @@ both_backends!(an_expired_invitation_link_does_nothing, |backend| async move {
 both_backends!(a_sign_in_link_by_mail_works_once_and_reveals_no_account, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = support::smtp::SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::mailing_through(&db, &sink).await;
     let store = Store::connect(&db.url).await.unwrap();
     add(&store, "owner@example.org", Role::Owner).await;
     let page = client().get(s.url("/admin/sign-in")).send().await.unwrap().text().await.unwrap();
@@ -514,7 +504,7 @@ both_backends!(
         assert!(html.contains(&format!("href=\"/campaigns/{CAMPAIGN}/revisions/1\"")), "each revision's public page");
         // A reworded paragraph: the changed words marked, as the revision pages mark them.
         let csrf = editor.csrf(&path).await;
-        let reworded = campaign_source().replace("We ask for the records.", "We ask for all the records.");
+        let reworded = reworded_campaign("We ask for all the records.");
         let res = editor.post(&path, &[("csrf", &csrf), ("source", &reworded), ("action", "preview")]).await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
@@ -613,7 +603,7 @@ both_backends!(
         let (_, html) = editor.page(&path).await;
         assert!(!html.contains(&action), "{html}");
         let csrf = editor.csrf(&path).await;
-        let reworded = campaign_source().replace("We ask for the records.", "We ask for all the records.");
+        let reworded = reworded_campaign("We ask for all the records.");
         let res = editor.post(&path, &[("csrf", &csrf), ("source", &reworded), ("action", "publish")]).await;
         assert_eq!(res.status(), 303);
         assert_eq!(s.sign(individual("cy@example.org", &uuid(3))).await.0, 201);

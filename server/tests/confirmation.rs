@@ -10,18 +10,6 @@ use support::smtp::*;
 use support::*;
 use undersigned_core::signature::answer::AnswerStatus;
 
-/// A receiver that mails through `sink`, with the test campaign asking for confirmation.
-async fn start_with_mail(db: &TestDb, sink: &SmtpSink) -> TestServer {
-    let url = sink.url();
-    let s = TestServer::with(db, |c| {
-        c.mail.smtp_url = Some(url);
-        c.mail.smtp_password = Some(SMTP_PASSWORD.into());
-    })
-    .await;
-    s.set_settings(serde_json::json!({"confirmation": "email"})).await;
-    s
-}
-
 /// The public counts of the test campaign.
 async fn counts(s: &TestServer) -> serde_json::Value {
     let res = s.http.get(s.url(&format!("/api/campaigns/{CAMPAIGN}/signers"))).send().await.unwrap();
@@ -73,7 +61,7 @@ both_backends!(
     |backend| async move {
         let db = TestDb::new(backend).await;
         let mut sink = SmtpSink::start();
-        let s = start_with_mail(&db, &sink).await;
+        let s = TestServer::confirming_through(&db, &sink).await;
         let combos: Vec<(&str, &str)> =
             ["email", "off"].into_iter().flat_map(|m| ["json", "form", "text", "page"].map(move |e| (m, e))).collect();
         let address = |who: &str, mode: &str, encoding: &str| format!("{who}-{mode}-{encoding}@example.org");
@@ -142,7 +130,7 @@ both_backends!(
 both_backends!(a_signature_counts_once_confirmed_and_its_links_act_only_on_post_and_once, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::confirming_through(&db, &sink).await;
     let (status, body) = s.sign(individual("ana@example.org", &uuid(1))).await;
     assert_eq!((status, body["status"].as_str()), (202, Some(AnswerStatus::CheckInbox.as_str())), "{body}");
     assert_eq!(counts(&s).await["total"], 0, "not counted before confirmation");
@@ -193,7 +181,7 @@ both_backends!(a_signature_counts_once_confirmed_and_its_links_act_only_on_post_
 both_backends!(withdrawing_through_a_link_erases_the_signer_and_asking_for_one_reveals_nothing, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::confirming_through(&db, &sink).await;
     assert_eq!(s.sign(individual("bo@example.org", &uuid(1))).await.0, 202);
     let mail = sink.mail_to("bo@example.org").await;
     assert_eq!(s.press_link(&mail.confirm_link()).await.0, 200);
@@ -239,7 +227,7 @@ both_backends!(withdrawing_through_a_link_erases_the_signer_and_asking_for_one_r
 both_backends!(links_expire_and_unconfirmed_signatures_are_purged_after_a_week, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::confirming_through(&db, &sink).await;
     assert_eq!(s.sign(individual("late@example.org", &uuid(1))).await.0, 202);
     assert_eq!(s.sign(individual("keep@example.org", &uuid(2))).await.0, 202);
     let late = sink.mail_to("late@example.org").await;

@@ -10,34 +10,10 @@ use std::time::Duration;
 use support::smtp::*;
 use support::*;
 
-/// A receiver that mails through `sink`, with the test campaign asking for confirmation.
-async fn start_with_mail(db: &TestDb, sink: &SmtpSink) -> TestServer {
-    let url = sink.url();
-    let s = TestServer::with(db, |c| {
-        c.mail.smtp_url = Some(url);
-        c.mail.smtp_password = Some(SMTP_PASSWORD.into());
-    })
-    .await;
-    s.set_settings(serde_json::json!({"confirmation": "email"})).await;
-    s
-}
-
 fn person(name: &str, email: &str, key: &str) -> serde_json::Value {
     let mut body = individual(email, key);
     body["name"] = name.into();
     body
-}
-
-/// The test campaign with its one paragraph replaced.
-fn reworded(paragraph: &str) -> String {
-    let source = campaign_source();
-    assert!(source.contains("We ask for the records."), "the fixture holds the paragraph this test rewords");
-    source.replace("We ask for the records.", paragraph)
-}
-
-async fn import(s: &TestServer, source: &str) {
-    let res = s.admin(reqwest::Method::POST, "/campaigns").body(source.to_string()).send().await.unwrap();
-    assert_eq!(res.status(), 200, "import: {}", res.text().await.unwrap());
 }
 
 /// Signs as `name` and confirms through the mailed link.
@@ -89,7 +65,7 @@ both_backends!(
     |backend| async move {
         let db = TestDb::new(backend).await;
         let mut sink = SmtpSink::start();
-        let s = start_with_mail(&db, &sink).await;
+        let s = TestServer::confirming_through(&db, &sink).await;
         let id_of = |rows: &[serde_json::Value], email: &str| {
             rows.iter().find(|r| r["email"] == email).expect("a stored signer")["id"].as_i64().unwrap()
         };
@@ -113,7 +89,7 @@ both_backends!(
         assert_eq!(request_endorsement(&s).await, 0);
 
         // Revision 2; Gus signs it.
-        import(&s, &reworded("We ask for all the records, without delay.")).await;
+        s.import_campaign(&reworded_campaign("We ask for all the records, without delay.")).await;
         sign_and_confirm(&s, &mut sink, "Gus Current", "gus@example.org", 6).await;
         assert_eq!(
             revisions_by_email(&s).await,
@@ -175,9 +151,9 @@ both_backends!(
 both_backends!(an_endorse_link_works_for_seven_days_and_then_moves_nothing, |backend| async move {
     let db = TestDb::new(backend).await;
     let mut sink = SmtpSink::start();
-    let s = start_with_mail(&db, &sink).await;
+    let s = TestServer::confirming_through(&db, &sink).await;
     sign_and_confirm(&s, &mut sink, "Ana Early", "ana@example.org", 1).await;
-    import(&s, &reworded("We ask for all the records, without delay.")).await;
+    s.import_campaign(&reworded_campaign("We ask for all the records, without delay.")).await;
     // The request through the command line, as an operator without the back office would.
     let printed = admin_cli(&db, &["request-endorsement", CAMPAIGN]);
     assert!(printed.contains("queued 1 request"), "{printed}");

@@ -8,18 +8,6 @@ mod support;
 use std::path::PathBuf;
 use support::*;
 
-/// The test campaign with its one paragraph replaced.
-fn reworded(paragraph: &str) -> String {
-    let source = campaign_source();
-    assert!(source.contains("We ask for the records."), "the fixture holds the paragraph this test rewords");
-    source.replace("We ask for the records.", paragraph)
-}
-
-async fn import(s: &TestServer, source: &str) {
-    let res = s.admin(reqwest::Method::POST, "/campaigns").body(source.to_string()).send().await.unwrap();
-    assert_eq!(res.status(), 200, "import: {}", res.text().await.unwrap());
-}
-
 async fn get_json(s: &TestServer, path: &str) -> serde_json::Value {
     let res = s.http.get(s.url(path)).send().await.unwrap();
     assert_eq!(res.status(), 200, "GET {path}");
@@ -64,10 +52,10 @@ both_backends!(a_changed_text_is_a_new_revision_and_each_signature_keeps_its_own
 
     assert_eq!(s.sign(person("Ana First", "ana@example.org", &uuid(1))).await.0, 201);
     // The same file again (as at every start) changes nothing.
-    import(&s, &campaign_source()).await;
+    s.import_campaign(&campaign_source()).await;
     assert_eq!(revisions(&s).await["current"], 1);
 
-    import(&s, &reworded("We ask for all the records, without delay.")).await;
+    s.import_campaign(&reworded_campaign("We ask for all the records, without delay.")).await;
     let second = revisions(&s).await;
     assert_eq!(second["current"], 2, "{second}");
     assert_ne!(second["revisions"][1]["hash"], first_hash.as_str());
@@ -113,7 +101,7 @@ both_backends!(a_changed_text_is_a_new_revision_and_each_signature_keeps_its_own
 
     // Going back to the first text is a third revision with the first one's hash: Ana's text is
     // the current text again, so she is no longer marked.
-    import(&s, &campaign_source()).await;
+    s.import_campaign(&campaign_source()).await;
     let third = revisions(&s).await;
     assert_eq!(
         (third["current"].as_u64(), third["revisions"][2]["hash"].as_str()),
@@ -137,8 +125,8 @@ fn with_signatories(organizations: &[&str]) -> String {
 both_backends!(the_letters_own_signatories_are_counted_and_listed_once, |backend| async move {
     let db = TestDb::new(backend).await;
     let s = TestServer::new(&db).await;
-    import(&s, &with_signatories(&["Privacy Coalition", "Open Government Now"])).await;
-    import(&s, &with_signatories(&["Privacy Coalition", "Open Government Now"])).await;
+    s.import_campaign(&with_signatories(&["Privacy Coalition", "Open Government Now"])).await;
+    s.import_campaign(&with_signatories(&["Privacy Coalition", "Open Government Now"])).await;
     assert_eq!(s.sign(person("Ana Example", "ana@example.org", &uuid(1))).await.0, 201);
     let organizations = get_json(&s, &format!("/api/campaigns/{CAMPAIGN}/signers?kind=organization")).await;
     assert_eq!(organizations["counts"], serde_json::json!({ "total": 4, "organizations": 2, "individuals": 2 }));
@@ -159,7 +147,7 @@ both_backends!(the_letters_own_signatories_are_counted_and_listed_once, |backend
     assert_eq!(s.admin_signers().await.len(), 1);
 
     // The file is the one source: a removed organization leaves, a new one joins.
-    import(&s, &with_signatories(&["Privacy Coalition", "Neighbors United"])).await;
+    s.import_campaign(&with_signatories(&["Privacy Coalition", "Neighbors United"])).await;
     let organizations = get_json(&s, &format!("/api/campaigns/{CAMPAIGN}/signers?kind=organization")).await;
     let names: Vec<&str> =
         organizations["signers"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();

@@ -77,6 +77,13 @@ pub fn campaign_source() -> String {
         .expect("the test campaign fixture")
 }
 
+/// The test campaign with its one paragraph replaced (a new revision of its letter when imported).
+pub fn reworded_campaign(paragraph: &str) -> String {
+    let source = campaign_source();
+    assert!(source.contains("We ask for the records."), "the fixture holds the paragraph this test rewords");
+    source.replace("We ask for the records.", paragraph)
+}
+
 /// A receiver for one test, with its client.
 pub struct TestServer {
     pub server: Option<RunningServer>,
@@ -153,6 +160,12 @@ impl TestServer {
     }
 
     /// The signers of the test campaign as organizers see them.
+    /// Imports a campaign file through the admin API (`POST /api/admin/campaigns`).
+    pub async fn import_campaign(&self, source: &str) {
+        let res = self.admin(reqwest::Method::POST, "/campaigns").body(source.to_string()).send().await.unwrap();
+        assert_eq!(res.status(), 200, "import: {}", res.text().await.unwrap());
+    }
+
     /// GETs a link from a mail: (status, page).
     pub async fn open_link(&self, link: &str) -> (u16, String) {
         let res = self.http.get(link).send().await.unwrap();

@@ -101,6 +101,25 @@ impl SmtpSink {
     }
 }
 
+impl super::TestServer {
+    /// A receiver that mails through `sink`.
+    pub async fn mailing_through(db: &super::TestDb, sink: &SmtpSink) -> super::TestServer {
+        let url = sink.url();
+        super::TestServer::with(db, |c| {
+            c.mail.smtp_url = Some(url);
+            c.mail.smtp_password = Some(SMTP_PASSWORD.into());
+        })
+        .await
+    }
+
+    /// A receiver that mails through `sink`, with the test campaign asking for confirmation.
+    pub async fn confirming_through(db: &super::TestDb, sink: &SmtpSink) -> super::TestServer {
+        let s = super::TestServer::mailing_through(db, sink).await;
+        s.set_settings(serde_json::json!({"confirmation": "email"})).await;
+        s
+    }
+}
+
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         let _ = self.child.kill();
