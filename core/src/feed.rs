@@ -67,6 +67,21 @@ pub struct DemandState {
     pub evidence: Vec<Evidence>,
 }
 
+/// Every demand as the campaign file states it (no change recorded yet), depth first: where the
+/// receiver's feed starts and what the widget shows before its first feed arrives.
+pub fn initial_states(campaign: &crate::Campaign) -> Vec<DemandState> {
+    campaign
+        .demands()
+        .map(|d| DemandState {
+            id: d.id.clone(),
+            status: d.status,
+            note: d.note.clone().unwrap_or_default(),
+            updated_at: None,
+            evidence: Vec::new(),
+        })
+        .collect()
+}
+
 /// A dated link that backs a status: a FOIA response, a news article, a court filing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {

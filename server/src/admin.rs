@@ -6,10 +6,10 @@ pub mod import;
 pub mod signer_csv;
 pub mod token;
 
+use crate::clock;
 use crate::domain::{CampaignSettings, SignerRow, SignerState, StatusChange};
 use crate::revisions::{LetterText, Revision};
 use crate::store::{LetterSignatory, Store};
-use crate::{clock, status_feed};
 use undersigned_core::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use undersigned_core::feed::{DemandState, Evidence};
 use undersigned_core::status::DemandStatus;
@@ -161,7 +161,7 @@ pub async fn set_demand_status(
     let Some(record) = store.campaign(campaign).await? else {
         return refuse(ErrorCode::UnknownCampaign, format!("There is no campaign `{campaign}`."));
     };
-    if !status_feed::initial_states(&record.campaign).iter().any(|d| d.id == demand) {
+    if !undersigned_core::feed::initial_states(&record.campaign).iter().any(|d| d.id == demand) {
         return refuse(
             ErrorCode::UnknownDemand,
             format!("Campaign `{campaign}` has no demand `{demand}`; the ids are in the campaign file."),

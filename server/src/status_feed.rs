@@ -4,22 +4,7 @@
 
 use crate::domain::CampaignRecord;
 use crate::store::Store;
-use undersigned_core::feed::{DemandState, StatusFeed, FEED_FORMAT};
-use undersigned_core::Campaign;
-
-/// Every demand as the campaign file states it (no changes yet), depth first.
-pub fn initial_states(campaign: &Campaign) -> Vec<DemandState> {
-    campaign
-        .demands()
-        .map(|d| DemandState {
-            id: d.id.clone(),
-            status: d.status,
-            note: d.note.clone().unwrap_or_default(),
-            updated_at: None,
-            evidence: Vec::new(),
-        })
-        .collect()
-}
+use undersigned_core::feed::{initial_states, StatusFeed, FEED_FORMAT};
 
 /// The feed as of change `upto` (inclusive).
 pub async fn build(store: &Store, record: &CampaignRecord, upto: i64) -> anyhow::Result<StatusFeed> {

@@ -6,7 +6,7 @@ use super::demands::{demand_list, DemandListProps};
 use super::poll::StatusPoller;
 use super::signers::{signer_count, signer_list};
 use super::source::LiveSource;
-use super::state::{DemandState, FeedProblem, LiveAction, LiveState};
+use super::state::{Demands, FeedProblem, LiveAction, LiveState};
 use super::status_badge::status_key;
 use super::stream::ReceiverStream;
 use crate::i18n::{format_number, Lang};
@@ -48,17 +48,7 @@ impl Reducible for LiveState {
 /// The state before any feed answered: the statuses written in the campaign file.
 pub fn initial_state(campaign: &Campaign) -> LiveState {
     let leaf_ids = campaign.leaf_demands().map(|d| d.id.clone()).collect();
-    let initial = campaign
-        .demands()
-        .map(|d| DemandState {
-            id: d.id.clone(),
-            status: d.status,
-            note: d.note.clone().unwrap_or_default(),
-            updated_at: None,
-            evidence: Vec::new(),
-        })
-        .collect();
-    LiveState::new(leaf_ids, initial)
+    LiveState::new(leaf_ids, undersigned_core::feed::initial_states(campaign).into_iter().collect::<Demands>())
 }
 
 /// The running connection, held only to be dropped (which stops it) when the source changes or
