@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPartnerSite } from './partner-site.mjs';
-import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
+import { withReceiverAndBrowser, adminApi, newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
 
 const TOKEN = 'cross-origin-e2e-admin-token-0123456789';
 const CAMPAIGN = 'dhs-paragon';
@@ -20,25 +20,7 @@ const env = withReceiverAndBrowser({ extraArgs: ['--admin-token', TOKEN] }, asyn
 
 after(async () => { await env.partner?.close(); });
 
-function admin(method, path, body) {
-  return fetch(`${env.receiver.url}/api/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
-
-/** The stored signers of the campaign whose record mentions `email` (polled until `count` appear). */
-async function storedWith(email, count = 1) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await admin('GET', `/campaigns/${CAMPAIGN}/signers?per_page=200`);
-    assert.equal(res.status, 200);
-    const found = (await res.json()).signers.filter((s) => JSON.stringify(s).includes(email));
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { request: admin, storedWith } = adminApi(env, TOKEN);
 
 /** The snippet and CSP advice the configurator gives for the receiver's campaign, with live statuses. */
 async function configuratorSnippet() {

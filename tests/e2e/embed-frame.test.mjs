@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { repoRoot } from './harness.mjs';
 import { startPartnerSite } from './partner-site.mjs';
-import { withReceiverAndBrowser, newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
+import { withReceiverAndBrowser, adminApi, newWatchedPage, waitForWidgetText, SEED_TITLE } from './embed-support.mjs';
 
 const TOKEN = 'frame-e2e-admin-token-0123456789';
 const CAMPAIGN = 'dhs-paragon';
@@ -24,24 +24,7 @@ const env = withReceiverAndBrowser({ extraArgs: ['--admin-token', TOKEN] }, asyn
 });
 after(async () => { await env.partner?.close(); });
 
-function admin(method, path, body) {
-  return fetch(`${env.receiver.url}/api/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
-
-async function storedWith(email, count = 1) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await admin('GET', `/campaigns/${CAMPAIGN}/signers?per_page=200`);
-    assert.equal(res.status, 200);
-    const found = (await res.json()).signers.filter((s) => JSON.stringify(s).includes(email));
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { request: admin, storedWith } = adminApi(env, TOKEN);
 
 /**
  * Publishes a partner page with a framed widget and opens it. Its policy allows the receiver's

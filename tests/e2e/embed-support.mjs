@@ -1,5 +1,6 @@
 // Helpers shared by the embedding tests (tests/e2e/embed*.test.mjs, a11y*.test.mjs).
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { startReceiver, launchBrowser, newPage } from './harness.mjs';
 
 /**
@@ -61,3 +62,29 @@ export async function servePage(page, origin, path, html) {
 }
 
 export const SEED_TITLE = 'Coalition Letter to DHS re: Paragon Solutions, Inc. Contract';
+
+/**
+ * The receiver's admin API as the organizers' token `token` reaches it (`env` from
+ * withReceiverAndBrowser, read at each call): `request(method, path, body)` answers the fetch;
+ * `storedWith(email, { campaign, count })` polls the stored signers of `campaign` whose record
+ * mentions `email` until `count` appear (the receiver commits in batches) or 10 s pass, and
+ * returns them.
+ */
+export function adminApi(env, token) {
+  const request = (method, path, body) => fetch(`${env.receiver.url}/api/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  async function storedWith(email, { campaign = 'dhs-paragon', count = 1 } = {}) {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const res = await request('GET', `/campaigns/${campaign}/signers?per_page=200`);
+      assert.equal(res.status, 200);
+      const found = (await res.json()).signers.filter((s) => JSON.stringify(s).includes(email));
+      if (found.length >= count || Date.now() > deadline) return found;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { request, storedWith };
+}
