@@ -214,9 +214,6 @@ pub async fn erase(store: &Store, campaign: &str, signer: i64) -> AdminResult<()
     }
 }
 
-/// The audit log's action for a request to endorse the current text (its detail: how many mails).
-pub const ENDORSEMENT_REQUESTED: &str = "signers.endorsement_requested";
-
 /// Mails every signer of an earlier text of the letter a request to endorse the current one
 /// (the signature moves only when its owner presses the link's button); returns how many mails
 /// were queued. The running receiver sends them.

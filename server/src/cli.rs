@@ -9,6 +9,7 @@
 
 use crate::admin::{self, StatusUpdate};
 use crate::config::{self, FileConfig, ServerConfig, StaticMount};
+use crate::domain::AuditAction;
 use crate::domain::{Confirmation, Moderation, SignerState};
 use crate::http::rate_limit::RateLimit;
 use crate::mail::MailConfig;
@@ -451,7 +452,7 @@ async fn run_action(store: &Store, action: AdminAction) -> anyhow::Result<()> {
         AdminAction::Erase { campaign, signer } => done(admin::erase(store, &campaign, signer).await)?,
         AdminAction::RequestEndorsement { campaign } => {
             let queued = admin::request_endorsement(store, &campaign).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            store.audit("cli", &campaign, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+            store.audit("cli", &campaign, AuditAction::EndorsementRequested, &format!("{queued} mail(s)")).await?;
             println!("queued {queued} request(s) to endorse the current text of {campaign}");
         }
         AdminAction::ImportSigners { campaign, file } => {
@@ -504,28 +505,30 @@ impl AdminAction {
     }
 }
 
-fn audit_line(action: &AdminAction) -> Option<(String, &'static str, String)> {
+fn audit_line(action: &AdminAction) -> Option<(String, AuditAction, String)> {
     use AdminAction as A;
     Some(match action {
-        A::Import { file } => (String::new(), "letter.publish", format!("from {}", file.display())),
+        A::Import { file } => (String::new(), AuditAction::LetterPublish, format!("from {}", file.display())),
         A::Settings { campaign, .. } => {
             if !action.changes_settings() {
                 return None;
             }
-            (campaign.clone(), "settings", "changed with the CLI".into())
+            (campaign.clone(), AuditAction::Settings, "changed with the CLI".into())
         }
         A::SetStatus { campaign, demand, status, .. } => {
-            (campaign.clone(), "demand.status", format!("{demand}: {status}"))
+            (campaign.clone(), AuditAction::DemandStatus, format!("{demand}: {status}"))
         }
         A::Signers { campaign, state } | A::Export { campaign, state, .. } => (
             campaign.clone(),
-            "signers.export",
+            AuditAction::SignersExport,
             format!("with emails, state {}", state.map_or("any", SignerState::as_str)),
         ),
-        A::Approve { campaign, signer } => (campaign.clone(), "signer.approved", format!("signer {signer}")),
-        A::Reject { campaign, signer } => (campaign.clone(), "signer.rejected", format!("signer {signer}")),
-        A::Erase { campaign, signer } => (campaign.clone(), "signer.erase", format!("signer {signer}")),
-        A::ImportSigners { campaign, file } => (campaign.clone(), "signers.import", format!("from {}", file.display())),
+        A::Approve { campaign, signer } => (campaign.clone(), AuditAction::SignerApproved, format!("signer {signer}")),
+        A::Reject { campaign, signer } => (campaign.clone(), AuditAction::SignerRejected, format!("signer {signer}")),
+        A::Erase { campaign, signer } => (campaign.clone(), AuditAction::SignerErase, format!("signer {signer}")),
+        A::ImportSigners { campaign, file } => {
+            (campaign.clone(), AuditAction::SignersImport, format!("from {}", file.display()))
+        }
         _ => return None,
     })
 }

@@ -166,6 +166,89 @@ impl SignerState {
     }
 }
 
+/// What a line of the audit log records: one name per kind of action, written alike by the back
+/// office, the admin API and the CLI, and offered by the back office's filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    SignInLinkAsked,
+    SignOut,
+    SignOutEverywhere,
+    OrganizerAdd,
+    OrganizerRole,
+    OrganizerRemove,
+    OrganizerAccept,
+    TokenCreate,
+    TokenRevoke,
+    DemandStatus,
+    SignerApproved,
+    SignerRejected,
+    SignerSpam,
+    SignerErase,
+    SignersExport,
+    SignersImport,
+    EndorsementRequested,
+    Settings,
+    LetterPublish,
+    DeliveryRecord,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 22] = [
+        AuditAction::SignIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignInLinkAsked,
+        AuditAction::SignOut,
+        AuditAction::SignOutEverywhere,
+        AuditAction::OrganizerAdd,
+        AuditAction::OrganizerRole,
+        AuditAction::OrganizerRemove,
+        AuditAction::OrganizerAccept,
+        AuditAction::TokenCreate,
+        AuditAction::TokenRevoke,
+        AuditAction::DemandStatus,
+        AuditAction::SignerApproved,
+        AuditAction::SignerRejected,
+        AuditAction::SignerSpam,
+        AuditAction::SignerErase,
+        AuditAction::SignersExport,
+        AuditAction::SignersImport,
+        AuditAction::EndorsementRequested,
+        AuditAction::Settings,
+        AuditAction::LetterPublish,
+        AuditAction::DeliveryRecord,
+    ];
+
+    /// The name stored in the log and typed in the filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in.failed",
+            AuditAction::SignInLinkAsked => "sign_in.link_asked",
+            AuditAction::SignOut => "sign_out",
+            AuditAction::SignOutEverywhere => "sign_out.everywhere",
+            AuditAction::OrganizerAdd => "organizer.add",
+            AuditAction::OrganizerRole => "organizer.role",
+            AuditAction::OrganizerRemove => "organizer.remove",
+            AuditAction::OrganizerAccept => "organizer.accept",
+            AuditAction::TokenCreate => "token.create",
+            AuditAction::TokenRevoke => "token.revoke",
+            AuditAction::DemandStatus => "demand.status",
+            AuditAction::SignerApproved => "signer.approved",
+            AuditAction::SignerRejected => "signer.rejected",
+            AuditAction::SignerSpam => "signer.spam",
+            AuditAction::SignerErase => "signer.erase",
+            AuditAction::SignersExport => "signers.export",
+            AuditAction::SignersImport => "signers.import",
+            AuditAction::EndorsementRequested => "signers.endorsement_requested",
+            AuditAction::Settings => "settings",
+            AuditAction::LetterPublish => "letter.publish",
+            AuditAction::DeliveryRecord => "delivery.record",
+        }
+    }
+}
+
 /// `--state` on the command line: the same names, listed in `--help`.
 impl clap::ValueEnum for SignerState {
     fn value_variants<'a>() -> &'a [Self] {
@@ -267,6 +350,12 @@ pub struct StatusChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_audit_action_has_its_own_name() {
+        let names: std::collections::HashSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+    }
 
     #[test]
     fn moderation_names_are_serde_names_and_nothing_else_parses() {

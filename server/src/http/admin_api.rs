@@ -7,6 +7,7 @@
 use super::error::{HttpError, HttpResult};
 use super::state::AppState;
 use crate::admin::{self, AdminError, StatusUpdate};
+use crate::domain::AuditAction;
 use crate::domain::{CampaignSettings, SignerState};
 use crate::organizers::{secret, Access, Permission, Principal};
 use axum::body::Bytes;
@@ -92,7 +93,13 @@ fn allow(principal: &Principal, campaign: &str, permission: Permission) -> HttpR
 }
 
 /// Appends to the audit log.
-async fn audit(state: &AppState, principal: &Principal, campaign: &str, action: &str, detail: &str) -> HttpResult<()> {
+async fn audit(
+    state: &AppState,
+    principal: &Principal,
+    campaign: &str,
+    action: AuditAction,
+    detail: &str,
+) -> HttpResult<()> {
     state.store.audit(&principal.actor, campaign, action, detail).await.map_err(HttpError::storage)
 }
 
@@ -139,7 +146,7 @@ async fn import_campaign(
         allow(&p, &campaign.id, Permission::EditLetter)?;
     }
     let id = admin::import_campaign(&state.store, "uploaded source", &body).await?;
-    audit(&state, &p, &id, "letter.publish", &format!("{} lines", body.lines().count())).await?;
+    audit(&state, &p, &id, AuditAction::LetterPublish, &format!("{} lines", body.lines().count())).await?;
     Ok((StatusCode::OK, Json(serde_json::json!({ "campaign": id }))).into_response())
 }
 
@@ -171,7 +178,7 @@ async fn put_settings(
         HttpError::new(ErrorCode::MalformedBody, format!("The body is not the expected settings JSON: {e}"))
     })?;
     admin::set_campaign_settings(&state.store, &id, &settings).await?;
-    audit(&state, &p, &id, "settings", &serde_json::to_string(&settings).unwrap_or_default()).await?;
+    audit(&state, &p, &id, AuditAction::Settings, &serde_json::to_string(&settings).unwrap_or_default()).await?;
     Ok(Json(settings).into_response())
 }
 
@@ -187,7 +194,7 @@ async fn set_status(
     let by = if matches!(p.access, Access::Everything) { "admin-api" } else { p.actor.as_str() };
     let change = admin::set_demand_status(&state.store, &id, &demand, update, by).await?;
     state.live.nudge();
-    audit(&state, &p, &id, "demand.status", &format!("{demand}: {}", change.demand.status.as_str())).await?;
+    audit(&state, &p, &id, AuditAction::DemandStatus, &format!("{demand}: {}", change.demand.status.as_str())).await?;
     Ok(Json(change).into_response())
 }
 
@@ -253,7 +260,7 @@ async fn export_csv(
     let filter = parse_state(q.state.as_deref())?;
     let csv = admin::export_csv(&state.store, &id, filter).await?;
     let detail = format!("CSV with emails, state {}", filter.map_or("any", SignerState::as_str));
-    audit(&state, &p, &id, "signers.export", &detail).await?;
+    audit(&state, &p, &id, AuditAction::SignersExport, &detail).await?;
     let disposition = format!("attachment; filename=\"{id}-signers.csv\"");
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
@@ -282,7 +289,7 @@ async fn import_csv(
         "{} imported, {} already signed, {} repeated",
         summary.imported, summary.already_signed, summary.repeated_in_file
     );
-    audit(&state, &p, &id, "signers.import", &detail).await?;
+    audit(&state, &p, &id, AuditAction::SignersImport, &detail).await?;
     Ok(Json(summary).into_response())
 }
 
@@ -295,7 +302,7 @@ async fn request_endorsement(
     allow(&p, &id, Permission::EditLetter)?;
     let queued = admin::request_endorsement(&state.store, &id).await?;
     state.mail.notify_one();
-    audit(&state, &p, &id, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+    audit(&state, &p, &id, AuditAction::EndorsementRequested, &format!("{queued} mail(s)")).await?;
     Ok(Json(serde_json::json!({ "queued": queued })).into_response())
 }
 
@@ -307,7 +314,7 @@ async fn approve(
     allow(&p, &id, Permission::Moderate)?;
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Approved).await?;
-    audit(&state, &p, &id, "signer.approved", &format!("signer {signer}")).await?;
+    audit(&state, &p, &id, AuditAction::SignerApproved, &format!("signer {signer}")).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": SignerState::Approved.as_str() })).into_response())
 }
 
@@ -319,7 +326,7 @@ async fn reject(
     allow(&p, &id, Permission::Moderate)?;
     let signer = signer_id(&signer)?;
     admin::moderate(&state.store, &id, signer, SignerState::Rejected).await?;
-    audit(&state, &p, &id, "signer.rejected", &format!("signer {signer}")).await?;
+    audit(&state, &p, &id, AuditAction::SignerRejected, &format!("signer {signer}")).await?;
     Ok(Json(serde_json::json!({ "signer": signer, "state": SignerState::Rejected.as_str() })).into_response())
 }
 
@@ -331,6 +338,6 @@ async fn erase(
     allow(&p, &id, Permission::EraseAndImport)?;
     let signer = signer_id(&signer)?;
     admin::erase(&state.store, &id, signer).await?;
-    audit(&state, &p, &id, "signer.erase", &format!("signer {signer}")).await?;
+    audit(&state, &p, &id, AuditAction::SignerErase, &format!("signer {signer}")).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

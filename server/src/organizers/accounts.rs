@@ -2,6 +2,7 @@
 //! from the CLI, the others by invitation), signing in with throttling, one-time links.
 
 use super::{normalize_email, password, secret, Role};
+use crate::domain::AuditAction;
 use crate::mail::MailKind;
 use crate::store::{LinkPurpose, Store};
 
@@ -75,7 +76,7 @@ pub async fn add_organizer(
             invitation_mailed = store.queue_organizer_mail(organizer, about, MailKind::Invitation, lang).await?;
         }
     }
-    let what = if created { "organizer.add" } else { "organizer.role" };
+    let what = if created { AuditAction::OrganizerAdd } else { AuditAction::OrganizerRole };
     let mailed = if invitation_mailed { "; invitation mailed" } else { "" };
     store
         .audit(
@@ -131,12 +132,12 @@ pub async fn sign_in(store: &Store, email: &str, given_password: &str, address: 
     match found {
         Some((organizer, _)) if ok => {
             store.clear_sign_in_failures(&account).await?;
-            store.audit(&organizer.email, "", "sign_in", "password").await?;
+            store.audit(&organizer.email, "", AuditAction::SignIn, "password").await?;
             Ok(SignIn::Organizer(organizer.id))
         }
         _ => {
             store.record_sign_in_failure(&[account, client]).await?;
-            store.audit(&email, "", "sign_in.failed", &format!("from {address}")).await?;
+            store.audit(&email, "", AuditAction::SignInFailed, &format!("from {address}")).await?;
             Ok(SignIn::Refused)
         }
     }

@@ -4,6 +4,7 @@
 use super::like::like_escape;
 use super::Store;
 use crate::clock;
+use crate::domain::AuditAction;
 use sqlx::Row;
 
 /// One line of the audit log.
@@ -34,12 +35,12 @@ pub struct AuditFilter {
 
 impl Store {
     /// Appends a line to the audit log.
-    pub async fn audit(&self, actor: &str, campaign: &str, action: &str, detail: &str) -> anyhow::Result<()> {
+    pub async fn audit(&self, actor: &str, campaign: &str, action: AuditAction, detail: &str) -> anyhow::Result<()> {
         sqlx::query("INSERT INTO audit_log (at, actor, campaign_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(clock::now())
             .bind(actor)
             .bind(campaign)
-            .bind(action)
+            .bind(action.as_str())
             .bind(detail)
             .execute(&self.pool)
             .await?;

@@ -6,6 +6,7 @@ use super::super::pages::text::Lang;
 use super::form::FormData;
 use super::layout::{self, csrf_field, redirect};
 use super::session::{session_cookie, session_token, start_session, with_cookie, Signed};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::accounts::{self, SignIn};
 use crate::organizers::{password, secret};
@@ -104,7 +105,7 @@ pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap, bo
     let token = session_token(&headers).unwrap_or_default();
     let done = async {
         state.store.delete_session(&secret::digest(token)).await?;
-        state.store.audit(signed.actor(), "", "sign_out", "").await
+        state.store.audit(signed.actor(), "", AuditAction::SignOut, "").await
     };
     match done.await {
         Ok(()) => with_cookie(redirect("/admin/sign-in"), &session_cookie(&state, None)),
@@ -122,7 +123,10 @@ pub async fn sign_out_everywhere(State(state): State<Arc<AppState>>, headers: He
     }
     let done = async {
         let ended = state.store.delete_sessions_of(signed.session.organizer.id).await?;
-        state.store.audit(signed.actor(), "", "sign_out.everywhere", &format!("{ended} session(s) ended")).await
+        state
+            .store
+            .audit(signed.actor(), "", AuditAction::SignOutEverywhere, &format!("{ended} session(s) ended"))
+            .await
     };
     match done.await {
         Ok(()) => with_cookie(redirect("/admin/sign-in"), &session_cookie(&state, None)),
@@ -210,7 +214,7 @@ pub async fn welcome(
         state.store.set_organizer_password(id, &hashed).await?;
         state.store.use_up_links(id, LinkPurpose::Invitation).await?;
         let email = state.store.organizer(id).await?.map(|o| o.email).unwrap_or_default();
-        state.store.audit(&email, "", "organizer.accept", "chose a password").await?;
+        state.store.audit(&email, "", AuditAction::OrganizerAccept, "chose a password").await?;
         Ok(Some(start_session(&state, id).await?))
     };
     match done.await {

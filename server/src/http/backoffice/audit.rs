@@ -5,6 +5,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open};
 use super::form::{url_encode, FormData};
 use super::layout::{table_head, Section};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::AuditFilter;
@@ -15,31 +16,6 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 const PER_PAGE: i64 = 100;
-
-/// The actions the filter offers (every action the receiver writes).
-pub const ACTIONS: &[&str] = &[
-    "sign_in",
-    "sign_in.failed",
-    "sign_out",
-    "sign_out.everywhere",
-    "organizer.add",
-    "organizer.role",
-    "organizer.remove",
-    "organizer.accept",
-    "token.create",
-    "token.revoke",
-    "demand.status",
-    "signer.approved",
-    "signer.rejected",
-    "signer.spam",
-    "signer.erase",
-    "signers.export",
-    "signers.import",
-    crate::admin::ENDORSEMENT_REQUESTED,
-    "settings",
-    "letter.publish",
-    "delivery.record",
-];
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
@@ -74,8 +50,8 @@ pub async fn page(
         escape(&lang.text("admin.audit.action")),
         escape(&lang.text("admin.any")),
     );
-    for action in ACTIONS {
-        let selected = if filter.action == *action { " selected" } else { "" };
+    for action in AuditAction::ALL.map(AuditAction::as_str) {
+        let selected = if filter.action == action { " selected" } else { "" };
         let _ = write!(main, "<option value=\"{action}\"{selected}>{action}</option>");
     }
     let _ = write!(

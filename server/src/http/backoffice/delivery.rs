@@ -7,6 +7,7 @@ use super::super::pages::html::escape;
 use super::super::pages::letter::render_article;
 use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::layout::{self, csrf_field, section_path, table_head, Section};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, Delivery};
@@ -131,7 +132,7 @@ pub async fn record(
     let done = async {
         state.store.add_delivery(&id, &delivery).await?;
         let detail = format!("{} to {} ({})", delivery.delivered_on, delivery.recipient, delivery.method);
-        state.store.audit(signed.actor(), &id, "delivery.record", &detail).await
+        state.store.audit(signed.actor(), &id, AuditAction::DeliveryRecord, &detail).await
     };
     match done.await {
         Ok(()) => layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Delivery))),

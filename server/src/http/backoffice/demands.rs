@@ -10,6 +10,7 @@ use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, table_head, Section};
 use crate::admin::{self, AdminError, StatusUpdate};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::CampaignRecord;
@@ -324,7 +325,7 @@ pub async fn edit(
         Ok(change) => {
             state.live.nudge();
             let detail = format!("{demand_id}: {}", change.demand.status.as_str());
-            if let Err(e) = state.store.audit(signed.actor(), &id, "demand.status", &detail).await {
+            if let Err(e) = state.store.audit(signed.actor(), &id, AuditAction::DemandStatus, &detail).await {
                 return layout::storage_error(lang, e);
             }
             layout::redirect(&format!(

@@ -14,6 +14,7 @@ use super::campaign::{campaign_page, open, open_change};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::revisions;
@@ -173,7 +174,10 @@ pub async fn submit(
                 Err(AdminError::Refused(e)) => anyhow::bail!("{}", e.message),
                 Err(AdminError::Store(e)) => return Err(e),
             }
-            state.store.audit(signed.actor(), &id, "letter.publish", &format!("{} lines", source.lines().count())).await
+            state
+                .store
+                .audit(signed.actor(), &id, AuditAction::LetterPublish, &format!("{} lines", source.lines().count()))
+                .await
         };
         return match done.await {
             Ok(()) => {
@@ -270,7 +274,7 @@ pub async fn request_endorsement(
             Err(AdminError::Refused(e)) => anyhow::bail!("{}", e.message),
             Err(AdminError::Store(e)) => return Err(e),
         };
-        state.store.audit(signed.actor(), &id, admin::ENDORSEMENT_REQUESTED, &format!("{queued} mail(s)")).await?;
+        state.store.audit(signed.actor(), &id, AuditAction::EndorsementRequested, &format!("{queued} mail(s)")).await?;
         Ok(queued)
     };
     match done.await {

@@ -9,6 +9,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open, open_change};
 use super::form::FormData;
 use super::layout::{self, csrf_field, section_path, table_head, Section};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{SignerQuery, SignerRow, SignerState};
@@ -290,10 +291,10 @@ pub async fn decide(
             Ok(x) => x,
             Err(r) => return r,
         };
-    let target = match form.get("action") {
-        Some("approve") => SignerState::Approved,
-        Some("reject") => SignerState::Rejected,
-        Some("spam") => SignerState::Spam,
+    let (target, action) = match form.get("action") {
+        Some("approve") => (SignerState::Approved, AuditAction::SignerApproved),
+        Some("reject") => (SignerState::Rejected, AuditAction::SignerRejected),
+        Some("spam") => (SignerState::Spam, AuditAction::SignerSpam),
         _ => return layout::message(axum::http::StatusCode::BAD_REQUEST, signed.lang, "admin.error.bad_form"),
     };
     let ids: Vec<i64> = form.all("signer").iter().filter_map(|s| s.parse().ok()).collect();
@@ -302,10 +303,7 @@ pub async fn decide(
         for signer in &ids {
             if state.store.set_signer_state(&id, *signer, target).await? {
                 changed += 1;
-                state
-                    .store
-                    .audit(signed.actor(), &id, &format!("signer.{}", target.as_str()), &format!("signer {signer}"))
-                    .await?;
+                state.store.audit(signed.actor(), &id, action, &format!("signer {signer}")).await?;
             }
         }
         anyhow::Ok(changed)

@@ -6,6 +6,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::layout::{self, csrf_field, section_path, Section};
 use crate::admin::{self, AdminError};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{CampaignRecord, CampaignSettings, Confirmation, Moderation};
@@ -132,7 +133,7 @@ pub async fn save(
     match admin::set_campaign_settings(&state.store, &id, &settings).await {
         Ok(()) => {
             let detail = serde_json::to_string(&settings).unwrap_or_default();
-            if let Err(e) = state.store.audit(signed.actor(), &id, "settings", &detail).await {
+            if let Err(e) = state.store.audit(signed.actor(), &id, AuditAction::Settings, &detail).await {
                 return layout::storage_error(lang, e);
             }
             layout::redirect(&format!("{}?saved=1", section_path(&id, Section::Settings)))

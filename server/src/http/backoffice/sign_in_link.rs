@@ -10,6 +10,7 @@ use super::form::FormData;
 use super::layout;
 use super::layout::redirect;
 use super::session::{start_session, with_cookie};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::mail::MailKind;
 use crate::organizers::{normalize_email, secret};
@@ -55,7 +56,7 @@ pub async fn request(State(state): State<Arc<AppState>>, headers: HeaderMap, bod
         }
         let queued = state.store.queue_organizer_mail(organizer.id, None, MailKind::SignInLink, lang.code()).await?;
         if queued {
-            state.store.audit(&organizer.email, "", "sign_in.link_asked", "").await?;
+            state.store.audit(&organizer.email, "", AuditAction::SignInLinkAsked, "").await?;
         }
         Ok(queued)
     };
@@ -107,7 +108,7 @@ pub async fn use_link(State(state): State<Arc<AppState>>, headers: HeaderMap, Pa
             return anyhow::Ok(None);
         };
         let Some(organizer) = state.store.organizer(id).await? else { return Ok(None) };
-        state.store.audit(&organizer.email, "", "sign_in", "link by mail").await?;
+        state.store.audit(&organizer.email, "", AuditAction::SignIn, "link by mail").await?;
         Ok(Some(start_session(&state, id).await?))
     };
     match done.await {

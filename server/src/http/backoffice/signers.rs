@@ -10,6 +10,7 @@ use super::form::{url_encode, FormData};
 use super::layout::{self, csrf_field, section_path, Section};
 use super::moderation::{details, domain_mark, who};
 use crate::admin::{self, AdminError};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::Permission;
 use crate::store::{SignerQuery, SignerState};
@@ -246,7 +247,7 @@ pub async fn export(
     let form = FormData::from_query(raw.as_deref());
     let filter = form.get("state").and_then(SignerState::parse);
     let detail = format!("CSV with emails, state {}", filter.map_or("any", SignerState::as_str));
-    if let Err(e) = state.store.audit(signed.actor(), &id, "signers.export", &detail).await {
+    if let Err(e) = state.store.audit(signed.actor(), &id, AuditAction::SignersExport, &detail).await {
         return layout::storage_error(signed.lang, e);
     }
     match admin::export_csv(&state.store, &id, filter).await {
@@ -283,7 +284,7 @@ pub async fn import(
                 "{} imported, {} already signed, {} repeated",
                 summary.imported, summary.already_signed, summary.repeated_in_file
             );
-            if let Err(e) = state.store.audit(signed.actor(), &id, "signers.import", &detail).await {
+            if let Err(e) = state.store.audit(signed.actor(), &id, AuditAction::SignersImport, &detail).await {
                 return layout::storage_error(lang, e);
             }
             state.live.nudge();
@@ -362,7 +363,9 @@ pub async fn erase(
     match admin::erase(&state.store, &id, signer).await {
         Ok(()) => {
             // The log keeps that someone was erased, never who.
-            if let Err(e) = state.store.audit(signed.actor(), &id, "signer.erase", &format!("signer {signer}")).await {
+            if let Err(e) =
+                state.store.audit(signed.actor(), &id, AuditAction::SignerErase, &format!("signer {signer}")).await
+            {
                 return layout::storage_error(lang, e);
             }
             state.live.nudge();

@@ -6,6 +6,7 @@ use super::super::pages::html::escape;
 use super::campaign::{campaign_page, open, open_change, saved_notice};
 use super::layout::{self, csrf_field, section_path, table_head, Section};
 use super::session::{own_origin, Signed};
+use crate::domain::AuditAction;
 use crate::http::state::AppState;
 use crate::organizers::{accounts, secret, Permission, Role, EVERY_CAMPAIGN};
 use crate::store::CampaignRecord;
@@ -248,7 +249,7 @@ pub async fn change_role(
                     .audit(
                         signed.actor(),
                         &id,
-                        "organizer.role",
+                        AuditAction::OrganizerRole,
                         &format!("{} is {} of {id}", target.email, role.as_str()),
                     )
                     .await?;
@@ -257,7 +258,12 @@ pub async fn change_role(
                 state.store.remove_organizer_role(organizer, &id).await?;
                 state
                     .store
-                    .audit(signed.actor(), &id, "organizer.remove", &format!("{} has no role on {id}", target.email))
+                    .audit(
+                        signed.actor(),
+                        &id,
+                        AuditAction::OrganizerRemove,
+                        &format!("{} has no role on {id}", target.email),
+                    )
                     .await?;
             }
         }
@@ -291,7 +297,7 @@ pub async fn create_token(
     let token = secret::new_token();
     let done = async {
         state.store.create_api_token(signed.session.organizer.id, &id, role, &label, &secret::digest(&token)).await?;
-        state.store.audit(signed.actor(), &id, "token.create", &format!("{label} ({})", role.as_str())).await
+        state.store.audit(signed.actor(), &id, AuditAction::TokenCreate, &format!("{label} ({})", role.as_str())).await
     };
     match done.await {
         Ok(()) => {
@@ -324,7 +330,7 @@ pub async fn revoke_token(
     let done = async {
         let revoked = state.store.revoke_api_token(&id, token).await?;
         if revoked {
-            state.store.audit(signed.actor(), &id, "token.revoke", &format!("token {token}")).await?;
+            state.store.audit(signed.actor(), &id, AuditAction::TokenRevoke, &format!("token {token}")).await?;
         }
         anyhow::Ok(revoked)
     };
