@@ -16,10 +16,16 @@
 //! query: after a restart tens of thousands of streams reconnect at once, and none of them may
 //! hold a database connection that an organizer's change or a signature needs. The number of open
 //! streams is capped per instance ([`LiveHub::subscribe`] refuses above it).
+//!
+//! Every event is serialized once, into its [`sse`] frame, by the pump that publishes it; the
+//! streams write that shared frame as it is.
+
+pub mod sse;
 
 use crate::domain::{SignerCounts, StatusChange};
 use crate::snapshot::Snapshots;
 use crate::store::{Backend, Store, NOTIFY_CHANNEL};
+use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,8 +35,22 @@ use tokio::sync::{broadcast, watch, Notify};
 /// What the streams receive.
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    Status(Arc<StatusChange>),
-    Signers { campaign: Arc<str>, counts: SignerCounts },
+    Status(Arc<LiveChange>),
+    Signers { campaign: Arc<str>, counts: SignerCounts, frame: Bytes },
+}
+
+/// A status change with its `demand` event as sent on the wire.
+#[derive(Debug)]
+pub struct LiveChange {
+    pub change: StatusChange,
+    pub frame: Bytes,
+}
+
+impl LiveChange {
+    pub fn new(change: StatusChange) -> LiveChange {
+        let frame = sse::json("demand", Some(change.id), &change.demand);
+        LiveChange { change, frame }
+    }
 }
 
 /// How many of the latest changes (of all campaigns) are kept for resuming streams; a client
@@ -54,7 +74,7 @@ pub struct LiveHub {
 
 /// Every change with an id above `floor` and up to `last` is in `changes`.
 struct Recent {
-    changes: VecDeque<Arc<StatusChange>>,
+    changes: VecDeque<Arc<LiveChange>>,
     floor: i64,
     last: i64,
 }
@@ -62,7 +82,7 @@ struct Recent {
 /// Where a new stream starts.
 pub enum Start {
     /// The changes of its campaign after the client's `Last-Event-ID`, in order (maybe none).
-    Replay(Vec<Arc<StatusChange>>),
+    Replay(Vec<Arc<LiveChange>>),
     /// The whole feed (a new client, or one too far behind or ahead of this instance).
     Feed,
 }
@@ -125,7 +145,12 @@ impl LiveHub {
             Subscription { hub: self.clone(), campaign: campaign.to_string(), events: self.sender.subscribe() };
         let start = match resume {
             Some(last) if last >= recent.floor && last <= recent.last => Start::Replay(
-                recent.changes.iter().filter(|c| c.id > last && c.campaign == campaign).cloned().collect(),
+                recent
+                    .changes
+                    .iter()
+                    .filter(|c| c.change.id > last && c.change.campaign == campaign)
+                    .cloned()
+                    .collect(),
             ),
             _ => Start::Feed,
         };
@@ -204,13 +229,13 @@ impl LiveHub {
                         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
                         for change in changes {
                             last_id = change.id;
-                            let change = Arc::new(change);
-                            self.snapshots.status_changed(&change.campaign);
-                            recent.last = change.id;
+                            let change = Arc::new(LiveChange::new(change));
+                            self.snapshots.status_changed(&change.change.campaign);
+                            recent.last = change.change.id;
                             recent.changes.push_back(change.clone());
                             if recent.changes.len() > RECENT {
                                 if let Some(old) = recent.changes.pop_front() {
-                                    recent.floor = old.id;
+                                    recent.floor = old.change.id;
                                 }
                             }
                             let _ = self.sender.send(LiveEvent::Status(change));
@@ -240,7 +265,8 @@ impl LiveHub {
                 Ok(counts) if last.get(&campaign) != Some(&counts) => {
                     self.snapshots.signers_changed(&campaign);
                     last.insert(campaign.clone(), counts);
-                    let _ = self.sender.send(LiveEvent::Signers { campaign: campaign.into(), counts });
+                    let frame = sse::json("signers", None, &counts);
+                    let _ = self.sender.send(LiveEvent::Signers { campaign: campaign.into(), counts, frame });
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "live events: counting signers failed"),

@@ -13,6 +13,7 @@
 //! (the CLI on SQLite, settings through another instance) are picked up by the pump's slow poll,
 //! which moves every counter.
 
+use crate::live::sse;
 use crate::signing;
 use crate::status_feed;
 use crate::store::{CampaignRecord, SignerCounts, Store};
@@ -93,6 +94,8 @@ pub struct FeedSnapshot {
     pub change_id: i64,
     pub feed: StatusFeed,
     pub json: Tagged,
+    /// The `feed` event a stream starts with (the same JSON, framed once for every stream).
+    pub frame: Bytes,
 }
 
 /// What the letter page lists: the counts and the first signers of each kind.
@@ -210,7 +213,8 @@ impl Snapshots {
                     tracing::error!(campaign = %id, ?problems, "the status feed does not meet its own format");
                 }
                 let json = Tagged::of(serde_json::to_vec(&feed)?);
-                Ok(FeedSnapshot { change_id, feed, json })
+                let frame = sse::frame("feed", Some(change_id), &json.body);
+                Ok(FeedSnapshot { change_id, feed, json, frame })
             })
             .await?;
         Ok(Some(feed))

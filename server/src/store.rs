@@ -38,6 +38,7 @@ mod health;
 mod like;
 mod organizer_mail;
 mod organizers;
+mod pool_health;
 mod privacy;
 mod rate_limit;
 mod revisions;
@@ -153,6 +154,7 @@ impl Store {
             AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
         let pool = AnyPoolOptions::new()
             .max_connections(8)
+            .after_release(pool_health::keep_after_release)
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     // busy_timeout: readers and the one writer wait for each other instead of failing.

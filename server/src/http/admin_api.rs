@@ -193,8 +193,14 @@ async fn set_status(
     // The history names the script's token; the receiver's own token keeps its old name.
     let by = if matches!(p.access, Access::Everything) { "admin-api" } else { p.actor.as_str() };
     let change = admin::set_demand_status(&state.store, &id, &demand, update, by).await?;
+    let audited =
+        audit(&state, &p, &id, AuditAction::DemandStatus, &format!("{demand}: {}", change.demand.status.as_str()))
+            .await;
+    // Committed: the pump delivers it to the streams, after this answer. Woken only now, so that
+    // the audit line and the answer never wait behind the fan-out to every open stream (tens of
+    // thousands after a restart); woken even when the audit failed, the change being committed.
     state.live.nudge();
-    audit(&state, &p, &id, AuditAction::DemandStatus, &format!("{demand}: {}", change.demand.status.as_str())).await?;
+    audited?;
     Ok(Json(change).into_response())
 }
 

@@ -13,17 +13,15 @@ use super::error::{HttpError, HttpResult};
 use super::state::{client_ip, AppState};
 use super::{origin, pages};
 use crate::domain::{CampaignSettings, WriteOutcome};
-use crate::live::{LiveEvent, Start};
+use crate::live::{sse, LiveEvent, Start};
 use crate::signing;
-use crate::snapshot::{CampaignSnapshot, FeedSnapshot, Tagged};
+use crate::snapshot::{CampaignSnapshot, Tagged};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use futures_util::Stream;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -239,22 +237,25 @@ struct EventsQuery {
     last_event_id: Option<String>,
 }
 
-fn sse_json(name: &str, data: &impl serde::Serialize) -> Event {
-    Event::default().event(name).json_data(data).unwrap_or_else(|_| Event::default().comment("unserializable event"))
-}
-
 /// The `retry:` a stream tells its client: spread over [`RETRY_MIN_MS`] plus up to
 /// [`RETRY_SPREAD_MS`], so that clients that lose their streams together (a restart) do not all
 /// come back in the same second.
 pub const RETRY_MIN_MS: u64 = 1_000;
 pub const RETRY_SPREAD_MS: u64 = 14_000;
 
+/// What a stream does next.
+enum Next {
+    Event(Result<LiveEvent, RecvError>),
+    KeepAlive,
+    Stop,
+}
+
 async fn events(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
-) -> HttpResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> HttpResult<Response> {
     let campaign: Arc<str> = load(&state, &id).await?.record.campaign.id.as_str().into();
     let resume_text =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string).or(q.last_event_id);
@@ -279,20 +280,22 @@ async fn events(
     let hub = state.live.clone();
     let shutdown = state.live.shutdown_signal();
     let retry = Duration::from_millis(RETRY_MIN_MS + rand::random::<u64>() % RETRY_SPREAD_MS);
+    // Every frame but the first few is shared with the other streams (see `live::sse`).
     let stream = async_stream::stream! {
         let mut sent = match start {
             Some(changes) => {
-                yield Ok(Event::default().retry(retry).comment("resuming"));
+                yield Ok::<Bytes, Infallible>(sse::retry(retry, "resuming"));
                 let mut sent = resume.unwrap_or(0);
                 for change in changes {
-                    sent = change.id;
-                    yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
+                    sent = change.change.id;
+                    yield Ok(change.frame.clone());
                 }
                 sent
             }
             None => match hub.snapshots.feed(&campaign).await {
                 Ok(Some(feed)) => {
-                    yield Ok(feed_event(&feed).retry(retry));
+                    yield Ok(sse::retry(retry, ""));
+                    yield Ok(feed.frame.clone());
                     feed.change_id
                 }
                 Ok(None) => return,
@@ -303,39 +306,42 @@ async fn events(
             },
         };
         if let Ok(counts) = hub.snapshots.counts(&campaign).await {
-            yield Ok(sse_json("signers", &counts));
+            yield Ok(sse::json("signers", None, &counts));
         }
         tokio::pin!(shutdown);
+        let keep_alive = tokio::time::sleep(sse::KEEP_ALIVE_EVERY);
+        tokio::pin!(keep_alive);
         loop {
-            let event = tokio::select! {
-                _ = &mut shutdown => return,
-                event = subscription.events.recv() => event,
+            let next = tokio::select! {
+                _ = &mut shutdown => Next::Stop,
+                _ = &mut keep_alive => Next::KeepAlive,
+                event = subscription.events.recv() => Next::Event(event),
             };
-            match event {
-                Ok(LiveEvent::Status(change)) if *change.campaign == *campaign && change.id > sent => {
-                    sent = change.id;
-                    yield Ok(sse_json("demand", &change.demand).id(change.id.to_string()));
+            let frame = match next {
+                Next::Stop => return,
+                Next::KeepAlive => sse::KEEP_ALIVE,
+                Next::Event(Ok(LiveEvent::Status(change)))
+                    if *change.change.campaign == *campaign && change.change.id > sent =>
+                {
+                    sent = change.change.id;
+                    change.frame.clone()
                 }
-                Ok(LiveEvent::Signers { campaign: of, counts }) if of == campaign => {
-                    yield Ok(sse_json("signers", &counts));
-                }
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => {
+                Next::Event(Ok(LiveEvent::Signers { campaign: of, frame, .. })) if of == campaign => frame,
+                Next::Event(Ok(_)) => continue,
+                Next::Event(Err(RecvError::Lagged(_))) => {
                     // This client fell behind the broadcast: send the whole feed again.
                     let Ok(Some(feed)) = hub.snapshots.feed(&campaign).await else { return };
                     sent = feed.change_id;
-                    yield Ok(feed_event(&feed));
+                    feed.frame.clone()
                 }
-                Err(RecvError::Closed) => return,
-            }
+                Next::Event(Err(RecvError::Closed)) => return,
+            };
+            keep_alive.as_mut().reset(tokio::time::Instant::now() + sse::KEEP_ALIVE_EVERY);
+            yield Ok(frame);
         }
     };
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
-}
-
-/// The whole feed as a `feed` event (the snapshot's JSON as it is: no serializing per stream).
-fn feed_event(feed: &FeedSnapshot) -> Event {
-    Event::default().event("feed").id(feed.change_id.to_string()).data(String::from_utf8_lossy(&feed.json.body))
+    let content = [(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")];
+    Ok((content, Body::from_stream(stream)).into_response())
 }
 
 /// Over the stream cap: come back later, at a spread-out time, and poll the feed meanwhile.

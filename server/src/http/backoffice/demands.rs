@@ -323,9 +323,11 @@ pub async fn edit(
     let update = StatusUpdate { status: draft.status, note: draft.note.clone(), evidence: draft.evidence.clone() };
     match admin::set_demand_status(&state.store, &id, &demand_id, update, signed.actor()).await {
         Ok(change) => {
-            state.live.nudge();
             let detail = format!("{demand_id}: {}", change.demand.status.as_str());
-            if let Err(e) = state.store.audit(signed.actor(), &id, AuditAction::DemandStatus, &detail).await {
+            let audited = state.store.audit(signed.actor(), &id, AuditAction::DemandStatus, &detail).await;
+            // After the audit line: the fan-out to the streams must not delay it (see admin_api).
+            state.live.nudge();
+            if let Err(e) = audited {
                 return layout::storage_error(lang, e);
             }
             layout::redirect(&format!(
