@@ -3,10 +3,10 @@
 //! The styles are a constructable stylesheet adopted by the shadow root: no `<style>` element and
 //! no inline style attribute, so the widget works under `style-src 'self'` and the host page's CSS
 //! cannot reach inside. The stylesheet (the files of `src/styles/`, joined and minified by
-//! `build.rs`) ships next to the wasm as `undersigned.css`, not inside it: the loader
-//! `src/js/undersigned.js` fetches it once per page, in parallel with the wasm, shows the
-//! pre-rendered widget with it, and hands it to [`mount_styled`]; every widget shares it, as it
-//! shares the wasm instance. Sizes inside the widget are in `px` or `em`, never `rem` (which follows
+//! `build.rs`) is not inside the wasm: `cargo xtask build` writes it into the loader
+//! `src/js/undersigned.js`, which makes it a sheet once per page, shows the pre-rendered widget
+//! with it, and hands it to [`mount_styled`]; every widget shares it, as it shares the wasm
+//! instance. Sizes inside the widget are in `px` or `em`, never `rem` (which follows
 //! the partner page's `html { font-size }`); `tests/embed_static_rules.rs` enforces that.
 //!
 //! The widget's container (`<div class="undersigned" part="widget">`) carries what follows from the

@@ -21,7 +21,8 @@
 //   mounts or updates that widget.
 // - Pre-rendered form: while the wasm downloads and starts, an inline element with the built-in
 //   campaign shows the widget's first render (letter and sign-on form, made by `cargo xtask build`
-//   from the wasm's own output, one small file per language) in its shadow root, already usable.
+//   from the wasm's own output: English inside this script, drawn as soon as it runs; another
+//   language a small file fetched first) in its shadow root, already usable.
 //   When the wasm is ready it takes over: what was typed, ticked and chosen is carried into the
 //   wasm's form through its own input events, focus and caret stay where they were, and a press of
 //   the sign button in between is held and made once on the wasm's form (never lost or doubled).
@@ -36,11 +37,12 @@ const WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);
 // `cargo xtask build --release` writes the wasm's Subresource Integrity hash here, so the wasm is
 // verified by the browser just like the scripts the snippet pins.
 const WASM_INTEGRITY = '';
-// The widget's stylesheet (src/styles, minified by build.rs): [file next to this script, SRI hash
-// or ''], rewritten by the CDN release. It is not inside the wasm, so that the pre-rendered widget
-// can be drawn with it before the wasm is there.
-const STYLESHEET = ['./undersigned.css', ''];
-const SHEET = Symbol.for('undersigned.stylesheet');
+// The widget's stylesheet (src/styles, minified by build.rs), written here as a string by `cargo
+// xtask build`. It is not inside the wasm, so that the pre-rendered widget is drawn with it before
+// the wasm is there, and not a file of its own, so that drawing it waits for no second download.
+// Adopted as a constructed sheet (CSSOM), which a strict `style-src` allows.
+const STYLE = '';
+const SHEET = Symbol.for('undersigned.sheet');
 // Every language but English (which the wasm carries) is a file of its own, fetched only for a
 // widget that shows it: {lang: [file, integrity]}, written by `cargo xtask build` (src/i18n.rs).
 const LOCALES = {};
@@ -54,15 +56,13 @@ function fetchOwn([file, integrity]) {
   return integrity ? fetch(url, { integrity, mode: 'cors', credentials: 'omit' }) : fetch(url);
 }
 
-/** The widget's stylesheet, fetched once per page (as the wasm, whichever copy of this script asks). */
+/** The widget's stylesheet, made once per page (whichever copy of this script asks first). */
 function stylesheet() {
-  globalThis[SHEET] ??= (async () => {
-    const response = await fetchOwn(STYLESHEET);
-    if (!response.ok) throw new Error(`undersigned: the stylesheet answered ${response.status}`);
+  if (!globalThis[SHEET]) {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(await response.text());
-    return sheet;
-  })();
+    sheet.replaceSync(STYLE);
+    globalThis[SHEET] = sheet;
+  }
   return globalThis[SHEET];
 }
 
@@ -99,7 +99,8 @@ function runtime() {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
     const glue = await import('./undersigned_wasm.js');
     const { mountStyled, addLocale, configKeys } = glue;
-    const [, sheet] = await Promise.all([glue.default({ module_or_path: response }), stylesheet()]);
+    await glue.default({ module_or_path: response });
+    const sheet = stylesheet();
     const added = new Set(['en']);
     return {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
@@ -171,8 +172,13 @@ function nearViewport(element) {
 
 // ---- the pre-rendered widget, shown until the wasm takes over ----
 
-// `cargo xtask build` writes here, per language, the pre-rendered widget's file (next to this
-// script) and, in a CDN release, its Subresource Integrity hash: {lang: [file, integrity]}.
+// The widget's first render with the built-in campaign, made by `cargo xtask build` from the wasm's
+// own output: {html, privacyHost} per language. English (the language most pages show, and every
+// language's fallback) is written here, so that it is drawn as soon as this script runs, before
+// anything else downloads: FIRST_RENDER = {lang, html, privacyHost}. Every other language is a file
+// next to this script, fetched only for a widget in that language: PRERENDERED = {lang: [file,
+// integrity]} (the integrity in a CDN release).
+const FIRST_RENDER = null;
 const PRERENDERED = {};
 /** Attributes that change the first render beyond what the pre-render covers (another campaign,
  * the receiver's live list, a goal, the partner's privacy line): such an element waits for the wasm. */
@@ -187,25 +193,33 @@ function endpointHost(endpoint) {
 }
 
 /**
- * Shows the pre-rendered widget in `element`'s shadow root, unless the element is not covered by it
- * or `tooLate()` says the wasm is already there. Resolves to the shown widget or null.
+ * Shows the pre-rendered widget in `element`'s shadow root, unless the element is not covered by it.
+ * Returns the shown widget or null; for a language whose render is fetched first, a promise of
+ * either, which is null when `tooLate()` says the wasm got there first. Never throws: the wasm
+ * draws the widget as it always did when anything here goes wrong.
  */
-async function showPrerendered(element, tooLate) {
+function showPrerendered(element, tooLate) {
   const theme = THEMES[(element.getAttribute('theme') ?? '').trim().toLowerCase()];
   const endpoint = element.getAttribute('endpoint');
   if (!endpoint || !theme || element.shadowRoot || NOT_PRERENDERED.some((name) => element.hasAttribute(name))) return null;
   const lang = widgetLanguage(element, element.getAttribute('lang'));
+  const draw = (data) => {
+    try {
+      return tooLate() || element.shadowRoot ? null : drawPrerendered(element, data, theme, endpoint);
+    } catch (error) {
+      console.warn('undersigned: the pre-rendered widget could not be shown; the widget comes with the wasm', error);
+      return null;
+    }
+  };
+  if (FIRST_RENDER?.lang === lang) return draw(FIRST_RENDER);
   if (!Object.hasOwn(PRERENDERED, lang)) return null;
-  let data;
-  let sheet;
-  try {
-    const response = await fetchOwn(PRERENDERED[lang]);
-    if (!response.ok) return null;
-    [data, sheet] = await Promise.all([response.json(), stylesheet()]);
-  } catch {
-    return null; // the wasm draws the widget as it always did
-  }
-  if (tooLate() || element.shadowRoot) return null;
+  return fetchOwn(PRERENDERED[lang])
+    .then((response) => (response.ok ? response.json() : null))
+    .then((data) => data && draw(data), () => null);
+}
+
+/** Draws `data` (a pre-rendered widget) in a new shadow root of `element`; the shown widget or null. */
+function drawPrerendered(element, data, theme, endpoint) {
   // A template parses without running anything; the markup is the wasm's own output.
   const template = document.createElement('template');
   template.innerHTML = data.html;
@@ -217,7 +231,7 @@ async function showPrerendered(element, tooLate) {
   const form = container.querySelector('form');
   if (!form) return null;
   const root = element.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [sheet];
+  root.adoptedStyleSheets = [stylesheet()];
   root.append(container);
   const shown = { root, form, shownAt: Date.now(), pressed: false };
   // A press before the wasm is there: held, and made once on the wasm's form (carryOver).
@@ -450,16 +464,18 @@ function defineElement() {
         } else {
           let ready = false;
           const lang = widgetLanguage(this, this.getAttribute('lang'));
-          localeEntries(lang); // fetched in parallel with the wasm
+          // A widget given back to its fallback (see below) starts again from an empty shadow root.
+          if (this.shadowRoot?.firstElementChild?.localName === 'slot') this.shadowRoot.replaceChildren();
+          // First the pre-rendered widget (drawn right here for the language this script carries),
+          // then the downloads: the wasm and the widget's strings, in parallel.
+          const prerendering = showPrerendered(this, () => ready || cancelled);
+          localeEntries(lang);
           const starting = runtimeOrNothing()
             .then(async (rt) => {
               await rt?.useLanguage(lang);
               return rt;
             })
             .finally(() => { ready = true; });
-          // A widget given back to its fallback (see below) starts again from an empty shadow root.
-          if (this.shadowRoot?.firstElementChild?.localName === 'slot') this.shadowRoot.replaceChildren();
-          const prerendering = showPrerendered(this, () => ready || cancelled);
           const rt = await starting;
           const shown = await Promise.race([prerendering, null]);
           if (cancelled) {

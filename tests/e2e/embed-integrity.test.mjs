@@ -30,9 +30,10 @@ test('the release snippet with integrity renders the widget under a strict CSP',
   // The wasm's own form (its country list is complete; the pre-rendered one has one empty choice).
   await page.waitForFunction(() => document.querySelector('undersigned-letter').shadowRoot.querySelectorAll('#us-country option').length > 1);
   const widgetFiles = fetched.filter((p) => p.startsWith('/pkg/'));
-  // Loader, glue, wasm, stylesheet and the English pre-rendered widget, each under its hashed name.
-  assert.equal(widgetFiles.length, 5, widgetFiles.join(', '));
-  for (const path of widgetFiles) assert.match(path, /^\/pkg\/cdn\/undersigned(_wasm(_bg)?|_prerender\.en)?\.[0-9a-f]{16}\.(js|wasm|css|json)$/);
+  // Loader (with the stylesheet and the English pre-rendered widget inside), glue and wasm, each
+  // under its hashed name.
+  assert.equal(widgetFiles.length, 3, widgetFiles.join(', '));
+  for (const path of widgetFiles) assert.match(path, /^\/pkg\/cdn\/undersigned(_wasm(_bg)?)?\.[0-9a-f]{16}\.(js|wasm)$/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -49,8 +49,11 @@ async function openHeld(path) {
   let release;
   const released = new Promise((resolve) => { release = resolve; });
   let held = 0;
+  let requested;
+  const wasmRequested = new Promise((resolve) => { requested = resolve; });
   await page.route('**/pkg/undersigned_wasm_bg.wasm', async (route) => {
     held += 1;
+    requested();
     await released;
     await route.continue();
   });
@@ -61,6 +64,8 @@ async function openHeld(path) {
   await page.goto(`${env.receiver.url}${path}`);
   const widget = page.locator('undersigned-letter .undersigned');
   await widget.getByLabel(/^Email/).waitFor();
+  // The loader asks for the wasm right after drawing the pre-rendered widget: wait for that request.
+  await wasmRequested;
   assert.equal(held, 1, 'the wasm was requested and is held back');
   return { page, widget, posts, release: () => release(), heldCount: () => held };
 }

@@ -1,6 +1,7 @@
 //! Building the widget package `pkg/`: cargo (release, size-tuned) → wasm-bindgen → wasm-opt -Oz
-//! (and the glue minified by esbuild), plus the stylesheet, the pre-rendered widget of each
-//! language ([`prerender`]), the loader (minified), its type declarations and an npm package.json;
+//! (and the glue minified by esbuild), plus the pre-rendered widget of each language
+//! ([`prerender`]), the loader (minified, with the stylesheet and the English pre-render inside),
+//! its type declarations and an npm package.json;
 //! and `pkg/cdn/`, the same partner files under content-hashed names with the Subresource
 //! Integrity snippet ([`cdn`]).
 //!
@@ -17,10 +18,9 @@ use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The files a partner page downloads, in load order: loader, glue, wasm, and, fetched by the loader
-/// while the wasm downloads, the stylesheet and the pre-rendered widget in the default language.
-pub const PARTNER_FILES: [&str; 5] =
-    ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm", "undersigned.css", prerender::DEFAULT_FILE];
+/// The files a partner page downloads, in load order: the loader (which carries the stylesheet and
+/// the English pre-rendered widget), the glue and the wasm.
+pub const PARTNER_FILES: [&str; 3] = ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm"];
 
 /// A wasm crate built the way partner pages get it: which package, and where its files go.
 pub struct WasmBuild<'a> {
@@ -88,16 +88,24 @@ fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Res
     build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
     std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
         .context("cannot copy undersigned.d.ts")?;
-    std::fs::write(pkg.join("undersigned.css"), prerender::stylesheet(root)?)?;
+    let css = prerender::stylesheet(root)?;
     let unhashed = |files: &[(String, String)]| -> Vec<(String, String, String)> {
         files.iter().map(|(lang, file)| (lang.clone(), file.clone(), String::new())).collect()
     };
     let locales = prerender::write_locales(root, pkg)?;
-    // The loader with its languages but nothing pre-rendered first: the pre-render is taken through it.
+    // The loader with its languages and stylesheet but nothing pre-rendered first: the pre-render is
+    // taken through it.
     let loader = prerender::fill_table(&loader_source(root)?, "LOCALES", &unhashed(&locales))?;
+    let loader = prerender::fill_stylesheet(&loader, &css)?;
     std::fs::write(pkg.join("undersigned.js"), &loader)?;
-    let prerendered = prerender::write(root, pkg)?;
-    std::fs::write(pkg.join("undersigned.js"), minify_js(&prerender::fill_loader(&loader, &unhashed(&prerendered))?)?)?;
+    let (first, prerendered) = prerender::write(root, pkg)?;
+    let loader = prerender::fill_first_render(&prerender::fill_loader(&loader, &unhashed(&prerendered))?, &first)?;
+    std::fs::write(pkg.join("undersigned.js"), minify_js(&loader)?)?;
+    // Kept for the CDN release, which fills its own copy of the loader (with hashed names).
+    let kept = prerender::kept_dir(root);
+    std::fs::create_dir_all(&kept).with_context(|| format!("cannot create {}", kept.display()))?;
+    std::fs::write(kept.join(prerender::KEPT_STYLESHEET), &css)?;
+    std::fs::write(kept.join(prerender::KEPT_FIRST_RENDER), serde_json::to_string(&first)?)?;
     let prerendered = prerendered.into_iter().chain(locales).collect();
     std::fs::write(pkg.join("package.json"), package_json(root)?)?;
     std::fs::write(pkg.join("README.md"), "# undersigned\n\nThe Undersigned letter-campaign widget. See the project README for the embed snippet and attributes.\n")?;
@@ -210,7 +218,7 @@ fn package_json(root: &Path) -> anyhow::Result<String> {
         "main": "undersigned.js",
         "types": "undersigned.d.ts",
         "exports": { ".": { "types": "./undersigned.d.ts", "default": "./undersigned.js" } },
-        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned.css", "undersigned_prerender.*.json", "undersigned_locale.*.json"],
+        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned_prerender.*.json", "undersigned_locale.*.json"],
         "sideEffects": ["./undersigned.js"],
     });
     Ok(serde_json::to_string_pretty(&json)? + "\n")

@@ -150,8 +150,8 @@ pub fn measure(built: &Built) -> anyhow::Result<WeightReport> {
 impl WeightReport {
     pub fn markdown(&self) -> String {
         let mut md = String::from(
-            "Bytes of every file a partner page downloads for the widget with the default campaign (the loader, the \
-             glue, the wasm with the campaign inside it, the stylesheet and the English pre-rendered widget), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
+            "Bytes of every file a partner page downloads for the widget with the default campaign (the loader with the \
+             stylesheet and the English pre-rendered widget inside it, the glue, the wasm with the campaign inside it), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
              cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
              wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → the glue minified by esbuild.\n\n\

@@ -1,11 +1,12 @@
 //! The CDN release: content-hashed copies of the files a partner page downloads (loader, glue,
-//! wasm, stylesheet, and per language the pre-rendered widget and the strings), in `pkg/cdn/`, and
-//! the embed snippet with Subresource Integrity.
+//! wasm, and for every language but English the pre-rendered widget and the strings), in
+//! `pkg/cdn/`, and the embed snippet with Subresource Integrity.
 //!
 //! A file's name carries the hash of its content, so a CDN may cache it forever; the snippet pins
-//! the loader with `integrity`, preloads the glue with `integrity`, and the loader itself carries
-//! the hashes of the wasm, the stylesheet and the per-language files and fetches them with
-//! `integrity`: every byte the page runs or shows is verified.
+//! the loader (which carries the stylesheet and the English pre-render) with `integrity`, preloads
+//! the glue with `integrity`, and the loader itself carries the hashes of the wasm and the
+//! per-language files and fetches them with `integrity`: every byte the page runs or shows is
+//! verified.
 //!
 //! Names are rewritten inside the files (the loader imports the hashed glue and fetches the hashed
 //! wasm), so the hashes are taken in dependency order: wasm, then glue, then loader.
@@ -117,7 +118,7 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
     let root = crate::paths::repo_root();
     let mut prerendered = Vec::new();
     let mut table = Vec::new();
-    for lang in super::prerender::languages(&root)? {
+    for lang in super::prerender::languages(&root)?.into_iter().skip(1) {
         let bytes = read(&super::prerender::file_name(&lang))?;
         let name = hashed_name(&format!("undersigned_prerender.{lang}"), "json", &bytes);
         table.push((lang, name.clone(), integrity(&bytes)));
@@ -130,18 +131,18 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
         locales.push((lang, name.clone(), integrity(&bytes)));
         prerendered.push((name, bytes));
     }
-    let css = read("undersigned.css")?;
-    let css_file = HashedFile { name: hashed_name("undersigned", "css", &css), integrity: integrity(&css) };
-    prerendered.push((css_file.name.clone(), css));
+    // What the build wrote into `pkg/undersigned.js`, from where it kept it.
+    let kept = super::prerender::kept_dir(&root);
+    let kept_text = |name: &str| {
+        std::fs::read_to_string(kept.join(name))
+            .with_context(|| format!("cannot read {}: run `cargo xtask build`", kept.join(name).display()))
+    };
+    let first: serde_json::Value = serde_json::from_str(&kept_text(super::prerender::KEPT_FIRST_RENDER)?)?;
     // The loader is rewritten as written, then minified as `pkg/undersigned.js` is.
     let loader = super::prerender::fill_loader(&super::loader_source(&root)?, &table)?;
     let loader = super::prerender::fill_table(&loader, "LOCALES", &locales)?;
-    let loader = replace_once(
-        &loader,
-        "const STYLESHEET = ['./undersigned.css', ''];",
-        &format!("const STYLESHEET = ['./{}', '{}'];", css_file.name, css_file.integrity),
-        "undersigned.js",
-    )?;
+    let loader = super::prerender::fill_stylesheet(&loader, &kept_text(super::prerender::KEPT_STYLESHEET)?)?;
+    let loader = super::prerender::fill_first_render(&loader, &first)?;
     let (release, mut files) = hash_files(&loader, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
     let minified = super::minify_js(std::str::from_utf8(&files[0].1).context("the loader is UTF-8")?)?.into_bytes();
     let loader_file = HashedFile { name: hashed_name("undersigned", "js", &minified), integrity: integrity(&minified) };

@@ -1,17 +1,22 @@
 //! The pre-rendered widget: per language, the widget's first render with the built-in campaign
-//! (letter and sign-on form) and its stylesheet, which the loader shows in the element's shadow root
-//! while the wasm downloads and starts (src/js/undersigned.js, "the pre-rendered widget").
+//! (letter and sign-on form), which the loader shows in the element's shadow root while the wasm
+//! downloads and starts (src/js/undersigned.js, "the pre-rendered widget"), drawn with the widget's
+//! stylesheet.
 //!
 //! The markup is the wasm's own output, taken in headless Chromium by `xtask/prerender.mjs` from the
-//! package just built, so there is no second renderer to keep in step with the components. The
-//! loader learns the files through its `const PRERENDERED = {};` line, which the build (and the CDN
-//! release, with hashed names and integrity) fills in before minifying. The other languages' strings
-//! (`undersigned_locale.<lang>.json`, see `src/i18n.rs`) are written and listed the same way.
+//! package just built, so there is no second renderer to keep in step with the components.
+//! English (the first language) and the stylesheet are written into the loader itself (`const
+//! FIRST_RENDER = null;`, `const STYLE = '';`), so that the widget is drawn as soon as the loader
+//! runs, with no second round trip; every other language is a file the loader learns through its
+//! `const PRERENDERED = {};` line. The build (and the CDN release, with hashed names and integrity)
+//! fills these in before minifying. The other languages' strings (`undersigned_locale.<lang>.json`,
+//! see `src/i18n.rs`) are written and listed the same way. The English render and the stylesheet
+//! are also kept in `target/prerender/` for the CDN release, which fills a fresh copy of the loader.
 
 use crate::exec;
 use crate::tools;
 use anyhow::{bail, Context};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The file of one language in `pkg/`.
@@ -19,8 +24,16 @@ pub fn file_name(lang: &str) -> String {
     format!("undersigned_prerender.{lang}.json")
 }
 
-/// The pre-rendered file a partner page with the default language downloads (it is part of the weight).
-pub const DEFAULT_FILE: &str = "undersigned_prerender.en.json";
+/// Where the build keeps what it writes into the loader (the English render and the stylesheet),
+/// for the CDN release to fill its own copy: `target/prerender/`.
+pub fn kept_dir(root: &Path) -> PathBuf {
+    root.join("target").join("prerender")
+}
+
+/// The English render as kept in [`kept_dir`].
+pub const KEPT_FIRST_RENDER: &str = "first-render.json";
+/// The stylesheet as kept in [`kept_dir`].
+pub const KEPT_STYLESHEET: &str = "undersigned.css";
 
 /// The widget's languages (`locales/*.txt`), English first: the loader falls back to the first.
 pub fn languages(root: &Path) -> anyhow::Result<Vec<String>> {
@@ -41,9 +54,10 @@ pub fn languages(root: &Path) -> anyhow::Result<Vec<String>> {
     Ok(langs)
 }
 
-/// Renders every language from the package in `pkg` (whose loader must not pre-render yet) and
-/// writes `pkg/undersigned_prerender.<lang>.json`. Returns (language, file name), English first.
-pub fn write(root: &Path, pkg: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// Renders every language from the package in `pkg` (whose loader must not pre-render yet). Writes
+/// `pkg/undersigned_prerender.<lang>.json` for every language but the first (English), whose render
+/// is returned to go into the loader; the others are returned as (language, file name).
+pub fn write(root: &Path, pkg: &Path) -> anyhow::Result<(serde_json::Value, Vec<(String, String)>)> {
     tools::ensure_e2e_packages()?;
     let langs = languages(root)?;
     let mut command = Command::new("node");
@@ -60,19 +74,49 @@ pub fn write(root: &Path, pkg: &Path) -> anyhow::Result<Vec<(String, String)>> {
     }
     let rendered: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&out.stdout).context("xtask/prerender.mjs printed something that is not its JSON")?;
+    let mut first = None;
     let mut files = Vec::new();
     for lang in langs {
         let page = rendered.get(&lang).with_context(|| format!("xtask/prerender.mjs rendered no `{lang}`"))?;
+        if first.is_none() {
+            first = Some(first_render(&lang, page)?);
+            continue;
+        }
         let name = file_name(&lang);
         std::fs::write(pkg.join(&name), serde_json::to_string(page)?)
             .with_context(|| format!("cannot write {name}"))?;
         files.push((lang, name));
     }
-    Ok(files)
+    let first = first.context("no language was rendered")?;
+    Ok((first, files))
+}
+
+/// What the loader's `FIRST_RENDER` holds: the render of `lang` with its language.
+fn first_render(lang: &str, page: &serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let mut value = page.as_object().context("xtask/prerender.mjs printed a render that is not an object")?.clone();
+    value.insert("lang".into(), lang.into());
+    Ok(serde_json::Value::Object(value))
+}
+
+/// The loader `source` with the first language's render (see [`write`]) written into it.
+pub fn fill_first_render(source: &str, render: &serde_json::Value) -> anyhow::Result<String> {
+    replace_line(source, "const FIRST_RENDER = null;", &format!("const FIRST_RENDER = {render};"))
+}
+
+/// The loader `source` with the widget's stylesheet written into it, as a string.
+pub fn fill_stylesheet(source: &str, css: &str) -> anyhow::Result<String> {
+    replace_line(source, "const STYLE = '';", &format!("const STYLE = {};", serde_json::Value::from(css)))
+}
+
+fn replace_line(source: &str, line: &str, with: &str) -> anyhow::Result<String> {
+    if source.matches(line).count() != 1 {
+        bail!("expected `{line}` exactly once in src/js/undersigned.js: update xtask/src/build/prerender.rs");
+    }
+    Ok(source.replacen(line, with, 1))
 }
 
 /// The widget's stylesheet as `build.rs` minified it, from the wasm build just made (the build
-/// script's newest output): `pkg/undersigned.css`.
+/// script's newest output).
 pub fn stylesheet(root: &Path) -> anyhow::Result<String> {
     let build = root.join("target").join(tools::WASM_TARGET).join("release/build");
     let mut newest: Option<(std::time::SystemTime, std::path::PathBuf)> = None;
@@ -161,6 +205,22 @@ mod tests {
             both.contains(r#"const LOCALES = {"ar":["./undersigned_prerender.ar.1234.json","sha384-x"]};"#),
             "{both}"
         );
+    }
+
+    #[test]
+    fn the_first_render_and_the_stylesheet_are_written_into_the_loader_as_literals() {
+        let page = serde_json::json!({ "html": "<div>\"it's\"</div>\u{2028}", "privacyHost": "through {host}" });
+        let render = first_render("en", &page).unwrap();
+        let loader = fill_first_render("a;\nconst FIRST_RENDER = null;\nb;", &render).unwrap();
+        let literal = loader.strip_prefix("a;\nconst FIRST_RENDER = ").unwrap().strip_suffix(";\nb;").unwrap();
+        let back: serde_json::Value = serde_json::from_str(literal).unwrap();
+        assert_eq!(back["lang"], "en");
+        assert_eq!(back["html"], page["html"]);
+        assert!(fill_first_render("no line here", &render).is_err());
+        let css = ".a::before{content:'\\201C'}\n.b{font:\"x\"}";
+        let loader = fill_stylesheet("const STYLE = '';", css).unwrap();
+        let literal = loader.strip_prefix("const STYLE = ").unwrap().strip_suffix(';').unwrap();
+        assert_eq!(serde_json::from_str::<String>(literal).unwrap(), css);
     }
 
     #[test]
