@@ -58,8 +58,11 @@ async function openHeld(path) {
     await route.continue();
   });
   const posts = [];
+  const packageFiles = [];
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.url().endsWith(ENDPOINT)) posts.push(request.postData());
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/pkg/')) packageFiles.push(path.slice('/pkg/'.length));
   });
   await page.goto(`${env.receiver.url}${path}`);
   const widget = page.locator('undersigned-letter .undersigned');
@@ -67,7 +70,7 @@ async function openHeld(path) {
   // The loader asks for the wasm right after drawing the pre-rendered widget: wait for that request.
   await wasmRequested;
   assert.equal(held, 1, 'the wasm was requested and is held back');
-  return { page, widget, posts, release: () => release(), heldCount: () => held };
+  return { page, widget, posts, packageFiles, release: () => release(), heldCount: () => held };
 }
 
 /** Resolves once the wasm has drawn its own form (its country list is complete; the pre-render's has one empty choice). */
@@ -76,7 +79,10 @@ async function wasmTookOver(page) {
 }
 
 test('before the wasm starts, the letter and the form show and take input; the takeover keeps the text, the ticks and the caret', async () => {
-  const { page, widget, release } = await openHeld('/prerender-typing.html');
+  const { page, widget, release, packageFiles } = await openHeld('/prerender-typing.html');
+  // The English pre-render and the stylesheet come inside the loader: no file of their own.
+  assert.deepEqual(packageFiles.filter((f) => !['undersigned.js', 'undersigned_wasm.js', 'undersigned_wasm_bg.wasm'].includes(f)), [],
+    'an English widget is drawn from the loader alone');
   assert.ok(await widget.getByRole('heading', { name: SEED_TITLE }).isVisible(), "the letter's title is visible before the wasm");
   assert.ok(await widget.getByLabel(/^Email/).isEnabled(), 'the email field is usable before the wasm');
   assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'the pre-render takes no focus');
