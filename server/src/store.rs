@@ -9,6 +9,8 @@
 mod confirmation;
 mod endorsement;
 mod mail;
+mod runs;
+mod signature_batch;
 
 pub use confirmation::{LinkTarget, SignerLinkPurpose};
 pub use mail::{MailSigner, QueuedMail};
@@ -244,88 +246,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
-    }
-
-    /// Stores a batch of signatures in ONE transaction (group commit: one fsync for many
-    /// signatures) and returns each one's outcome, in order, only after the commit. Each outcome
-    /// is the answer the write carries (or the one kept for its idempotency key).
-    pub async fn write_signers(&self, batch: &[SignatureWrite]) -> anyhow::Result<Vec<WriteOutcome>> {
-        // Rows are locked in one order (campaign, email) in every batch, so that two concurrent
-        // batches on PostgreSQL wait for each other instead of deadlocking.
-        let mut order: Vec<usize> = (0..batch.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&batch[a].signer, &batch[b].signer);
-            (&a.campaign_id, &a.email_normalized).cmp(&(&b.campaign_id, &b.email_normalized))
-        });
-        let mut tx = self.pool.begin().await?;
-        let mut outcomes = vec![WriteOutcome::KeyReused; batch.len()];
-        let now = clock::now();
-        for index in order {
-            let s = &batch[index].signer;
-            if let Some(key) = &s.idempotency_key {
-                // Claim the key first: on PostgreSQL a concurrent claim by another instance waits
-                // here for that transaction and then sees its row.
-                let claimed = sqlx::query("INSERT INTO idempotency_keys (campaign_id, key, payload_hash, http_status, body, created_at) VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (campaign_id, key) DO NOTHING")
-                    .bind(&s.campaign_id)
-                    .bind(key)
-                    .bind(&s.payload_hash)
-                    .bind(&now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    > 0;
-                if !claimed {
-                    let row = sqlx::query("SELECT payload_hash, http_status, body FROM idempotency_keys WHERE campaign_id = $1 AND key = $2")
-                        .bind(&s.campaign_id)
-                        .bind(key)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let hash: String = row.try_get("payload_hash")?;
-                    outcomes[index] = if hash == s.payload_hash {
-                        WriteOutcome::Answer {
-                            status: u16::try_from(row.try_get::<i64, _>("http_status")?)
-                                .context("a kept answer has an impossible HTTP status")?,
-                            body: row.try_get("body")?,
-                        }
-                    } else {
-                        WriteOutcome::KeyReused
-                    };
-                    continue;
-                }
-            }
-            // The signature endorses the letter's current revision (the latest one committed).
-            let insert = sqlx::query(
-                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, awaiting_confirmation, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = $1)) ON CONFLICT (campaign_id, email_normalized) DO NOTHING RETURNING id",
-            );
-            let inserted: Option<i64> = bind_signer(insert, s)
-                .bind(&now)
-                .bind(i64::from(s.awaiting_confirmation))
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| row.try_get("id"))
-                .transpose()?;
-            // The answer never depends on whether the address had signed (no membership oracle):
-            // the mail tells the address's owner what happened.
-            if let Some(lang) = &s.mail_lang {
-                mail::queue_signing_mail(&mut tx, s, inserted, lang, &now).await?;
-            }
-            let KeptAnswer { status, body } = batch[index].answer.clone();
-            if let Some(key) = &s.idempotency_key {
-                sqlx::query(
-                    "UPDATE idempotency_keys SET http_status = $1, body = $2 WHERE campaign_id = $3 AND key = $4",
-                )
-                .bind(i64::from(status))
-                .bind(&body)
-                .bind(&s.campaign_id)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-            }
-            outcomes[index] = WriteOutcome::Answer { status, body };
-        }
-        tx.commit().await?;
-        Ok(outcomes)
     }
 
     /// Stores imported signers in ONE transaction, in their order (so their ids follow it), leaving

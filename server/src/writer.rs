@@ -56,11 +56,12 @@ async fn run(store: Store, queue: async_channel::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let signers: Vec<SignatureWrite> = batch.iter().map(|j| j.write.clone()).collect();
-        match store.write_signers(&signers).await {
+        // The writes go to the store by reference, the replies wait here: nothing is cloned.
+        let (writes, replies): (Vec<SignatureWrite>, Vec<_>) = batch.into_iter().map(|j| (j.write, j.reply)).unzip();
+        match store.write_signers(&writes).await {
             Ok(outcomes) => {
-                for (job, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
                 }
             }
             Err(e) => {
@@ -68,12 +69,12 @@ async fn run(store: Store, queue: async_channel::Receiver<Job>) {
                 if message.contains("disk is full") || message.contains("No space left") {
                     // SQLITE_FULL: the operator must act; visitors get a retryable 503 and their
                     // widgets resend (same idempotency key) once there is room again.
-                    tracing::error!(error = %message, signatures = signers.len(), "the disk holding the database is full: free space on it; signatures are refused (503, retryable) until then, and none of this batch was acknowledged");
+                    tracing::error!(error = %message, signatures = writes.len(), "the disk holding the database is full: free space on it; signatures are refused (503, retryable) until then, and none of this batch was acknowledged");
                 } else {
-                    tracing::error!(error = %message, signatures = signers.len(), "a signature batch failed to commit; nothing was acknowledged");
+                    tracing::error!(error = %message, signatures = writes.len(), "a signature batch failed to commit; nothing was acknowledged");
                 }
-                for job in batch {
-                    let _ = job.reply.send(Err(message.clone()));
+                for reply in replies {
+                    let _ = reply.send(Err(message.clone()));
                 }
             }
         }

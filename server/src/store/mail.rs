@@ -3,10 +3,12 @@
 //! signer (or an organizer, [`super::organizer_mail`]), not an address: erasing the signer deletes
 //! the mail with it. A mail given up on after its retries stays, marked failed, for owners to see.
 
-use super::{NewSigner, Store};
+use super::runs::{params, runs, tuples, Statement};
+use super::Store;
 use crate::mail::MailKind;
 use anyhow::Context;
 use sqlx::Row;
+use std::collections::HashMap;
 use undersigned_core::signature::ValidSignature;
 
 /// A mail waiting in the queue.
@@ -35,41 +37,77 @@ pub struct MailSigner {
     pub awaiting_confirmation: bool,
 }
 
-/// Queues the mail that answers a signing, in the signing's transaction: a confirmation for a new
-/// signer (`inserted`), else "you had already signed" to the signer already holding the address.
-/// A known address gets at most one such mail waiting at a time, so repeated posts of someone
-/// else's address cannot flood its inbox.
-pub(super) async fn queue_signing_mail(
+/// A signing that asks for mail ([`queue_signing_mails`]).
+pub(super) struct SigningMail<'a> {
+    pub campaign_id: &'a str,
+    pub email_normalized: &'a str,
+    /// The signer this signing inserted; None when the address had signed before.
+    pub inserted: Option<i64>,
+    pub lang: &'a str,
+}
+
+/// Signers holding addresses with no "you had already signed" mail waiting: `$1` the kind, then
+/// per row `campaign_id, email_normalized`.
+static WITHOUT_REPEAT_WAITING: Statement = Statement::new(|rows| {
+    format!(
+        "SELECT s.id AS id, s.campaign_id AS campaign_id, s.email_normalized AS email_normalized FROM signers s \
+         WHERE (s.campaign_id, s.email_normalized) IN (VALUES {}) \
+         AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1 AND q.failed_at IS NULL)",
+        tuples(rows, 2, 2, |sql, first| params(sql, first, 2))
+    )
+});
+
+/// Queues mail to signers: `$1` the time, then per row `signer_id, kind, lang`.
+static QUEUE: Statement = Statement::new(|rows| {
+    format!(
+        "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) VALUES {}",
+        tuples(rows, 3, 2, |sql, first| {
+            params(sql, first, 3);
+            sql.push_str(", $1, $1");
+        })
+    )
+});
+
+/// Queues the mail that answers each signing, in the signings' transaction and order: a
+/// confirmation for a new signer (`inserted`), else "you had already signed" to the signer already
+/// holding the address. A known address gets at most one such mail waiting at a time, so repeated
+/// posts of someone else's address cannot flood its inbox.
+pub(super) async fn queue_signing_mails(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    s: &NewSigner,
-    inserted: Option<i64>,
-    lang: &str,
+    signings: &[SigningMail<'_>],
     now: &str,
 ) -> anyhow::Result<()> {
-    match inserted {
-        Some(id) => {
-            sqlx::query("INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $4)")
-                .bind(id)
-                .bind(MailKind::Signed.as_str())
-                .bind(lang)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
+    // The signers of the known addresses that may get "you had already signed" now.
+    let known: Vec<(&str, &str)> =
+        signings.iter().filter(|m| m.inserted.is_none()).map(|m| (m.campaign_id, m.email_normalized)).collect();
+    let mut repeat_to: HashMap<(String, String), i64> = HashMap::new();
+    for run in runs(&known) {
+        let mut query = sqlx::query(WITHOUT_REPEAT_WAITING.text(run.len())).bind(MailKind::Repeat.as_str());
+        for (campaign, email) in run {
+            query = query.bind(*campaign).bind(*email);
         }
-        None => {
-            sqlx::query(
-                "INSERT INTO mail_queue (signer_id, kind, lang, next_attempt_at, created_at) \
-                 SELECT s.id, $1, $2, $3, $3 FROM signers s WHERE s.campaign_id = $4 AND s.email_normalized = $5 \
-                 AND NOT EXISTS (SELECT 1 FROM mail_queue q WHERE q.signer_id = s.id AND q.kind = $1 AND q.failed_at IS NULL)",
-            )
-            .bind(MailKind::Repeat.as_str())
-            .bind(lang)
-            .bind(now)
-            .bind(&s.campaign_id)
-            .bind(&s.email_normalized)
-            .execute(&mut **tx)
-            .await?;
+        for row in query.fetch_all(&mut **tx).await? {
+            repeat_to.insert((row.try_get("campaign_id")?, row.try_get("email_normalized")?), row.try_get("id")?);
         }
+    }
+    let mut mails: Vec<(i64, MailKind, &str)> = Vec::with_capacity(signings.len());
+    for m in signings {
+        match m.inserted {
+            Some(id) => mails.push((id, MailKind::Signed, m.lang)),
+            // The first signing of a known address takes its one mail.
+            None => {
+                if let Some(id) = repeat_to.remove(&(m.campaign_id.to_owned(), m.email_normalized.to_owned())) {
+                    mails.push((id, MailKind::Repeat, m.lang));
+                }
+            }
+        }
+    }
+    for run in runs(&mails) {
+        let mut query = sqlx::query(QUEUE.text(run.len())).bind(now);
+        for (id, kind, lang) in run {
+            query = query.bind(*id).bind(kind.as_str()).bind(*lang);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }
