@@ -252,32 +252,23 @@ impl Store {
     /// out every address that already signed its campaign; returns how many were stored. When any
     /// statement fails, nothing is stored.
     pub async fn import_signers(&self, signers: &[ImportedSigner]) -> anyhow::Result<u64> {
-        // Many rows per statement: one round trip per hundred signers instead of one each
-        // (100 rows × 10 values stays far below either backend's limit on bound values).
-        const ROWS_PER_STATEMENT: usize = 100;
-        const COLUMNS: usize = 10;
+        // Many rows per statement: one round trip per run of up to 64 signers instead of one each.
+        static INSERT: runs::Statement = runs::Statement::new(|rows| {
+            format!(
+                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, decided_at, revision) VALUES {} \
+                 ON CONFLICT (campaign_id, email_normalized) DO NOTHING",
+                runs::tuples(rows, 10, 1, |sql, first| {
+                    runs::params(sql, first, 10);
+                    // Imported signers are attached to the letter's current revision, like new ones.
+                    let _ = write!(sql, ", (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = ${first})");
+                })
+            )
+        });
         let mut tx = self.pool.begin().await?;
         let mut stored = 0;
-        for chunk in signers.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO signers (campaign_id, kind, email_normalized, state, listed, data, spam_reason, payload_hash, created_at, decided_at, revision) VALUES ",
-            );
-            for row in 0..chunk.len() {
-                let placeholders: Vec<String> =
-                    (1..=COLUMNS).map(|column| format!("${}", row * COLUMNS + column)).collect();
-                sql.push_str(if row == 0 { "(" } else { ", (" });
-                sql.push_str(&placeholders.join(", "));
-                // Imported signers are attached to the letter's current revision, like new ones.
-                let _ = write!(
-                    sql,
-                    ", (SELECT MAX(number) FROM letter_revisions WHERE campaign_id = ${})",
-                    row * COLUMNS + 1
-                );
-                sql.push(')');
-            }
-            sql.push_str(" ON CONFLICT (campaign_id, email_normalized) DO NOTHING");
-            let mut query = sqlx::query(&sql);
-            for imported in chunk {
+        for run in runs::runs(signers) {
+            let mut query = sqlx::query(INSERT.text(run.len()));
+            for imported in run {
                 query = bind_signer(query, &imported.signer).bind(&imported.created_at).bind(&imported.decided_at);
             }
             stored += query.execute(&mut *tx).await?.rows_affected();
