@@ -36,24 +36,8 @@ pub fn run(root: &Path, out_dir: &Path, top: usize) -> anyhow::Result<()> {
             .arg(&wasm),
     )?;
     let bg = dir.join("undersigned_wasm_bg.wasm");
-    exec::run(
-        Command::new(&wasm_opt)
-            .args([
-                "-Oz",
-                "--converge",
-                "-g",
-                "--strip-producers",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ])
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg),
-    )?;
+    // The widget's own optimization, keeping the names (`-g`) that twiggy shows.
+    exec::run(Command::new(&wasm_opt).args(crate::build::WASM_OPT).arg("-g").arg(&bg).arg("-o").arg(&bg))?;
     let top_items =
         output(Command::new(&twiggy).args(["top", "-n", &top.to_string()]).arg(&bg)).context("twiggy top failed")?;
     let monos =
