@@ -146,7 +146,7 @@ pub fn add_locale(code: &str, entries: Vec<(String, String)>) -> bool {
     let code = lang.code();
     let mut table: Vec<(&'static str, &'static str)> =
         entries.into_iter().map(|(k, v)| (&*Box::leak(k.into_boxed_str()), &*Box::leak(v.into_boxed_str()))).collect();
-    table.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut table, |a, b| a.0.cmp(b.0));
     let table: Table = Box::leak(table.into_boxed_slice());
     ADDED.with(|added| {
         let mut added = added.borrow_mut();

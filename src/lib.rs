@@ -10,6 +10,7 @@
 //! - [`letter`]: the letter view.
 //! - [`form`]: the sign-on form; [`net`]: delivering its signatures exactly once (outbox, retries).
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
+//! - [`sort`]: the one sort every list of the widget goes through (wasm weight).
 //! - [`i18n`]: translations (`locales/*.txt`), plural rules and number formats.
 
 pub mod app;
@@ -21,5 +22,6 @@ pub mod i18n;
 pub mod letter;
 pub mod live;
 pub mod net;
+pub mod sort;
 
 pub use element::{mount, WidgetHandle};

@@ -355,7 +355,7 @@ fn country_names(lang: Lang) -> Vec<(&'static str, String)> {
         .collect();
     let collator = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new());
     let compare = collator.compare();
-    countries.sort_unstable_by(|a, b| {
+    crate::sort::sort_by(&mut countries, |a, b| {
         let order = compare
             .call2(&JsValue::NULL, &a.1.as_str().into(), &b.1.as_str().into())
             .ok()

@@ -62,9 +62,7 @@ impl Store for BrowserStore {
             let count = local.length().unwrap_or(0);
             keys.extend((0..count).filter_map(|i| local.key(i).ok().flatten()));
         }
-        // Unstable sorts throughout the widget: keys are unique, and the stable sort's merge
-        // machinery would add its own code to the wasm.
-        keys.sort_unstable();
+        crate::sort::sort_by(&mut keys, |a, b| a.cmp(b));
         keys.dedup();
         keys
     }

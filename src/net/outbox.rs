@@ -166,7 +166,7 @@ impl<S: Store> Outbox<S> {
             }
         }
         // Oldest first; the idempotency key breaks ties so that every tab sees one order.
-        entries.sort_unstable_by(|a, b| {
+        crate::sort::sort_by(&mut entries, |a, b| {
             (a.created_ms, &a.submission.idempotency_key).cmp(&(b.created_ms, &b.submission.idempotency_key))
         });
         entries
