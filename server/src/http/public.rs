@@ -152,9 +152,14 @@ async fn sign_inner(
     let signature = signing::validate(submission, header_key)?;
     let lang = signing::mail_language(&signature, &parts.headers);
     let write = signing::write(signing::new_signer(id, &signature, &settings, lang.code())?)?;
+    let queues_mail = write.signer.mail_lang.is_some();
     let outcome = state.writer.write(write).await?;
-    // Committed: any mail it queued can go now (never while the signer waits).
-    state.mail.notify_one();
+    // Committed: the mail it queued can go now (never while the signer waits). Only then: every
+    // nudge makes the mail sender read its queue, which under a signing storm without mail was a
+    // read per signature competing with the writer.
+    if queues_mail {
+        state.mail.notify_one();
+    }
     match outcome {
         WriteOutcome::Answer { status, body } => {
             if status == StatusCode::CREATED.as_u16() {
