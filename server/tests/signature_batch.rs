@@ -244,3 +244,88 @@ both_backends!(a_full_batch_of_random_duplicates_comes_to_what_it_would_one_at_a
     let answers = batch_matches_one_at_a_time(backend, &before, &batch).await;
     assert!(answers.contains(&WriteOutcome::KeyReused), "some keys were reused");
 });
+
+both_backends!(
+    concurrent_batches_over_the_same_addresses_and_keys_neither_deadlock_nor_disagree,
+    |backend| async move {
+        // Four writers (PostgreSQL's number) store overlapping batches at once: keys and addresses
+        // are shared between batches and ordered differently from each other, so that a batch that
+        // locked its rows in another order would deadlock with another.
+        let (db, store) = database(backend).await;
+        let batch = |writer: u64, round: u64| {
+            let mut dice = Dice(writer * 1000 + round);
+            (0..64)
+                .map(|n| {
+                    let key = dice.roll(80);
+                    let email = format!("{}@x.org", dice.roll(80));
+                    // A key's payload is one of two: the same signature retried, or another.
+                    let payload = format!("{key}-{}", dice.roll(2));
+                    let key = (dice.roll(4) != 0).then(|| format!("k-{key}"));
+                    write(n, CAMPAIGN, &email, key.as_deref(), &payload, Some("en"))
+                })
+                .collect::<Vec<_>>()
+        };
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut done = Vec::new();
+                    for round in 0..6 {
+                        let writes = batch(writer, round);
+                        let outcomes = store.write_signers(&writes).await.expect("no batch fails");
+                        done.extend(writes.into_iter().zip(outcomes));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut done = Vec::new();
+        for writer in writers {
+            done.extend(writer.await.unwrap());
+        }
+        store.close().await;
+        // Every answer agrees with what its key keeps: the kept answer for its payload, else refused.
+        use sqlx::Row;
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let mut kept = std::collections::HashMap::new();
+        for row in sqlx::query("SELECT key, payload_hash, http_status, body FROM idempotency_keys")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        {
+            let answer =
+                WriteOutcome::Answer { status: row.get::<i64, _>("http_status") as u16, body: row.get("body") };
+            kept.insert(row.get::<String, _>("key"), (row.get::<String, _>("payload_hash"), answer));
+        }
+        for (write, outcome) in &done {
+            let s = &write.signer;
+            let expected = match &s.idempotency_key {
+                None => WriteOutcome::Answer { status: write.answer.status, body: write.answer.body.clone() },
+                Some(key) => {
+                    let (hash, answer) = &kept[key];
+                    if *hash == s.payload_hash {
+                        answer.clone()
+                    } else {
+                        WriteOutcome::KeyReused
+                    }
+                }
+            };
+            assert_eq!(*outcome, expected, "{} with {:?}", s.email_normalized, s.idempotency_key);
+        }
+        // Each address signed once, and got one confirmation mail.
+        let addresses: std::collections::HashSet<_> = done
+            .iter()
+            .filter(|(_, o)| *o != WriteOutcome::KeyReused)
+            .map(|(w, _)| &w.signer.email_normalized)
+            .collect();
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        let signers = count("SELECT COUNT(*) FROM signers").await;
+        let signed_mails = count("SELECT COUNT(*) FROM mail_queue WHERE kind = 'signed'").await;
+        assert_eq!(signers as usize, addresses.len());
+        assert_eq!(signed_mails, signers);
+        pool.close().await;
+    }
+);
