@@ -12,6 +12,7 @@
 //! it, each entry with a [`FieldErrorCode`]. The table of codes,
 //! with their HTTP statuses and what a client should do, is [`ErrorCode`] and docs/receiver.md.
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 
 /// Every machine code the receiver answers with. Serialized in `snake_case`.
@@ -241,6 +242,34 @@ pub struct FieldError {
     pub code: FieldErrorCode,
     /// What is wrong and what to do, for people.
     pub message: String,
+}
+
+/// Read by the widget without serde (see `json`): a code it does not know is `Unrecognized`.
+impl FromJson for FieldErrorCode {
+    fn read(r: &mut Reader<'_>) -> json::Result<FieldErrorCode> {
+        r.word(&FieldErrorCode::ALL, FieldErrorCode::as_str, Some(FieldErrorCode::Unrecognized))
+    }
+}
+
+/// Read by the widget without serde (see `json`).
+impl FromJson for FieldError {
+    fn read(r: &mut Reader<'_>) -> json::Result<FieldError> {
+        let (mut field, mut code, mut message) = (None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "field" => field = Some(r.string()?),
+                "code" => code = Some(r.read()?),
+                "message" => message = Some(r.string()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(FieldError {
+            field: r.required(field, "field")?,
+            code: r.required(code, "code")?,
+            message: r.required(message, "message")?,
+        })
+    }
 }
 
 /// The error body of every receiver endpoint.

@@ -28,6 +28,7 @@
 //! [`StatusFeed::validate`] checks all of this; both the receiver (before serving) and the widget
 //! (after parsing) call it, so a malformed feed is caught with a message that says what is wrong.
 
+use crate::json::{self, FromJson, Reader};
 use crate::status::DemandStatus;
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +91,66 @@ pub struct Evidence {
     pub title: String,
     /// `YYYY-MM-DD`.
     pub date: String,
+}
+
+// The widget reads the feed with `json` rather than serde (see its module documentation): the
+// same names and defaults as the serde attributes above, held to them by core/tests/json_formats.rs.
+
+impl FromJson for StatusFeed {
+    fn read(r: &mut Reader<'_>) -> json::Result<StatusFeed> {
+        let (mut format, mut campaign, mut updated_at, mut demands) = (None, None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "format" => format = Some(r.string()?),
+                "campaign" => campaign = Some(r.string()?),
+                "updated_at" => updated_at = r.read()?,
+                "demands" => demands = Some(r.read()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(StatusFeed {
+            format: r.required(format, "format")?,
+            campaign: r.required(campaign, "campaign")?,
+            updated_at,
+            demands: r.required(demands, "demands")?,
+        })
+    }
+}
+
+impl FromJson for DemandState {
+    fn read(r: &mut Reader<'_>) -> json::Result<DemandState> {
+        let (mut id, mut status, mut note, mut updated_at, mut evidence) =
+            (None, None, String::new(), None, Vec::new());
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "id" => id = Some(r.string()?),
+                "status" => status = Some(r.read()?),
+                "note" => note = r.string()?,
+                "updated_at" => updated_at = r.read()?,
+                "evidence" => evidence = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(DemandState { id: r.required(id, "id")?, status: r.required(status, "status")?, note, updated_at, evidence })
+    }
+}
+
+impl FromJson for Evidence {
+    fn read(r: &mut Reader<'_>) -> json::Result<Evidence> {
+        let (mut url, mut title, mut date) = (None, String::new(), None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "url" => url = Some(r.string()?),
+                "title" => title = r.string()?,
+                "date" => date = Some(r.string()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(Evidence { url: r.required(url, "url")?, title, date: r.required(date, "date")? })
+    }
 }
 
 /// A problem in a feed, located by a JSON-pointer-like path (`demands[2].evidence[0].date`).

@@ -10,6 +10,8 @@
 //! - [`api_error`]: the receiver's JSON error body and its stable machine codes.
 //! - [`backoff`]: the one capped exponential backoff rule (widget retries and reconnects, mail queue).
 //! - [`calendar`]: UTC calendar arithmetic shared by the receiver and the tools.
+//! - [`json`]: the small JSON reader and writer the widget uses for these wire formats (no serde in
+//!   the wasm).
 //! - [`locale`]: the format of the translation files (`locales/*.txt`) that widget and receiver read.
 //! - [`signature`]: the sign-on submission, its wire names, limits and validation.
 //! - [`signers`]: the receiver's public signer counts and list pages.
@@ -21,6 +23,7 @@ pub mod backoff;
 pub mod calendar;
 pub mod campaign;
 pub mod feed;
+pub mod json;
 pub mod locale;
 pub mod signature;
 pub mod signers;

@@ -2,6 +2,7 @@
 //! (the `signers` event, and inside every page of the list) and one page of the public list.
 //! Never an email, never an organization's contact person.
 
+use crate::json::{self, FromJson, Reader};
 use crate::signature::SignerKind;
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +65,85 @@ impl SignerPage {
     pub fn page_count(listed: u64, per_page: u32) -> u32 {
         let per_page = u64::from(per_page.max(1));
         u32::try_from(listed.div_ceil(per_page)).unwrap_or(u32::MAX)
+    }
+}
+
+// The widget reads these with `json` rather than serde (see its module documentation): the same
+// names and defaults as the serde attributes above, held to them by core/tests/json_formats.rs.
+
+impl FromJson for SignerCounts {
+    fn read(r: &mut Reader<'_>) -> json::Result<SignerCounts> {
+        let (mut total, mut organizations, mut individuals) = (None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "total" => total = Some(r.u64()?),
+                "organizations" => organizations = Some(r.u64()?),
+                "individuals" => individuals = Some(r.u64()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(SignerCounts {
+            total: r.required(total, "total")?,
+            organizations: r.required(organizations, "organizations")?,
+            individuals: r.required(individuals, "individuals")?,
+        })
+    }
+}
+
+impl FromJson for PublicSigner {
+    fn read(r: &mut Reader<'_>) -> json::Result<PublicSigner> {
+        let (mut id, mut name) = (None, None);
+        let (mut title, mut affiliation, mut country, mut earlier_revision) = (None, None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "id" => id = Some(r.i64()?),
+                "name" => name = Some(r.string()?),
+                "title" => title = r.read()?,
+                "affiliation" => affiliation = r.read()?,
+                "country" => country = r.read()?,
+                "earlier_revision" => earlier_revision = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(PublicSigner {
+            id: r.required(id, "id")?,
+            name: r.required(name, "name")?,
+            title,
+            affiliation,
+            country,
+            earlier_revision,
+        })
+    }
+}
+
+impl FromJson for SignerPage {
+    fn read(r: &mut Reader<'_>) -> json::Result<SignerPage> {
+        let (mut campaign, mut kind, mut page, mut per_page) = (None, None, None, None);
+        let (mut pages, mut counts, mut signers) = (None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "campaign" => campaign = Some(r.string()?),
+                "kind" => kind = Some(r.read()?),
+                "page" => page = Some(r.u32()?),
+                "per_page" => per_page = Some(r.u32()?),
+                "pages" => pages = Some(r.u32()?),
+                "counts" => counts = Some(r.read()?),
+                "signers" => signers = Some(r.read()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(SignerPage {
+            campaign: r.required(campaign, "campaign")?,
+            kind: r.required(kind, "kind")?,
+            page: r.required(page, "page")?,
+            per_page: r.required(per_page, "per_page")?,
+            pages: r.required(pages, "pages")?,
+            counts: r.required(counts, "counts")?,
+            signers: r.required(signers, "signers")?,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The status of one demand of a letter (a disclosure item): the one list of status names that the
 //! campaign files, the receiver, the status feed and the widget share.
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 
 /// Where a demand stands. Serialized in `snake_case` (`partially_disclosed`).
@@ -43,6 +44,13 @@ impl DemandStatus {
     /// Whether the demand still counts as outstanding (nothing or only part disclosed, or refused).
     pub fn is_outstanding(self) -> bool {
         self != DemandStatus::Disclosed
+    }
+}
+
+/// Read by the widget without serde (see `json`).
+impl FromJson for DemandStatus {
+    fn read(r: &mut Reader<'_>) -> json::Result<DemandStatus> {
+        r.word(&DemandStatus::ALL, DemandStatus::as_str, None)
     }
 }
 

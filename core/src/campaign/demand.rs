@@ -2,6 +2,7 @@
 //! refer to) and a status.
 
 use super::inline::Inline;
+use crate::json::{self, FromJson, Reader};
 use crate::status::DemandStatus;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,26 @@ pub struct Demand {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Demand>,
+}
+
+/// Read by the widget without serde (see `json`), as serde reads it.
+impl FromJson for Demand {
+    fn read(r: &mut Reader<'_>) -> json::Result<Demand> {
+        let (mut id, mut text) = (None, None);
+        let (mut status, mut note, mut children) = (DemandStatus::default(), None, Vec::new());
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "id" => id = Some(r.string()?),
+                "text" => text = Some(r.read()?),
+                "status" => status = r.read()?,
+                "note" => note = r.read()?,
+                "children" => children = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(Demand { id: r.required(id, "id")?, text: r.required(text, "text")?, status, note, children })
+    }
 }
 
 /// Depth-first iterator over demand trees (see [`super::Campaign::demands`]).

@@ -1,5 +1,6 @@
 //! Running text: what a paragraph, a demand, a list item or a footnote is made of.
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 
 /// A piece of running text. Serialized externally tagged and in `snake_case`:
@@ -18,6 +19,34 @@ pub enum Inline {
     Link { href: String, children: Vec<Inline> },
     /// A reference to footnote `n` (1-based) of the campaign.
     FootnoteRef(u32),
+}
+
+/// Read by the widget without serde (see `json`), as serde reads it.
+impl FromJson for Inline {
+    fn read(r: &mut Reader<'_>) -> json::Result<Inline> {
+        r.begin_object()?;
+        let inline = match r.next_key()?.as_deref() {
+            Some("text") => Inline::Text(r.string()?),
+            Some("emphasis") => Inline::Emphasis(r.read()?),
+            Some("strong") => Inline::Strong(r.read()?),
+            Some("link") => {
+                let (mut href, mut children) = (None, None);
+                r.begin_object()?;
+                while let Some(key) = r.next_key()? {
+                    match &*key {
+                        "href" => href = Some(r.string()?),
+                        "children" => children = Some(r.read()?),
+                        _ => r.skip()?,
+                    }
+                }
+                Inline::Link { href: r.required(href, "href")?, children: r.required(children, "children")? }
+            }
+            Some("footnote_ref") => Inline::FootnoteRef(r.u32()?),
+            other => return Err(r.unknown(other, "text, emphasis, strong, link, footnote_ref")),
+        };
+        r.end_variant()?;
+        Ok(inline)
+    }
 }
 
 /// The text a reader sees, without markup and without footnote markers.

@@ -18,6 +18,7 @@ pub mod inline;
 pub use demand::{Demand, Demands};
 pub use inline::{plain_text, Inline};
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 
 /// The language a campaign is written in when its file does not say.
@@ -133,6 +134,115 @@ pub struct Footnote {
     /// Where the cited source can be read, when the organizers give one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+}
+
+// The widget reads these with `json` rather than serde (see its module documentation): the same
+// names and defaults as the serde attributes above, held to them by core/tests/json_formats.rs.
+
+impl FromJson for Campaign {
+    fn read(r: &mut Reader<'_>) -> json::Result<Campaign> {
+        let (mut id, mut title, mut date) = (None, None, None);
+        let mut c = Campaign::new("", "", "");
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "id" => id = Some(r.string()?),
+                "title" => title = Some(r.string()?),
+                "date" => date = Some(r.string()?),
+                "language" => c.language = r.string()?,
+                "recipient" => c.recipient = r.read()?,
+                "subject" => c.subject = r.read()?,
+                "salutation" => c.salutation = r.read()?,
+                "body" => c.body = r.read()?,
+                "closing" => c.closing = r.read()?,
+                "signatories" => c.signatories = r.read()?,
+                "cc" => c.cc = r.read()?,
+                "contact" => c.contact = r.read()?,
+                "footnotes" => c.footnotes = r.read()?,
+                "goal" => c.goal = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        c.id = r.required(id, "id")?;
+        c.title = r.required(title, "title")?;
+        c.date = r.required(date, "date")?;
+        Ok(c)
+    }
+}
+
+impl FromJson for Block {
+    fn read(r: &mut Reader<'_>) -> json::Result<Block> {
+        r.begin_object()?;
+        let block = match r.next_key()?.as_deref() {
+            Some("paragraph") => Block::Paragraph(r.read()?),
+            Some("list") => Block::List(r.read()?),
+            Some("demands") => Block::Demands(r.read()?),
+            Some("quote") => Block::Quote(r.read()?),
+            other => return Err(r.unknown(other, "paragraph, list, demands, quote")),
+        };
+        r.end_variant()?;
+        Ok(block)
+    }
+}
+
+impl FromJson for Signatories {
+    fn read(r: &mut Reader<'_>) -> json::Result<Signatories> {
+        let mut signatories = Signatories::default();
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "organizations" => signatories.organizations = r.read()?,
+                "individuals" => signatories.individuals = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(signatories)
+    }
+}
+
+impl FromJson for Organization {
+    fn read(r: &mut Reader<'_>) -> json::Result<Organization> {
+        let mut name = None;
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "name" => name = Some(r.string()?),
+                _ => r.skip()?,
+            }
+        }
+        Ok(Organization { name: r.required(name, "name")? })
+    }
+}
+
+impl FromJson for Individual {
+    fn read(r: &mut Reader<'_>) -> json::Result<Individual> {
+        let (mut name, mut title, mut affiliation) = (None, None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "name" => name = Some(r.string()?),
+                "title" => title = r.read()?,
+                "affiliation" => affiliation = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(Individual { name: r.required(name, "name")?, title, affiliation })
+    }
+}
+
+impl FromJson for Footnote {
+    fn read(r: &mut Reader<'_>) -> json::Result<Footnote> {
+        let (mut text, mut link) = (None, None);
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match &*key {
+                "text" => text = Some(r.read()?),
+                "link" => link = r.read()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(Footnote { text: r.required(text, "text")?, link })
+    }
 }
 
 /// Whether `id` is a valid campaign or demand id: lowercase ASCII letters and digits in words

@@ -6,6 +6,7 @@
 //! { "status": "check_inbox", "message": "Check your inbox: we sent a mail to this address with a link to confirm the signature. It counts once confirmed." }
 //! ```
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 
 /// Where a signature the receiver took stands. Serialized in `snake_case`.
@@ -43,6 +44,13 @@ impl AnswerStatus {
             AnswerStatus::AlreadySigned => "already_signed",
             AnswerStatus::Unrecognized => "unrecognized",
         }
+    }
+}
+
+/// Read by the widget without serde (see `json`): a word it does not know is `Unrecognized`.
+impl FromJson for AnswerStatus {
+    fn read(r: &mut Reader<'_>) -> json::Result<AnswerStatus> {
+        r.word(&AnswerStatus::ALL, AnswerStatus::as_str, Some(AnswerStatus::Unrecognized))
     }
 }
 

@@ -27,6 +27,7 @@ mod validation;
 pub mod website;
 pub mod wire;
 
+use crate::json::{self, FromJson, Reader};
 use serde::{Deserialize, Serialize};
 pub use validation::{validate, validate_as, Provenance};
 
@@ -188,6 +189,13 @@ impl SignerKind {
             }
             SignerKind::Individual => &[field::NAME, field::TITLE, field::AFFILIATION, field::EMAIL],
         }
+    }
+}
+
+/// Read by the widget without serde (see `json`).
+impl FromJson for SignerKind {
+    fn read(r: &mut Reader<'_>) -> json::Result<SignerKind> {
+        r.word(&SignerKind::ALL, SignerKind::as_str, None)
     }
 }
 

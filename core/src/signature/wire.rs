@@ -7,6 +7,7 @@
 //! the whole request for a type detail. Consent is never assumed: only an explicit yes is `true`.
 
 use super::{field, SignatureSubmission};
+use crate::json;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
@@ -185,6 +186,35 @@ impl SignatureSubmission {
             }
         }
         submission
+    }
+}
+
+impl SignatureSubmission {
+    /// The submission as the body of the `json` and `text` encodings: the fields of
+    /// [`to_form_pairs`](Self::to_form_pairs) in the same order, and `kind` even when empty;
+    /// checkboxes as booleans and `fill_ms` as a number. Byte for byte what serde_json writes for
+    /// it (core/tests/json_formats.rs), without serde in the widget's wasm (see `crate::json`).
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        json::write_string(&mut out, field::KIND);
+        out.push(':');
+        json::write_string(&mut out, &self.kind);
+        for (name, value) in self.to_form_pairs() {
+            if name == field::KIND {
+                continue;
+            }
+            out.push(',');
+            json::write_string(&mut out, name);
+            out.push(':');
+            match name {
+                field::LIST_PUBLICLY | field::MAY_SIGN_FOR_ORGANIZATION | field::UPDATES_OPT_IN | field::FILL_MS => {
+                    out.push_str(&value)
+                }
+                _ => json::write_string(&mut out, &value),
+            }
+        }
+        out.push('}');
+        out
     }
 }
 
