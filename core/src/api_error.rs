@@ -254,21 +254,19 @@ impl FromJson for FieldErrorCode {
 /// Read by the widget without serde (see `json`).
 impl FromJson for FieldError {
     fn read(r: &mut Reader<'_>) -> json::Result<FieldError> {
-        let (mut field, mut code, mut message) = (None, None, None);
+        const FIELDS: [&str; 3] = ["field", "code", "message"];
+        let mut error = FieldError { field: String::new(), code: FieldErrorCode::Unrecognized, message: String::new() };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "field" => field = Some(r.string()?),
-                "code" => code = Some(r.read()?),
-                "message" => message = Some(r.string()?),
-                _ => r.skip()?,
+        while let Some(index) = r.next_field(&FIELDS, &mut seen)? {
+            match index {
+                0 => error.field = r.string()?,
+                1 => error.code = r.read()?,
+                _ => error.message = r.string()?,
             }
         }
-        Ok(FieldError {
-            field: r.required(field, "field")?,
-            code: r.required(code, "code")?,
-            message: r.required(message, "message")?,
-        })
+        r.require(&FIELDS, 3, seen)?;
+        Ok(error)
     }
 }
 

@@ -98,58 +98,67 @@ pub struct Evidence {
 
 impl FromJson for StatusFeed {
     fn read(r: &mut Reader<'_>) -> json::Result<StatusFeed> {
-        let (mut format, mut campaign, mut updated_at, mut demands) = (None, None, None, None);
+        // The first three are required.
+        const FIELDS: [&str; 4] = ["format", "campaign", "demands", "updated_at"];
+        let mut feed =
+            StatusFeed { format: String::new(), campaign: String::new(), updated_at: None, demands: Vec::new() };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "format" => format = Some(r.string()?),
-                "campaign" => campaign = Some(r.string()?),
-                "updated_at" => updated_at = r.read()?,
-                "demands" => demands = Some(r.read()?),
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => feed.format = r.string()?,
+                1 => feed.campaign = r.string()?,
+                2 => feed.demands = r.read()?,
+                _ => feed.updated_at = r.read()?,
             }
         }
-        Ok(StatusFeed {
-            format: r.required(format, "format")?,
-            campaign: r.required(campaign, "campaign")?,
-            updated_at,
-            demands: r.required(demands, "demands")?,
-        })
+        r.require(&FIELDS, 3, seen)?;
+        Ok(feed)
     }
 }
 
 impl FromJson for DemandState {
     fn read(r: &mut Reader<'_>) -> json::Result<DemandState> {
-        let (mut id, mut status, mut note, mut updated_at, mut evidence) =
-            (None, None, String::new(), None, Vec::new());
+        // The first two are required.
+        const FIELDS: [&str; 5] = ["id", "status", "note", "updated_at", "evidence"];
+        let mut state = DemandState {
+            id: String::new(),
+            status: DemandStatus::default(),
+            note: String::new(),
+            updated_at: None,
+            evidence: Vec::new(),
+        };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "id" => id = Some(r.string()?),
-                "status" => status = Some(r.read()?),
-                "note" => note = r.string()?,
-                "updated_at" => updated_at = r.read()?,
-                "evidence" => evidence = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => state.id = r.string()?,
+                1 => state.status = r.read()?,
+                2 => state.note = r.string()?,
+                3 => state.updated_at = r.read()?,
+                _ => state.evidence = r.read()?,
             }
         }
-        Ok(DemandState { id: r.required(id, "id")?, status: r.required(status, "status")?, note, updated_at, evidence })
+        r.require(&FIELDS, 2, seen)?;
+        Ok(state)
     }
 }
 
 impl FromJson for Evidence {
     fn read(r: &mut Reader<'_>) -> json::Result<Evidence> {
-        let (mut url, mut title, mut date) = (None, String::new(), None);
+        // The first two are required.
+        const FIELDS: [&str; 3] = ["url", "date", "title"];
+        let (mut evidence, mut seen) = (Evidence { url: String::new(), title: String::new(), date: String::new() }, 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "url" => url = Some(r.string()?),
-                "title" => title = r.string()?,
-                "date" => date = Some(r.string()?),
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => evidence.url = r.string()?,
+                1 => evidence.date = r.string()?,
+                _ => evidence.title = r.string()?,
             }
         }
-        Ok(Evidence { url: r.required(url, "url")?, title, date: r.required(date, "date")? })
+        r.require(&FIELDS, 2, seen)?;
+        Ok(evidence)
     }
 }
 

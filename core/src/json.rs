@@ -10,7 +10,7 @@
 //!
 //! Reading: [`Reader`] is a recursive-descent parser over the text, from which each type reads
 //! itself ([`FromJson`], implemented next to each type) with plain loops over the fields of an
-//! object ([`Reader::next_key`]) and the items of an array ([`Reader::next_item`]). The whole JSON
+//! object ([`Reader::next_field`]) and the items of an array ([`Reader::next_item`]). The whole JSON
 //! grammar is checked, unknown fields are skipped, nesting is limited to [`MAX_DEPTH`], and every
 //! error says what was expected and where; no input makes it panic. The rules are serde's for the
 //! same types: an absent optional field takes its default, `null` is accepted only where serde
@@ -103,11 +103,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The error for a required field that the object just read lacked.
-    pub fn required<T>(&self, value: Option<T>, field: &str) -> Result<T> {
-        value.ok_or_else(|| self.error(&format!("missing field `{field}`")))
-    }
-
     fn rest(&self) -> &'a str {
         self.text.get(self.pos..).unwrap_or("")
     }
@@ -176,7 +171,7 @@ impl<'a> Reader<'a> {
 
     /// The name of the object's next field (its value is to be read next, or skipped), or None
     /// once the object has ended.
-    pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>> {
+    fn next_key(&mut self) -> Result<Option<Cow<'a, str>>> {
         if self.closes(b'}')? {
             return Ok(None);
         }
@@ -188,6 +183,42 @@ impl<'a> Reader<'a> {
             return Err(self.unexpected("`:`"));
         }
         Ok(Some(key))
+    }
+
+    /// The object's next field among `fields`, as its index there (its value is to be read next),
+    /// recorded in `seen` (bit `i` for `fields[i]`, at most 32, for [`Reader::require`]); others are
+    /// skipped. None once the object has ended. Matching names here rather than in each type, and
+    /// filling a value in place rather than through an `Option` per field, keeps the wasm small.
+    pub fn next_field(&mut self, fields: &[&str], seen: &mut u32) -> Result<Option<usize>> {
+        while let Some(key) = self.next_key()? {
+            if let Some(index) = fields.iter().position(|field| *field == key) {
+                *seen |= 1 << index;
+                return Ok(Some(index));
+            }
+            self.skip()?;
+        }
+        Ok(None)
+    }
+
+    /// After an object read with [`Reader::next_field`]: an error naming the first of its first
+    /// `required` fields that it lacked.
+    pub fn require(&self, fields: &[&str], required: usize, seen: u32) -> Result<()> {
+        match fields.iter().take(required).enumerate().find(|(index, _)| seen & (1 << index) == 0) {
+            Some((_, field)) => Err(self.error(&format!("missing field `{field}`"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the start of an externally tagged enum's object (`{"text": "…"}`, one field named by
+    /// the variant): the variant's index in `names`. Its value is to be read next, then
+    /// [`Reader::end_variant`].
+    pub fn variant(&mut self, names: &[&str]) -> Result<usize> {
+        self.begin_object()?;
+        let key = self.next_key()?;
+        match key.as_deref().and_then(|key| names.iter().position(|name| *name == key)) {
+            Some(index) => Ok(index),
+            None => Err(self.unknown(key.as_deref(), &names.join(", "))),
+        }
     }
 
     /// Reads the `[` that opens an array; its items follow through [`Reader::next_item`].
@@ -211,7 +242,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The error for a word (`found`; None for an empty object) that names none of `expected`.
-    pub fn unknown(&self, found: Option<&str>, expected: &str) -> Error {
+    fn unknown(&self, found: Option<&str>, expected: &str) -> Error {
         match found {
             Some(word) => self.error(&format!("unknown variant `{word}`, expected one of {expected}")),
             None => self.error(&format!("expected one of {expected}")),

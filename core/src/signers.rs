@@ -73,77 +73,78 @@ impl SignerPage {
 
 impl FromJson for SignerCounts {
     fn read(r: &mut Reader<'_>) -> json::Result<SignerCounts> {
-        let (mut total, mut organizations, mut individuals) = (None, None, None);
+        const FIELDS: [&str; 3] = ["total", "organizations", "individuals"];
+        let (mut counts, mut seen) = (SignerCounts::default(), 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "total" => total = Some(r.u64()?),
-                "organizations" => organizations = Some(r.u64()?),
-                "individuals" => individuals = Some(r.u64()?),
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            let count = r.u64()?;
+            match field {
+                0 => counts.total = count,
+                1 => counts.organizations = count,
+                _ => counts.individuals = count,
             }
         }
-        Ok(SignerCounts {
-            total: r.required(total, "total")?,
-            organizations: r.required(organizations, "organizations")?,
-            individuals: r.required(individuals, "individuals")?,
-        })
+        r.require(&FIELDS, 3, seen)?;
+        Ok(counts)
     }
 }
 
 impl FromJson for PublicSigner {
     fn read(r: &mut Reader<'_>) -> json::Result<PublicSigner> {
-        let (mut id, mut name) = (None, None);
-        let (mut title, mut affiliation, mut country, mut earlier_revision) = (None, None, None, None);
+        // The first two are required.
+        const FIELDS: [&str; 6] = ["id", "name", "title", "affiliation", "country", "earlier_revision"];
+        let mut signer = PublicSigner {
+            id: 0,
+            name: String::new(),
+            title: None,
+            affiliation: None,
+            country: None,
+            earlier_revision: None,
+        };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "id" => id = Some(r.i64()?),
-                "name" => name = Some(r.string()?),
-                "title" => title = r.read()?,
-                "affiliation" => affiliation = r.read()?,
-                "country" => country = r.read()?,
-                "earlier_revision" => earlier_revision = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => signer.id = r.i64()?,
+                1 => signer.name = r.string()?,
+                2 => signer.title = r.read()?,
+                3 => signer.affiliation = r.read()?,
+                4 => signer.country = r.read()?,
+                _ => signer.earlier_revision = r.read()?,
             }
         }
-        Ok(PublicSigner {
-            id: r.required(id, "id")?,
-            name: r.required(name, "name")?,
-            title,
-            affiliation,
-            country,
-            earlier_revision,
-        })
+        r.require(&FIELDS, 2, seen)?;
+        Ok(signer)
     }
 }
 
 impl FromJson for SignerPage {
     fn read(r: &mut Reader<'_>) -> json::Result<SignerPage> {
-        let (mut campaign, mut kind, mut page, mut per_page) = (None, None, None, None);
-        let (mut pages, mut counts, mut signers) = (None, None, None);
+        const FIELDS: [&str; 7] = ["campaign", "kind", "page", "per_page", "pages", "counts", "signers"];
+        let mut page = SignerPage {
+            campaign: String::new(),
+            kind: SignerKind::Individual,
+            page: 0,
+            per_page: 0,
+            pages: 0,
+            counts: SignerCounts::default(),
+            signers: Vec::new(),
+        };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "campaign" => campaign = Some(r.string()?),
-                "kind" => kind = Some(r.read()?),
-                "page" => page = Some(r.u32()?),
-                "per_page" => per_page = Some(r.u32()?),
-                "pages" => pages = Some(r.u32()?),
-                "counts" => counts = Some(r.read()?),
-                "signers" => signers = Some(r.read()?),
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => page.campaign = r.string()?,
+                1 => page.kind = r.read()?,
+                2 => page.page = r.u32()?,
+                3 => page.per_page = r.u32()?,
+                4 => page.pages = r.u32()?,
+                5 => page.counts = r.read()?,
+                _ => page.signers = r.read()?,
             }
         }
-        Ok(SignerPage {
-            campaign: r.required(campaign, "campaign")?,
-            kind: r.required(kind, "kind")?,
-            page: r.required(page, "page")?,
-            per_page: r.required(per_page, "per_page")?,
-            pages: r.required(pages, "pages")?,
-            counts: r.required(counts, "counts")?,
-            signers: r.required(signers, "signers")?,
-        })
+        r.require(&FIELDS, 7, seen)?;
+        Ok(page)
     }
 }
 

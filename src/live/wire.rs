@@ -1,17 +1,17 @@
-//! Reading what the feeds send into the reducer's actions. JSON goes through the browser's
-//! `JSON.parse` and serde-wasm-bindgen (no serde_json in the wasm), then through the feed's
-//! validation in `core`, the same code the receiver runs before serving.
+//! Reading what the feeds send into the reducer's actions. JSON goes through core's small reader
+//! (`undersigned_core::json`: no serde in the wasm), then through the feed's validation in `core`,
+//! the same code the receiver runs before serving.
 
 use super::state::StatusSnapshot;
 use undersigned_core::feed::{DemandState, StatusFeed};
+use undersigned_core::json;
 use undersigned_core::signers::{SignerCounts, SignerPage};
 
 /// Parses and validates a status feed (a static file or the receiver's status endpoint) for the
 /// campaign `campaign_id`. The error says what is wrong, for the console.
 pub fn parse_status_feed(text: &str, campaign_id: &str) -> Result<StatusSnapshot, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "the status feed is not valid JSON".to_string())?;
-    let feed: StatusFeed = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| format!("the status feed does not match the status feed format: {e}"))?;
+    let feed: StatusFeed =
+        json::from_str(text).map_err(|e| format!("the status feed does not match the status feed format: {e}"))?;
     feed.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     if feed.campaign != campaign_id {
         return Err(format!(
@@ -24,9 +24,8 @@ pub fn parse_status_feed(text: &str, campaign_id: &str) -> Result<StatusSnapshot
 
 /// Parses the receiver's `demand` event: one demand's new state, validated like a feed entry.
 pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "the demand event is not valid JSON".to_string())?;
-    let state: DemandState = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| format!("the demand event does not match the status feed format: {e}"))?;
+    let state: DemandState =
+        json::from_str(text).map_err(|e| format!("the demand event does not match the status feed format: {e}"))?;
     let problems = state.problems();
     if !problems.is_empty() {
         return Err(problems.iter().map(|(path, message)| format!("{path}: {message}")).collect::<Vec<_>>().join("; "));
@@ -36,13 +35,10 @@ pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
 
 /// Parses the receiver's `signers` event.
 pub fn parse_signer_counts(text: &str) -> Result<SignerCounts, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "the signers event is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| format!("the signers event does not match the expected counts: {e}"))
+    json::from_str(text).map_err(|e| format!("the signers event does not match the expected counts: {e}"))
 }
 
 /// Parses a page of the signer list.
 pub fn parse_signer_page(text: &str) -> Result<SignerPage, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "the signer list is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| format!("the signer list does not match the expected page: {e}"))
+    json::from_str(text).map_err(|e| format!("the signer list does not match the expected page: {e}"))
 }

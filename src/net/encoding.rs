@@ -52,23 +52,11 @@ pub fn form_body(submission: &SignatureSubmission, map: &FieldMap) -> String {
     )
 }
 
-/// The JSON body of `submission` (for `json` and `text`), written by the browser's
-/// `JSON.stringify` so that no JSON serializer ships in the wasm.
-pub fn json_body(submission: &SignatureSubmission) -> Result<String, String> {
-    use serde::Serialize;
-    let value = submission
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| format!("the signature could not be encoded: {e}"))?;
-    js_sys::JSON::stringify(&value)
-        .map(String::from)
-        .map_err(|_| "the signature could not be encoded as JSON".to_string())
-}
-
 /// The request body of `submission` in `encoding`.
-pub fn body(encoding: Encoding, submission: &SignatureSubmission, map: &FieldMap) -> Result<String, String> {
+pub fn body(encoding: Encoding, submission: &SignatureSubmission, map: &FieldMap) -> String {
     match encoding {
-        Encoding::Json | Encoding::Text => json_body(submission),
-        Encoding::Form => Ok(form_body(submission, map)),
+        Encoding::Json | Encoding::Text => submission.to_json(),
+        Encoding::Form => form_body(submission, map),
     }
 }
 

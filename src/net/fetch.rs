@@ -14,7 +14,7 @@ pub const TIMEOUT_MS: u32 = 20_000;
 /// field map): retrying would not help.
 pub async fn send(entry: &OutboxEntry) -> Result<Answer, String> {
     let map: FieldMap = entry.field_map.parse()?;
-    let body = encoding::body(entry.encoding, &entry.submission, &map)?;
+    let body = encoding::body(entry.encoding, &entry.submission, &map);
     let window = web_sys::window().ok_or("no window")?;
 
     let init = RequestInit::new();
@@ -60,8 +60,6 @@ pub async fn send(entry: &OutboxEntry) -> Result<Answer, String> {
         Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
         Err(_) => None,
     };
-    let body = body
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .and_then(|value| serde_wasm_bindgen::from_value::<AnswerBody>(value).ok());
+    let body = body.and_then(|text| undersigned_core::json::from_str::<AnswerBody>(&text).ok());
     Ok(Answer::Http { status, retry_after_ms: retry_after, body })
 }

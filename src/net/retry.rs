@@ -1,9 +1,9 @@
 //! What an endpoint's answer means for a signature, and how long to wait before trying again:
 //! the [`RETRY`] backoff, or the endpoint's own `Retry-After`.
 
-use serde::Deserialize;
 use undersigned_core::api_error::{ErrorCode, FieldError};
 use undersigned_core::backoff::Backoff;
+use undersigned_core::json::{self, FromJson, Reader};
 use undersigned_core::signature::answer::AnswerStatus;
 
 /// The wait after the `n`th failed attempt: up to 1 s after the first, doubling to a minute while
@@ -19,9 +19,9 @@ pub fn retry_after_ms(value: &str) -> Option<u64> {
     value.trim().parse::<u64>().ok().map(|s| s.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
 }
 
-/// The parts of a JSON answer the widget reads; anything else in it is ignored.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+/// The parts of a JSON answer the widget reads; anything else in it is ignored, and every part may
+/// be absent.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnswerBody {
     /// The reference receiver's error code (`validation_failed`, …); kept as text, because the
     /// page's events pass on whatever code the endpoint sent.
@@ -31,6 +31,22 @@ pub struct AnswerBody {
     pub status: Option<AnswerStatus>,
     pub message: Option<String>,
     pub fields: Vec<FieldError>,
+}
+
+impl FromJson for AnswerBody {
+    fn read(r: &mut Reader<'_>) -> json::Result<AnswerBody> {
+        let (mut body, mut seen) = (AnswerBody::default(), 0);
+        r.begin_object()?;
+        while let Some(field) = r.next_field(&["code", "status", "message", "fields"], &mut seen)? {
+            match field {
+                0 => body.code = r.read()?,
+                1 => body.status = r.read()?,
+                2 => body.message = r.read()?,
+                _ => body.fields = r.read()?,
+            }
+        }
+        Ok(body)
+    }
 }
 
 /// One answer from the endpoint, as far as the browser lets us see it.
@@ -196,8 +212,22 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_body_reads_what_it_knows_and_nothing_is_required() {
+        let text = r#"{"code":"validation_failed","message":"m","fields":[{"field":"email","code":"invalid_email",
+            "message":"bad"}],"status":null,"extra":{"a":[1]}}"#;
+        let body: AnswerBody = json::from_str(text).unwrap();
+        assert_eq!(body.code.as_deref(), Some("validation_failed"));
+        assert_eq!((body.status, body.message.as_deref()), (None, Some("m")));
+        assert_eq!(body.fields[0].code, undersigned_core::api_error::FieldErrorCode::InvalidEmail);
+        assert_eq!(json::from_str::<AnswerBody>("{}").unwrap(), AnswerBody::default());
+        for bad in ["", "[]", "<html>", r#"{"fields":null}"#, r#"{"message":1}"#, r#"{"code":"x""#] {
+            assert!(json::from_str::<AnswerBody>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn an_unknown_status_word_is_still_a_delivery() {
-        let body: AnswerBody = serde_json::from_str(r#"{"status":"queued","message":"m"}"#).unwrap();
+        let body: AnswerBody = json::from_str(r#"{"status":"queued","message":"m"}"#).unwrap();
         assert_eq!(body.status, Some(AnswerStatus::Unrecognized));
         assert_eq!(judge(http(202, Some(body))), Verdict::Delivered(Acknowledged::Signed));
     }

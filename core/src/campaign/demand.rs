@@ -26,20 +26,28 @@ pub struct Demand {
 /// Read by the widget without serde (see `json`), as serde reads it.
 impl FromJson for Demand {
     fn read(r: &mut Reader<'_>) -> json::Result<Demand> {
-        let (mut id, mut text) = (None, None);
-        let (mut status, mut note, mut children) = (DemandStatus::default(), None, Vec::new());
+        // The first two are required.
+        const FIELDS: [&str; 5] = ["id", "text", "status", "note", "children"];
+        let mut demand = Demand {
+            id: String::new(),
+            text: Vec::new(),
+            status: DemandStatus::default(),
+            note: None,
+            children: Vec::new(),
+        };
+        let mut seen = 0;
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "id" => id = Some(r.string()?),
-                "text" => text = Some(r.read()?),
-                "status" => status = r.read()?,
-                "note" => note = r.read()?,
-                "children" => children = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => demand.id = r.string()?,
+                1 => demand.text = r.read()?,
+                2 => demand.status = r.read()?,
+                3 => demand.note = r.read()?,
+                _ => demand.children = r.read()?,
             }
         }
-        Ok(Demand { id: r.required(id, "id")?, text: r.required(text, "text")?, status, note, children })
+        r.require(&FIELDS, 2, seen)?;
+        Ok(demand)
     }
 }
 

@@ -24,25 +24,24 @@ pub enum Inline {
 /// Read by the widget without serde (see `json`), as serde reads it.
 impl FromJson for Inline {
     fn read(r: &mut Reader<'_>) -> json::Result<Inline> {
-        r.begin_object()?;
-        let inline = match r.next_key()?.as_deref() {
-            Some("text") => Inline::Text(r.string()?),
-            Some("emphasis") => Inline::Emphasis(r.read()?),
-            Some("strong") => Inline::Strong(r.read()?),
-            Some("link") => {
-                let (mut href, mut children) = (None, None);
+        let inline = match r.variant(&["text", "emphasis", "strong", "link", "footnote_ref"])? {
+            0 => Inline::Text(r.string()?),
+            1 => Inline::Emphasis(r.read()?),
+            2 => Inline::Strong(r.read()?),
+            3 => {
+                const FIELDS: [&str; 2] = ["href", "children"];
+                let (mut href, mut children, mut seen) = (String::new(), Vec::new(), 0);
                 r.begin_object()?;
-                while let Some(key) = r.next_key()? {
-                    match &*key {
-                        "href" => href = Some(r.string()?),
-                        "children" => children = Some(r.read()?),
-                        _ => r.skip()?,
+                while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+                    match field {
+                        0 => href = r.string()?,
+                        _ => children = r.read()?,
                     }
                 }
-                Inline::Link { href: r.required(href, "href")?, children: r.required(children, "children")? }
+                r.require(&FIELDS, 2, seen)?;
+                Inline::Link { href, children }
             }
-            Some("footnote_ref") => Inline::FootnoteRef(r.u32()?),
-            other => return Err(r.unknown(other, "text, emphasis, strong, link, footnote_ref")),
+            _ => Inline::FootnoteRef(r.u32()?),
         };
         r.end_variant()?;
         Ok(inline)

@@ -141,44 +141,55 @@ pub struct Footnote {
 
 impl FromJson for Campaign {
     fn read(r: &mut Reader<'_>) -> json::Result<Campaign> {
-        let (mut id, mut title, mut date) = (None, None, None);
-        let mut c = Campaign::new("", "", "");
+        // The first three are required.
+        const FIELDS: [&str; 14] = [
+            "id",
+            "title",
+            "date",
+            "language",
+            "recipient",
+            "subject",
+            "salutation",
+            "body",
+            "closing",
+            "signatories",
+            "cc",
+            "contact",
+            "footnotes",
+            "goal",
+        ];
+        let (mut c, mut seen) = (Campaign::new("", "", ""), 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "id" => id = Some(r.string()?),
-                "title" => title = Some(r.string()?),
-                "date" => date = Some(r.string()?),
-                "language" => c.language = r.string()?,
-                "recipient" => c.recipient = r.read()?,
-                "subject" => c.subject = r.read()?,
-                "salutation" => c.salutation = r.read()?,
-                "body" => c.body = r.read()?,
-                "closing" => c.closing = r.read()?,
-                "signatories" => c.signatories = r.read()?,
-                "cc" => c.cc = r.read()?,
-                "contact" => c.contact = r.read()?,
-                "footnotes" => c.footnotes = r.read()?,
-                "goal" => c.goal = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => c.id = r.string()?,
+                1 => c.title = r.string()?,
+                2 => c.date = r.string()?,
+                3 => c.language = r.string()?,
+                4 => c.recipient = r.read()?,
+                5 => c.subject = r.read()?,
+                6 => c.salutation = r.read()?,
+                7 => c.body = r.read()?,
+                8 => c.closing = r.read()?,
+                9 => c.signatories = r.read()?,
+                10 => c.cc = r.read()?,
+                11 => c.contact = r.read()?,
+                12 => c.footnotes = r.read()?,
+                _ => c.goal = r.read()?,
             }
         }
-        c.id = r.required(id, "id")?;
-        c.title = r.required(title, "title")?;
-        c.date = r.required(date, "date")?;
+        r.require(&FIELDS, 3, seen)?;
         Ok(c)
     }
 }
 
 impl FromJson for Block {
     fn read(r: &mut Reader<'_>) -> json::Result<Block> {
-        r.begin_object()?;
-        let block = match r.next_key()?.as_deref() {
-            Some("paragraph") => Block::Paragraph(r.read()?),
-            Some("list") => Block::List(r.read()?),
-            Some("demands") => Block::Demands(r.read()?),
-            Some("quote") => Block::Quote(r.read()?),
-            other => return Err(r.unknown(other, "paragraph, list, demands, quote")),
+        let block = match r.variant(&["paragraph", "list", "demands", "quote"])? {
+            0 => Block::Paragraph(r.read()?),
+            1 => Block::List(r.read()?),
+            2 => Block::Demands(r.read()?),
+            _ => Block::Quote(r.read()?),
         };
         r.end_variant()?;
         Ok(block)
@@ -187,13 +198,12 @@ impl FromJson for Block {
 
 impl FromJson for Signatories {
     fn read(r: &mut Reader<'_>) -> json::Result<Signatories> {
-        let mut signatories = Signatories::default();
+        let (mut signatories, mut seen) = (Signatories::default(), 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "organizations" => signatories.organizations = r.read()?,
-                "individuals" => signatories.individuals = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&["organizations", "individuals"], &mut seen)? {
+            match field {
+                0 => signatories.organizations = r.read()?,
+                _ => signatories.individuals = r.read()?,
             }
         }
         Ok(signatories)
@@ -202,46 +212,47 @@ impl FromJson for Signatories {
 
 impl FromJson for Organization {
     fn read(r: &mut Reader<'_>) -> json::Result<Organization> {
-        let mut name = None;
+        const FIELDS: [&str; 1] = ["name"];
+        let (mut organization, mut seen) = (Organization { name: String::new() }, 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "name" => name = Some(r.string()?),
-                _ => r.skip()?,
-            }
+        while r.next_field(&FIELDS, &mut seen)?.is_some() {
+            organization.name = r.string()?;
         }
-        Ok(Organization { name: r.required(name, "name")? })
+        r.require(&FIELDS, 1, seen)?;
+        Ok(organization)
     }
 }
 
 impl FromJson for Individual {
     fn read(r: &mut Reader<'_>) -> json::Result<Individual> {
-        let (mut name, mut title, mut affiliation) = (None, None, None);
+        const FIELDS: [&str; 3] = ["name", "title", "affiliation"];
+        let (mut person, mut seen) = (Individual { name: String::new(), title: None, affiliation: None }, 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "name" => name = Some(r.string()?),
-                "title" => title = r.read()?,
-                "affiliation" => affiliation = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => person.name = r.string()?,
+                1 => person.title = r.read()?,
+                _ => person.affiliation = r.read()?,
             }
         }
-        Ok(Individual { name: r.required(name, "name")?, title, affiliation })
+        r.require(&FIELDS, 1, seen)?;
+        Ok(person)
     }
 }
 
 impl FromJson for Footnote {
     fn read(r: &mut Reader<'_>) -> json::Result<Footnote> {
-        let (mut text, mut link) = (None, None);
+        const FIELDS: [&str; 2] = ["text", "link"];
+        let (mut note, mut seen) = (Footnote { text: Vec::new(), link: None }, 0);
         r.begin_object()?;
-        while let Some(key) = r.next_key()? {
-            match &*key {
-                "text" => text = Some(r.read()?),
-                "link" => link = r.read()?,
-                _ => r.skip()?,
+        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+            match field {
+                0 => note.text = r.read()?,
+                _ => note.link = r.read()?,
             }
         }
-        Ok(Footnote { text: r.required(text, "text")?, link })
+        r.require(&FIELDS, 1, seen)?;
+        Ok(note)
     }
 }
 
