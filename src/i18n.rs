@@ -209,7 +209,7 @@ pub fn format_number(lang: &str, count: f64) -> String {
         .call1(&format, &count.into())
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| js_sys::Number::from(count).to_string(10).map(String::from).unwrap_or_default())
+        .unwrap_or_else(|| js_sys::Number::from(count).to_string_with_radix(10).map(String::from).unwrap_or_default())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

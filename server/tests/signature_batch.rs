@@ -9,6 +9,7 @@ mod support;
 use support::*;
 use undersigned_core::signature::SignerKind;
 use undersigned_server::domain::{KeptAnswer, NewSigner, SignatureWrite, SignerState, WriteOutcome};
+use undersigned_server::mail::MailKind;
 use undersigned_server::store::Store;
 
 const SECOND: &str = "second-letter";
@@ -318,12 +319,13 @@ both_backends!(
             .filter(|(_, o)| *o != WriteOutcome::KeyReused)
             .map(|(w, _)| &w.signer.email_normalized)
             .collect();
-        let count = |sql: &'static str| {
+        let count = |sql: String| {
             let pool = pool.clone();
-            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+            async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&pool).await.unwrap() }
         };
-        let signers = count("SELECT COUNT(*) FROM signers").await;
-        let signed_mails = count("SELECT COUNT(*) FROM mail_queue WHERE kind = 'signed'").await;
+        let signers = count("SELECT COUNT(*) FROM signers".to_owned()).await;
+        let signed_mails =
+            count(format!("SELECT COUNT(*) FROM mail_queue WHERE kind = '{}'", MailKind::Signed.as_str())).await;
         assert_eq!(signers as usize, addresses.len());
         assert_eq!(signed_mails, signers);
         pool.close().await;

@@ -213,10 +213,14 @@ mod tests {
 
     #[test]
     fn an_answer_body_reads_what_it_knows_and_nothing_is_required() {
-        let text = r#"{"code":"validation_failed","message":"m","fields":[{"field":"email","code":"invalid_email",
-            "message":"bad"}],"status":null,"extra":{"a":[1]}}"#;
-        let body: AnswerBody = json::from_str(text).unwrap();
-        assert_eq!(body.code.as_deref(), Some("validation_failed"));
+        let failed = undersigned_core::api_error::ErrorCode::ValidationFailed.as_str();
+        let invalid = undersigned_core::api_error::FieldErrorCode::InvalidEmail.as_str();
+        let text = format!(
+            r#"{{"code":"{failed}","message":"m","fields":[{{"field":"email","code":"{invalid}",
+            "message":"bad"}}],"status":null,"extra":{{"a":[1]}}}}"#
+        );
+        let body: AnswerBody = json::from_str(&text).unwrap();
+        assert_eq!(body.code.as_deref(), Some(failed));
         assert_eq!((body.status, body.message.as_deref()), (None, Some("m")));
         assert_eq!(body.fields[0].code, undersigned_core::api_error::FieldErrorCode::InvalidEmail);
         assert_eq!(json::from_str::<AnswerBody>("{}").unwrap(), AnswerBody::default());
