@@ -256,16 +256,14 @@ impl FromJson for FieldError {
     fn read(r: &mut Reader<'_>) -> json::Result<FieldError> {
         const FIELDS: [&str; 3] = ["field", "code", "message"];
         let mut error = FieldError { field: String::new(), code: FieldErrorCode::Unrecognized, message: String::new() };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(index) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 3, &mut |r, index| {
             match index {
                 0 => error.field = r.string()?,
                 1 => error.code = r.read()?,
                 _ => error.message = r.string()?,
             }
-        }
-        r.require(&FIELDS, 3, seen)?;
+            Ok(())
+        })?;
         Ok(error)
     }
 }

@@ -102,17 +102,15 @@ impl FromJson for StatusFeed {
         const FIELDS: [&str; 4] = ["format", "campaign", "demands", "updated_at"];
         let mut feed =
             StatusFeed { format: String::new(), campaign: String::new(), updated_at: None, demands: Vec::new() };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 3, &mut |r, field| {
             match field {
                 0 => feed.format = r.string()?,
                 1 => feed.campaign = r.string()?,
                 2 => feed.demands = r.read()?,
                 _ => feed.updated_at = r.read()?,
             }
-        }
-        r.require(&FIELDS, 3, seen)?;
+            Ok(())
+        })?;
         Ok(feed)
     }
 }
@@ -128,9 +126,7 @@ impl FromJson for DemandState {
             updated_at: None,
             evidence: Vec::new(),
         };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 2, &mut |r, field| {
             match field {
                 0 => state.id = r.string()?,
                 1 => state.status = r.read()?,
@@ -138,8 +134,8 @@ impl FromJson for DemandState {
                 3 => state.updated_at = r.read()?,
                 _ => state.evidence = r.read()?,
             }
-        }
-        r.require(&FIELDS, 2, seen)?;
+            Ok(())
+        })?;
         Ok(state)
     }
 }
@@ -148,16 +144,15 @@ impl FromJson for Evidence {
     fn read(r: &mut Reader<'_>) -> json::Result<Evidence> {
         // The first two are required.
         const FIELDS: [&str; 3] = ["url", "date", "title"];
-        let (mut evidence, mut seen) = (Evidence { url: String::new(), title: String::new(), date: String::new() }, 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        let mut evidence = Evidence { url: String::new(), title: String::new(), date: String::new() };
+        r.object(&FIELDS, 2, &mut |r, field| {
             match field {
                 0 => evidence.url = r.string()?,
                 1 => evidence.date = r.string()?,
                 _ => evidence.title = r.string()?,
             }
-        }
-        r.require(&FIELDS, 2, seen)?;
+            Ok(())
+        })?;
         Ok(evidence)
     }
 }

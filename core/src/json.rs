@@ -11,7 +11,7 @@
 //!
 //! Reading: [`Reader`] is a recursive-descent parser over the text, from which each type reads
 //! itself ([`FromJson`], implemented next to each type) with plain loops over the fields of an
-//! object ([`Reader::next_field`]) and the items of an array ([`Reader::next_item`]). The whole JSON
+//! object ([`Reader::object`]) and the items of an array ([`Reader::next_item`]). The whole JSON
 //! grammar is checked, unknown fields are skipped, nesting is limited to [`MAX_DEPTH`], and every
 //! error says what was expected and where; no input makes it panic. The rules are serde's for the
 //! same types: an absent optional field takes its default, `null` is accepted only where serde
@@ -190,7 +190,7 @@ impl<'a> Reader<'a> {
     /// recorded in `seen` (bit `i` for `fields[i]`, at most 32, for [`Reader::require`]); others are
     /// skipped. None once the object has ended. Matching names here rather than in each type, and
     /// filling a value in place rather than through an `Option` per field, keeps the wasm small.
-    pub fn next_field(&mut self, fields: &[&str], seen: &mut u32) -> Result<Option<usize>> {
+    fn next_field(&mut self, fields: &[&str], seen: &mut u32) -> Result<Option<usize>> {
         while let Some(key) = self.next_key()? {
             if let Some(index) = fields.iter().position(|field| *field == key) {
                 *seen |= 1 << index;
@@ -203,11 +203,28 @@ impl<'a> Reader<'a> {
 
     /// After an object read with [`Reader::next_field`]: an error naming the first of its first
     /// `required` fields that it lacked.
-    pub fn require(&self, fields: &[&str], required: usize, seen: u32) -> Result<()> {
+    fn require(&self, fields: &[&str], required: usize, seen: u32) -> Result<()> {
         match fields.iter().take(required).enumerate().find(|(index, _)| seen & (1 << index) == 0) {
             Some((_, field)) => Err(self.error(&format!("missing field `{field}`"))),
             None => Ok(()),
         }
+    }
+
+    /// Reads an object: `field` is called with the index in `fields` of each field met (its value
+    /// to be read next); other fields are skipped. The object must have the first `required` of
+    /// `fields`. One loop for every type, its body behind a `dyn` callback, keeps the wasm small.
+    pub fn object(
+        &mut self,
+        fields: &[&str],
+        required: usize,
+        field: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
+    ) -> Result<()> {
+        let mut seen = 0;
+        self.begin_object()?;
+        while let Some(index) = self.next_field(fields, &mut seen)? {
+            field(self, index)?;
+        }
+        self.require(fields, required, seen)
     }
 
     /// Reads the start of an externally tagged enum's object (`{"text": "…"}`, one field named by

@@ -74,17 +74,16 @@ impl SignerPage {
 impl FromJson for SignerCounts {
     fn read(r: &mut Reader<'_>) -> json::Result<SignerCounts> {
         const FIELDS: [&str; 3] = ["total", "organizations", "individuals"];
-        let (mut counts, mut seen) = (SignerCounts::default(), 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        let mut counts = SignerCounts::default();
+        r.object(&FIELDS, 3, &mut |r, field| {
             let count = r.u64()?;
             match field {
                 0 => counts.total = count,
                 1 => counts.organizations = count,
                 _ => counts.individuals = count,
             }
-        }
-        r.require(&FIELDS, 3, seen)?;
+            Ok(())
+        })?;
         Ok(counts)
     }
 }
@@ -101,9 +100,7 @@ impl FromJson for PublicSigner {
             country: None,
             earlier_revision: None,
         };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 2, &mut |r, field| {
             match field {
                 0 => signer.id = r.i64()?,
                 1 => signer.name = r.string()?,
@@ -112,8 +109,8 @@ impl FromJson for PublicSigner {
                 4 => signer.country = r.read()?,
                 _ => signer.earlier_revision = r.read()?,
             }
-        }
-        r.require(&FIELDS, 2, seen)?;
+            Ok(())
+        })?;
         Ok(signer)
     }
 }
@@ -130,9 +127,7 @@ impl FromJson for SignerPage {
             counts: SignerCounts::default(),
             signers: Vec::new(),
         };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 7, &mut |r, field| {
             match field {
                 0 => page.campaign = r.string()?,
                 1 => page.kind = r.read()?,
@@ -142,8 +137,8 @@ impl FromJson for SignerPage {
                 5 => page.counts = r.read()?,
                 _ => page.signers = r.read()?,
             }
-        }
-        r.require(&FIELDS, 7, seen)?;
+            Ok(())
+        })?;
         Ok(page)
     }
 }

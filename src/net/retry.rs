@@ -35,16 +35,16 @@ pub struct AnswerBody {
 
 impl FromJson for AnswerBody {
     fn read(r: &mut Reader<'_>) -> json::Result<AnswerBody> {
-        let (mut body, mut seen) = (AnswerBody::default(), 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&["code", "status", "message", "fields"], &mut seen)? {
+        let mut body = AnswerBody::default();
+        r.object(&["code", "status", "message", "fields"], 0, &mut |r, field| {
             match field {
                 0 => body.code = r.read()?,
                 1 => body.status = r.read()?,
                 2 => body.message = r.read()?,
                 _ => body.fields = r.read()?,
             }
-        }
+            Ok(())
+        })?;
         Ok(body)
     }
 }

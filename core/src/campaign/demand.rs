@@ -35,9 +35,7 @@ impl FromJson for Demand {
             note: None,
             children: Vec::new(),
         };
-        let mut seen = 0;
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        r.object(&FIELDS, 2, &mut |r, field| {
             match field {
                 0 => demand.id = r.string()?,
                 1 => demand.text = r.read()?,
@@ -45,8 +43,8 @@ impl FromJson for Demand {
                 3 => demand.note = r.read()?,
                 _ => demand.children = r.read()?,
             }
-        }
-        r.require(&FIELDS, 2, seen)?;
+            Ok(())
+        })?;
         Ok(demand)
     }
 }

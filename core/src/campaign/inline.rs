@@ -30,15 +30,14 @@ impl FromJson for Inline {
             2 => Inline::Strong(r.read()?),
             3 => {
                 const FIELDS: [&str; 2] = ["href", "children"];
-                let (mut href, mut children, mut seen) = (String::new(), Vec::new(), 0);
-                r.begin_object()?;
-                while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+                let (mut href, mut children) = (String::new(), Vec::new());
+                r.object(&FIELDS, 2, &mut |r, field| {
                     match field {
                         0 => href = r.string()?,
                         _ => children = r.read()?,
                     }
-                }
-                r.require(&FIELDS, 2, seen)?;
+                    Ok(())
+                })?;
                 Inline::Link { href, children }
             }
             _ => Inline::FootnoteRef(r.u32()?),

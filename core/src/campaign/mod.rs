@@ -158,9 +158,8 @@ impl FromJson for Campaign {
             "footnotes",
             "goal",
         ];
-        let (mut c, mut seen) = (Campaign::new("", "", ""), 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        let mut c = Campaign::new("", "", "");
+        r.object(&FIELDS, 3, &mut |r, field| {
             match field {
                 0 => c.id = r.string()?,
                 1 => c.title = r.string()?,
@@ -177,8 +176,8 @@ impl FromJson for Campaign {
                 12 => c.footnotes = r.read()?,
                 _ => c.goal = r.read()?,
             }
-        }
-        r.require(&FIELDS, 3, seen)?;
+            Ok(())
+        })?;
         Ok(c)
     }
 }
@@ -198,14 +197,14 @@ impl FromJson for Block {
 
 impl FromJson for Signatories {
     fn read(r: &mut Reader<'_>) -> json::Result<Signatories> {
-        let (mut signatories, mut seen) = (Signatories::default(), 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&["organizations", "individuals"], &mut seen)? {
+        let mut signatories = Signatories::default();
+        r.object(&["organizations", "individuals"], 0, &mut |r, field| {
             match field {
                 0 => signatories.organizations = r.read()?,
                 _ => signatories.individuals = r.read()?,
             }
-        }
+            Ok(())
+        })?;
         Ok(signatories)
     }
 }
@@ -213,12 +212,11 @@ impl FromJson for Signatories {
 impl FromJson for Organization {
     fn read(r: &mut Reader<'_>) -> json::Result<Organization> {
         const FIELDS: [&str; 1] = ["name"];
-        let (mut organization, mut seen) = (Organization { name: String::new() }, 0);
-        r.begin_object()?;
-        while r.next_field(&FIELDS, &mut seen)?.is_some() {
+        let mut organization = Organization { name: String::new() };
+        r.object(&FIELDS, 1, &mut |r, _| {
             organization.name = r.string()?;
-        }
-        r.require(&FIELDS, 1, seen)?;
+            Ok(())
+        })?;
         Ok(organization)
     }
 }
@@ -226,16 +224,15 @@ impl FromJson for Organization {
 impl FromJson for Individual {
     fn read(r: &mut Reader<'_>) -> json::Result<Individual> {
         const FIELDS: [&str; 3] = ["name", "title", "affiliation"];
-        let (mut person, mut seen) = (Individual { name: String::new(), title: None, affiliation: None }, 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        let mut person = Individual { name: String::new(), title: None, affiliation: None };
+        r.object(&FIELDS, 1, &mut |r, field| {
             match field {
                 0 => person.name = r.string()?,
                 1 => person.title = r.read()?,
                 _ => person.affiliation = r.read()?,
             }
-        }
-        r.require(&FIELDS, 1, seen)?;
+            Ok(())
+        })?;
         Ok(person)
     }
 }
@@ -243,15 +240,14 @@ impl FromJson for Individual {
 impl FromJson for Footnote {
     fn read(r: &mut Reader<'_>) -> json::Result<Footnote> {
         const FIELDS: [&str; 2] = ["text", "link"];
-        let (mut note, mut seen) = (Footnote { text: Vec::new(), link: None }, 0);
-        r.begin_object()?;
-        while let Some(field) = r.next_field(&FIELDS, &mut seen)? {
+        let mut note = Footnote { text: Vec::new(), link: None };
+        r.object(&FIELDS, 1, &mut |r, field| {
             match field {
                 0 => note.text = r.read()?,
                 _ => note.link = r.read()?,
             }
-        }
-        r.require(&FIELDS, 1, seen)?;
+            Ok(())
+        })?;
         Ok(note)
     }
 }
