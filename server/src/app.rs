@@ -54,9 +54,6 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let snapshots = Snapshots::new(store.clone());
     let live = LiveHub::new(stopped.clone(), snapshots, config.max_streams);
     tokio::spawn(live.clone().start_pump(store.clone(), config.event_poll).await);
-    // The writer's own connections: reads, however many, never hold the connection a signature
-    // waits for (the store of the writer is a second pool on the same database).
-    let writer_store = Store::connect(&config.database_url).await?;
     tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
     let sender = crate::mail::sender::MailSender::from_config(&config.mail)?;
     let mail = Arc::new(tokio::sync::Notify::new());
@@ -74,7 +71,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let state = Arc::new(AppState {
         mail,
         store: store.clone(),
-        writer: SignatureWriter::start(writer_store),
+        writer: SignatureWriter::start(store.clone())?,
         live,
         limiter: RateLimiter::for_store(config.rate_limit, &store),
         admin_token,

@@ -100,6 +100,11 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// The signature writer's connections ([`crate::writer`]). On SQLite a pool of its own with one
+    /// connection that reads never take: signatures never wait for a pooled connection behind a
+    /// read storm, and the writer's page cache stays warm (a connection's cache is dropped when
+    /// another connection wrote since its last transaction). On PostgreSQL the same pool.
+    writes: AnyPool,
     backend: Backend,
     url: String,
 }
@@ -120,6 +125,25 @@ fn bind_signer<'q>(query: AnyQuery<'q>, s: &'q NewSigner) -> AnyQuery<'q> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
+/// A SQLite pool of at most `connections`, each in WAL mode with `synchronous=FULL`.
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new().max_connections(connections).after_release(pool_health::keep_after_release).after_connect(
+        |conn, _| {
+            Box::pin(async move {
+                // busy_timeout: readers and the one writer wait for each other instead of failing.
+                sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+                sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                // Deleted rows are overwritten with zeros, not left in free space: an erased
+                // signer is gone from the file (see `erase_signer`).
+                sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+                sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                Ok(())
+            })
+        },
+    )
+}
+
 fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
@@ -138,7 +162,8 @@ impl Store {
                 .await
                 .context("cannot connect to PostgreSQL")?;
             migrate(&pool, Embedded(migrations::POSTGRES)).await.context("PostgreSQL migrations failed")?;
-            return Ok(Store { pool, backend: Backend::Postgres, url: database_url.to_string() });
+            let writes = pool.clone();
+            return Ok(Store { pool, writes, backend: Backend::Postgres, url: database_url.to_string() });
         }
         let Some(path) = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")) else {
             anyhow::bail!("`{database_url}` is neither a sqlite:// nor a postgres:// URL");
@@ -154,27 +179,16 @@ impl Store {
         }
         let options =
             AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .after_release(pool_health::keep_after_release)
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    // busy_timeout: readers and the one writer wait for each other instead of failing.
-                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
-                    // Deleted rows are overwritten with zeros, not left in free space: an erased
-                    // signer is gone from the file (see `erase_signer`).
-                    sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .with_context(|| format!("cannot open the SQLite database {path}"))?;
+        let open = |connections| sqlite_pool(connections).connect_with(options.clone());
+        let pool = open(8).await.with_context(|| format!("cannot open the SQLite database {path}"))?;
         migrate(&pool, Embedded(migrations::SQLITE)).await.context("SQLite migrations failed")?;
-        Ok(Store { pool, backend: Backend::Sqlite, url: database_url.to_string() })
+        // An in-memory database is one per connection: there the writer shares the pool.
+        let writes = if path == ":memory:" {
+            pool.clone()
+        } else {
+            open(1).await.with_context(|| format!("cannot open the SQLite database {path}"))?
+        };
+        Ok(Store { pool, writes, backend: Backend::Sqlite, url: database_url.to_string() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -187,6 +201,7 @@ impl Store {
 
     /// Closes every connection (after the last write was committed).
     pub async fn close(&self) {
+        self.writes.close().await;
         self.pool.close().await;
     }
 

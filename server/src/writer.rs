@@ -3,7 +3,8 @@
 //! transaction, and answers each handler only after the commit. Under load one fsync then covers
 //! many signatures; alone, a signature is committed at once (no waiting for a batch to fill).
 //!
-//! SQLite has one writer (it allows no more); PostgreSQL gets several, each its own transactions.
+//! SQLite has one writer (it allows no more), on a thread of its own; PostgreSQL gets several, each
+//! its own transactions.
 
 use crate::domain::{SignatureWrite, StorageFailure, WriteOutcome};
 use crate::store::{Backend, Store};
@@ -25,16 +26,29 @@ pub struct SignatureWriter {
 impl SignatureWriter {
     /// Starts the writer tasks; they stop when every `SignatureWriter` clone is dropped, after
     /// finishing what was queued.
-    pub fn start(store: Store) -> SignatureWriter {
+    ///
+    /// SQLite's one writer runs on a thread of its own (with a single-threaded runtime), never
+    /// queued behind the request tasks: a batch is several statements, each a round trip to the
+    /// connection's thread, and on the shared runtime every return found the writer task behind
+    /// dozens of requests (each wake from a thread outside the runtime goes to the back of the
+    /// queue). PostgreSQL's writers stay on the shared runtime, where their connections' sockets
+    /// are registered.
+    pub fn start(store: Store) -> anyhow::Result<SignatureWriter> {
         let (jobs, queue) = async_channel::bounded::<Job>(MAX_BATCH * 8);
-        let writers = match store.backend() {
-            Backend::Sqlite => 1,
-            Backend::Postgres => 4,
-        };
-        for _ in 0..writers {
-            tokio::spawn(run(store.clone(), queue.clone()));
+        match store.backend() {
+            Backend::Sqlite => {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                std::thread::Builder::new()
+                    .name("signature-writer".to_owned())
+                    .spawn(move || runtime.block_on(run(store, queue)))?;
+            }
+            Backend::Postgres => {
+                for _ in 0..4 {
+                    tokio::spawn(run(store.clone(), queue.clone()));
+                }
+            }
         }
-        SignatureWriter { jobs }
+        Ok(SignatureWriter { jobs })
     }
 
     /// Stores one signature; resolves after its transaction committed (or failed).

@@ -78,7 +78,7 @@ impl Store {
             (&a.campaign_id, &a.email_normalized).cmp(&(&b.campaign_id, &b.email_normalized))
         });
         let now = clock::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writes.begin().await?;
         let mut outcomes = vec![WriteOutcome::KeyReused; batch.len()];
 
         // 1. Idempotency keys: the first signature of each key claims it; the others follow it.

@@ -83,6 +83,10 @@ pub struct Throughput {
     pub latency: Latency,
     /// Signatures in the store after the run (the receiver stopped gracefully).
     pub stored: u64,
+    /// The receiver's CPU time (user and system, all its threads) per acknowledged signature, in
+    /// microseconds: what a signature costs, less disturbed than the rate by other work on the
+    /// machine (the load generator included).
+    pub cpu_micros_per_signature: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -291,8 +295,10 @@ async fn throughput(root: &Path, server: &Path, out_dir: &Path, confirmation: &s
         "xtask bench: receiver (confirmation {confirmation}): {CONNECTIONS} connections for {THROUGHPUT_SECONDS} s …"
     );
     let started = Instant::now();
+    let cpu_before = cpu_seconds(receiver.child.id());
     let logs = load::run(&load).await;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_before.zip(cpu_seconds(receiver.child.id())).map(|(before, after)| after - before);
     let database_url = receiver.database_url.clone();
     receiver.stop()?;
     if let Some(error) = logs.iter().find_map(|l| l.transport_error.as_ref()) {
@@ -313,7 +319,21 @@ async fn throughput(root: &Path, server: &Path, out_dir: &Path, confirmation: &s
         signatures_per_second: acknowledged as f64 / seconds,
         latency,
         stored,
+        cpu_micros_per_signature: cpu.filter(|_| acknowledged > 0).map(|cpu| cpu * 1e6 / acknowledged as f64),
     })
+}
+
+/// The CPU time a process has used so far (user and system, every thread), from
+/// `/proc/<pid>/stat`; None where that cannot be read (not Linux).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which may hold spaces), closed by the last ')'; utime
+    // and stime are the 14th and 15th fields of the whole line.
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace().skip(11);
+    let (user, system): (f64, f64) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    // SAFETY: sysconf reads a constant of the system.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (ticks > 0).then(|| (user + system) / ticks as f64)
 }
 
 async fn crash_test(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Result<CrashTest> {
@@ -358,6 +378,10 @@ async fn crash_test(root: &Path, server: &Path, out_dir: &Path) -> anyhow::Resul
     })
 }
 
+fn cpu_per_signature(t: &Throughput) -> String {
+    t.cpu_micros_per_signature.map_or_else(|| "not measured".to_string(), |micros| format!("{micros:.0} µs"))
+}
+
 impl ReceiverReport {
     pub fn markdown(&self) -> String {
         let t = &self.throughput;
@@ -367,12 +391,12 @@ impl ReceiverReport {
              (`xtask/src/bench/load.rs`: hyper's HTTP/1.1 client on tokio) sharing the same CPUs. Each connection sends \
              unique signatures one after the other; a 2xx is only sent after the commit, so acknowledged signatures are \
              durable ones.\n\n\
-             | connections | seconds | acknowledged (2xx) | other answers | durable signatures/s | p50 | p90 | p99 | max | in the store after |\n\
-             |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
-             | {} | {:.1} | {} | {} | **{:.0}** | {:.1} ms | {:.1} ms | **{:.1} ms** | {:.1} ms | {} |\n\n\
+             | connections | seconds | acknowledged (2xx) | other answers | durable signatures/s | p50 | p90 | p99 | max | in the store after | receiver CPU per signature |\n\
+             |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+             | {} | {:.1} | {} | {} | **{:.0}** | {:.1} ms | {:.1} ms | **{:.1} ms** | {:.1} ms | {} | {} |\n\n\
              With `confirmation = email` (each signature also queues a confirmation mail in its transaction; the \
              sender writes it to the mail folder meanwhile): **{:.0}** durable signatures/s, p50 {:.1} ms, p99 {:.1} ms \
-             ({} acknowledged in {:.1} s).\n\n",
+             ({} acknowledged in {:.1} s; receiver CPU per signature {}).\n\n",
             self.database,
             t.connections,
             t.seconds,
@@ -384,11 +408,13 @@ impl ReceiverReport {
             t.latency.p99_ms,
             t.latency.max_ms,
             bytes(t.stored),
+            cpu_per_signature(t),
             self.throughput_confirmation.signatures_per_second,
             self.throughput_confirmation.latency.p50_ms,
             self.throughput_confirmation.latency.p99_ms,
             bytes(self.throughput_confirmation.acknowledged),
             self.throughput_confirmation.seconds,
+            cpu_per_signature(&self.throughput_confirmation),
         );
         let _ = writeln!(
             md,
