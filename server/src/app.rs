@@ -55,6 +55,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let live = LiveHub::new(stopped.clone(), snapshots, config.max_streams);
     tokio::spawn(live.clone().start_pump(store.clone(), config.event_poll).await);
     tokio::spawn(prune_idempotency_keys(store.clone(), live.shutdown_signal()));
+    tokio::spawn(store.clone().checkpoint_until(live.shutdown_signal()));
     let sender = crate::mail::sender::MailSender::from_config(&config.mail)?;
     let mail = Arc::new(tokio::sync::Notify::new());
     let listener = crate::http::connections::listen(config.listen)

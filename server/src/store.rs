@@ -35,6 +35,7 @@ use undersigned_core::status::DemandStatus;
 use undersigned_core::Campaign;
 
 mod audit;
+pub mod checkpoint;
 mod dashboard;
 mod health;
 mod like;
@@ -125,10 +126,11 @@ fn bind_signer<'q>(query: AnyQuery<'q>, s: &'q NewSigner) -> AnyQuery<'q> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// A SQLite pool of at most `connections`, each in WAL mode with `synchronous=FULL`.
-fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+/// A SQLite pool of at most `connections`, each in WAL mode with `synchronous=FULL`; the `writer`'s
+/// leaves the WAL's checkpoints to [`checkpoint`].
+fn sqlite_pool(connections: u32, writer: bool) -> AnyPoolOptions {
     AnyPoolOptions::new().max_connections(connections).after_release(pool_health::keep_after_release).after_connect(
-        |conn, _| {
+        move |conn, _| {
             Box::pin(async move {
                 // busy_timeout: readers and the one writer wait for each other instead of failing.
                 sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
@@ -138,6 +140,11 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
                 // signer is gone from the file (see `erase_signer`).
                 sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                 sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                if writer {
+                    // The WAL is copied back by `checkpoint`'s task, not inside the writer's commits.
+                    let pages = checkpoint::WRITER_BACKSTOP_PAGES;
+                    sqlx::query(&format!("PRAGMA wal_autocheckpoint = {pages}")).execute(&mut *conn).await?;
+                }
                 Ok(())
             })
         },
@@ -179,14 +186,14 @@ impl Store {
         }
         let options =
             AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc")).context("the SQLite URL is not valid")?;
-        let open = |connections| sqlite_pool(connections).connect_with(options.clone());
-        let pool = open(8).await.with_context(|| format!("cannot open the SQLite database {path}"))?;
+        let open = |connections, writer| sqlite_pool(connections, writer).connect_with(options.clone());
+        let pool = open(8, false).await.with_context(|| format!("cannot open the SQLite database {path}"))?;
         migrate(&pool, Embedded(migrations::SQLITE)).await.context("SQLite migrations failed")?;
         // An in-memory database is one per connection: there the writer shares the pool.
         let writes = if path == ":memory:" {
             pool.clone()
         } else {
-            open(1).await.with_context(|| format!("cannot open the SQLite database {path}"))?
+            open(1, true).await.with_context(|| format!("cannot open the SQLite database {path}"))?
         };
         Ok(Store { pool, writes, backend: Backend::Sqlite, url: database_url.to_string() })
     }
