@@ -440,15 +440,17 @@ impl ReceiverReport {
         let t = &self.throughput;
         let c = &self.crash;
         format!(
-            "| receiver on SQLite: durable signatures/s ({} connections) / p50 / p99 | {:.0} / {:.1} ms / {:.1} ms |\n\
-             | the same with email confirmation (a mail queued per signature): durable signatures/s / p99 | {:.0} / {:.1} ms |\n\
+            "| receiver on SQLite: durable signatures/s ({} connections) / p50 / p99 / receiver CPU per signature | {:.0} / {:.1} ms / {:.1} ms / {} |\n\
+             | the same with email confirmation (a mail queued per signature): durable signatures/s / p99 / receiver CPU per signature | {:.0} / {:.1} ms / {} |\n\
              | receiver crash test (SIGKILL under load): acknowledged / acknowledged and found after restart / missing | {} / {} / {} |\n",
             t.connections,
             t.signatures_per_second,
             t.latency.p50_ms,
             t.latency.p99_ms,
+            cpu_per_signature(t),
             self.throughput_confirmation.signatures_per_second,
             self.throughput_confirmation.latency.p99_ms,
+            cpu_per_signature(&self.throughput_confirmation),
             bytes(c.acknowledged),
             bytes(c.acknowledged_found),
             c.missing.len(),
