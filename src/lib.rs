@@ -25,3 +25,9 @@ pub mod net;
 pub mod sort;
 
 pub use element::{mount, WidgetHandle};
+
+/// The wasm's allocator: talc instead of the standard library's dlmalloc (wasm weight, README
+/// "History of the widget's weight"). The widget runs on one thread.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
