@@ -30,7 +30,7 @@ use state::{Action, FormState, Phase, SubmissionContext};
 use std::rc::Rc;
 use thanks::{thank_you, ThankYouProps};
 use undersigned_core::api_error::{FieldError, FieldErrorCode};
-use undersigned_core::signature::{country::COUNTRY_CODES, field, limits, presentation, SignerKind};
+use undersigned_core::signature::{country::country_codes, field, limits, presentation, SignerKind};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -349,9 +349,8 @@ fn country_names(lang: Lang) -> Vec<(&'static str, String)> {
     let options = js_sys::Intl::DisplayNamesOptions::new();
     options.set_type(js_sys::Intl::DisplayNamesType::Region);
     let names = js_sys::Intl::DisplayNames::new(&locales, &options);
-    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES
-        .iter()
-        .map(|code| (*code, names.of(code).map(String::from).unwrap_or_else(|| code.to_string())))
+    let mut countries: Vec<(&'static str, String)> = country_codes()
+        .map(|code| (code, names.of(code).map(String::from).unwrap_or_else(|| code.to_string())))
         .collect();
     let collator = js_sys::Intl::Collator::new(&locales, &js_sys::Object::new());
     let compare = collator.compare();
