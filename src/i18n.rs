@@ -89,11 +89,7 @@ impl Lang {
 
     /// The string for `key` with `{name}` placeholders replaced by `args`.
     pub fn format(self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.text(key).to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
+        undersigned_core::locale::fill(self.text(key), args)
     }
 
     /// The plural form of `key` for `count` (`key.one`, `key.other`, …), with `{count}` and `args`

@@ -22,9 +22,32 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(table)
 }
 
-/// `template` with every `{name}` of `args` replaced by its value.
+/// `template` with every `{name}` of `args` replaced by its value, in one pass (a value is never
+/// searched for placeholders), and other braces kept as written. For the widget and the receiver.
+/// Written with character searches only: a substring search brings its own code into the wasm.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let placeholder = after.find('}').and_then(|close| {
+            let (name, tail) = after.split_at(close);
+            args.iter().find(|(n, _)| *n == name).map(|(_, value)| (*value, &tail[1..]))
+        });
+        match placeholder {
+            Some((value, tail)) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `"rtl"` for the primary subtag of a right-to-left script language, else `"ltr"`: the value of a
@@ -73,6 +96,7 @@ mod tests {
         assert_eq!(parse("a = 1\nno equals sign\n"), Err("line 2: expected `key = value`".to_string()));
         assert_eq!(parse("a = 1\na = 2\n"), Err("line 2: the key `a` is defined twice".to_string()));
         assert_eq!(fill("{count} of {total}", &[("count", "2"), ("total", "5")]), "2 of 5");
+        assert_eq!(fill("{a}{a} {b} {c} {", &[("a", "{b}"), ("b", "x")]), "{b}{b} x {c} {");
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl SignOnSettings {
 
     /// The host that receives the signatures, for the default privacy line (`receiver.example`).
     pub fn endpoint_host(&self) -> Option<&str> {
-        let rest = self.endpoint.split_once("://")?.1;
+        let rest = undersigned_core::signature::website::after_scheme(&self.endpoint)?;
         let host = rest.split(['/', '?', '#']).next()?;
         let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
         (!host.is_empty()).then_some(host)
