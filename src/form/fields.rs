@@ -9,14 +9,17 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 fn describedby(id: &str, hint: bool, error: bool) -> Option<AttrValue> {
-    let mut ids = Vec::new();
-    if hint {
-        ids.push(format!("{id}-hint"));
+    let mut ids = String::new();
+    for (shown, suffix) in [(hint, "-hint"), (error, "-error")] {
+        if shown {
+            if !ids.is_empty() {
+                ids.push(' ');
+            }
+            ids.push_str(id);
+            ids.push_str(suffix);
+        }
     }
-    if error {
-        ids.push(format!("{id}-error"));
-    }
-    (!ids.is_empty()).then(|| ids.join(" ").into())
+    (!ids.is_empty()).then(|| ids.into())
 }
 
 fn error_text(id: &str, error: &Option<AttrValue>) -> Html {

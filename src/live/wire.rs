@@ -12,7 +12,7 @@ use undersigned_core::signers::{SignerCounts, SignerPage};
 pub fn parse_status_feed(text: &str, campaign_id: &str) -> Result<StatusSnapshot, String> {
     let feed: StatusFeed =
         json::from_str(text).map_err(|e| format!("the status feed does not match the status feed format: {e}"))?;
-    feed.validate().map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    feed.validate().map_err(|errors| problems_text(errors.iter().map(|e| (e.path.as_str(), e.message.as_str()))))?;
     if feed.campaign != campaign_id {
         return Err(format!(
             "the status feed is for the campaign `{}`, but this widget shows `{campaign_id}`",
@@ -28,9 +28,24 @@ pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
         json::from_str(text).map_err(|e| format!("the demand event does not match the status feed format: {e}"))?;
     let problems = state.problems();
     if !problems.is_empty() {
-        return Err(problems.iter().map(|(path, message)| format!("{path}: {message}")).collect::<Vec<_>>().join("; "));
+        return Err(problems_text(problems.iter().map(|(path, message)| (path.as_str(), message.as_str()))));
     }
     Ok(state)
+}
+
+/// `path: message` for each problem, separated by `; ` (written out rather than joined: the wasm
+/// then carries one `join`, for `&str`).
+fn problems_text<'a>(problems: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (path, message) in problems {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(path);
+        out.push_str(": ");
+        out.push_str(message);
+    }
+    out
 }
 
 /// Parses the receiver's `signers` event.
