@@ -219,6 +219,11 @@ impl FormState {
 
     /// The next state after `action` (the reducer).
     pub fn apply(&self, action: Action) -> FormState {
+        self.next(action).unwrap_or_else(|| self.clone())
+    }
+
+    /// The next state after `action`, or None when the action means nothing in this state.
+    fn next(&self, action: Action) -> Option<FormState> {
         let mut next = self.clone();
         let is_current = |key: &str| self.sending_key() == Some(key);
         match action {
@@ -275,17 +280,18 @@ impl FormState {
             }
             // Anything else arrives in a phase where it means nothing (a second click, a late
             // answer about an older attempt): ignored on purpose.
-            _ => return self.clone(),
+            _ => return None,
         }
-        next
+        Some(next)
     }
 }
 
 impl yew::Reducible for FormState {
     type Action = Action;
 
+    /// An ignored action keeps the same state, which Yew does not draw again.
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(self.apply(action))
+        self.next(action).map_or(self, Rc::new)
     }
 }
 
