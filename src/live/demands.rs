@@ -52,7 +52,7 @@ fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
     };
     let highlighted = props.state.is_highlighted(&demand.id);
     html! {
-        <li class={classes!("demand", "demand-leaf", status_class(state.status), highlighted.then_some("changed"))} key={demand.id.clone()}>
+        <li class={format!("demand demand-leaf {}{}", status_class(state.status), if highlighted { " changed" } else { "" })} key={demand.id.clone()}>
             { text }
             { status_badge(lang, state.status) }
             { details(lang, state) }

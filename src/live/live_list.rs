@@ -154,7 +154,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
                     { demand_list(&DemandListProps { lang, roots, letter_lang: AttrValue::from(props.campaign.language.clone()), state: state.clone() }) }
                 </section>
             }
-            <div class={classes!("visually-hidden", "live-announcer")} role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
+            <div class="visually-hidden live-announcer" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
             { props.children.clone() }
             if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
