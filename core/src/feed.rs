@@ -199,13 +199,14 @@ impl StatusFeed {
         if self.demands.len() > MAX_DEMANDS {
             err("demands".into(), format!("{} demands; at most {MAX_DEMANDS}", self.demands.len()));
         }
-        let mut ids = std::collections::HashSet::new();
         for (i, demand) in self.demands.iter().enumerate() {
             let at = format!("demands[{i}]");
             for (path, message) in demand.problems() {
                 err(format!("{at}.{path}"), message);
             }
-            if !ids.insert(demand.id.as_str()) {
+            // A scan of the ones before (at most MAX_DEMANDS) rather than a hash set, whose code
+            // the widget's wasm would carry for this alone.
+            if self.demands[..i].iter().any(|earlier| earlier.id == demand.id) {
                 err(format!("{at}.id"), format!("the id \"{}\" appears more than once", demand.id));
             }
         }
