@@ -1,6 +1,6 @@
 //! The root component: resolves the campaign and lays out the widget's sections.
 
-use crate::campaign_source::{use_campaign, CampaignState};
+use crate::campaign_source::{use_campaign, CampaignState, SameCampaign};
 use crate::config::WidgetConfig;
 use crate::form::SignOn;
 use crate::i18n::Lang;
@@ -25,8 +25,8 @@ pub fn app(props: &AppProps) -> Html {
     match use_campaign(props.config.campaign.clone()) {
         CampaignState::Ready(campaign) => html! {
             <>
-                <LetterView key={format!("letter:{}", campaign.id)} campaign={campaign.clone()} lang={lang} />
-                <LiveList key={campaign.id.clone()} {lang} campaign={campaign.clone()} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
+                <LetterView key={format!("letter:{}", campaign.id)} campaign={SameCampaign(campaign.clone())} lang={lang} />
+                <LiveList key={campaign.id.clone()} {lang} campaign={SameCampaign(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
                     <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} shown_at={props.shown_at} />
                 </LiveList>
             </>

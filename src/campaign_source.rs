@@ -28,6 +28,26 @@ pub fn default_campaign() -> Result<Rc<Campaign>, String> {
     DEFAULT_CAMPAIGN.with(Clone::clone)
 }
 
+/// A campaign compared by identity, for props and hook dependencies: the widget parses a campaign
+/// once into one `Rc` and never changes it, so the same `Rc` is the same campaign, and comparing
+/// every block, note and demand would be code in the wasm for nothing.
+#[derive(Clone)]
+pub struct SameCampaign(pub Rc<Campaign>);
+
+impl PartialEq for SameCampaign {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SameCampaign {
+    type Target = Campaign;
+
+    fn deref(&self) -> &Campaign {
+        &self.0
+    }
+}
+
 /// Why there is no campaign to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CampaignError {

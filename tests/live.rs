@@ -38,7 +38,7 @@ fn mount(source: LiveSource, lang: Lang) -> HtmlElement {
     let campaign = Rc::new(parse_campaign(CAMPAIGN).expect("the test campaign parses"));
     let props = undersigned::live::live_list::LiveListProps {
         lang,
-        campaign,
+        campaign: undersigned::campaign_source::SameCampaign(campaign),
         source,
         goal: None,
         children: yew::Html::default(),

@@ -16,18 +16,18 @@ mod notes;
 mod signatories;
 mod text;
 
+use crate::campaign_source::SameCampaign;
 use crate::i18n::Lang;
 use layout::{marker_id, note_id, opening_blocks, REST_ID};
 use std::cell::RefCell;
 use std::rc::Rc;
 use text::{MarkerActivation, TextContext};
-use undersigned_core::Campaign;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LetterViewProps {
-    pub campaign: Rc<Campaign>,
+    pub campaign: SameCampaign,
     /// The language of the widget's own controls (the letter keeps the campaign's language).
     pub lang: Lang,
 }

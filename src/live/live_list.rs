@@ -9,6 +9,7 @@ use super::source::LiveSource;
 use super::state::{Demands, FeedProblem, LiveAction, LiveState};
 use super::status_badge::status_key;
 use super::stream::ReceiverStream;
+use crate::campaign_source::SameCampaign;
 use crate::i18n::{format_number, Lang};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
@@ -25,7 +26,7 @@ const ANNOUNCED_TEXT_CHARS: usize = 90;
 #[derive(Properties, PartialEq)]
 pub struct LiveListProps {
     pub lang: Lang,
-    pub campaign: Rc<Campaign>,
+    pub campaign: SameCampaign,
     pub source: LiveSource,
     /// The signature goal, for the goal bar.
     pub goal: Option<u64>,
