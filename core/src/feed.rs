@@ -166,8 +166,24 @@ pub struct FeedError {
 
 impl std::fmt::Display for FeedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        f.write_str(&problems_text(std::iter::once((self.path.as_str(), self.message.as_str()))))
     }
+}
+
+/// Problems as one text: `path: message` for each, separated by `; ` (the widget's message for a
+/// feed or event it refuses). Written out rather than joined: the wasm then carries one `join`,
+/// for `&str`.
+pub fn problems_text<'a>(problems: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (path, message) in problems {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(path);
+        out.push_str(": ");
+        out.push_str(message);
+    }
+    out
 }
 
 impl std::error::Error for FeedError {}

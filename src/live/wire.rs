@@ -3,7 +3,7 @@
 //! the same code the receiver runs before serving.
 
 use super::state::StatusSnapshot;
-use undersigned_core::feed::{DemandState, StatusFeed};
+use undersigned_core::feed::{problems_text, DemandState, StatusFeed};
 use undersigned_core::json;
 use undersigned_core::signers::{SignerCounts, SignerPage};
 
@@ -31,21 +31,6 @@ pub fn parse_demand_event(text: &str) -> Result<DemandState, String> {
         return Err(problems_text(problems.iter().map(|(path, message)| (path.as_str(), message.as_str()))));
     }
     Ok(state)
-}
-
-/// `path: message` for each problem, separated by `; ` (written out rather than joined: the wasm
-/// then carries one `join`, for `&str`).
-fn problems_text<'a>(problems: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
-    for (path, message) in problems {
-        if !out.is_empty() {
-            out.push_str("; ");
-        }
-        out.push_str(path);
-        out.push_str(": ");
-        out.push_str(message);
-    }
-    out
 }
 
 /// Parses the receiver's `signers` event.

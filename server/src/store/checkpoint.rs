@@ -20,16 +20,9 @@ pub const INTERVAL: Duration = Duration::from_millis(200);
 pub(super) const WRITER_BACKSTOP_PAGES: u32 = 10_000;
 
 impl Store {
-    /// Copies what the WAL holds back into the database file, without waiting for any writer or
-    /// reader (SQLite's `PASSIVE` checkpoint). Nothing to do on PostgreSQL.
-    pub async fn checkpoint(&self) -> anyhow::Result<()> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await?;
-        }
-        Ok(())
-    }
-
-    /// Checkpoints every [`INTERVAL`] until `shutdown` resolves (SQLite only).
+    /// Copies what the WAL holds back into the database file every [`INTERVAL`], without waiting
+    /// for any writer or reader (SQLite's `PASSIVE` checkpoint), until `shutdown` resolves. Nothing
+    /// to do on PostgreSQL.
     pub async fn checkpoint_until(self, shutdown: impl std::future::Future<Output = ()>) {
         if self.backend != Backend::Sqlite {
             return;
@@ -42,7 +35,7 @@ impl Store {
                 _ = &mut shutdown => return,
                 _ = ticks.tick() => {}
             }
-            if let Err(e) = self.checkpoint().await {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await {
                 tracing::warn!(error = format!("{e:#}"), "a WAL checkpoint failed; the next one retries");
             }
         }

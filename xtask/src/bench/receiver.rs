@@ -325,7 +325,7 @@ async fn throughput(root: &Path, server: &Path, out_dir: &Path, confirmation: &s
 
 /// The CPU time a process has used so far (user and system, every thread), from
 /// `/proc/<pid>/stat`; None where that cannot be read (not Linux).
-pub fn cpu_seconds(pid: u32) -> Option<f64> {
+fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The fields after the command name (which may hold spaces), closed by the last ')'; utime
     // and stime are the 14th and 15th fields of the whole line.
