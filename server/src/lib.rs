@@ -13,6 +13,7 @@
 //!   came to), which the modules below share without depending on each other.
 //! - [`signing`]: from a request body to a stored signature (encodings, validation, spam, answers).
 //! - [`writer`]: group commit of signatures.
+//! - [`priority`]: signatures first when the CPUs are short (the writer's threads run raised).
 //! - [`mail`]: mail to signers (confirm, withdraw): messages, the durable queue's sender, SMTP.
 //! - [`admin`]: the organizers' operations, shared by the admin API and the CLI.
 //! - [`organizers`]: organizer accounts, roles per campaign, passwords, sessions and tokens of the back office.
@@ -38,6 +39,7 @@ pub mod http;
 pub mod live;
 pub mod mail;
 pub mod organizers;
+pub mod priority;
 pub mod private_files;
 pub mod revisions;
 pub mod signing;

@@ -32,7 +32,8 @@ impl SignatureWriter {
     /// connection's thread, and on the shared runtime every return found the writer task behind
     /// dozens of requests (each wake from a thread outside the runtime goes to the back of the
     /// queue). PostgreSQL's writers stay on the shared runtime, where their connections' sockets
-    /// are registered.
+    /// are registered. Start it from the main thread: its thread inherits the raised priority of
+    /// [`crate::priority`] from there.
     pub fn start(store: Store) -> anyhow::Result<SignatureWriter> {
         let (jobs, queue) = async_channel::bounded::<Job>(MAX_BATCH * 8);
         match store.backend() {
