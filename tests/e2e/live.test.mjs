@@ -223,7 +223,10 @@ test('over SSE: a change made through the admin API shows within 2 s; after a re
     // quietly, reconnects with backoff, resumes after the last event it saw, and applies a change
     // made meanwhile exactly once.
     await own.stop({ keepData: true });
-    await page.locator('undersigned-letter .live-notice').waitFor({ timeout: 10_000 });
+    // The notice shows once a reconnect and the status read after it both fail. When the status
+    // read that follows the stream's end still reaches the stopping receiver, the next attempt
+    // comes after the first reconnect's spread (src/live/stream.rs: 0.5 s plus up to 10 s).
+    await page.locator('undersigned-letter .live-notice').waitFor({ timeout: 15_000 });
     const again = await startReceiver({ dataDir: own.dataDir, port: own.port, env: { UNDERSIGNED_ADMIN_TOKEN: ADMIN_TOKEN } });
     try {
       await setStatus(again.url, third, { status: 'refused', note: 'Refused while the widget was away.', evidence: [] });
