@@ -12,6 +12,11 @@
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
 //! - [`sort`]: the one sort every list of the widget goes through (wasm weight).
 //! - [`i18n`]: translations (`locales/*.txt`), plural rules and number formats.
+//!
+//! Classes: a fixed `class` is a string literal; a class computed at render time is set as the
+//! `className` property (`~className={…}`), never as `class={expression}` or `classes!`, which Yew turns
+//! into its `Classes` set: an index map and its hashing in the wasm (2 KB brotli, README
+//! "History of the widget's weight"). The element gets the same `class` attribute either way.
 
 pub mod app;
 pub mod campaign_source;

@@ -5,7 +5,8 @@
 //!   left when the widget's language is written that way;
 //! - colours, font and radius through base.css's `--_` tokens: the public `--undersigned-*`
 //!   properties are only defined when a partner sets them, and read only in base.css;
-//! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them.
+//! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them;
+//! - no computed `class={…}` or `classes!` (wasm weight: see the crate's docs on classes).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -106,6 +107,21 @@ fn components_set_no_inline_style_attributes() {
             let inline =
                 line.contains(" style={") || line.contains(" style=\"") || line.contains("set_attribute(\"style\"");
             assert!(!inline, "{}:{}: an inline style attribute is blocked by a strict CSP (style-src 'self'): use a class, or element.style().set_property for computed geometry", path.display(), i + 1);
+        }
+    }
+}
+
+#[test]
+fn computed_classes_are_set_as_class_name() {
+    for (path, rust) in source("rs", "src") {
+        for (i, line) in rust.lines().enumerate() {
+            let computed = line.contains(" class={") || line.contains("classes!(");
+            assert!(
+                !computed,
+                "{}:{}: a computed class brings Yew's `Classes` set into the wasm: use ~className={{…}}",
+                path.display(),
+                i + 1
+            );
         }
     }
 }

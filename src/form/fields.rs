@@ -1,7 +1,7 @@
 //! The form's controls, small and dumb: each draws what it is given and reports input upward.
 //! They are plain functions rather than components: they hold no state, and every component type
-//! costs the wasm its own copy of Yew's component machinery. Their `class` is a plain string, as
-//! everywhere in the widget: Yew's `classes!` brings its own index set code into the wasm.
+//! costs the wasm its own copy of Yew's component machinery. A class that changes is written as
+//! `~className` (see the crate's docs on classes).
 //! Every control has a visible label, its hint and error in text linked by `aria-describedby`,
 //! and `aria-invalid` while it has an error. Ids only need to be unique in the shadow root.
 
@@ -53,7 +53,7 @@ pub fn text_field(props: TextFieldProps) -> Html {
     let oninput =
         Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
-        <div key={props.name} class={if props.error.is_some() { "field has-error" } else { "field" }}>
+        <div key={props.name} ~className={if props.error.is_some() { "field has-error" } else { "field" }}>
             <label for={id.clone()}>{ props.label.clone() }<span class="marker">{ " " }{ props.marker.clone() }</span></label>
             if let Some(hint) = &props.hint {
                 <p class="hint" id={format!("{id}-hint")}>{ hint.clone() }</p>
@@ -95,7 +95,7 @@ pub fn checkbox(props: CheckboxProps) -> Html {
     let (marker, error, node_ref) =
         props.required.clone().map_or((None, None, NodeRef::default()), |(m, e, r)| (Some(m), e, r));
     html! {
-        <div class={if error.is_some() { "field checkbox has-error" } else { "field checkbox" }}>
+        <div ~className={if error.is_some() { "field checkbox has-error" } else { "field checkbox" }}>
             <input id={id.clone()} ref={node_ref} type="checkbox" name={props.name} checked={props.checked} disabled={props.readonly}
                 aria-required={marker.is_some().then_some("true")}
                 aria-invalid={error.is_some().then_some("true")}
@@ -158,7 +158,7 @@ pub fn country_select(props: CountrySelectProps) -> Html {
     let onchange =
         Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
     html! {
-        <div class={if props.error.is_some() { "field has-error" } else { "field" }}>
+        <div ~className={if props.error.is_some() { "field has-error" } else { "field" }}>
             <label for={id}>{ props.label.clone() }<span class="marker">{ " " }{ props.marker.clone() }</span></label>
             <select id={id} name="country" autocomplete="country" ref={props.node_ref.clone()} disabled={props.readonly}
                 aria-invalid={props.error.is_some().then_some("true")}

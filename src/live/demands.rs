@@ -52,7 +52,7 @@ fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
     };
     let highlighted = props.state.is_highlighted(&demand.id);
     html! {
-        <li class={format!("demand demand-leaf {}{}", status_class(state.status), if highlighted { " changed" } else { "" })} key={demand.id.clone()}>
+        <li ~className={format!("demand demand-leaf {}{}", status_class(state.status), if highlighted { " changed" } else { "" })} key={demand.id.clone()}>
             { text }
             { status_badge(lang, state.status) }
             { details(lang, state) }

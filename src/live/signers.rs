@@ -149,7 +149,7 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
         }
     });
     html! {
-        <section class={format!("signer-group {}", props.group.as_str())}>
+        <section ~className={format!("signer-group {}", props.group.as_str())}>
             <h3>{ heading }</h3>
             { body }
             { for pager }

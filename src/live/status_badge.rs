@@ -25,7 +25,7 @@ pub fn status_class(status: DemandStatus) -> String {
 /// the wasm its own copy of Yew's component machinery.
 pub fn status_badge(lang: Lang, status: DemandStatus) -> Html {
     html! {
-        <span class={format!("status-badge {}", status_class(status))}>
+        <span ~className={format!("status-badge {}", status_class(status))}>
             { status_icon(status) }
             <span class="status-text">{ lang.text(status_key(status)) }</span>
         </span>
