@@ -2,7 +2,7 @@
 
 use crate::campaign_source::{use_campaign, CampaignState, SameCampaign};
 use crate::config::WidgetConfig;
-use crate::form::SignOn;
+use crate::form::{sign_on, use_sign_on_setup};
 use crate::i18n::Lang;
 use crate::letter::LetterView;
 use crate::live::source::LiveSource;
@@ -22,12 +22,20 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let lang = props.lang;
-    match use_campaign(props.config.campaign.clone()) {
+    let campaign = use_campaign(props.config.campaign.clone());
+    let ready_id = match &campaign {
+        CampaignState::Ready(campaign) => Some(campaign.id.as_str()),
+        _ => None,
+    };
+    let setup = use_sign_on_setup(&props.config, ready_id);
+    match campaign {
         CampaignState::Ready(campaign) => html! {
             <>
                 <LetterView key={format!("letter:{}", campaign.id)} campaign={SameCampaign(campaign.clone())} lang={lang} />
                 <LiveList key={campaign.id.clone()} {lang} campaign={SameCampaign(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
-                    <SignOn config={props.config.clone()} campaign_id={campaign.id.clone()} campaign_title={campaign.title.clone()} {lang} shown_at={props.shown_at} />
+                    if let Some(setup) = setup.as_ref() {
+                        { sign_on(setup, lang, campaign.title.clone().into(), props.shown_at) }
+                    }
                 </LiveList>
             </>
         },

@@ -8,7 +8,8 @@
 //! - [`events`]: the DOM events for partners' analytics.
 //! - [`hooks`]: the form's effects as custom hooks: focus, delivery, the earlier outbox.
 //!
-//! This module wires them: the sign-on section, and the form drawn from its state.
+//! This module wires them: the settings the root component reads ([`use_sign_on_setup`]), the
+//! sign-on section ([`sign_on`]), and the form drawn from its state.
 
 pub mod events;
 pub mod fields;
@@ -34,45 +35,41 @@ use undersigned_core::signature::{country::country_codes, field, limits, present
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct SignOnProps {
-    pub config: WidgetConfig,
-    pub campaign_id: AttrValue,
-    pub campaign_title: AttrValue,
-    pub lang: Lang,
-    /// When a pre-rendered form was shown (see `AppProps::shown_at`); the fill time counts from it.
-    #[prop_or_default]
-    pub shown_at: Option<u64>,
+/// What the sign-on section is drawn from: the settings read from the configuration, or why the
+/// form cannot be offered.
+pub type SignOnSetup = Result<Rc<SignOnSettings>, SettingsProblem>;
+
+/// The form's settings for the campaign `campaign_id` (None until a campaign is shown), read once
+/// per configuration and campaign. A problem is told to the page's developer in the console; the
+/// visitor gets a plain notice ([`sign_on`]). A hook of the root component rather than a component
+/// of its own: every component type costs the wasm its own copy of Yew's component machinery.
+#[hook]
+pub fn use_sign_on_setup(config: &WidgetConfig, campaign_id: Option<&str>) -> Rc<Option<SignOnSetup>> {
+    let setup = use_memo((config.clone(), campaign_id.map(str::to_string)), |(config, id)| {
+        id.as_ref().map(|id| SignOnSettings::from_config(config, id).map(Rc::new))
+    });
+    // The visitor gets a plain notice; the page's developer gets the precise reason.
+    let problem = setup.as_ref().as_ref().and_then(|setup| setup.as_ref().err().cloned());
+    use_effect_with(problem, |problem| {
+        let reason = match problem {
+            Some(SettingsProblem::NoEndpoint) => {
+                Some("set the `endpoint` attribute (or `receiver`) to say where signatures go".to_string())
+            }
+            Some(SettingsProblem::Invalid(message)) => Some(message.clone()),
+            None => None,
+        };
+        if let Some(reason) = reason {
+            web_sys::console::warn_1(&JsValue::from_str(&format!("undersigned: the sign-on form is off: {reason}")));
+        }
+    });
+    setup
 }
 
 /// The sign-on section: the form when its settings are usable, otherwise a plain notice.
-#[function_component(SignOn)]
-pub fn sign_on(props: &SignOnProps) -> Html {
-    let settings = use_memo((props.config.clone(), props.campaign_id.clone()), |(config, id)| {
-        SignOnSettings::from_config(config, id).map(Rc::new)
-    });
-    let lang = props.lang;
-    {
-        // The visitor gets a plain notice; the page's developer gets the precise reason.
-        let problem = (*settings).as_ref().err().cloned();
-        use_effect_with(problem, |problem| {
-            let reason = match problem {
-                Some(SettingsProblem::NoEndpoint) => {
-                    Some("set the `endpoint` attribute (or `receiver`) to say where signatures go".to_string())
-                }
-                Some(SettingsProblem::Invalid(message)) => Some(message.clone()),
-                None => None,
-            };
-            if let Some(reason) = reason {
-                web_sys::console::warn_1(&JsValue::from_str(&format!(
-                    "undersigned: the sign-on form is off: {reason}"
-                )));
-            }
-        });
-    }
-    match &*settings {
+pub fn sign_on(setup: &SignOnSetup, lang: Lang, title: AttrValue, shown_at: Option<u64>) -> Html {
+    match setup {
         Ok(settings) => html! {
-            <SignOnForm settings={settings.clone()} {lang} title={props.campaign_title.clone()} shown_at={props.shown_at} />
+            <SignOnForm settings={settings.clone()} {lang} {title} {shown_at} />
         },
         Err(_) => html! {
             <section class="sign-on" aria-labelledby="us-sign-heading">
