@@ -4,7 +4,7 @@
 use super::dates::long_date;
 use super::demands::{demand_list, DemandListProps};
 use super::poll::StatusPoller;
-use super::signers::{signer_count, signer_list};
+use super::signers::{signer_count, signer_list, use_signer_group};
 use super::source::LiveSource;
 use super::state::{Demands, FeedProblem, LiveAction, LiveState};
 use super::status_badge::status_key;
@@ -14,6 +14,7 @@ use crate::i18n::{format_number, Lang};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use undersigned_core::campaign::{plain_text, Block, Demand};
+use undersigned_core::signature::SignerKind;
 use undersigned_core::Campaign;
 use yew::prelude::*;
 
@@ -137,6 +138,8 @@ pub fn live_list(props: &LiveListProps) -> Html {
     });
     let receiver = props.source.receiver().cloned();
     let counts = state.shown().signers;
+    let organizations = use_signer_group(receiver.clone(), counts, SignerKind::Organization);
+    let individuals = use_signer_group(receiver.clone(), counts, SignerKind::Individual);
     let has_signers = receiver.is_some() || counts.is_some();
     if total == 0 && !has_signers {
         return props.children.clone();
@@ -161,8 +164,8 @@ pub fn live_list(props: &LiveListProps) -> Html {
                 <section class="live-signers" aria-labelledby="signers-heading">
                     <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>
                     { signer_count(lang, counts, props.goal) }
-                    if let Some(urls) = receiver {
-                        { signer_list(lang, &urls, counts) }
+                    if receiver.is_some() {
+                        { signer_list(lang, [&organizations, &individuals]) }
                     }
                 </section>
             }

@@ -20,8 +20,9 @@ use yew::prelude::*;
 pub const PER_PAGE: u32 = 50;
 
 /// "1,234 signatures", and with a goal (`goal` attribute) "1,234 of 5,000 signatures" over a
-/// `<progress>` bar. Plain functions here and below, rather than components, wherever no state is
-/// held: every component type costs the wasm its own copy of Yew's component machinery.
+/// `<progress>` bar. Plain functions here and below, rather than components (the groups keep their
+/// state in the live list through [`use_signer_group`]): every component type costs the wasm its
+/// own copy of Yew's component machinery.
 pub fn signer_count(lang: Lang, counts: Option<SignerCounts>, goal: Option<u64>) -> Html {
     let Some(counts) = counts else { return Html::default() };
     let total = counts.total as f64;
@@ -49,24 +50,6 @@ fn heading_key(kind: SignerKind) -> &'static str {
     }
 }
 
-/// Both groups of the public list, organizations first.
-pub fn signer_list(lang: Lang, urls: &ReceiverUrls, counts: Option<SignerCounts>) -> Html {
-    html! {
-        <div class="signer-list">
-            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerKind::Organization} />
-            <SignerGroupList {lang} urls={urls.clone()} {counts} group={SignerKind::Individual} />
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SignerGroupListProps {
-    lang: Lang,
-    urls: ReceiverUrls,
-    counts: Option<SignerCounts>,
-    group: SignerKind,
-}
-
 /// What is known of the page on screen.
 #[derive(Debug, Clone, PartialEq)]
 enum Loaded {
@@ -75,15 +58,26 @@ enum Loaded {
     Failed,
 }
 
-#[function_component(SignerGroupList)]
-fn signer_group_list(props: &SignerGroupListProps) -> Html {
-    let lang = props.lang;
+/// One group of the public list: the page on screen and what is known of it.
+pub struct SignerGroup {
+    group: SignerKind,
+    page: UseStateHandle<u32>,
+    loaded: UseStateHandle<Loaded>,
+    listed: Option<u64>,
+    pages: u32,
+}
+
+/// The state of one group of the public list, loading the page on screen from the receiver at
+/// `urls` (nothing is loaded without one). A hook the live list calls once per group rather than
+/// a component: every component type costs the wasm its own copy of Yew's component machinery.
+#[hook]
+pub fn use_signer_group(urls: Option<ReceiverUrls>, counts: Option<SignerCounts>, group: SignerKind) -> SignerGroup {
     let page = use_state(|| 1u32);
     let loaded = use_state(|| Loaded::Loading);
     // Answers to superseded requests (the visitor paged on) are dropped.
     let latest_request = use_mut_ref(|| 0u32);
 
-    let listed = props.counts.map(|c| c.listed(props.group));
+    let listed = counts.map(|c| c.listed(group));
     let pages = match (listed, &*loaded) {
         (Some(n), _) => pages_for(n),
         (None, Loaded::Page(p)) => p.pages.max(1),
@@ -95,9 +89,8 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
 
     {
         let loaded = loaded.clone();
-        let latest_request = latest_request.clone();
-        let (urls, group) = (props.urls.clone(), props.group);
-        use_effect_with((*page, refresh), move |(page, _)| {
+        use_effect_with((urls, *page, refresh), move |(urls, page, _)| {
+            let Some(urls) = urls else { return };
             let request = {
                 let mut latest = latest_request.borrow_mut();
                 *latest = latest.wrapping_add(1);
@@ -120,10 +113,25 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
             });
         });
     }
+    SignerGroup { group, page, loaded, listed, pages }
+}
 
+/// Both groups of the public list, organizations first.
+pub fn signer_list(lang: Lang, groups: [&SignerGroup; 2]) -> Html {
+    html! {
+        <div class="signer-list">
+            { signer_group(lang, groups[0]) }
+            { signer_group(lang, groups[1]) }
+        </div>
+    }
+}
+
+fn signer_group(lang: Lang, group: &SignerGroup) -> Html {
+    let SignerGroup { group, page, loaded, listed, pages } = group;
+    let (pages, page_now) = (*pages, **page);
     let count_text = format_number(lang.code(), listed.unwrap_or(0) as f64);
-    let heading = lang.format(heading_key(props.group), &[("count", &count_text)]);
-    let body = match &*loaded {
+    let heading = lang.format(heading_key(*group), &[("count", &count_text)]);
+    let body = match &**loaded {
         Loaded::Loading => html! { <p class="signers-loading">{ lang.text("live.signers.loading") }</p> },
         Loaded::Failed => html! { <p class="signers-notice">{ lang.text("live.signers.unavailable") }</p> },
         Loaded::Page(p) if p.signers.is_empty() => {
@@ -138,18 +146,18 @@ fn signer_group_list(props: &SignerGroupListProps) -> Html {
         Callback::from(move |_: MouseEvent| page.set(to))
     };
     let pager = (pages > 1).then(|| {
-        let numbers = [("page", format_number(lang.code(), f64::from(*page))), ("pages", format_number(lang.code(), f64::from(pages)))];
+        let numbers = [("page", format_number(lang.code(), f64::from(page_now))), ("pages", format_number(lang.code(), f64::from(pages)))];
         let args: Vec<(&str, &str)> = numbers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         html! {
             <nav class="pager" aria-label={lang.format("live.signers.pages_of", &[("group", &heading)])}>
-                <button type="button" disabled={*page <= 1} onclick={go(page.saturating_sub(1).max(1))}>{ lang.text("live.signers.previous") }</button>
+                <button type="button" disabled={page_now <= 1} onclick={go(page_now.saturating_sub(1).max(1))}>{ lang.text("live.signers.previous") }</button>
                 <span class="pager-position">{ lang.format("live.signers.page", &args) }</span>
-                <button type="button" disabled={*page >= pages} onclick={go((*page + 1).min(pages))}>{ lang.text("live.signers.next") }</button>
+                <button type="button" disabled={page_now >= pages} onclick={go((page_now + 1).min(pages))}>{ lang.text("live.signers.next") }</button>
             </nav>
         }
     });
     html! {
-        <section ~className={format!("signer-group {}", props.group.as_str())}>
+        <section ~className={format!("signer-group {}", group.as_str())}>
             <h3>{ heading }</h3>
             { body }
             { for pager }
