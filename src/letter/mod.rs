@@ -20,7 +20,6 @@ use crate::campaign_source::SameCampaign;
 use crate::i18n::Lang;
 use layout::{marker_id, note_id, opening_blocks, REST_ID};
 use std::cell::RefCell;
-use std::rc::Rc;
 use text::{MarkerActivation, TextContext};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -38,30 +37,24 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let lang = props.lang;
     let opening = opening_blocks(campaign);
     let expanded = use_state_eq(|| opening.is_none());
-    let article = use_node_ref();
-    // The element to focus once it is rendered and visible.
-    let pending_focus = use_mut_ref(|| None::<String>);
-    // For each note, the marker the reader came from, so that "back" returns there (`(note,
-    // marker id)`, one per note: a `Vec`, as a map type would bring its own code into the wasm).
-    let came_from = use_mut_ref(Vec::<(u32, String)>::new);
+    let focus = use_mut_ref(Focus::default);
 
     {
-        let (article, pending_focus) = (article.clone(), pending_focus.clone());
-        use_effect(move || focus_pending(&article, &pending_focus));
+        let focus = focus.clone();
+        use_effect(move || focus_pending(&focus));
     }
 
     let on_marker = {
-        let (article, pending_focus, came_from, expanded) =
-            (article.clone(), pending_focus.clone(), came_from.clone(), expanded.clone());
+        let (focus, expanded) = (focus.clone(), expanded.clone());
         Callback::from(move |activation: MarkerActivation| {
             {
-                let mut came_from = came_from.borrow_mut();
-                came_from.retain(|(note, _)| *note != activation.note);
-                came_from.push((activation.note, activation.marker_id));
+                let mut focus = focus.borrow_mut();
+                focus.came_from.retain(|(note, _)| *note != activation.note);
+                focus.came_from.push((activation.note, activation.marker_id));
+                focus.pending = Some(note_id(activation.note));
             }
-            *pending_focus.borrow_mut() = Some(note_id(activation.note));
             if *expanded {
-                focus_pending(&article, &pending_focus);
+                focus_pending(&focus);
             } else {
                 // The note appears with the next render; the effect above focuses it then.
                 expanded.set(true);
@@ -69,16 +62,19 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
         })
     };
     let on_back = {
-        let (article, pending_focus) = (article.clone(), pending_focus.clone());
+        let focus = focus.clone();
         Callback::from(move |note: u32| {
-            let marker = came_from
-                .borrow()
-                .iter()
-                .find(|(n, _)| *n == note)
-                .map(|(_, id)| id.clone())
-                .unwrap_or_else(|| marker_id(note, 0));
-            *pending_focus.borrow_mut() = Some(marker);
-            focus_pending(&article, &pending_focus);
+            {
+                let mut focus = focus.borrow_mut();
+                let marker = focus
+                    .came_from
+                    .iter()
+                    .find(|(n, _)| *n == note)
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_else(|| marker_id(note, 0));
+                focus.pending = Some(marker);
+            }
+            focus_pending(&focus);
         })
     };
     let toggle = {
@@ -93,7 +89,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let (opening_part, rest_part) =
         campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
     html! {
-        <article class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={article}>
+        <article class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={focus.borrow().article.clone()}>
             <header class="letter-head">
                 <h2 class="title">{ campaign.title.clone() }</h2>
                 <p class="date">{ campaign.date.clone() }</p>
@@ -125,19 +121,30 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     }
 }
 
+/// Where focus goes in the letter, kept between renders (one hook for the three).
+#[derive(Default)]
+struct Focus {
+    article: NodeRef,
+    /// The element to focus once it is rendered and visible.
+    pending: Option<String>,
+    /// For each note, the marker the reader came from, so that "back" returns there (`(note,
+    /// marker id)`, one per note: a `Vec`, as a map type would bring its own code into the wasm).
+    came_from: Vec<(u32, String)>,
+}
+
 /// Focuses the pending element once it is displayed; keeps it pending while it is still hidden,
 /// and drops it when the letter has no such element (a note no marker refers to).
-fn focus_pending(article: &NodeRef, pending: &Rc<RefCell<Option<String>>>) {
-    let Some(letter) = article.cast::<web_sys::Element>() else { return };
-    let Some(id) = pending.borrow().clone() else { return };
-    let target =
-        letter.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+fn focus_pending(focus: &RefCell<Focus>) {
+    let target = {
+        let focus = focus.borrow();
+        let Some(letter) = focus.article.cast::<web_sys::Element>() else { return };
+        let Some(id) = &focus.pending else { return };
+        letter.query_selector(&format!("#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    };
     match target {
-        None => {
-            pending.borrow_mut().take();
-        }
+        None => focus.borrow_mut().pending = None,
         Some(target) if target.offset_parent().is_some() => {
-            pending.borrow_mut().take();
+            focus.borrow_mut().pending = None;
             // Focus fails only on a detached element, and then there is nothing to focus.
             let _ = target.focus();
         }
