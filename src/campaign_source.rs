@@ -3,6 +3,7 @@
 
 use crate::i18n::Lang;
 use crate::live::fetch::fetch_text;
+use crate::state_cell::use_state_cell;
 use std::cell::Cell;
 use std::rc::Rc;
 use undersigned_core::Campaign;
@@ -109,22 +110,22 @@ pub async fn load_campaign(url: &str) -> Result<Campaign, CampaignError> {
 /// the URL changed is dropped.
 #[hook]
 pub fn use_campaign(url: Option<String>) -> CampaignState {
-    let state = use_state_eq(|| if url.is_some() { CampaignState::Loading } else { built_in() });
+    let state = use_state_cell(|| if url.is_some() { CampaignState::Loading } else { built_in() });
     {
         let state = state.clone();
         use_effect_with(url, move |url| {
             let current = Rc::new(Cell::new(true));
             match url.clone() {
-                None => state.set(built_in()),
+                None => state.set_if_changed(built_in()),
                 Some(url) => {
-                    state.set(CampaignState::Loading);
+                    state.set_if_changed(CampaignState::Loading);
                     let current = current.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         let result = load_campaign(&url).await;
                         if !current.get() {
                             return;
                         }
-                        state.set(match result {
+                        state.set_if_changed(match result {
                             Ok(campaign) => CampaignState::Ready(Rc::new(campaign)),
                             Err(error) => {
                                 let (CampaignError::Unreachable { detail, .. }
@@ -142,5 +143,6 @@ pub fn use_campaign(url: Option<String>) -> CampaignState {
             move || current.set(false)
         });
     }
-    (*state).clone()
+    let now = state.get().clone();
+    now
 }

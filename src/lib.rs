@@ -11,6 +11,7 @@
 //! - [`form`]: the sign-on form; [`net`]: delivering its signatures exactly once (outbox, retries).
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
 //! - [`sort`]: the one sort every list of the widget goes through (wasm weight).
+//! - [`state_cell`]: the one kind of component state, in place of Yew's `use_state` (wasm weight).
 //! - [`i18n`]: translations (`locales/*.txt`), plural rules and number formats.
 //!
 //! Classes: a fixed `class` is a string literal; a class computed at render time is set as the
@@ -28,6 +29,7 @@ pub mod letter;
 pub mod live;
 pub mod net;
 pub mod sort;
+pub mod state_cell;
 
 pub use element::{mount, WidgetHandle};
 

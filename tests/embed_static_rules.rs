@@ -6,7 +6,8 @@
 //! - colours, font and radius through base.css's `--_` tokens: the public `--undersigned-*`
 //!   properties are only defined when a partner sets them, and read only in base.css;
 //! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them;
-//! - no computed `class={…}` or `classes!` (wasm weight: see the crate's docs on classes).
+//! - no computed `class={…}` or `classes!` (wasm weight: see the crate's docs on classes);
+//! - no `use_state`: component state is a `state_cell` (wasm weight: see its docs).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -122,6 +123,16 @@ fn computed_classes_are_set_as_class_name() {
                 path.display(),
                 i + 1
             );
+        }
+    }
+}
+
+#[test]
+fn component_state_is_a_state_cell() {
+    for (path, rust) in source("rs", "src") {
+        for (i, line) in rust.lines().enumerate() {
+            let yew_state = line.contains("use_state(") || line.contains("use_state_eq(");
+            assert!(!yew_state, "{}:{}: Yew's use_state brings its reducer code into the wasm once per state type: use state_cell::use_state_cell", path.display(), i + 1);
         }
     }
 }

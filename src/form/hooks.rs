@@ -14,6 +14,7 @@ use super::state::{Action, FocusTarget, FormState};
 use crate::net::browser::{now_ms, BrowserStore};
 use crate::net::delivery::{deliver, Outcome};
 use crate::net::outbox::{Outbox, OutboxEntry};
+use crate::state_cell::use_state_cell;
 use std::rc::Rc;
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{SignatureSubmission, SignerKind};
@@ -131,7 +132,7 @@ pub enum Earlier {
 /// (closed before the endpoint answered), and tells where those signatures are.
 #[hook]
 pub fn use_earlier_outbox(settings: Rc<SignOnSettings>, page_id: Rc<String>, section: NodeRef) -> Earlier {
-    let earlier = use_state(|| Earlier::None);
+    let earlier = use_state_cell(|| Earlier::None);
     {
         let earlier = earlier.clone();
         use_effect_with((), move |_| {
@@ -161,7 +162,8 @@ pub fn use_earlier_outbox(settings: Rc<SignOnSettings>, page_id: Rc<String>, sec
             });
         });
     }
-    (*earlier).clone()
+    let now = earlier.get().clone();
+    now
 }
 
 fn kind_name(submission: &SignatureSubmission) -> &'static str {

@@ -18,6 +18,7 @@ mod text;
 
 use crate::campaign_source::SameCampaign;
 use crate::i18n::Lang;
+use crate::state_cell::use_state_cell;
 use layout::{marker_id, note_id, opening_blocks, REST_ID};
 use std::cell::RefCell;
 use text::{MarkerActivation, TextContext};
@@ -36,7 +37,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let campaign = &props.campaign;
     let lang = props.lang;
     let opening = opening_blocks(campaign);
-    let expanded = use_state_eq(|| opening.is_none());
+    let expanded = use_state_cell(|| opening.is_none());
     let focus = use_mut_ref(Focus::default);
 
     {
@@ -53,11 +54,11 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
                 focus.came_from.push((activation.note, activation.marker_id));
                 focus.pending = Some(note_id(activation.note));
             }
-            if *expanded {
+            if *expanded.get() {
                 focus_pending(&focus);
             } else {
                 // The note appears with the next render; the effect above focuses it then.
-                expanded.set(true);
+                expanded.set_if_changed(true);
             }
         })
     };
@@ -79,7 +80,10 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     };
     let toggle = {
         let expanded = expanded.clone();
-        Callback::from(move |_: MouseEvent| expanded.set(!*expanded))
+        Callback::from(move |_: MouseEvent| {
+            let now = *expanded.get();
+            expanded.set(!now)
+        })
     };
 
     // The letter's own words (footnote labels, "Signed,", "CC:", the notes' heading and back
@@ -88,6 +92,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let mut cx = TextContext::new(letter_lang, campaign.footnotes.len(), on_marker);
     let (opening_part, rest_part) =
         campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
+    let expanded = *expanded.get();
     html! {
         <article class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={focus.borrow().article.clone()}>
             <header class="letter-head">
@@ -109,10 +114,10 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
             if opening.is_some() {
                 <button type="button" class="button secondary letter-toggle" lang={lang.code()} aria-controls={REST_ID}
                     aria-expanded={expanded.to_string()} onclick={toggle}>
-                    { lang.text(if *expanded { "letter.show_less" } else { "letter.read_full" }) }
+                    { lang.text(if expanded { "letter.show_less" } else { "letter.read_full" }) }
                 </button>
             }
-            <div id={REST_ID} class="letter-rest" hidden={!*expanded}>
+            <div id={REST_ID} class="letter-rest" hidden={!expanded}>
                 { body::blocks(rest_part, &mut cx) }
                 { signatories::end_matter(campaign, &mut cx) }
                 { notes::notes(&campaign.footnotes, &mut cx, &on_back) }

@@ -10,6 +10,7 @@ use super::fetch::fetch_text;
 use super::source::ReceiverUrls;
 use super::wire::parse_signer_page;
 use crate::i18n::{format_number, Lang};
+use crate::state_cell::{use_state_cell, StateCell};
 use std::rc::Rc;
 use undersigned_core::signature::SignerKind;
 use undersigned_core::signers::SignerCounts;
@@ -61,8 +62,8 @@ enum Loaded {
 /// One group of the public list: the page on screen and what is known of it.
 pub struct SignerGroup {
     group: SignerKind,
-    page: UseStateHandle<u32>,
-    loaded: UseStateHandle<Loaded>,
+    page: StateCell<u32>,
+    loaded: StateCell<Loaded>,
     listed: Option<u64>,
     pages: u32,
 }
@@ -72,24 +73,25 @@ pub struct SignerGroup {
 /// a component: every component type costs the wasm its own copy of Yew's component machinery.
 #[hook]
 pub fn use_signer_group(urls: Option<ReceiverUrls>, counts: Option<SignerCounts>, group: SignerKind) -> SignerGroup {
-    let page = use_state(|| 1u32);
-    let loaded = use_state(|| Loaded::Loading);
+    let page = use_state_cell(|| 1u32);
+    let loaded = use_state_cell(|| Loaded::Loading);
     // Answers to superseded requests (the visitor paged on) are dropped.
     let latest_request = use_mut_ref(|| 0u32);
 
     let listed = counts.map(|c| c.listed(group));
-    let pages = match (listed, &*loaded) {
+    let page_now = *page.get();
+    let pages = match (listed, &*loaded.get()) {
         (Some(n), _) => pages_for(n),
         (None, Loaded::Page(p)) => p.pages.max(1),
         (None, _) => 1,
     };
     // A new signer shows up only on the last page: refetch it when the count moves while it is on
     // screen, and leave every other page alone.
-    let refresh = if *page >= pages { listed } else { None };
+    let refresh = if page_now >= pages { listed } else { None };
 
     {
         let loaded = loaded.clone();
-        use_effect_with((urls, *page, refresh), move |(urls, page, _)| {
+        use_effect_with((urls, page_now, refresh), move |(urls, page, _)| {
             let Some(urls) = urls else { return };
             let request = {
                 let mut latest = latest_request.borrow_mut();
@@ -128,10 +130,10 @@ pub fn signer_list(lang: Lang, groups: [&SignerGroup; 2]) -> Html {
 
 fn signer_group(lang: Lang, group: &SignerGroup) -> Html {
     let SignerGroup { group, page, loaded, listed, pages } = group;
-    let (pages, page_now) = (*pages, **page);
+    let (pages, page_now) = (*pages, *page.get());
     let count_text = format_number(lang.code(), listed.unwrap_or(0) as f64);
     let heading = lang.format(heading_key(*group), &[("count", &count_text)]);
-    let body = match &**loaded {
+    let body = match &*loaded.get() {
         Loaded::Loading => html! { <p class="signers-loading">{ lang.text("live.signers.loading") }</p> },
         Loaded::Failed => html! { <p class="signers-notice">{ lang.text("live.signers.unavailable") }</p> },
         Loaded::Page(p) if p.signers.is_empty() => {
