@@ -1,4 +1,5 @@
-//! [`use_state_cell`]: the widget's one kind of component state, in place of Yew's `use_state`.
+//! [`use_state_cell`]: the widget's one kind of component state, in place of Yew's `use_state`
+//! and `use_reducer` (a state changed through actions implements [`Reduce`]).
 //!
 //! Yew builds `use_state` on its reducer machinery, which the wasm carries once more for every
 //! state type (five of them cost 489 bytes brotli, README "History of the widget's weight"). A cell
@@ -32,6 +33,23 @@ impl<T> StateCell<T> {
     pub fn set(&self, value: T) {
         *self.value.borrow_mut() = value;
         self.redraw.force_update();
+    }
+}
+
+/// A state changed only through actions, like a Yew `Reducible` (the form, the live list).
+pub trait Reduce: Sized {
+    type Action;
+    /// The state after `action`, or None when the action changes nothing (nothing is drawn).
+    fn reduce(&self, action: Self::Action) -> Option<Self>;
+}
+
+impl<T: Reduce> StateCell<T> {
+    /// Applies `action` with the state's reducer, and draws again when it changed the state.
+    pub fn dispatch(&self, action: T::Action) {
+        let next = self.get().reduce(action);
+        if let Some(next) = next {
+            self.set(next);
+        }
     }
 }
 

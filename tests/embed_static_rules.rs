@@ -7,7 +7,7 @@
 //!   properties are only defined when a partner sets them, and read only in base.css;
 //! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them;
 //! - no computed `class={…}` or `classes!` (wasm weight: see the crate's docs on classes);
-//! - no `use_state`: component state is a `state_cell` (wasm weight: see its docs).
+//! - no `use_state` or `use_reducer`: component state is a `state_cell` (wasm weight: see its docs).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -131,8 +131,10 @@ fn computed_classes_are_set_as_class_name() {
 fn component_state_is_a_state_cell() {
     for (path, rust) in source("rs", "src") {
         for (i, line) in rust.lines().enumerate() {
-            let yew_state = line.contains("use_state(") || line.contains("use_state_eq(");
-            assert!(!yew_state, "{}:{}: Yew's use_state brings its reducer code into the wasm once per state type: use state_cell::use_state_cell", path.display(), i + 1);
+            let yew_state = ["use_state(", "use_state_eq(", "use_reducer(", "use_reducer_eq("]
+                .iter()
+                .any(|hook| line.contains(hook));
+            assert!(!yew_state, "{}:{}: Yew's use_state and use_reducer bring its reducer code into the wasm once per state type: use state_cell::use_state_cell (with state_cell::Reduce for actions)", path.display(), i + 1);
         }
     }
 }

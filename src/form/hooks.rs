@@ -14,7 +14,7 @@ use super::state::{Action, FocusTarget, FormState};
 use crate::net::browser::{now_ms, BrowserStore};
 use crate::net::delivery::{deliver, Outcome};
 use crate::net::outbox::{Outbox, OutboxEntry};
-use crate::state_cell::use_state_cell;
+use crate::state_cell::{use_state_cell, StateCell};
 use std::rc::Rc;
 use undersigned_core::api_error::ErrorCode;
 use undersigned_core::signature::{SignatureSubmission, SignerKind};
@@ -69,15 +69,12 @@ pub fn use_focus(focus: Option<(FocusTarget, u32)>, refs: Rc<FormRefs>) {
 /// outbox before the network, sent until the endpoint answers, the answer dispatched back to the
 /// reducer and announced to the page.
 #[hook]
-pub fn use_delivery(
-    state: &UseReducerHandle<FormState>,
-    settings: Rc<SignOnSettings>,
-    page_id: Rc<String>,
-    section: NodeRef,
-) {
-    let key = state.sending_key().map(str::to_string);
-    let outgoing = state.outgoing.clone();
-    let dispatcher = state.dispatcher();
+pub fn use_delivery(state: &StateCell<FormState>, settings: Rc<SignOnSettings>, page_id: Rc<String>, section: NodeRef) {
+    let (key, outgoing) = {
+        let state = state.get();
+        (state.sending_key().map(str::to_string), state.outgoing.clone())
+    };
+    let dispatcher = state.clone();
     use_effect_with(key, move |key| {
         let (Some(key), Some(submission)) = (key.clone(), outgoing) else { return };
         let entry = OutboxEntry {

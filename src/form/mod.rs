@@ -21,6 +21,7 @@ pub mod thanks;
 use crate::config::WidgetConfig;
 use crate::i18n::Lang;
 use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid};
+use crate::state_cell::{use_state_cell, StateCell};
 use fields::{
     checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps,
     KindChoiceProps, TextFieldProps,
@@ -103,7 +104,7 @@ const SHOWN_FIELDS: [&str; 8] = [
 fn sign_on_form(props: &SignOnFormProps) -> Html {
     let lang = props.lang;
     let settings = props.settings.clone();
-    let state = use_reducer({
+    let cell = use_state_cell({
         let settings = settings.clone();
         move || {
             let context = SubmissionContext {
@@ -119,13 +120,14 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
     let page_id = use_memo((), |_| random_uuid());
     let refs = use_form_refs(&SHOWN_FIELDS);
     let countries = use_memo(lang, |lang| Rc::new(country_names(*lang)));
+    let state = cell.get();
     use_focus(state.focus, refs.clone());
-    use_delivery(&state, settings.clone(), page_id.clone(), refs.section.clone());
+    use_delivery(&cell, settings.clone(), page_id.clone(), refs.section.clone());
     let earlier = use_earlier_outbox(settings.clone(), page_id, refs.section.clone());
 
     let editable = state.is_editable();
     let onsubmit = {
-        let dispatcher = state.dispatcher();
+        let dispatcher = cell.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if editable {
@@ -153,7 +155,15 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
             status_ref: refs.status.clone(),
         })
     } else {
-        draw_form(FormView { state: &state, lang, settings: &settings, refs: &refs, countries: &countries, onsubmit })
+        draw_form(FormView {
+            state: &state,
+            cell: &cell,
+            lang,
+            settings: &settings,
+            refs: &refs,
+            countries: &countries,
+            onsubmit,
+        })
     };
 
     html! {
@@ -167,7 +177,9 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
 
 /// What the form (everything but the thank-you) is drawn from.
 struct FormView<'a> {
-    state: &'a UseReducerHandle<FormState>,
+    state: &'a FormState,
+    /// The form's state cell, which the controls' callbacks dispatch to.
+    cell: &'a StateCell<FormState>,
     lang: Lang,
     settings: &'a SignOnSettings,
     refs: &'a FormRefs,
@@ -177,10 +189,10 @@ struct FormView<'a> {
 }
 
 fn draw_form(view: FormView<'_>) -> Html {
-    let FormView { state, lang, settings, refs, countries, onsubmit } = view;
+    let FormView { state, cell, lang, settings, refs, countries, onsubmit } = view;
     let editable = state.is_editable();
     let kind = state.draft.kind;
-    let dispatcher = state.dispatcher();
+    let dispatcher = cell.clone();
     let node_ref = |name: &str| refs.field(name);
     let error_of = |name: &str| state.error_for(name).map(|e| AttrValue::from(error_message(lang, e)));
     let marker = |required: bool| AttrValue::from(lang.text(if required { "form.required" } else { "form.optional" }));

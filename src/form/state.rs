@@ -7,7 +7,6 @@
 //! fast — finds the form already sending and changes nothing.
 
 use crate::net::retry::Acknowledged;
-use std::rc::Rc;
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::{field, validate, Nfc, SignatureSubmission, SignerKind};
 
@@ -286,12 +285,12 @@ impl FormState {
     }
 }
 
-impl yew::Reducible for FormState {
+impl crate::state_cell::Reduce for FormState {
     type Action = Action;
 
-    /// An ignored action keeps the same state, which Yew does not draw again.
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.next(action).map_or(self, Rc::new)
+    /// An ignored action keeps the same state, which is not drawn again.
+    fn reduce(&self, action: Action) -> Option<Self> {
+        self.next(action)
     }
 }
 

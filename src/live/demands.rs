@@ -10,18 +10,18 @@ use std::rc::Rc;
 use undersigned_core::campaign::{plain_text, Demand, Demands};
 use yew::prelude::*;
 
-pub struct DemandListProps {
+pub struct DemandListProps<'a> {
     pub lang: Lang,
     /// The campaign's demand trees (one per demand list of the letter).
     pub roots: Rc<Vec<Demand>>,
     /// The letter's language, for the demands' own text.
     pub letter_lang: AttrValue,
-    pub state: UseReducerHandle<LiveState>,
+    pub state: &'a LiveState,
 }
 
 /// A plain function rather than a component: it holds no state, and every component type costs
 /// the wasm its own copy of Yew's component machinery.
-pub fn demand_list(props: &DemandListProps) -> Html {
+pub fn demand_list(props: &DemandListProps<'_>) -> Html {
     html! {
         <ol class="demand-list">
             { for props.roots.iter().map(|d| demand_item(props, d)) }
@@ -29,11 +29,11 @@ pub fn demand_list(props: &DemandListProps) -> Html {
     }
 }
 
-fn demand_item(props: &DemandListProps, demand: &Demand) -> Html {
+fn demand_item(props: &DemandListProps<'_>, demand: &Demand) -> Html {
     let lang = props.lang;
     let text = html! { <p class="demand-text" lang={props.letter_lang.clone()}>{ plain_text(&demand.text) }</p> };
     if !demand.children.is_empty() {
-        let (outstanding, total) = outstanding_under(demand, &props.state);
+        let (outstanding, total) = outstanding_under(demand, props.state);
         let summary = lang.plural(
             "live.group_summary",
             outstanding as f64,

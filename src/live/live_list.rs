@@ -11,8 +11,8 @@ use super::status_badge::status_key;
 use super::stream::ReceiverStream;
 use crate::campaign_source::SameCampaign;
 use crate::i18n::{format_number, Lang};
+use crate::state_cell::{use_state_cell, Reduce};
 use gloo::timers::callback::Timeout;
-use std::rc::Rc;
 use undersigned_core::campaign::{plain_text, Block, Demand};
 use undersigned_core::signature::SignerKind;
 use undersigned_core::Campaign;
@@ -37,13 +37,14 @@ pub struct LiveListProps {
     pub children: Html,
 }
 
-impl Reducible for LiveState {
+impl Reduce for LiveState {
     type Action = LiveAction;
 
-    fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
-        let mut next = (*self).clone();
+    /// A state equal to the one before is not drawn again.
+    fn reduce(&self, action: LiveAction) -> Option<Self> {
+        let mut next = self.clone();
         next.apply(action);
-        Rc::new(next)
+        (next != *self).then_some(next)
     }
 }
 
@@ -64,7 +65,7 @@ struct Connection {
 pub fn live_list(props: &LiveListProps) -> Html {
     let lang = props.lang;
     let campaign = props.campaign.clone();
-    let state = use_reducer_eq(|| initial_state(&campaign));
+    let cell = use_state_cell(|| initial_state(&campaign));
     let roots = use_memo(props.campaign.clone(), |c| {
         c.body
             .iter()
@@ -74,7 +75,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
     });
 
     {
-        let dispatcher = state.dispatcher();
+        let dispatcher = cell.clone();
         let campaign_id = props.campaign.id.clone();
         use_effect_with(props.source.clone(), move |source| {
             let emit = Callback::from(move |action| dispatcher.dispatch(action));
@@ -93,8 +94,9 @@ pub fn live_list(props: &LiveListProps) -> Html {
     }
     {
         // Ends the highlight of the latest update; a newer update restarts it.
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.serial(), move |serial| {
+        let dispatcher = cell.clone();
+        let serial = cell.get().serial();
+        use_effect_with(serial, move |serial| {
             let serial = *serial;
             let timer = (serial > 0)
                 .then(|| Timeout::new(HIGHLIGHT_MS, move || dispatcher.dispatch(LiveAction::HighlightDone(serial))));
@@ -102,6 +104,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
         });
     }
 
+    let state = cell.get();
     let live = props.source != LiveSource::CampaignFile;
     let (outstanding, total) = state.outstanding();
     let summary = (total > 0).then(|| {
@@ -112,7 +115,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
         html! { <p class="live-updated">{ lang.text("live.latest_change") }{ " " }<time datetime={at.clone()}>{ long_date(lang.code(), &at) }</time></p> }
     });
     let pause = live.then(|| {
-        let dispatcher = state.dispatcher();
+        let dispatcher = cell.clone();
         let paused = state.paused();
         let onclick = Callback::from(move |_: MouseEvent| dispatcher.dispatch(if paused { LiveAction::Resume } else { LiveAction::Pause }));
         let waiting = state.waiting();
@@ -155,7 +158,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
                         { for pause }
                     </div>
                     { for notice }
-                    { demand_list(&DemandListProps { lang, roots, letter_lang: AttrValue::from(props.campaign.language.clone()), state: state.clone() }) }
+                    { demand_list(&DemandListProps { lang, roots, letter_lang: AttrValue::from(props.campaign.language.clone()), state: &state }) }
                 </section>
             }
             <div class="visually-hidden live-announcer" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
