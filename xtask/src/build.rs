@@ -8,6 +8,7 @@
 //! `cargo xtask build --release [--base-url https://cdn.example/undersigned/]` also prints that
 //! snippet (written to `pkg/cdn/snippet.html` by every build).
 
+mod boundary;
 pub mod cdn;
 pub mod prerender;
 
@@ -113,19 +114,18 @@ fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Res
 }
 
 /// How wasm-opt shrinks every wasm this project ships (the widget, and the counter it is compared
-/// with), with whatever the caller adds about debug names.
+/// with), with [`WASM_FEATURES`] and whatever the caller adds about debug names.
 /// - `--converge` repeats -Oz until the module stops shrinking: about 1 KB brotli off the widget
 ///   for some 20 s of build time.
 /// - `--low-memory-unused` lets wasm-opt fold a constant added to a pointer into the load's offset
 ///   (−806 bytes brotli, 2026-11-29). It assumes the first 1 KB of memory is never addressed: rustc
 ///   lays out wasm32 memory stack first, so those addresses are the bottom of the 1 MB stack, which
 ///   only a stack overflow (already undefined in wasm) reaches.
-/// - The features rustc enables by default for wasm32-unknown-unknown, which wasm-opt must accept.
-pub const WASM_OPT: [&str; 10] = [
-    "-Oz",
-    "--converge",
-    "--low-memory-unused",
-    "--strip-producers",
+pub const WASM_OPT: [&str; 4] = ["-Oz", "--converge", "--low-memory-unused", "--strip-producers"];
+
+/// The features rustc enables by default for wasm32-unknown-unknown, which every wasm-opt run
+/// must accept.
+pub const WASM_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
@@ -135,7 +135,7 @@ pub const WASM_OPT: [&str; 10] = [
 ];
 
 /// The one wasm pipeline: cargo (release, size-tuned) → wasm-bindgen `--target web` → wasm-opt -Oz
-/// → the glue minified by esbuild.
+/// → short names on the glue/wasm boundary ([`boundary`]) → the glue minified by esbuild.
 /// The widget and the bench's baseline counter both go through it, so their sizes compare.
 pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Result<()> {
     exec::run(cargo().current_dir(root).args([
@@ -167,12 +167,28 @@ pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Re
             .arg(&wasm),
     )?;
     let bg = out_dir.join(format!("{}_bg.wasm", build.out_name));
-    exec::run(Command::new(wasm_opt).args(WASM_OPT).arg("--strip-debug").arg(&bg).arg("-o").arg(&bg))?;
+    exec::run(
+        Command::new(wasm_opt).args(WASM_OPT).args(WASM_FEATURES).arg("--strip-debug").arg(&bg).arg("-o").arg(&bg),
+    )?;
+    // Short names on the glue/wasm boundary ([`boundary`]), in a run of their own: `--converge`
+    // would rename them again. Its `-Oz` takes back what writing the module out again adds.
+    let minify = Command::new(wasm_opt)
+        .args(["-Oz", "--low-memory-unused", "--minify-imports-and-exports-and-modules"])
+        .args(WASM_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg)
+        .output()
+        .context("cannot run wasm-opt")?;
+    if !minify.status.success() {
+        anyhow::bail!("wasm-opt could not minify the boundary: {}", String::from_utf8_lossy(&minify.stderr));
+    }
     // The glue is generated code that nobody reads on a partner page: minified (names and
-    // whitespace only; exports, import.meta.url and the wasm's import names stay as they are) it
-    // is 56 KB → 25 KB raw, 8.8 → 6.7 KB brotli.
+    // whitespace only; exports and import.meta.url stay as they are) it is 56 KB → 25 KB raw,
+    // 8.8 → 6.7 KB brotli.
     let glue = out_dir.join(format!("{}.js", build.out_name));
     let text = std::fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
+    let text = boundary::rename_in_glue(&text, &String::from_utf8_lossy(&minify.stdout))?;
     std::fs::write(&glue, minify_js(&text)?)?;
     Ok(())
 }

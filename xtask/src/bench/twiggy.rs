@@ -37,7 +37,15 @@ pub fn run(root: &Path, out_dir: &Path, top: usize) -> anyhow::Result<()> {
     )?;
     let bg = dir.join("undersigned_wasm_bg.wasm");
     // The widget's own optimization, keeping the names (`-g`) that twiggy shows.
-    exec::run(Command::new(&wasm_opt).args(crate::build::WASM_OPT).arg("-g").arg(&bg).arg("-o").arg(&bg))?;
+    exec::run(
+        Command::new(&wasm_opt)
+            .args(crate::build::WASM_OPT)
+            .args(crate::build::WASM_FEATURES)
+            .arg("-g")
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
     let top_items =
         output(Command::new(&twiggy).args(["top", "-n", &top.to_string()]).arg(&bg)).context("twiggy top failed")?;
     let monos =
