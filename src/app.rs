@@ -4,7 +4,7 @@ use crate::campaign_source::{use_campaign, CampaignState, SameCampaign};
 use crate::config::WidgetConfig;
 use crate::form::{sign_on, use_sign_on_setup};
 use crate::i18n::Lang;
-use crate::letter::LetterView;
+use crate::letter::{letter_view, use_letter};
 use crate::live::source::LiveSource;
 use crate::live::LiveList;
 use yew::prelude::*;
@@ -28,10 +28,11 @@ pub fn app(props: &AppProps) -> Html {
         _ => None,
     };
     let setup = use_sign_on_setup(&props.config, ready_id);
+    let letter = use_letter();
     match campaign {
         CampaignState::Ready(campaign) => html! {
             <>
-                <LetterView key={format!("letter:{}", campaign.id)} campaign={SameCampaign(campaign.clone())} lang={lang} />
+                { letter_view(&SameCampaign(campaign.clone()), lang, &letter) }
                 <LiveList key={campaign.id.clone()} {lang} campaign={SameCampaign(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
                     if let Some(setup) = setup.as_ref() {
                         { sign_on(setup, lang, campaign.title.clone().into(), props.shown_at) }

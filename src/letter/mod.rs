@@ -18,35 +18,58 @@ mod text;
 
 use crate::campaign_source::SameCampaign;
 use crate::i18n::Lang;
-use crate::state_cell::use_state_cell;
+use crate::state_cell::{use_state_cell, StateCell};
 use layout::{marker_id, note_id, opening_blocks, REST_ID};
 use std::cell::RefCell;
+use std::rc::Rc;
 use text::{MarkerActivation, TextContext};
+use undersigned_core::Campaign;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LetterViewProps {
-    pub campaign: SameCampaign,
-    /// The language of the widget's own controls (the letter keeps the campaign's language).
-    pub lang: Lang,
+/// What the letter keeps between renders: whether it is expanded, and where focus goes; both start
+/// again with another campaign. Kept by the root component ([`use_letter`]) rather than by a
+/// letter component: every component type costs the wasm its own copy of Yew's component machinery.
+pub struct Letter {
+    /// Expanded or not, for the campaign it was set for.
+    expanded: StateCell<Option<(Rc<Campaign>, bool)>>,
+    focus: Rc<RefCell<Focus>>,
 }
 
-#[function_component(LetterView)]
-pub fn letter_view(props: &LetterViewProps) -> Html {
-    let campaign = &props.campaign;
-    let lang = props.lang;
-    let opening = opening_blocks(campaign);
-    let expanded = use_state_cell(|| opening.is_none());
+/// The letter's state (see [`Letter`]); the pending focus moves once the letter is drawn.
+#[hook]
+pub fn use_letter() -> Letter {
+    let expanded = use_state_cell(|| None);
     let focus = use_mut_ref(Focus::default);
-
     {
         let focus = focus.clone();
         use_effect(move || focus_pending(&focus));
     }
+    Letter { expanded, focus }
+}
+
+/// The letter of `campaign`; `lang` is the language of the widget's own controls (the letter keeps
+/// the campaign's language).
+pub fn letter_view(campaign: &SameCampaign, lang: Lang, letter: &Letter) -> Html {
+    let Letter { expanded, focus } = letter;
+    let opening = opening_blocks(campaign);
+    let is_expanded = match &*expanded.get() {
+        Some((shown, expanded)) if Rc::ptr_eq(shown, &campaign.0) => *expanded,
+        _ => opening.is_none(),
+    };
+    {
+        let mut focus = focus.borrow_mut();
+        if !focus.campaign.as_ref().is_some_and(|shown| Rc::ptr_eq(shown, &campaign.0)) {
+            *focus = Focus { campaign: Some(campaign.0.clone()), ..Focus::default() };
+        }
+    }
+    let expand = {
+        let (expanded, campaign) = (expanded.clone(), campaign.0.clone());
+        move |value: bool| expanded.set(Some((campaign.clone(), value)))
+    };
 
     let on_marker = {
-        let (focus, expanded) = (focus.clone(), expanded.clone());
+        let (focus, expand) = (focus.clone(), expand.clone());
         Callback::from(move |activation: MarkerActivation| {
             {
                 let mut focus = focus.borrow_mut();
@@ -54,11 +77,11 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
                 focus.came_from.push((activation.note, activation.marker_id));
                 focus.pending = Some(note_id(activation.note));
             }
-            if *expanded.get() {
+            if is_expanded {
                 focus_pending(&focus);
             } else {
-                // The note appears with the next render; the effect above focuses it then.
-                expanded.set_if_changed(true);
+                // The note appears with the next render; the effect of `use_letter` focuses it then.
+                expand(true);
             }
         })
     };
@@ -78,13 +101,7 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
             focus_pending(&focus);
         })
     };
-    let toggle = {
-        let expanded = expanded.clone();
-        Callback::from(move |_: MouseEvent| {
-            let now = *expanded.get();
-            expanded.set(!now)
-        })
-    };
+    let toggle = Callback::from(move |_: MouseEvent| expand(!is_expanded));
 
     // The letter's own words (footnote labels, "Signed,", "CC:", the notes' heading and back
     // links) are part of the letter: in its language when the widget has it, not the visitor's.
@@ -92,9 +109,9 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
     let mut cx = TextContext::new(letter_lang, campaign.footnotes.len(), on_marker);
     let (opening_part, rest_part) =
         campaign.body.split_at(opening.unwrap_or(campaign.body.len()).min(campaign.body.len()));
-    let expanded = *expanded.get();
+    let expanded = is_expanded;
     html! {
-        <article class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={focus.borrow().article.clone()}>
+        <article key={format!("letter:{}", campaign.id)} class="letter" lang={campaign.language.clone()} dir={crate::i18n::direction_of(&campaign.language)} ref={focus.borrow().article.clone()}>
             <header class="letter-head">
                 <h2 class="title">{ campaign.title.clone() }</h2>
                 <p class="date">{ campaign.date.clone() }</p>
@@ -129,6 +146,8 @@ pub fn letter_view(props: &LetterViewProps) -> Html {
 /// Where focus goes in the letter, kept between renders (one hook for the three).
 #[derive(Default)]
 struct Focus {
+    /// The campaign this is about.
+    campaign: Option<Rc<Campaign>>,
     article: NodeRef,
     /// The element to focus once it is rendered and visible.
     pending: Option<String>,
