@@ -2,7 +2,7 @@
 
 use crate::campaign_source::{use_campaign, CampaignState, SameCampaign};
 use crate::config::WidgetConfig;
-use crate::form::{sign_on, use_sign_on_setup};
+use crate::form::{use_sign_on_setup, SignOn};
 use crate::i18n::Lang;
 use crate::letter::{letter_view, use_letter};
 use crate::live::source::LiveSource;
@@ -33,11 +33,8 @@ pub fn app(props: &AppProps) -> Html {
         CampaignState::Ready(campaign) => html! {
             <>
                 { letter_view(&SameCampaign(campaign.clone()), lang, &letter) }
-                <LiveList key={campaign.id.clone()} {lang} campaign={SameCampaign(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}>
-                    if let Some(setup) = setup.as_ref() {
-                        { sign_on(setup, lang, campaign.title.clone().into(), props.shown_at) }
-                    }
-                </LiveList>
+                <LiveList key={campaign.id.clone()} {lang} campaign={SameCampaign(campaign.clone())} source={LiveSource::from_config(&props.config, &campaign.id)} goal={props.config.goal.or(campaign.goal)}
+                    sign_on={SignOn { setup, title: campaign.title.clone().into(), shown_at: props.shown_at }} />
             </>
         },
         CampaignState::Loading => html! { <p class="loading" role="status">{ lang.text("letter.loading") }</p> },

@@ -41,7 +41,7 @@ fn mount(source: LiveSource, lang: Lang) -> HtmlElement {
         campaign: undersigned::campaign_source::SameCampaign(campaign),
         source,
         goal: None,
-        children: yew::Html::default(),
+        sign_on: None,
     };
     yew::Renderer::<LiveList>::with_root_and_props(root.clone().into(), props).render();
     root

@@ -66,13 +66,34 @@ pub fn use_sign_on_setup(config: &WidgetConfig, campaign_id: Option<&str>) -> Rc
     setup
 }
 
+/// What the sign-on section is drawn from, handed to the live list, which lays it out between the
+/// demands and the signers. A prop compared by the identity of its setup (one `Rc` per
+/// configuration and campaign, from [`use_sign_on_setup`]) rather than an `Html` child: comparing
+/// `Html` brings Yew's whole virtual-DOM equality into the wasm.
+#[derive(Clone)]
+pub struct SignOn {
+    /// None until a campaign is shown.
+    pub setup: Rc<Option<SignOnSetup>>,
+    pub title: AttrValue,
+    /// When a pre-rendered form was shown (see `AppProps::shown_at`).
+    pub shown_at: Option<u64>,
+}
+
+impl PartialEq for SignOn {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.setup, &other.setup) && self.title == other.title && self.shown_at == other.shown_at
+    }
+}
+
 /// The sign-on section: the form when its settings are usable, otherwise a plain notice.
-pub fn sign_on(setup: &SignOnSetup, lang: Lang, title: AttrValue, shown_at: Option<u64>) -> Html {
-    match setup {
-        Ok(settings) => html! {
-            <SignOnForm settings={settings.clone()} {lang} {title} {shown_at} />
+pub fn sign_on(input: &SignOn, lang: Lang) -> Html {
+    let SignOn { setup, title, shown_at } = input;
+    match setup.as_ref() {
+        None => Html::default(),
+        Some(Ok(settings)) => html! {
+            <SignOnForm settings={settings.clone()} {lang} title={title.clone()} shown_at={*shown_at} />
         },
-        Err(_) => html! {
+        Some(Err(_)) => html! {
             <section class="sign-on" aria-labelledby="us-sign-heading">
                 <h2 id="us-sign-heading" part="heading">{ lang.text("form.heading") }</h2>
                 <p class="notice">{ lang.text("form.unavailable") }</p>

@@ -10,6 +10,7 @@ use super::state::{Demands, FeedProblem, LiveAction, LiveState};
 use super::status_badge::status_key;
 use super::stream::ReceiverStream;
 use crate::campaign_source::SameCampaign;
+use crate::form::{sign_on, SignOn};
 use crate::i18n::{format_number, Lang};
 use crate::state_cell::{use_state_cell, Reduce};
 use gloo::timers::callback::Timeout;
@@ -34,7 +35,7 @@ pub struct LiveListProps {
     /// Drawn between the demands and the signers: the sign-on form, so that a visitor reads what
     /// is still outstanding, signs, then sees who else has.
     #[prop_or_default]
-    pub children: Html,
+    pub sign_on: Option<SignOn>,
 }
 
 impl Reduce for LiveState {
@@ -144,8 +145,9 @@ pub fn live_list(props: &LiveListProps) -> Html {
     let organizations = use_signer_group(receiver.clone(), counts, SignerKind::Organization);
     let individuals = use_signer_group(receiver.clone(), counts, SignerKind::Individual);
     let has_signers = receiver.is_some() || counts.is_some();
+    let form = props.sign_on.as_ref().map(|input| sign_on(input, lang)).unwrap_or_default();
     if total == 0 && !has_signers {
-        return props.children.clone();
+        return form;
     }
     html! {
         <div class="live">
@@ -162,7 +164,7 @@ pub fn live_list(props: &LiveListProps) -> Html {
                 </section>
             }
             <div class="visually-hidden live-announcer" role="status" aria-live="polite" aria-atomic="true">{ announcement(lang, &props.campaign, &state) }</div>
-            { props.children.clone() }
+            { form }
             if has_signers {
                 <section class="live-signers" aria-labelledby="signers-heading">
                     <h2 id="signers-heading" class="live-heading">{ lang.text("live.signers.heading") }</h2>
