@@ -154,7 +154,8 @@ impl WeightReport {
              stylesheet and the English pre-rendered widget inside it, the glue, the wasm with the campaign inside it), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
              cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
-             wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → the glue minified by esbuild.\n\n\
+             wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → short import and export names on the \
+             glue/wasm boundary (`--minify-imports-and-exports-and-modules`) → the glue minified by esbuild.\n\n\
              | file | raw | gzip | brotli |\n|---|---:|---:|---:|\n",
         );
         for f in &self.widget_files {
