@@ -3,6 +3,7 @@
 
 use crate::i18n::Lang;
 use crate::net::retry::Acknowledged;
+use undersigned_core::signature::wire::push_percent_encoded;
 use yew::prelude::*;
 
 /// The share links for `url` with `text`: (label key, href).
@@ -27,7 +28,7 @@ fn encode(text: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            push_percent_encoded(b, &mut out);
         }
     }
     out

@@ -109,16 +109,15 @@ fn present(value: Option<&str>) -> Option<&str> {
 /// Percent-encodes what a URL path segment cannot hold as is (campaign ids are `[a-z0-9-]`, so
 /// this only matters for a misconfigured id, which then fails as a clean 404).
 fn encode_segment(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            undersigned_core::signature::wire::push_percent_encoded(b, &mut out);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

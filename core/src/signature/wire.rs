@@ -234,19 +234,23 @@ pub fn encode_form<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item =
 }
 
 fn encode_form_component(text: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in text.as_bytes() {
         match byte {
             b' ' => out.push('+'),
             b'*' | b'-' | b'.' | b'_' => out.push(byte as char),
             _ if byte.is_ascii_alphanumeric() => out.push(byte as char),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(byte >> 4)] as char);
-                out.push(HEX[usize::from(byte & 0xF)] as char);
-            }
+            _ => push_percent_encoded(byte, out),
         }
     }
+}
+
+/// Appends `byte` as `%XX` with upper-case hex digits, as the URL Standard writes it: the one
+/// percent-encoder of the form body, the widget's share links and its URL path segments.
+pub fn push_percent_encoded(byte: u8, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(HEX[usize::from(byte >> 4)] as char);
+    out.push(HEX[usize::from(byte & 0xF)] as char);
 }
 
 /// The name/value pairs of an `application/x-www-form-urlencoded` body, by the URL Standard's
