@@ -81,10 +81,7 @@ pub fn random_uuid() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    undersigned_core::signature::uuid_v4(bytes)
 }
 
 /// Milliseconds since the Unix epoch.

@@ -396,6 +396,23 @@ pub fn receiver_signatures_url(receiver: &str, campaign_id: &str) -> String {
     format!("{}/api/campaigns/{}/signatures", receiver.trim().trim_end_matches('/'), campaign_id)
 }
 
+/// A version 4 UUID in its 8-4-4-4-12 lower-case form, from 16 random bytes (the version and
+/// variant bits are set here): the idempotency keys the widget and the receiver's pages make.
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uuid.push(char::from(HEX[usize::from(byte & 0xF)]));
+    }
+    uuid
+}
+
 /// Whether `key` is a UUID in its 8-4-4-4-12 hexadecimal form (any version, any case).
 pub fn is_uuid(key: &str) -> bool {
     let bytes = key.as_bytes();

@@ -416,3 +416,11 @@ fn fill_times_from_text_are_whole_milliseconds_or_unknown() {
         assert_eq!(wire::parse_millis(unknown), None, "{unknown:?}");
     }
 }
+
+#[test]
+fn a_version_4_uuid_is_written_from_its_random_bytes() {
+    assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    let key = uuid_v4([0xFF; 16]);
+    assert_eq!(key, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    assert!(is_uuid(&key));
+}

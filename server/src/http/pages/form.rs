@@ -13,7 +13,7 @@ use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::presentation::{self, FieldPresentation};
-use undersigned_core::signature::{field, is_uuid, limits, SignatureSubmission, SignerKind};
+use undersigned_core::signature::{field, is_uuid, limits, uuid_v4, SignatureSubmission, SignerKind};
 
 /// What to put in the form.
 pub struct FormState<'a> {
@@ -75,10 +75,7 @@ pub fn input_id(name: &str) -> String {
 
 /// A new random (version 4) UUID for the idempotency key.
 pub fn new_idempotency_key() -> String {
-    let bits =
-        rand::random::<u128>() & !(0xF000u128 << 64) & !(0xC000u128 << 48) | (0x4000u128 << 64) | (0x8000u128 << 48);
-    let hex = format!("{bits:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    uuid_v4(rand::random())
 }
 
 /// The idempotency key in a rendered form (the letter page keeps its rendering and puts a fresh
