@@ -94,9 +94,13 @@ async function measure(browser, base, page) {
     }
     const tti = await tab.evaluate(() => window.__tti);
     // The glue module is already loaded and initialized: importing it again returns the same
-    // instance, and calling its init without arguments returns the existing exports.
+    // instance, and calling its init without arguments returns the existing exports. The memory is
+    // found by its type: the widget's build shortens the exports' names (xtask/src/build/boundary.rs).
     const wasm = page.glue
-      ? await tab.evaluate(async (glue) => (await (await import(glue)).default()).memory.buffer.byteLength, page.glue)
+      ? await tab.evaluate(async (glue) => {
+          const exports = await (await import(glue)).default();
+          return Object.values(exports).find((value) => value instanceof WebAssembly.Memory).buffer.byteLength;
+        }, page.glue)
       : null;
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
