@@ -3,12 +3,6 @@
 use clap::Parser;
 use undersigned_server::{cli, priority};
 
-// mimalloc rather than glibc's allocator: malloc and free were about 9 % of the receiver's CPU
-// under a storm of signatures (perf); with mimalloc the receiver took 4 to 7 % more signatures per
-// second in the same bench.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
     undersigned_server::telemetry::init();
     let cli = cli::Cli::parse();
