@@ -38,6 +38,9 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     let lock = crate::backup::DatabaseLock::for_receiver(&config.database_url)?;
     crate::database_tls::check(&config.database_url, config.allow_plaintext_database)?;
     let store = Store::connect(&config.database_url).await?;
+    if matches!(store.backend(), crate::store::Backend::Sqlite) {
+        crate::priority::advise_if_not_raised();
+    }
     crate::admin::backfill_revisions(&store).await?;
     for file in &config.campaign_files {
         let source = std::fs::read_to_string(file)

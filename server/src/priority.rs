@@ -6,7 +6,9 @@
 //! through them, one batch after another, so a flood that takes their CPU time slows every
 //! signature. They therefore run [`WRITER_BOOST`] nice steps above the process's priority; the
 //! runtime's threads, which serve requests (reads and signatures alike), stay at the process's
-//! priority. A flood of reads then slows the reads, and the signatures keep their pace.
+//! priority. A flood of reads then slows the reads, and the signatures keep their pace. (On
+//! PostgreSQL the writers are tasks on the runtime and the database does the work: nothing is
+//! raised there.)
 //!
 //! How: `main` raises its own thread before anything else ([`raise_main_thread`]); threads
 //! inherit their creator's priority, so the writer's thread and the database connections opened
@@ -15,7 +17,7 @@
 //! thread (it is, in [`crate::app::start`]), never from a task.
 //!
 //! Raising a priority needs permission: `CAP_SYS_NICE`, or a nice limit (`RLIMIT_NICE`) such as
-//! the shipped systemd unit's `LimitNICE=-10`. Without it the receiver says so once at start and
+//! the shipped systemd unit's `LimitNICE=-10`. Without it a SQLite receiver says so once at start and
 //! runs every thread at the process's priority, as before. Linux only (there `setpriority` with a
 //! thread id changes that thread alone; elsewhere it would change the whole process).
 
@@ -24,13 +26,26 @@ pub const WRITER_BOOST: i32 = 10;
 
 /// The process's priority, as the main thread found it, for [`request_thread`].
 static BASE: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+/// Whether [`raise_main_thread`] was called, and whether it could raise.
+static RAISED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
-/// Raises the calling thread (main, before the runtime exists) by [`WRITER_BOOST`] when allowed;
-/// returns whether it could.
-pub fn raise_main_thread() -> bool {
-    let Some(base) = thread_priority() else { return false };
-    let _ = BASE.set(base);
-    set_thread_priority((base - WRITER_BOOST).max(-20))
+/// Raises the calling thread (main, before the runtime exists) by [`WRITER_BOOST`] when allowed.
+pub fn raise_main_thread() {
+    let raised = thread_priority().is_some_and(|base| {
+        let _ = BASE.set(base);
+        set_thread_priority((base - WRITER_BOOST).max(-20))
+    });
+    let _ = RAISED.set(raised);
+}
+
+/// Says once, for a SQLite receiver whose `main` could not raise the writer, what to allow.
+pub fn advise_if_not_raised() {
+    if RAISED.get() == Some(&false) {
+        tracing::info!(
+            "the signature writer runs at the receiver's own priority, so a flood of reads can slow signatures: \
+             allow it a higher one with CAP_SYS_NICE or a nice limit (systemd: LimitNICE=-{WRITER_BOOST})"
+        );
+    }
 }
 
 /// Puts the calling thread (a runtime thread as it starts) back at the process's priority.
