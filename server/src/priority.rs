@@ -68,8 +68,9 @@ pub fn thread_priority() -> Option<i32> {
     }
 }
 
+/// Sets the calling thread's nice value; whether it could (a raise needs permission).
 #[cfg(target_os = "linux")]
-fn set_thread_priority(nice: i32) -> bool {
+pub fn set_thread_priority(nice: i32) -> bool {
     // SAFETY: setpriority only changes the priority of the thread named by its id (this one).
     unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, nice) == 0 }
 }
@@ -80,6 +81,6 @@ pub fn thread_priority() -> Option<i32> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn set_thread_priority(_nice: i32) -> bool {
+pub fn set_thread_priority(_nice: i32) -> bool {
     false
 }

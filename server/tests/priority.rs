@@ -6,6 +6,7 @@
 use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use undersigned_server::priority;
 
 /// (thread name, nice value) of every thread of process `pid`.
 fn threads(pid: u32) -> Vec<(String, i32)> {
@@ -28,17 +29,12 @@ fn threads(pid: u32) -> Vec<(String, i32)> {
 /// Whether this process may raise a thread's priority (CAP_SYS_NICE or RLIMIT_NICE), tried on a
 /// thread of its own that ends right after.
 fn may_raise(base: i32) -> bool {
-    std::thread::spawn(move || {
-        // SAFETY: setpriority only changes the priority of the thread named by its id (this one).
-        unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, base - 1) == 0 }
-    })
-    .join()
-    .unwrap()
+    std::thread::spawn(move || priority::set_thread_priority(base - 1)).join().unwrap()
 }
 
 #[test]
 fn the_signature_writer_runs_above_the_threads_that_serve_requests() {
-    let base = undersigned_server::priority::thread_priority().expect("this thread's nice value");
+    let base = priority::thread_priority().expect("this thread's nice value");
     let data = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let address: SocketAddr = ([127, 0, 0, 1], port).into();
@@ -73,7 +69,7 @@ fn the_signature_writer_runs_above_the_threads_that_serve_requests() {
     assert!(workers.iter().all(|&n| n == base), "the request threads run at the process's priority: {threads:?}");
     let log = std::fs::read_to_string(&log).unwrap();
     if may_raise(base) {
-        let raised = base - undersigned_server::priority::WRITER_BOOST;
+        let raised = base - priority::WRITER_BOOST;
         assert_eq!(writer[0], raised, "the signature writer runs raised: {threads:?}");
         assert!(connections.contains(&raised), "the writer's connection runs raised: {threads:?}");
         assert!(!log.contains("LimitNICE"), "no advice when the priority could be raised: {log}");
