@@ -20,7 +20,7 @@ pub mod thanks;
 
 use crate::config::WidgetConfig;
 use crate::i18n::Lang;
-use crate::net::browser::{browser_nfc, now_ms, page_utm, random_uuid};
+use crate::net::browser::{browser_nfc, new_uuid, now_ms, page_utm};
 use crate::state_cell::{use_state_cell, StateCell};
 use fields::{
     checkbox, country_select, honeypot, kind_choice, text_field, CheckboxProps, CountrySelectProps, HoneypotProps,
@@ -138,7 +138,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
         }
     });
     let shown_at = *use_memo((), |_| props.shown_at.unwrap_or_else(now_ms));
-    let page_id = use_memo((), |_| random_uuid());
+    let page_id = use_memo((), |_| new_uuid());
     let refs = use_form_refs(&SHOWN_FIELDS);
     let countries = use_memo(lang, |lang| Rc::new(country_names(*lang)));
     let state = cell.get();
@@ -153,7 +153,7 @@ fn sign_on_form(props: &SignOnFormProps) -> Html {
             e.prevent_default();
             if editable {
                 let fill_ms = now_ms().saturating_sub(shown_at);
-                dispatcher.dispatch(Action::Submit { idempotency_key: random_uuid(), fill_ms });
+                dispatcher.dispatch(Action::Submit { idempotency_key: new_uuid(), fill_ms });
             }
         })
     };

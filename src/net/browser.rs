@@ -68,9 +68,9 @@ impl Store for BrowserStore {
     }
 }
 
-/// A random (version 4) UUID from `crypto.getRandomValues`, which, unlike `crypto.randomUUID`,
-/// also exists on plain-http partner pages.
-pub fn random_uuid() -> String {
+/// A new time-ordered (version 7) UUID, its random part from `crypto.getRandomValues`, which,
+/// unlike `crypto.randomUUID`, also exists on plain-http partner pages.
+pub fn new_uuid() -> String {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -81,7 +81,7 @@ pub fn random_uuid() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    undersigned_core::signature::uuid_v4(bytes)
+    undersigned_core::signature::uuid_v7(now_ms(), bytes)
 }
 
 /// Milliseconds since the Unix epoch.

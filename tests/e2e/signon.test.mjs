@@ -16,7 +16,7 @@ const example = (lang, name) => {
   assert.ok(match, `docs/wire-format.md has a ${lang} example:${name}`);
   return match[1];
 };
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const THANKS = 'Thank you for signing';
 
 let browser;
@@ -68,7 +68,7 @@ test('json: the documented JSON body, with a CORS preflight, and a signed event 
     const [post] = endpoint.posts();
     assert.equal(post.headers['content-type'], 'application/json');
     const sent = JSON.parse(post.body);
-    assert.match(sent.idempotency_key, UUID_V4);
+    assert.match(sent.idempotency_key, UUID_V7);
     assert.ok(Number.isInteger(sent.fill_ms) && sent.fill_ms >= 0, `fill_ms is whole milliseconds: ${sent.fill_ms}`);
     const documented = JSON.parse(example('json', 'individual'));
     assert.deepEqual(sent, { ...documented, idempotency_key: sent.idempotency_key, fill_ms: sent.fill_ms });
@@ -101,7 +101,7 @@ test('form: the documented urlencoded body, renamed by field-map, without a pref
     const [post] = endpoint.posts();
     assert.equal(post.headers['content-type'], 'application/x-www-form-urlencoded;charset=UTF-8');
     const sent = new URLSearchParams(post.body);
-    assert.match(sent.get('idempotency_key'), UUID_V4);
+    assert.match(sent.get('idempotency_key'), UUID_V7);
     const documented = example('urlencoded', 'individual')
       .replace(/idempotency_key=[^&]*/, `idempotency_key=${sent.get('idempotency_key')}`)
       .replace(/fill_ms=[^&]*/, `fill_ms=${sent.get('fill_ms')}`);

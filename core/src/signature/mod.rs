@@ -396,11 +396,16 @@ pub fn receiver_signatures_url(receiver: &str, campaign_id: &str) -> String {
     format!("{}/api/campaigns/{}/signatures", receiver.trim().trim_end_matches('/'), campaign_id)
 }
 
-/// A version 4 UUID in its 8-4-4-4-12 lower-case form, from 16 random bytes (the version and
-/// variant bits are set here): the idempotency keys the widget and the receiver's pages make.
-pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+/// A version 7 UUID (RFC 9562): the Unix time in milliseconds in its first 48 bits, then the
+/// version and variant bits, then `random`'s bytes. These are the idempotency keys the widget and
+/// the receiver's pages make: keys made one after the other sort one after the other, so the
+/// receiver's key index takes a batch of signatures on one page at its end instead of on a page
+/// per signature scattered through it (the commit writes each page it changed).
+pub fn uuid_v7(unix_ms: u64, random: [u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    let mut bytes = random;
+    bytes[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x70;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let mut uuid = String::with_capacity(36);
     for (i, byte) in bytes.iter().enumerate() {

@@ -418,9 +418,11 @@ fn fill_times_from_text_are_whole_milliseconds_or_unknown() {
 }
 
 #[test]
-fn a_version_4_uuid_is_written_from_its_random_bytes() {
-    assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
-    let key = uuid_v4([0xFF; 16]);
-    assert_eq!(key, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+fn a_version_7_uuid_starts_with_its_time_and_sorts_by_it() {
+    // RFC 9562's example time, 2022-02-22 19:22:22 UTC.
+    let key = uuid_v7(0x017F_22E2_79B0, [0xFF; 16]);
+    assert_eq!(key, "017f22e2-79b0-7fff-bfff-ffffffffffff");
     assert!(is_uuid(&key));
+    // A key made a millisecond later sorts after one made before, whatever their random parts.
+    assert!(uuid_v7(0x017F_22E2_79B0, [0xFF; 16]) < uuid_v7(0x017F_22E2_79B1, [0; 16]));
 }

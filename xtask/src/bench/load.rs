@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use undersigned_core::signature::SignatureSubmission;
+use undersigned_core::signature::{uuid_v7, SignatureSubmission};
 
 /// One signature as the load generator sends it.
 #[derive(Debug, Clone)]
@@ -24,15 +24,14 @@ impl Signer {
     /// A unique, valid individual signature: `run` separates runs, `connection` and `seq` requests.
     pub fn new(campaign: &str, run: u64, connection: u64, seq: u64) -> Signer {
         let email = format!("bench-{run:x}-{connection}-{seq}@load.example");
-        // A UUID-shaped key, unique per signature (the receiver checks the shape, not a version).
-        let key = format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            run as u32,
-            connection as u16,
-            (seq >> 12) & 0xfff,
-            seq & 0xfff,
-            (run ^ (connection << 32) ^ seq) & 0xffff_ffff_ffff
-        );
+        // A key as the widget makes it (core's version 7 UUID: the time, then random bytes), here
+        // unique by its "random" part: the run, the connection and the sequence number.
+        let mut unique = [0u8; 16];
+        unique[6..10].copy_from_slice(&(run as u32).to_be_bytes());
+        unique[10..12].copy_from_slice(&(connection as u16).to_be_bytes());
+        unique[12..16].copy_from_slice(&(seq as u32).to_be_bytes());
+        let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis();
+        let key = uuid_v7(now_ms as u64, unique);
         let submission = SignatureSubmission {
             kind: "individual".into(),
             name: format!("Load Test {connection}-{seq}"),

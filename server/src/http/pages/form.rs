@@ -13,7 +13,7 @@ use super::text::Lang;
 use std::fmt::Write as _;
 use undersigned_core::api_error::FieldError;
 use undersigned_core::signature::presentation::{self, FieldPresentation};
-use undersigned_core::signature::{field, is_uuid, limits, uuid_v4, SignatureSubmission, SignerKind};
+use undersigned_core::signature::{field, is_uuid, limits, uuid_v7, SignatureSubmission, SignerKind};
 
 /// What to put in the form.
 pub struct FormState<'a> {
@@ -73,9 +73,9 @@ pub fn input_id(name: &str) -> String {
     }
 }
 
-/// A new random (version 4) UUID for the idempotency key.
+/// A new time-ordered (version 7) UUID for the idempotency key.
 pub fn new_idempotency_key() -> String {
-    uuid_v4(rand::random())
+    uuid_v7(crate::clock::now_millis().max(0) as u64, rand::random())
 }
 
 /// The idempotency key in a rendered form (the letter page keeps its rendering and puts a fresh
@@ -232,12 +232,15 @@ mod tests {
     use undersigned_core::signature::FieldErrorCode;
 
     #[test]
-    fn new_keys_are_version_4_uuids_the_receiver_accepts() {
+    fn new_keys_are_version_7_uuids_the_receiver_accepts() {
         let key = new_idempotency_key();
         assert!(is_uuid(&key), "{key}");
-        assert_eq!(key.as_bytes()[14], b'4', "{key}");
+        assert_eq!(key.as_bytes()[14], b'7', "{key}");
         assert!(matches!(key.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{key}");
         assert_ne!(key, new_idempotency_key());
+        // Time-ordered: a key made two milliseconds later sorts after it.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(new_idempotency_key() > key, "{key}");
     }
 
     #[test]
