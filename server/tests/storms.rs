@@ -1,6 +1,6 @@
 //! The receiver under storms (issue 16), over real HTTP: the cap on open event streams, the
 //! `retry:` spread, reads served from snapshots staying fresh, the timeouts for headers, bodies
-//! and idle connections, the connection limit, the shutdown deadline, IPv6 clients counted by
+//! and idle connections, the connection limit, event streams multiplexed over cleartext HTTP/2, the shutdown deadline, IPv6 clients counted by
 //! their /64 behind a trusted proxy, and the rate limit shared by two instances on PostgreSQL.
 
 mod support;
@@ -146,6 +146,57 @@ async fn headers_must_arrive_in_time() {
     socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
     let answer = tokio::time::timeout(WAIT, read_to_close(&mut socket)).await.expect("closed after the answer");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let s = TestServer::with(&db, |c| {
+        c.limits.header_timeout = Duration::from_secs(1);
+        c.limits.idle_timeout = Duration::from_secs(300);
+    })
+    .await;
+    // Not a byte, so not even the protocol (HTTP/1.1 or HTTP/2) is known: closed after 1 s, not
+    // after the idle timeout's five minutes.
+    let mut socket = TcpStream::connect(address(&s)).await.unwrap();
+    let received = tokio::time::timeout(WAIT, read_to_close(&mut socket)).await.expect("a silent client is closed");
+    assert_eq!(received, "");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_carries_event_streams_reads_and_changes_on_one_connection() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    // One connection allowed: everything below shares it, or waits forever.
+    let mut s = TestServer::with(&db, |c| {
+        c.limits.max_connections = Some(1);
+        c.limits.header_timeout = Duration::from_secs(300);
+    })
+    .await;
+    // Cleartext HTTP/2 with prior knowledge, as a proxy speaks it to its upstream. The setup's
+    // HTTP/1.1 client leaves, and with it the connection it kept.
+    s.http = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut stream = SseClient::connect_with(&s.http, &events_url(&s), None).await;
+        stream.next_named("feed", WAIT).await;
+        streams.push(stream);
+    }
+    let feed = s.http.get(s.url(&format!("/api/campaigns/{CAMPAIGN}/status"))).send().await.unwrap();
+    assert_eq!((feed.status(), feed.version()), (reqwest::StatusCode::OK, reqwest::Version::HTTP_2));
+    let changed = s
+        .admin(reqwest::Method::PUT, &format!("/campaigns/{CAMPAIGN}/demands/contract/status"))
+        .json(&serde_json::json!({"status": "disclosed", "note": "over HTTP/2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    for stream in &mut streams {
+        let event = stream.next_named("demand", WAIT).await;
+        assert!(event.data.contains("over HTTP/2"), "{}", event.data);
+    }
+    drop(streams);
     s.stop().await;
 }
 

@@ -1,8 +1,15 @@
-//! Accepting and serving connections (HTTP/1.1), with the limits that keep slow or idle clients
-//! from exhausting the receiver:
+//! Accepting and serving connections, with the limits that keep slow or idle clients from
+//! exhausting the receiver.
+//!
+//! A connection speaks HTTP/1.1, or cleartext HTTP/2 when it opens with HTTP/2's preface (prior
+//! knowledge, as proxies such as Caddy, Envoy or HAProxy can speak to their upstreams; browsers
+//! reach the receiver through such a proxy or over HTTP/1.1). Over HTTP/2 one connection carries up
+//! to [`MAX_STREAMS_PER_CONNECTION`] requests at once: a proxy can then carry tens of thousands of
+//! widgets' event streams on a few hundred descriptors, where HTTP/1.1 needs one per stream.
 //!
 //! - **Headers** must arrive within `header_timeout`, counted from the connection or from the
-//!   previous answer on a kept-alive connection (hyper's header read timeout).
+//!   previous answer on a kept-alive connection (hyper's header read timeout); a connection that
+//!   sends no byte at all within it, before its protocol is known, is closed too.
 //! - **Bodies** must arrive within `body_timeout` (a tower-http layer on the router, see
 //!   [`super::router`]).
 //! - **Idle** connections (no byte read or written for `idle_timeout`: a client that stopped reading
@@ -21,7 +28,8 @@ use crate::config::ConnectionLimits;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use std::io;
 use std::pin::Pin;
@@ -36,6 +44,11 @@ use tower::ServiceExt;
 
 /// File descriptors kept for the database, logs and files beyond client connections.
 const RESERVED_DESCRIPTORS: u64 = 256;
+
+/// Requests one HTTP/2 connection may carry at once (hyper's default, written here because the
+/// stream cap and the docs count on it); more are refused with `REFUSED_STREAM`, which clients
+/// retry.
+pub const MAX_STREAMS_PER_CONNECTION: u32 = 200;
 
 /// The listen queue asked for; the kernel caps it at `net.core.somaxconn` (4,096 by default on
 /// Linux since 5.4; raise that sysctl for larger storms).
@@ -86,8 +99,9 @@ pub async fn serve(
     let max = max_connections(&limits);
     let permits = Arc::new(Semaphore::new(max));
     let (force, forced) = watch::channel(false);
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
+    let mut http = auto::Builder::new(TokioExecutor::new());
+    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
+    http.http2().timer(TokioTimer::new()).max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
     let http = Arc::new(http);
     tracing::debug!(max_connections = max, "accepting connections");
     loop {
@@ -115,9 +129,9 @@ pub async fn serve(
             request
         });
         let (http, stop, forced) = (http.clone(), stop.clone(), forced.clone());
-        let idle = limits.idle_timeout;
+        let timeouts = (limits.header_timeout, limits.idle_timeout);
         tokio::spawn(async move {
-            serve_connection(&http, socket, TowerToHyperService::new(service), idle, stop, forced).await;
+            serve_connection(&http, socket, TowerToHyperService::new(service), timeouts, stop, forced).await;
             drop(permit);
         });
     }
@@ -136,19 +150,22 @@ pub async fn serve(
     Ok(())
 }
 
-async fn serve_connection<S>(
-    http: &hyper::server::conn::http1::Builder,
+/// Serves one connection until it ends, is idle for `idle`, sends nothing within `first_byte`, or
+/// the shutdown closes it.
+async fn serve_connection<S, B>(
+    http: &auto::Builder<TokioExecutor>,
     socket: TcpStream,
     service: S,
-    idle: Duration,
+    (first_byte, idle): (Duration, Duration),
     mut stop: watch::Receiver<bool>,
     mut forced: watch::Receiver<bool>,
 ) where
-    S: hyper::service::HttpService<Incoming> + Send + 'static,
+    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>> + Send + 'static,
     S::Future: Send + 'static,
-    S::ResBody: Send + 'static,
-    <S::ResBody as hyper::body::Body>::Data: Send,
-    <S::ResBody as hyper::body::Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let started = Instant::now();
     let activity = Arc::new(AtomicU64::new(0));
@@ -157,8 +174,13 @@ async fn serve_connection<S>(
     tokio::pin!(connection);
     let mut stopping = false;
     loop {
-        let last = Duration::from_millis(activity.load(Ordering::Relaxed));
-        let idle_deadline = tokio::time::Instant::from_std(started + last + idle);
+        let last = activity.load(Ordering::Relaxed);
+        // Nothing read yet: the first byte is due within `first_byte` (or `idle`, if shorter);
+        // after, the next within `idle`.
+        let deadline = match last {
+            0 => started + first_byte.min(idle),
+            moved => started + Duration::from_millis(moved - 1) + idle,
+        };
         tokio::select! {
             _ = connection.as_mut() => return,
             _ = stop.wait_for(|s| *s), if !stopping => {
@@ -166,10 +188,9 @@ async fn serve_connection<S>(
                 connection.as_mut().graceful_shutdown();
             }
             _ = forced.wait_for(|f| *f) => return,
-            _ = tokio::time::sleep_until(idle_deadline) => {
-                let now = Duration::from_millis(activity.load(Ordering::Relaxed));
-                if now == last {
-                    tracing::debug!("closing a connection idle for {idle:?}");
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
+                if activity.load(Ordering::Relaxed) == last {
+                    tracing::debug!(first_byte = last == 0, "closing an idle connection");
                     return;
                 }
             }
@@ -177,7 +198,8 @@ async fn serve_connection<S>(
     }
 }
 
-/// A socket that records when a byte last moved either way (milliseconds since `started`).
+/// A socket that records when a byte last moved either way (milliseconds since `started`, plus one:
+/// 0 means that nothing has moved yet).
 struct Watched {
     inner: TcpStream,
     activity: Arc<AtomicU64>,
@@ -186,7 +208,7 @@ struct Watched {
 
 impl Watched {
     fn touch(&self) {
-        self.activity.store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.activity.store(self.started.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);
     }
 }
 

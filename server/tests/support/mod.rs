@@ -254,7 +254,12 @@ pub struct SseClient {
 
 impl SseClient {
     pub async fn connect(url: &str, last_event_id: Option<&str>) -> SseClient {
-        let mut request = reqwest::Client::new().get(url).header("accept", "text/event-stream");
+        SseClient::connect_with(&reqwest::Client::new(), url, last_event_id).await
+    }
+
+    /// Opens the stream through `client` (an HTTP/2 client, say).
+    pub async fn connect_with(client: &reqwest::Client, url: &str, last_event_id: Option<&str>) -> SseClient {
+        let mut request = client.get(url).header("accept", "text/event-stream");
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
         }
