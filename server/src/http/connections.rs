@@ -28,8 +28,9 @@ use crate::config::ConnectionLimits;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
+use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulConnection;
 use hyper_util::service::TowerToHyperService;
 use std::io;
 use std::pin::Pin;
@@ -99,10 +100,11 @@ pub async fn serve(
     let max = max_connections(&limits);
     let permits = Arc::new(Semaphore::new(max));
     let (force, forced) = watch::channel(false);
-    let mut http = auto::Builder::new(TokioExecutor::new());
-    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
-    http.http2().timer(TokioTimer::new()).max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
-    let http = Arc::new(http);
+    let mut h1 = http1::Builder::new();
+    h1.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
+    let mut h2 = http2::Builder::new(TokioExecutor::new());
+    h2.timer(TokioTimer::new()).max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
+    let http = Arc::new((h1, h2));
     tracing::debug!(max_connections = max, "accepting connections");
     loop {
         let permit = tokio::select! {
@@ -129,10 +131,21 @@ pub async fn serve(
             request
         });
         let (http, stop, forced) = (http.clone(), stop.clone(), forced.clone());
-        let timeouts = (limits.header_timeout, limits.idle_timeout);
+        let (first_byte, idle) = (limits.header_timeout.min(limits.idle_timeout), limits.idle_timeout);
         tokio::spawn(async move {
-            serve_connection(&http, socket, TowerToHyperService::new(service), timeouts, stop, forced).await;
-            drop(permit);
+            let _permit = permit;
+            // Silent for `first_byte` (no protocol's own timer runs before its first bytes), or gone.
+            let Ok(Ok(h2)) = tokio::time::timeout(first_byte, speaks_http2(&socket)).await else { return };
+            let service = TowerToHyperService::new(service);
+            let activity = Activity { started: Instant::now(), last: Arc::default() };
+            let io = TokioIo::new(Watched { inner: socket, activity: activity.clone() });
+            if h2 {
+                // Boxed: an HTTP/2 connection's state is several kilobytes, which every HTTP/1.1
+                // connection's task would otherwise reserve too.
+                Box::pin(drive(http.1.serve_connection(io, service), activity, idle, stop, forced)).await;
+            } else {
+                drive(http.0.serve_connection(io, service), activity, idle, stop, forced).await;
+            }
         });
     }
     drop(listener);
@@ -150,37 +163,40 @@ pub async fn serve(
     Ok(())
 }
 
-/// Serves one connection until it ends, is idle for `idle`, sends nothing within `first_byte`, or
-/// the shutdown closes it.
-async fn serve_connection<S, B>(
-    http: &auto::Builder<TokioExecutor>,
-    socket: TcpStream,
-    service: S,
-    (first_byte, idle): (Duration, Duration),
+/// HTTP/2's connection preface; its first three bytes are no HTTP/1.1 method.
+const HTTP2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// Whether the client opens with HTTP/2's preface: peeks at its first bytes without taking them.
+/// Waits for its first byte (the caller bounds that), false when it closes before.
+async fn speaks_http2(socket: &TcpStream) -> io::Result<bool> {
+    let mut start = [0u8; 3];
+    loop {
+        let n = socket.peek(&mut start).await?;
+        if n == 0 || start[..n] != HTTP2_PREFACE[..n] {
+            return Ok(false);
+        }
+        if n == start.len() {
+            return Ok(true);
+        }
+        // "P" or "PR" so far: "POST", "PUT" or "PATCH" is as likely; wait for the next bytes.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Drives one connection until it ends, is idle for `idle`, or the shutdown closes it.
+async fn drive<C: GracefulConnection>(
+    connection: C,
+    activity: Activity,
+    idle: Duration,
     mut stop: watch::Receiver<bool>,
     mut forced: watch::Receiver<bool>,
-) where
-    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>> + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let started = Instant::now();
-    let activity = Arc::new(AtomicU64::new(0));
-    let io = TokioIo::new(Watched { inner: socket, activity: activity.clone(), started });
-    let connection = http.serve_connection(io, service);
+) {
+    let Activity { started, last: activity } = activity;
     tokio::pin!(connection);
     let mut stopping = false;
     loop {
-        let last = activity.load(Ordering::Relaxed);
-        // Nothing read yet: the first byte is due within `first_byte` (or `idle`, if shorter);
-        // after, the next within `idle`.
-        let deadline = match last {
-            0 => started + first_byte.min(idle),
-            moved => started + Duration::from_millis(moved - 1) + idle,
-        };
+        let last = Duration::from_millis(activity.load(Ordering::Relaxed));
+        let idle_deadline = tokio::time::Instant::from_std(started + last + idle);
         tokio::select! {
             _ = connection.as_mut() => return,
             _ = stop.wait_for(|s| *s), if !stopping => {
@@ -188,9 +204,10 @@ async fn serve_connection<S, B>(
                 connection.as_mut().graceful_shutdown();
             }
             _ = forced.wait_for(|f| *f) => return,
-            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
-                if activity.load(Ordering::Relaxed) == last {
-                    tracing::debug!(first_byte = last == 0, "closing an idle connection");
+            _ = tokio::time::sleep_until(idle_deadline) => {
+                let now = Duration::from_millis(activity.load(Ordering::Relaxed));
+                if now == last {
+                    tracing::debug!("closing a connection idle for {idle:?}");
                     return;
                 }
             }
@@ -198,17 +215,22 @@ async fn serve_connection<S, B>(
     }
 }
 
-/// A socket that records when a byte last moved either way (milliseconds since `started`, plus one:
-/// 0 means that nothing has moved yet).
+/// When a byte last moved either way on a connection: milliseconds since `started`.
+#[derive(Clone)]
+struct Activity {
+    started: Instant,
+    last: Arc<AtomicU64>,
+}
+
+/// A socket that records its [`Activity`].
 struct Watched {
     inner: TcpStream,
-    activity: Arc<AtomicU64>,
-    started: Instant,
+    activity: Activity,
 }
 
 impl Watched {
     fn touch(&self) {
-        self.activity.store(self.started.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);
+        self.activity.last.store(self.activity.started.elapsed().as_millis() as u64, Ordering::Relaxed);
     }
 }
 
