@@ -553,8 +553,15 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
     let signatures_alone = signatures(address, CONNECTIONS, SECONDS).await;
     eprintln!("xtask bench: storms ({label}): signatures during a /status read flood …");
     let status_path = format!("/api/campaigns/{CAMPAIGN}/status");
-    let (signatures_during_reads, reads_during_signatures) =
-        tokio::join!(signatures(address, CONNECTIONS, SECONDS), reads(address, &status_path, CONNECTIONS, SECONDS));
+    // Two load generators, each on threads of its own (as two `wrk` processes would be): on one
+    // runtime, a signature's answer waited in the generator behind the ready reads too.
+    let flood_path = status_path.clone();
+    let (signatures_during_reads, reads_during_signatures) = tokio::task::spawn_blocking(move || {
+        let signing = on_own_runtime(move || signatures(address, CONNECTIONS, SECONDS));
+        let reading = on_own_runtime(move || async move { reads(address, &flood_path, CONNECTIONS, SECONDS).await });
+        (signing.join().expect("the signature load"), reading.join().expect("the read load"))
+    })
+    .await?;
     eprintln!("xtask bench: storms ({label}): /status and letter page reads …");
     let status_reads = reads(address, &status_path, CONNECTIONS, SECONDS).await;
     let letter_pages = reads(address, &format!("/campaigns/{CAMPAIGN}"), CONNECTIONS, SECONDS).await;
@@ -580,6 +587,19 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
         letter_pages,
         streams,
         streams_http2,
+    })
+}
+
+/// Runs the load `make` returns on a runtime of its own, on threads of their own.
+fn on_own_runtime<F, Fut>(make: F) -> std::thread::JoinHandle<Fut::Output>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future,
+    Fut::Output: Send + 'static,
+{
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a load runtime");
+        runtime.block_on(make())
     })
 }
 
@@ -712,7 +732,7 @@ fn storm_cells(storm: &Result<StreamStorm, String>) -> (String, String) {
 
 const ROWS: [&str; 8] = [
     "durable signatures, 64 connections, SQLite",
-    "signatures while 64 connections read `/status` (the read flood)",
+    "signatures while 64 connections read `/status` (the read flood: two load generators, each on threads of its own)",
     "`/status` reads, 64 connections",
     "letter pages (`/campaigns/{id}`), 64 connections",
     "event streams opening at once (as after a restart), then a status change: HTTP/1.1, a connection each",
