@@ -166,6 +166,20 @@ async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_first_byte_comes_alone_is_still_http1() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let s = TestServer::new(&db).await;
+    // "P" could begin HTTP/2's preface ("PRI …") as well as "PUT": the receiver waits for more.
+    let mut socket = TcpStream::connect(address(&s)).await.unwrap();
+    socket.write_all(b"P").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    socket.write_all(b"UT /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await.unwrap();
+    let answer = tokio::time::timeout(WAIT, read_to_close(&mut socket)).await.expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http2_carries_event_streams_reads_and_changes_on_one_connection() {
     let db = TestDb::new(Backend::Sqlite).await;
     // One connection allowed: everything below shares it, or waits forever.
