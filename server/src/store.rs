@@ -144,6 +144,12 @@ fn sqlite_pool(connections: u32, writer: bool) -> AnyPoolOptions {
                     // The WAL is copied back by `checkpoint`'s task, not inside the writer's commits.
                     let pages = checkpoint::WRITER_BACKSTOP_PAGES;
                     sqlx::query(&format!("PRAGMA wal_autocheckpoint = {pages}")).execute(&mut *conn).await?;
+                    // The statement journal (the pages a multi-row insert changed, kept in case a
+                    // constraint aborts it) in memory, not in a temporary file: measured, 8.3
+                    // write calls and 15 KB written per signature instead of 13.4 and 27 KB. It
+                    // is never needed after a crash (the WAL is), and a statement changes at most
+                    // a few hundred pages.
+                    sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
                 }
                 Ok(())
             })
