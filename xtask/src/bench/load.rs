@@ -24,8 +24,9 @@ impl Signer {
     /// A unique, valid individual signature: `run` separates runs, `connection` and `seq` requests.
     pub fn new(campaign: &str, run: u64, connection: u64, seq: u64) -> Signer {
         let email = format!("bench-{run:x}-{connection}-{seq}@load.example");
-        // A key as the widget makes it (core's version 7 UUID: the time, then random bytes), here
-        // unique by its "random" part: the run, the connection and the sequence number.
+        // A key as the widget makes it (core's version 7 UUID: the time, then random bytes). Its
+        // last six bytes, the connection and the sequence number, make it unique within a run;
+        // the run fills the bytes before them, less the version and variant bits set over it.
         let mut unique = [0u8; 16];
         unique[6..10].copy_from_slice(&(run as u32).to_be_bytes());
         unique[10..12].copy_from_slice(&(connection as u16).to_be_bytes());

@@ -754,7 +754,7 @@ const ROWS: [&str; 8] = [
     "letter pages (`/campaigns/{id}`), 64 connections",
     "event streams opening at once (as after a restart), then a status change: HTTP/1.1, a connection each",
     "memory per open stream (resident set with the streams open, less before), HTTP/1.1",
-    "the same storm over HTTP/2: 20,000 streams on 100 connections (as a proxy speaking HTTP/2 upstream carries them), a fresh receiver on the same file",
+    "the same storm over HTTP/2, every stream on a few connections (as a proxy speaking HTTP/2 upstream carries them), a fresh receiver on the same file",
     "memory per open stream, HTTP/2",
 ];
 
