@@ -6,7 +6,10 @@
 //! For each binary, on a fresh SQLite file:
 //! 1. signatures alone ([`CONNECTIONS`] connections, [`SECONDS`] s);
 //! 2. signatures while as many connections read `/status` (the read flood), and those reads;
-//!    then signatures alone again: the flood is compared with the mean of the two alone runs;
+//!    then signatures alone again; [`FLOOD_ROUNDS`] times. The figures are the medians: this
+//!    machine's speed drifts by a quarter from one run to the next, and a single 5-second run
+//!    said more about that than about the receiver. The flood's median is compared with the
+//!    median of the alone runs, and both show their range;
 //! 3. `/status` reads alone; 4. letter pages (`/campaigns/{id}`) alone;
 //! 5. a reconnect storm: [`STREAMS`] event streams opened at once (as after a restart), the time
 //!    until every one has its first `feed`, the receiver's memory per stream (resident set before
@@ -45,6 +48,8 @@ const CAMPAIGN: &str = super::receiver::CAMPAIGN;
 const CAMPAIGN_FILE: &str = super::receiver::CAMPAIGN_FILE;
 const CONNECTIONS: u64 = 64;
 const SECONDS: u64 = 5;
+/// Read floods per binary, each followed by a run of signatures alone (one more comes first).
+const FLOOD_ROUNDS: usize = 3;
 pub const STREAMS: usize = 20_000;
 const STREAMS_OPEN_WITHIN: Duration = Duration::from_secs(60);
 /// Connections of the storm over HTTP/2, [`STREAMS`] streams among them (as a proxy speaking
@@ -138,16 +143,20 @@ pub struct StreamStorm {
     pub load_average: f64,
 }
 
+/// One read flood: signatures and `/status` reads at once.
+#[derive(Debug, Serialize)]
+pub struct Flood {
+    pub signatures: Rate,
+    pub reads: Rate,
+}
+
 /// Every figure of one receiver binary.
 #[derive(Debug, Serialize)]
 pub struct StormFigures {
     pub label: String,
-    pub signatures_alone: Rate,
-    /// Signatures alone again, right after the flood: the machine's speed drifts from one minute
-    /// to the next, and the file has grown, so the flood is compared with the mean of the two.
-    pub signatures_alone_after_flood: Rate,
-    pub signatures_during_reads: Rate,
-    pub reads_during_signatures: Rate,
+    /// Signatures alone: before the first flood, then after each (the file grows meanwhile).
+    pub signatures_alone: Vec<Rate>,
+    pub floods: Vec<Flood>,
     pub status_reads: Rate,
     pub letter_pages: Rate,
     pub streams: Result<StreamStorm, String>,
@@ -553,21 +562,25 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
     let database_url = format!("sqlite://{}", dir.join("bench.db").display());
     let receiver = Receiver::start(root, server, dir, &database_url).await?;
     let address = receiver.address;
-    eprintln!("xtask bench: storms ({label}): signatures alone …");
-    let signatures_alone = signatures(address, CONNECTIONS, SECONDS).await;
-    eprintln!("xtask bench: storms ({label}): signatures during a /status read flood …");
     let status_path = format!("/api/campaigns/{CAMPAIGN}/status");
-    // Two load generators, each on threads of its own (as two `wrk` processes would be): on one
-    // runtime, a signature's answer waited in the generator behind the ready reads too.
-    let flood_path = status_path.clone();
-    let (signatures_during_reads, reads_during_signatures) = tokio::task::spawn_blocking(move || {
-        let signing = on_own_runtime(move || signatures(address, CONNECTIONS, SECONDS));
-        let reading = on_own_runtime(move || async move { reads(address, &flood_path, CONNECTIONS, SECONDS).await });
-        (signing.join().expect("the signature load"), reading.join().expect("the read load"))
-    })
-    .await?;
-    eprintln!("xtask bench: storms ({label}): signatures alone again …");
-    let signatures_alone_after_flood = signatures(address, CONNECTIONS, SECONDS).await;
+    eprintln!("xtask bench: storms ({label}): signatures alone …");
+    let mut signatures_alone = vec![signatures(address, CONNECTIONS, SECONDS).await];
+    let mut floods = Vec::new();
+    for round in 1..=FLOOD_ROUNDS {
+        eprintln!("xtask bench: storms ({label}): signatures during a /status read flood ({round}/{FLOOD_ROUNDS}), then alone …");
+        // Two load generators, each on threads of its own (as two `wrk` processes would be): on
+        // one runtime, a signature's answer waited in the generator behind the ready reads too.
+        let flood_path = status_path.clone();
+        let (signatures_during, reads_during) = tokio::task::spawn_blocking(move || {
+            let signing = on_own_runtime(move || signatures(address, CONNECTIONS, SECONDS));
+            let reading =
+                on_own_runtime(move || async move { reads(address, &flood_path, CONNECTIONS, SECONDS).await });
+            (signing.join().expect("the signature load"), reading.join().expect("the read load"))
+        })
+        .await?;
+        floods.push(Flood { signatures: signatures_during, reads: reads_during });
+        signatures_alone.push(signatures(address, CONNECTIONS, SECONDS).await);
+    }
     eprintln!("xtask bench: storms ({label}): /status and letter page reads …");
     let status_reads = reads(address, &status_path, CONNECTIONS, SECONDS).await;
     let letter_pages = reads(address, &format!("/campaigns/{CAMPAIGN}"), CONNECTIONS, SECONDS).await;
@@ -587,9 +600,7 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
     Ok(StormFigures {
         label: label.to_string(),
         signatures_alone,
-        signatures_alone_after_flood,
-        signatures_during_reads,
-        reads_during_signatures,
+        floods,
         status_reads,
         letter_pages,
         streams,
@@ -686,35 +697,59 @@ fn errors(n: u64) -> String {
     }
 }
 
+/// The median of `rates` per second (of the middle two when they are even in number).
+fn median(rates: &[&Rate]) -> f64 {
+    let mut values: Vec<f64> = rates.iter().map(|r| r.per_second).collect();
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// The median of several runs, with their range, worst p99, load averages and errors.
+fn runs(rates: &[&Rate]) -> String {
+    let (low, high) =
+        rates.iter().fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(r.per_second), h.max(r.per_second)));
+    let (load_low, load_high) =
+        rates.iter().fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(r.load_average), h.max(r.load_average)));
+    let p99 = rates.iter().map(|r| r.p99_ms).fold(0.0f64, f64::max);
+    format!(
+        "{:.0}/s, the median of {} runs ({low:.0}–{high:.0}/s; p99 at most {p99:.1} ms; load {load_low:.1}–{load_high:.1}{})",
+        median(rates),
+        rates.len(),
+        errors(rates.iter().map(|r| r.errors).sum())
+    )
+}
+
 impl StormFigures {
-    /// Signatures per second alone: the mean of the runs before and after the flood.
+    /// Signatures per second alone: the median of the runs before and between the floods.
     pub fn alone(&self) -> f64 {
-        (self.signatures_alone.per_second + self.signatures_alone_after_flood.per_second) / 2.0
+        median(&self.signatures_alone.iter().collect::<Vec<_>>())
+    }
+
+    /// Signatures per second during a read flood: the median of the floods.
+    pub fn during(&self) -> f64 {
+        median(&self.floods.iter().map(|f| &f.signatures).collect::<Vec<_>>())
     }
 
     fn cells(&self) -> Vec<String> {
-        let during = if self.alone() > 0.0 {
-            format!(
-                "{} = {:.0} % of alone; the reads {}",
-                rate(&self.signatures_during_reads),
-                100.0 * self.signatures_during_reads.per_second / self.alone(),
-                rate(&self.reads_during_signatures)
-            )
-        } else {
-            rate(&self.signatures_during_reads)
-        };
+        let signatures: Vec<&Rate> = self.floods.iter().map(|f| &f.signatures).collect();
+        let reads: Vec<&Rate> = self.floods.iter().map(|f| &f.reads).collect();
+        let during = format!(
+            "{} = **{:.0} %** of alone; the reads {}",
+            runs(&signatures),
+            100.0 * self.during() / self.alone(),
+            runs(&reads)
+        );
         let (storm, memory) = storm_cells(&self.streams);
         let (storm_http2, memory_http2) = match &self.streams_http2 {
             Some(storm) => storm_cells(storm),
             None => ("not measured: this receiver speaks HTTP/1.1 only".into(), "—".into()),
         };
         vec![
-            format!(
-                "{:.0}/s: the mean of {} before the flood and {} after",
-                self.alone(),
-                rate(&self.signatures_alone),
-                rate(&self.signatures_alone_after_flood)
-            ),
+            runs(&self.signatures_alone.iter().collect::<Vec<_>>()),
             during,
             rate(&self.status_reads),
             rate(&self.letter_pages),
@@ -748,8 +783,8 @@ fn storm_cells(storm: &Result<StreamStorm, String>) -> (String, String) {
 }
 
 const ROWS: [&str; 8] = [
-    "durable signatures, 64 connections, SQLite (alone: a run before the flood and one after)",
-    "signatures while 64 connections read `/status` (the read flood: two load generators, each on threads of its own)",
+    "durable signatures, 64 connections, SQLite (alone: a run before the first flood and one after each)",
+    "signatures while 64 connections read `/status` (the read flood: two load generators, each on threads of its own), against the median alone",
     "`/status` reads, 64 connections",
     "letter pages (`/campaigns/{id}`), 64 connections",
     "event streams opening at once (as after a restart), then a status change: HTTP/1.1, a connection each",
@@ -774,7 +809,8 @@ impl StormsReport {
         let mut md = format!(
             "The receiver of the commit before issue 16 (built in this run from a `git worktree` of it, `--profile server`) and \
              this one, the same loads one after the other on a fresh SQLite file each, the load generator on the same CPUs \
-             (`xtask/src/bench/storms.rs`; {SECONDS} s per load). The 1-minute load average is given with each figure: the \
+             (`xtask/src/bench/storms.rs`; {SECONDS} s per load; signatures alone and during the read flood in turn, \
+             {FLOOD_ROUNDS} floods, each figure the median of its runs with their range). The 1-minute load average is given with each figure: the \
              machine is shared, so compare the two columns of one run rather than runs. The bench asks for {OPEN_FILES} open \
              files for itself and the receivers it starts; where the hard limit cannot be raised (20,000 per process here, \
              and no CAP_SYS_RESOURCE even as root), a storm over HTTP/1.1 opens that limit less {SPARE_FILES} streams; \
@@ -833,7 +869,7 @@ impl StormsReport {
             "| storms: signatures alone / during a `/status` read flood (SQLite, 64 connections) | {} / {} |\n\
              | storms: `/status` reads / letter pages | {} / {} |\n",
             pair(a.alone(), before.map(StormFigures::alone)),
-            pair(a.signatures_during_reads.per_second, before.map(|b| b.signatures_during_reads.per_second)),
+            pair(a.during(), before.map(StormFigures::during)),
             pair(a.status_reads.per_second, before.map(|b| b.status_reads.per_second)),
             pair(a.letter_pages.per_second, before.map(|b| b.letter_pages.per_second)),
         );
@@ -874,5 +910,24 @@ impl StormsReport {
             );
         }
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(per_second: f64) -> Rate {
+        Rate { per_second, p99_ms: 10.0, errors: 0, load_average: 2.0 }
+    }
+
+    #[test]
+    fn the_median_of_runs_is_the_middle_one_or_the_mean_of_the_middle_two() {
+        let (a, b, c, d) = (at(9_000.0), at(12_000.0), at(10_000.0), at(7_000.0));
+        assert_eq!(median(&[&a, &b, &c]), 10_000.0);
+        assert_eq!(median(&[&a, &b, &c, &d]), 9_500.0);
+        assert!(median(&[]).is_nan());
+        let text = runs(&[&a, &b, &c]);
+        assert!(text.starts_with("10000/s, the median of 3 runs (9000–12000/s;"), "{text}");
     }
 }
