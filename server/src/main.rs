@@ -11,6 +11,13 @@ fn main() -> anyhow::Result<()> {
     priority::raise_main_thread();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // The signature writer answers from a thread of its own, so each answer wakes its request
+        // from outside the runtime: into the global queue, which a busy thread otherwise checks
+        // about every 61 tasks (self-tuned). Every other task, the signatures waiting there are
+        // not held up by a flood of reads. Measured with the storms bench, three runs each way:
+        // signatures alone 12,700–13,800/s against 11,300–12,200/s, during a read flood
+        // 9,200–9,400/s against 7,500–8,800/s.
+        .global_queue_interval(2)
         .on_thread_start(priority::request_thread)
         .build()?
         .block_on(cli::run(cli))

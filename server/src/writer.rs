@@ -8,6 +8,8 @@
 
 use crate::domain::{SignatureWrite, StorageFailure, WriteOutcome};
 use crate::store::{Backend, Store};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 pub const MAX_BATCH: usize = 256;
@@ -21,6 +23,33 @@ struct Job {
 #[derive(Clone)]
 pub struct SignatureWriter {
     jobs: async_channel::Sender<Job>,
+    in_flight: InFlight,
+}
+
+/// How many signatures are being written: handed to a writer and not yet answered. While there
+/// are any, public reads give way to them ([`crate::http::give_way`]).
+#[derive(Clone, Debug, Default)]
+pub struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    pub fn any(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 0
+    }
+
+    /// Counts one signature until the guard drops: answered, failed, or its request abandoned.
+    pub fn enter(&self) -> InFlightGuard<'_> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        InFlightGuard(&self.0)
+    }
+}
+
+/// One signature counted in [`InFlight`].
+pub struct InFlightGuard<'a>(&'a AtomicUsize);
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl SignatureWriter {
@@ -49,11 +78,17 @@ impl SignatureWriter {
                 }
             }
         }
-        Ok(SignatureWriter { jobs })
+        Ok(SignatureWriter { jobs, in_flight: InFlight::default() })
+    }
+
+    /// The signatures being written now.
+    pub fn in_flight(&self) -> &InFlight {
+        &self.in_flight
     }
 
     /// Stores one signature; resolves after its transaction committed (or failed).
     pub async fn write(&self, write: SignatureWrite) -> anyhow::Result<WriteOutcome> {
+        let _counted = self.in_flight.enter();
         let (reply, answer) = oneshot::channel();
         let stopped = |_| StorageFailure("the signature writer has stopped".to_owned());
         self.jobs.send(Job { write, reply }).await.map_err(stopped)?;

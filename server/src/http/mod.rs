@@ -10,6 +10,7 @@ pub mod connections;
 pub mod deploy;
 pub mod embed;
 pub mod error;
+pub mod give_way;
 pub mod origin;
 pub mod pages;
 pub mod public;
@@ -54,9 +55,11 @@ pub fn router(state: Arc<AppState>) -> Router {
             app.nest_service(&mount.prefix, Router::new().fallback_service(folder(&mount.dir)).layer(any_origin()))
         };
     }
+    let in_flight = state.writer.in_flight().clone();
     app.layer(axum::middleware::from_fn_with_state(state.clone(), refresh_after_changes))
         .layer(axum::middleware::from_fn_with_state(state, deploy::public_origin))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(in_flight, give_way::give_way))
 }
 
 /// After any request that may have changed something public (an organizer's action: settings,
