@@ -865,11 +865,15 @@ impl StormsReport {
             Some(b) => format!("{after:.0}/s (before: {b:.0}/s)"),
             None => format!("{after:.0}/s"),
         };
+        let flood = |f: &StormFigures| {
+            format!("{:.0}/s / {:.0}/s = {:.0} %", f.alone(), f.during(), 100.0 * f.during() / f.alone())
+        };
         let mut rows = format!(
-            "| storms: signatures alone / during a `/status` read flood (SQLite, 64 connections) | {} / {} |\n\
+            "| storms: signatures alone / during a `/status` read flood = share kept (SQLite, 64 connections; medians of {} and {FLOOD_ROUNDS} runs) | {}{} |\n\
              | storms: `/status` reads / letter pages | {} / {} |\n",
-            pair(a.alone(), before.map(StormFigures::alone)),
-            pair(a.during(), before.map(StormFigures::during)),
+            FLOOD_ROUNDS + 1,
+            flood(a),
+            before.map(|b| format!(" (before: {})", flood(b))).unwrap_or_default(),
             pair(a.status_reads.per_second, before.map(|b| b.status_reads.per_second)),
             pair(a.letter_pages.per_second, before.map(|b| b.letter_pages.per_second)),
         );
