@@ -10,8 +10,8 @@
 //! changes.
 //!
 //! Measured with the storms bench's read flood (64 connections reading `/status` while 64 sign),
-//! four runs each way on one binary: signatures during the flood 81–89 % of signatures alone,
-//! against 65–71 % without this; the reads 22,500–24,500/s against 25,000–26,000/s.
+//! on one binary with a switch: signatures during the flood kept 74–89 % of their rate alone over
+//! ten runs (median 82 %), against 64–78 % without this; the reads lost about a tenth.
 //!
 //! The signature writer's own threads run at a higher priority ([`crate::priority`]); this is the
 //! same rule for the request threads, which the kernel cannot tell apart.
