@@ -49,7 +49,7 @@ const CAMPAIGN_FILE: &str = super::receiver::CAMPAIGN_FILE;
 const CONNECTIONS: u64 = 64;
 const SECONDS: u64 = 5;
 /// Read floods per binary, each followed by a run of signatures alone (one more comes first).
-const FLOOD_ROUNDS: usize = 3;
+const FLOOD_ROUNDS: usize = 5;
 pub const STREAMS: usize = 20_000;
 const STREAMS_OPEN_WITHIN: Duration = Duration::from_secs(60);
 /// Connections of the storm over HTTP/2, [`STREAMS`] streams among them (as a proxy speaking
