@@ -48,6 +48,10 @@ const CAMPAIGN: &str = super::receiver::CAMPAIGN;
 const CAMPAIGN_FILE: &str = super::receiver::CAMPAIGN_FILE;
 const CONNECTIONS: u64 = 64;
 const SECONDS: u64 = 5;
+/// The issue's goal for signatures alone, per second. Its goal during a read flood is "at least
+/// 80 % of that": the bench gives the flood's rate as a share of this goal and of the run's own
+/// rate alone, the two ways the sentence can be read.
+const SIGNATURES_GOAL: f64 = 10_000.0;
 /// Read floods per binary, each followed by a run of signatures alone (one more comes first).
 const FLOOD_ROUNDS: usize = 5;
 pub const STREAMS: usize = 20_000;
@@ -738,9 +742,10 @@ impl StormFigures {
         let signatures: Vec<&Rate> = self.floods.iter().map(|f| &f.signatures).collect();
         let reads: Vec<&Rate> = self.floods.iter().map(|f| &f.reads).collect();
         let during = format!(
-            "{} = **{:.0} %** of alone; the reads {}",
+            "{} = **{:.0} %** of alone, {:.0} % of the {SIGNATURES_GOAL:.0}/s goal; the reads {}",
             runs(&signatures),
             100.0 * self.during() / self.alone(),
+            100.0 * self.during() / SIGNATURES_GOAL,
             runs(&reads)
         );
         let (storm, memory) = storm_cells(&self.streams);
@@ -795,7 +800,7 @@ const ROWS: [&str; 8] = [
 
 const GOALS: [&str; 8] = [
     "10,000/s",
-    "≥ 80 % of alone",
+    "≥ 80 % of that (of alone, or of the 10,000/s goal)",
     "20,000/s",
     "5,000/s",
     "20,000 streams; accepted < 100 ms; delivered p99 < 1 s",
@@ -866,10 +871,16 @@ impl StormsReport {
             None => format!("{after:.0}/s"),
         };
         let flood = |f: &StormFigures| {
-            format!("{:.0}/s / {:.0}/s = {:.0} %", f.alone(), f.during(), 100.0 * f.during() / f.alone())
+            format!(
+                "{:.0}/s / {:.0}/s = {:.0} % of alone, {:.0} % of {SIGNATURES_GOAL:.0}/s",
+                f.alone(),
+                f.during(),
+                100.0 * f.during() / f.alone(),
+                100.0 * f.during() / SIGNATURES_GOAL
+            )
         };
         let mut rows = format!(
-            "| storms: signatures alone / during a `/status` read flood = share kept (SQLite, 64 connections; medians of {} and {FLOOD_ROUNDS} runs) | {}{} |\n\
+            "| storms: signatures alone / during a `/status` read flood, as shares of alone and of 10,000/s (SQLite, 64 connections; medians of {} and {FLOOD_ROUNDS} runs) | {}{} |\n\
              | storms: `/status` reads / letter pages | {} / {} |\n",
             FLOOD_ROUNDS + 1,
             flood(a),
