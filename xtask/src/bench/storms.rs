@@ -27,6 +27,7 @@
 
 use super::load::{self, Load};
 use super::section::bytes;
+use super::tti::Spread;
 use crate::exec::{self, cargo};
 use anyhow::{bail, Context};
 use bytes::Bytes;
@@ -701,28 +702,30 @@ fn errors(n: u64) -> String {
     }
 }
 
+/// The spread of one figure of several runs (the time-to-interactive section's quartiles).
+fn spread(rates: &[&Rate], figure: fn(&Rate) -> f64) -> Option<Spread> {
+    Spread::of(&rates.iter().map(|r| figure(r)).collect::<Vec<_>>())
+}
+
 /// The median of `rates` per second (of the middle two when they are even in number).
 fn median(rates: &[&Rate]) -> f64 {
-    let mut values: Vec<f64> = rates.iter().map(|r| r.per_second).collect();
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
+    spread(rates, |r| r.per_second).map_or(f64::NAN, |s| s.median)
 }
 
 /// The median of several runs, with their range, worst p99, load averages and errors.
 fn runs(rates: &[&Rate]) -> String {
-    let (low, high) =
-        rates.iter().fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(r.per_second), h.max(r.per_second)));
-    let (load_low, load_high) =
-        rates.iter().fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(r.load_average), h.max(r.load_average)));
+    let (Some(rate), Some(load)) = (spread(rates, |r| r.per_second), spread(rates, |r| r.load_average)) else {
+        return "no run".to_string();
+    };
     let p99 = rates.iter().map(|r| r.p99_ms).fold(0.0f64, f64::max);
     format!(
-        "{:.0}/s, the median of {} runs ({low:.0}–{high:.0}/s; p99 at most {p99:.1} ms; load {load_low:.1}–{load_high:.1}{})",
-        median(rates),
+        "{:.0}/s, the median of {} runs ({:.0}–{:.0}/s; p99 at most {p99:.1} ms; load {:.1}–{:.1}{})",
+        rate.median,
         rates.len(),
+        rate.min,
+        rate.max,
+        load.min,
+        load.max,
         errors(rates.iter().map(|r| r.errors).sum())
     )
 }
@@ -735,12 +738,16 @@ impl StormFigures {
 
     /// Signatures per second during a read flood: the median of the floods.
     pub fn during(&self) -> f64 {
-        median(&self.floods.iter().map(|f| &f.signatures).collect::<Vec<_>>())
+        median(&self.during_floods(|f| &f.signatures))
+    }
+
+    /// One of the loads of every flood.
+    fn during_floods(&self, load: fn(&Flood) -> &Rate) -> Vec<&Rate> {
+        self.floods.iter().map(load).collect()
     }
 
     fn cells(&self) -> Vec<String> {
-        let signatures: Vec<&Rate> = self.floods.iter().map(|f| &f.signatures).collect();
-        let reads: Vec<&Rate> = self.floods.iter().map(|f| &f.reads).collect();
+        let (signatures, reads) = (self.during_floods(|f| &f.signatures), self.during_floods(|f| &f.reads));
         let during = format!(
             "{} = **{:.0} %** of alone, {:.0} % of the {SIGNATURES_GOAL:.0}/s goal; the reads {}",
             runs(&signatures),
