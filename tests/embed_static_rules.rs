@@ -7,7 +7,9 @@
 //!   properties are only defined when a partner sets them, and read only in base.css;
 //! - no inline `style` attributes in components: a strict CSP (`style-src 'self'`) blocks them;
 //! - no computed `class={…}` or `classes!` (wasm weight: see the crate's docs on classes);
-//! - no `use_state` or `use_reducer`: component state is a `state_cell` (wasm weight: see its docs).
+//! - no `use_state` or `use_reducer`: component state is a `state_cell` (wasm weight: see its docs);
+//! - no `Debug` formatting (`{…:?}`) in the code the wasm carries (the widget's and core's, tests
+//!   aside): the shipped wasm is built with `-Zfmt-debug=none`, so it would print nothing.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -135,6 +137,23 @@ fn component_state_is_a_state_cell() {
                 .iter()
                 .any(|hook| line.contains(hook));
             assert!(!yew_state, "{}:{}: Yew's use_state and use_reducer bring its reducer code into the wasm once per state type: use state_cell::use_state_cell (with state_cell::Reduce for actions)", path.display(), i + 1);
+        }
+    }
+}
+
+#[test]
+fn shipped_code_formats_nothing_with_debug() {
+    let shipped = source("rs", "src").into_iter().chain(source("rs", "core/src"));
+    for (path, rust) in shipped.filter(|(p, _)| !p.ends_with("tests.rs")) {
+        let before_tests = rust.split("#[cfg(test)]").next().unwrap_or_default();
+        for (i, line) in before_tests.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")) {
+            assert!(
+                !(line.contains(":?}") || line.contains(":#?}")),
+                "{}:{}: the shipped wasm has no Debug output (-Zfmt-debug=none): format with Display, or \
+                 live::browser::js_reason for a JavaScript value",
+                path.display(),
+                i + 1
+            );
         }
     }
 }

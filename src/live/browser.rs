@@ -15,3 +15,14 @@ pub fn unit_random() -> f64 {
 pub fn warn(message: &str) {
     web_sys::console::warn_1(&format!("undersigned: {message}").into());
 }
+
+/// What a JavaScript exception says (`String(e)`, such as "TypeError: Failed to fetch"), for the
+/// console. Not `{e:?}`: the shipped wasm has no `Debug` output (`-Zfmt-debug=none`, README
+/// "History of the widget's weight").
+pub fn js_reason(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast as _;
+    if e.is_null() || e.is_undefined() {
+        return "no reason given".to_string();
+    }
+    e.unchecked_ref::<js_sys::Object>().to_string().into()
+}

@@ -31,7 +31,7 @@ impl std::fmt::Display for FetchError {
 
 /// GETs `url` and returns the body as text.
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let network = |e: wasm_bindgen::JsValue| FetchError::Network(format!("{e:?}"));
+    let network = |e: wasm_bindgen::JsValue| FetchError::Network(super::browser::js_reason(&e));
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_method("GET");

@@ -18,7 +18,7 @@
 //!
 //! Dropping the [`ReceiverStream`] closes the connection and cancels a pending reconnect.
 
-use super::browser::{unit_random, warn};
+use super::browser::{js_reason, unit_random, warn};
 use super::fetch::fetch_text;
 use super::source::ReceiverUrls;
 use super::state::{FeedProblem, LiveAction, LiveEvent};
@@ -93,7 +93,7 @@ fn connect(stream: &Rc<RefCell<Stream>>) {
         Ok(source) => source,
         Err(e) => {
             // Only a malformed URL gets here: retrying will not help, say so once.
-            warn(&format!("the receiver's event stream {url} cannot be opened: {e:?}"));
+            warn(&format!("the receiver's event stream {url} cannot be opened: {}", js_reason(&e)));
             let emit = s.emit.clone();
             drop(s);
             emit.emit(LiveAction::Problem(FeedProblem::Unreachable));

@@ -12,7 +12,7 @@ mod boundary;
 pub mod cdn;
 pub mod prerender;
 
-use crate::exec::{self, cargo};
+use crate::exec;
 use crate::paths::repo_root;
 use crate::tools;
 use anyhow::Context;
@@ -35,10 +35,10 @@ pub struct WasmBuild<'a> {
 
 /// Builds `pkg/` (and `pkg/cdn/` with the placeholder base URL) and returns its path.
 pub fn run() -> anyhow::Result<PathBuf> {
-    let wasm_opt = ensure_tools()?;
+    let tools = ensure_tools()?;
     let root = repo_root();
     let pkg = root.join("pkg");
-    let prerendered = build_widget_package(&root, &pkg, &wasm_opt)?;
+    let prerendered = build_widget_package(&root, &pkg, &tools)?;
     crate::compress::write_compressed_copies(&pkg, PARTNER_FILES)?;
     let other_languages = prerendered.iter().map(|(_, file)| file.as_str()).filter(|f| !PARTNER_FILES.contains(f));
     crate::compress::write_compressed_copies(&pkg, other_languages)?;
@@ -77,16 +77,25 @@ pub fn run_cli(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Ensures the wasm32 target and the wasm-bindgen CLI, and returns the `wasm-opt` to use.
-pub fn ensure_tools() -> anyhow::Result<PathBuf> {
+/// What the one wasm pipeline ([`build_wasm`]) runs.
+pub struct WasmTools {
+    /// The rustup toolchain of the cargo build ([`tools::ensure_wasm_nightly`]).
+    pub toolchain: &'static str,
+    pub wasm_opt: PathBuf,
+}
+
+/// Ensures the wasm32 target (the tests' debug builds), the nightly with `rust-src` (the shipped
+/// wasm), the wasm-bindgen CLI and `wasm-opt`.
+pub fn ensure_tools() -> anyhow::Result<WasmTools> {
     tools::ensure_wasm_target()?;
+    let toolchain = tools::ensure_wasm_nightly()?;
     tools::ensure_wasm_bindgen()?;
-    tools::ensure_wasm_opt()
+    Ok(WasmTools { toolchain, wasm_opt: tools::ensure_wasm_opt()? })
 }
 
 /// Returns the per-language files (pre-rendered widgets and strings): (language, file name in `pkg`).
-fn build_widget_package(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, wasm_opt)?;
+fn build_widget_package(root: &Path, pkg: &Path, tools: &WasmTools) -> anyhow::Result<Vec<(String, String)>> {
+    build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, tools)?;
     std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
         .context("cannot copy undersigned.d.ts")?;
     let css = prerender::stylesheet(root)?;
@@ -134,19 +143,33 @@ pub const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The one wasm pipeline: cargo (release, size-tuned) → wasm-bindgen `--target web` → wasm-opt -Oz
-/// → short names on the glue/wasm boundary ([`boundary`]) → the glue minified by esbuild.
+/// What the shipped wasm's cargo build adds, on the pinned nightly ([`tools::ensure_wasm_nightly`]):
+/// the standard library compiled with the widget, for size (−11.5 KB brotli, README "History of the
+/// widget's weight"), where stable links the prebuilt one, compiled for speed and for unwinding.
+/// - `-Cpanic=immediate-abort`: a panic traps at once. The messages, the formatting they need and
+///   the panic hook are gone; the browser still reports a `RuntimeError: unreachable` and the
+///   loader's fallback takes over as for any error. The tests' debug builds keep the messages.
+/// - `optimize_for_size`: the standard library's smaller variants (sort, formatting).
+/// - `-Zfmt-debug=none`, `-Zlocation-detail=none`: no `Debug` output and no source locations, which
+///   only panic messages would show.
+pub const WASM_NIGHTLY_FLAGS: [&str; 2] = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
+const WASM_NIGHTLY_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none";
+
+/// The one wasm pipeline: cargo (release, size-tuned, on the pinned nightly with
+/// [`WASM_NIGHTLY_FLAGS`]) → wasm-bindgen `--target web` → wasm-opt -Oz → short names on the
+/// glue/wasm boundary ([`boundary`]) → the glue minified by esbuild.
 /// The widget and the bench's baseline counter both go through it, so their sizes compare.
-pub fn build_wasm(root: &Path, build: &WasmBuild, wasm_opt: &Path) -> anyhow::Result<()> {
-    exec::run(cargo().current_dir(root).args([
-        "build",
-        "--release",
-        "--lib",
-        "-p",
-        build.package,
-        "--target",
-        tools::WASM_TARGET,
-    ]))?;
+pub fn build_wasm(root: &Path, build: &WasmBuild, tools: &WasmTools) -> anyhow::Result<()> {
+    let wasm_opt = &tools.wasm_opt;
+    exec::run(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["run", tools.toolchain, "cargo", "build", "--release", "--lib", "-p", build.package])
+            .args(["--target", tools::WASM_TARGET])
+            .args(WASM_NIGHTLY_FLAGS)
+            .env("RUSTFLAGS", WASM_NIGHTLY_RUSTFLAGS),
+    )?;
     let wasm = root
         .join("target")
         .join(tools::WASM_TARGET)

@@ -30,6 +30,38 @@ pub fn ensure_wasm_target() -> anyhow::Result<()> {
     exec::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
+/// The nightly toolchain the shipped wasm is built with ([`crate::build::WASM_NIGHTLY_FLAGS`]):
+/// the one these machines come with as `nightly` (rustc 1.97.0-nightly e50aa6fba, 2026-05-19),
+/// pinned so that the widget's weight does not move with whatever nightly is newest.
+const WASM_NIGHTLY: &str = "nightly-2026-05-20";
+const WASM_NIGHTLY_COMMIT: &str = "e50aa6fba";
+
+/// Returns the rustup toolchain that builds the shipped wasm: the machine's `nightly` when it is the
+/// pinned one, else the pinned one, installed (minimal profile) when missing; with `rust-src`, which
+/// `-Zbuild-std` compiles.
+pub fn ensure_wasm_nightly() -> anyhow::Result<&'static str> {
+    let is_pinned = |toolchain: &str| {
+        output(Command::new("rustup").args(["run", toolchain, "rustc", "--version"]))
+            .is_some_and(|v| v.contains(WASM_NIGHTLY_COMMIT))
+    };
+    let toolchain = if is_pinned("nightly") {
+        "nightly"
+    } else {
+        if !is_pinned(WASM_NIGHTLY) {
+            eprintln!("xtask: installing the {WASM_NIGHTLY} toolchain that builds the widget's wasm (once)");
+            exec::run(Command::new("rustup").args(["toolchain", "install", WASM_NIGHTLY, "--profile", "minimal"]))?;
+        }
+        WASM_NIGHTLY
+    };
+    let components =
+        output(Command::new("rustup").args(["component", "list", "--installed", "--toolchain", toolchain]))
+            .unwrap_or_default();
+    if !components.lines().any(|l| l.trim() == "rust-src") {
+        exec::run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", toolchain]))?;
+    }
+    Ok(toolchain)
+}
+
 /// The `wasm-bindgen` crate version that Cargo.lock resolved: the CLI must equal it exactly.
 pub fn locked_wasm_bindgen_version() -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(repo_root().join("Cargo.lock"))
