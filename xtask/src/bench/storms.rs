@@ -11,7 +11,8 @@
 //!    said more about that than about the receiver. The flood's median is compared with the
 //!    median of the alone runs, and both show their range;
 //! 3. `/status` reads alone; 4. letter pages (`/campaigns/{id}`) alone;
-//! 5. a reconnect storm: [`STREAMS`] event streams opened at once (as after a restart), the time
+//! 5. a reconnect storm against a fresh receiver process on the same file, as after a restart:
+//!    [`STREAMS`] event streams opened at once, the time
 //!    until every one has its first `feed`, the receiver's memory per stream (resident set before
 //!    and after), then a status change through the admin API: how long the change took to be
 //!    accepted, and when each stream got it (p99, max). Over HTTP/1.1 each stream is a connection,
@@ -589,11 +590,17 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
     eprintln!("xtask bench: storms ({label}): /status and letter page reads …");
     let status_reads = reads(address, &status_path, CONNECTIONS, SECONDS).await;
     let letter_pages = reads(address, &format!("/campaigns/{CAMPAIGN}"), CONNECTIONS, SECONDS).await;
+    receiver.stop();
+    // The storm is the one after a restart: a fresh process on the same file, every widget
+    // reconnecting at once. Its memory per stream is then the streams' own, not what a minute of
+    // floods left in the heap (on the process that served them: 15.1-16.6 KB per stream over five
+    // full benches; on a fresh one, 14.0-14.2 KB in `/proc/<pid>` readings of 8,000-15,000 streams).
     eprintln!("xtask bench: storms ({label}): {} streams opening at once …", storm_streams());
+    let receiver = Receiver::start(root, server, dir, &database_url).await?;
     let streams = stream_storm(&receiver, Transport::Http1).await.map_err(|e| format!("{e:#}"));
     receiver.stop();
     let streams_http2 = if http2 {
-        // A fresh process on the same file, so that its memory per stream is its own.
+        // A fresh process on the same file again, so that its memory per stream is its own.
         eprintln!("xtask bench: storms ({label}): {STREAMS} streams over {HTTP2_CONNECTIONS} HTTP/2 connections …");
         let receiver = Receiver::start(root, server, dir, &database_url).await?;
         let storm = stream_storm(&receiver, Transport::Http2).await.map_err(|e| format!("{e:#}"));
@@ -799,7 +806,7 @@ const ROWS: [&str; 8] = [
     "signatures while 64 connections read `/status` (the read flood: two load generators, each on threads of its own), against the median alone",
     "`/status` reads, 64 connections",
     "letter pages (`/campaigns/{id}`), 64 connections",
-    "event streams opening at once (as after a restart), then a status change: HTTP/1.1, a connection each",
+    "event streams opening at once (as after a restart: a fresh receiver on the same file), then a status change: HTTP/1.1, a connection each",
     "memory per open stream (resident set with the streams open, less before), HTTP/1.1",
     "the same storm over HTTP/2, every stream on a few connections (as a proxy speaking HTTP/2 upstream carries them), a fresh receiver on the same file",
     "memory per open stream, HTTP/2",

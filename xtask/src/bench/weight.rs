@@ -149,7 +149,8 @@ impl WeightReport {
             "Bytes of every file a partner page downloads for the widget with the default campaign (the loader with the \
              stylesheet and the English pre-rendered widget inside it, the glue, the wasm with the campaign inside it), as served with gzip (level 9) and brotli (quality 11). The baseline is a bare \
              Yew counter mounted in a shadow root (`benches/yew-counter`), built in the same run by the same pipeline: \
-             cargo release (size profile; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
+             cargo release on the pinned nightly (size profile, the standard library compiled with it for size, panics that trap at \
+             once, no `Debug` output; Yew's `tracing` calls compiled out in both, as no subscriber is ever installed) → \
              wasm-bindgen `--target web` → `wasm-opt -Oz --converge` → short import and export names on the \
              glue/wasm boundary (`--minify-imports-and-exports-and-modules`) → the glue minified by esbuild.\n\n\
              | file | raw | gzip | brotli |\n|---|---:|---:|---:|\n",
