@@ -6,9 +6,9 @@ use undersigned_server::{cli, priority};
 /// jemalloc instead of glibc's malloc. Its size classes keep a connection's long-lived buffers
 /// (hyper's two 8 KB buffers per HTTP/1.1 connection) apart from the short-lived allocations of
 /// the requests around them, and leave the untouched pages of those buffers unbacked. Measured in
-/// the storms bench, 19,000 event streams opening at once on a fresh receiver: 12.4 KB of resident
-/// memory per stream against 15.7-16.9 KB with glibc (the goal is 16 KB); 10.5 against 14.2 KB
-/// when they open 500 at a time. (mimalloc, tried in session 8, took 21.8 KB.)
+/// the storms bench, 19,000 event streams opening at once on a fresh receiver: 10.9-11.5 KB of
+/// resident memory per stream against 15.7-16.9 KB with glibc (the goal is 16 KB); 10.5 against
+/// 14.2 KB when they open 500 at a time. (mimalloc, tried in session 8, took 21.8 KB.)
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

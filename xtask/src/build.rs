@@ -35,10 +35,14 @@ pub struct WasmBuild<'a> {
 
 /// Builds `pkg/` (and `pkg/cdn/` with the placeholder base URL) and returns its path.
 pub fn run() -> anyhow::Result<PathBuf> {
-    let tools = ensure_tools()?;
+    run_with(&ensure_tools()?)
+}
+
+/// [`run`] with the tools already ensured (the bench builds its counter with the same ones).
+pub fn run_with(tools: &WasmTools) -> anyhow::Result<PathBuf> {
     let root = repo_root();
     let pkg = root.join("pkg");
-    let prerendered = build_widget_package(&root, &pkg, &tools)?;
+    let prerendered = build_widget_package(&root, &pkg, tools)?;
     crate::compress::write_compressed_copies(&pkg, PARTNER_FILES)?;
     let other_languages = prerendered.iter().map(|(_, file)| file.as_str()).filter(|f| !PARTNER_FILES.contains(f));
     crate::compress::write_compressed_copies(&pkg, other_languages)?;

@@ -560,6 +560,24 @@ async fn stream_storm(receiver: &Receiver, transport: Transport) -> anyhow::Resu
     })
 }
 
+/// A reconnect storm as after a restart: against a fresh receiver process on the same file, every
+/// widget reconnecting at once. Its memory per stream is then the streams' own, not what a minute
+/// of floods left in the heap (on the process that served them, with glibc's malloc: 15.1-16.6 KB
+/// per stream over five full benches; on a fresh one, 14.0-14.2 KB in `/proc/<pid>` readings of
+/// 8,000-15,000 streams). The storm's own failure is a figure; the receiver's not starting is not.
+async fn storm_after_restart(
+    root: &Path,
+    server: &Path,
+    dir: &Path,
+    database_url: &str,
+    transport: Transport,
+) -> anyhow::Result<Result<StreamStorm, String>> {
+    let receiver = Receiver::start(root, server, dir, database_url).await?;
+    let storm = stream_storm(&receiver, transport).await.map_err(|e| format!("{e:#}"));
+    receiver.stop();
+    Ok(storm)
+}
+
 /// Every load against one binary, on a fresh SQLite file.
 async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: bool) -> anyhow::Result<StormFigures> {
     if dir.exists() {
@@ -591,21 +609,11 @@ async fn figures(root: &Path, server: &Path, label: &str, dir: &Path, http2: boo
     let status_reads = reads(address, &status_path, CONNECTIONS, SECONDS).await;
     let letter_pages = reads(address, &format!("/campaigns/{CAMPAIGN}"), CONNECTIONS, SECONDS).await;
     receiver.stop();
-    // The storm is the one after a restart: a fresh process on the same file, every widget
-    // reconnecting at once. Its memory per stream is then the streams' own, not what a minute of
-    // floods left in the heap (on the process that served them: 15.1-16.6 KB per stream over five
-    // full benches; on a fresh one, 14.0-14.2 KB in `/proc/<pid>` readings of 8,000-15,000 streams).
     eprintln!("xtask bench: storms ({label}): {} streams opening at once …", storm_streams());
-    let receiver = Receiver::start(root, server, dir, &database_url).await?;
-    let streams = stream_storm(&receiver, Transport::Http1).await.map_err(|e| format!("{e:#}"));
-    receiver.stop();
+    let streams = storm_after_restart(root, server, dir, &database_url, Transport::Http1).await?;
     let streams_http2 = if http2 {
-        // A fresh process on the same file again, so that its memory per stream is its own.
         eprintln!("xtask bench: storms ({label}): {STREAMS} streams over {HTTP2_CONNECTIONS} HTTP/2 connections …");
-        let receiver = Receiver::start(root, server, dir, &database_url).await?;
-        let storm = stream_storm(&receiver, Transport::Http2).await.map_err(|e| format!("{e:#}"));
-        receiver.stop();
-        Some(storm)
+        Some(storm_after_restart(root, server, dir, &database_url, Transport::Http2).await?)
     } else {
         None
     };

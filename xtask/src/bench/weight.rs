@@ -28,8 +28,8 @@ pub struct Built {
 
 /// Builds `pkg/` and the counter (into `out_dir/yew-counter`) with the one wasm pipeline.
 pub fn build_all(root: &Path, out_dir: &Path) -> anyhow::Result<Built> {
-    let pkg = crate::build::run()?;
     let tools = ensure_tools()?;
+    let pkg = crate::build::run_with(&tools)?;
     let counter = out_dir.join("yew-counter");
     build_wasm(root, &WasmBuild { package: "yew-counter", out_name: "yew_counter_wasm", out_dir: &counter }, &tools)?;
     let loader = root.join("benches/yew-counter/js").join(COUNTER_FILES[0]);
