@@ -96,7 +96,7 @@ pub fn use_delivery(state: &StateCell<FormState>, settings: Rc<SignOnSettings>, 
                 let (dispatcher, key) = (dispatcher.clone(), key.clone());
                 move |saved| dispatcher.dispatch(Action::WillRetry { key: key.clone(), saved })
             };
-            let outcome = deliver(&outbox, &key, &page_id, saved, on_wait).await;
+            let outcome = deliver(&outbox, &key, &page_id, saved, &on_wait).await;
             announce(section.cast::<Element>().as_ref(), &settings, kind, &outcome);
             match outcome {
                 Outcome::Delivered { ack, .. } => {
@@ -142,7 +142,7 @@ pub fn use_earlier_outbox(settings: Rc<SignOnSettings>, page_id: Rc<String>, sec
             spawn_local(async move {
                 let mut result = Earlier::Delivered;
                 for entry in pending {
-                    let outcome = deliver(&outbox, entry.key(), &page_id, true, |_| {}).await;
+                    let outcome = deliver(&outbox, entry.key(), &page_id, true, &|_| {}).await;
                     announce(section.cast::<Element>().as_ref(), &settings, kind_name(&entry.submission), &outcome);
                     match outcome {
                         Outcome::Delivered { .. } => {}

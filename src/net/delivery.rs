@@ -29,13 +29,14 @@ pub enum Outcome {
 }
 
 /// Delivers the outbox entry `key` of `outbox`, as page `owner`; `on_wait(saved)` is called each
-/// time the signature has to wait for another attempt (`saved`: it is in persistent storage).
+/// time the signature has to wait for another attempt (`saved`: it is in persistent storage). A
+/// `&dyn` rather than a generic, so that the wasm has one copy of this loop for its two callers.
 pub async fn deliver(
     outbox: &Outbox<BrowserStore>,
     key: &str,
     owner: &str,
     saved: bool,
-    on_wait: impl Fn(bool),
+    on_wait: &dyn Fn(bool),
 ) -> Outcome {
     loop {
         let entry = match outbox.lease(key, owner, now_ms()) {
