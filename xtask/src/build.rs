@@ -156,20 +156,18 @@ pub const WASM_FEATURES: [&str; 6] = [
 /// - `optimize_for_size`: the standard library's smaller variants (sort, formatting).
 /// - `-Zfmt-debug=none`, `-Zlocation-detail=none`: no `Debug` output and no source locations, which
 ///   only panic messages would show.
-/// - `-Zinline-mir=yes`: rustc's MIR inliner, which a speed-optimized release build runs anyway but
-///   `opt-level = "z"` leaves off. Small generic helpers (clones, conversions, `Option`/`Result`
-///   adapters) inlined before monomorphization leave LLVM less to copy: the wasm grows 1.5 % raw
-///   but compresses 1.2 % smaller (−1.5 KB brotli, 2026-11-29). Its thresholds for size:
-///   `#[inline]` functions up to a cost of 50 (rustc's default 100), others up to 100 (default 50):
-///   −2.1 KB more. Scanned on the same code, the sizes vary by about ±0.5 KB around there (README,
-///   "History of the widget's weight").
+/// - `-Zcross-crate-inline-threshold=always`: every function is compiled in the crates that call
+///   it, as generic and `#[inline]` functions always are, instead of once in its own crate. The
+///   optimizer then works on the standard library's, Yew's and core's functions together with
+///   their callers in the widget's crate before the link-time pass (−9.7 KB brotli, 2026-11-29).
+///   rustc's MIR inliner on top of it (`-Zinline-mir=yes`, which `opt-level = "z"` leaves off)
+///   only adds bytes, at every threshold tried (README, "History of the widget's weight").
 /// - `-Ctarget-feature=-reference-types`: JavaScript values cross the boundary as indices into the
 ///   glue's table of objects instead of as `externref`, which needs a small shim in the wasm for
 ///   every import that takes one (wasm −1.0 KB brotli, glue +0.2 KB, 2026-11-29).
 pub const WASM_NIGHTLY_FLAGS: [&str; 2] = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
 const WASM_NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none \
-    -Zlocation-detail=none -Zinline-mir=yes -Zinline-mir-hint-threshold=50 -Zinline-mir-threshold=100 \
-    -Ctarget-feature=-reference-types";
+    -Zlocation-detail=none -Zcross-crate-inline-threshold=always -Ctarget-feature=-reference-types";
 
 /// The one wasm pipeline: cargo (release, size-tuned, on the pinned nightly with
 /// [`WASM_NIGHTLY_FLAGS`]) → wasm-bindgen `--target web` → wasm-opt -Oz → short names on the
