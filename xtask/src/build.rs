@@ -162,12 +162,16 @@ pub const WASM_FEATURES: [&str; 6] = [
 ///   their callers in the widget's crate before the link-time pass (−9.7 KB brotli, 2026-11-29).
 ///   rustc's MIR inliner on top of it (`-Zinline-mir=yes`, which `opt-level = "z"` leaves off)
 ///   only adds bytes, at every threshold tried (README, "History of the widget's weight").
+/// - `-Cllvm-args=-disable-lsr`: no loop strength reduction, which trades a loop's index arithmetic
+///   for extra pointer variables, a gain on registers that wasm's locals do not need (−656 bytes
+///   brotli, 2026-11-29).
 /// - `-Ctarget-feature=-reference-types`: JavaScript values cross the boundary as indices into the
 ///   glue's table of objects instead of as `externref`, which needs a small shim in the wasm for
 ///   every import that takes one (wasm −1.0 KB brotli, glue +0.2 KB, 2026-11-29).
 pub const WASM_NIGHTLY_FLAGS: [&str; 2] = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
 const WASM_NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none \
-    -Zlocation-detail=none -Zcross-crate-inline-threshold=always -Ctarget-feature=-reference-types";
+    -Zlocation-detail=none -Zcross-crate-inline-threshold=always -Cllvm-args=-disable-lsr \
+    -Ctarget-feature=-reference-types";
 
 /// The one wasm pipeline: cargo (release, size-tuned, on the pinned nightly with
 /// [`WASM_NIGHTLY_FLAGS`]) → wasm-bindgen `--target web` → wasm-opt -Oz → short names on the
