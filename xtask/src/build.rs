@@ -163,7 +163,7 @@ pub const WASM_FEATURES: [&str; 6] = [
 ///   rustc's MIR inliner on top of it (`-Zinline-mir=yes`, which `opt-level = "z"` leaves off)
 ///   only adds bytes, at every threshold tried (README, "History of the widget's weight").
 /// - `-Cllvm-args=-disable-lsr`: no loop strength reduction, which trades a loop's index arithmetic
-///   for extra pointer variables, a gain on registers that wasm's locals do not need (−656 bytes
+///   for extra pointer variables, a gain on registers that wasm's locals do not need (−622 bytes
 ///   brotli, 2026-11-29).
 /// - `-Ctarget-feature=-reference-types`: JavaScript values cross the boundary as indices into the
 ///   glue's table of objects instead of as `externref`, which needs a small shim in the wasm for
