@@ -9,6 +9,7 @@
 //! - [`app`]: the root component.
 //! - [`letter`]: the letter view.
 //! - [`form`]: the sign-on form; [`net`]: delivering its signatures exactly once (outbox, retries).
+//! - [`http`]: every request the widget makes, through one JavaScript function.
 //! - [`campaign_source`]: where the campaign comes from (built in, or loaded from a URL).
 //! - [`sort`]: the one sort every list of the widget goes through (wasm weight).
 //! - [`state_cell`]: the one kind of component state, in place of Yew's `use_state` (wasm weight).
@@ -24,6 +25,7 @@ pub mod campaign_source;
 pub mod config;
 pub mod element;
 pub mod form;
+pub mod http;
 pub mod i18n;
 pub mod letter;
 pub mod live;

@@ -7,10 +7,6 @@
 //! preflights (most do not) would then break the widget. Credentials are never sent: every feed is
 //! public.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCache, RequestCredentials, RequestInit, RequestMode, Response};
-
 /// Why a fetch gave no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
@@ -31,18 +27,11 @@ impl std::fmt::Display for FetchError {
 
 /// GETs `url` and returns the body as text.
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let network = |e: wasm_bindgen::JsValue| FetchError::Network(super::browser::js_reason(&e));
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_mode(RequestMode::Cors);
-    init.set_cache(RequestCache::NoCache);
-    init.set_credentials(RequestCredentials::Omit);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?;
-    let response: Response = response.dyn_into().map_err(network)?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
+    let answered = crate::http::request(url, None, "", false, 0)
+        .await
+        .map_err(|e| FetchError::Network(super::browser::js_reason(&e)))?;
+    if !(200..300).contains(&answered.status) {
+        return Err(FetchError::Status(answered.status));
     }
-    let text = JsFuture::from(response.text().map_err(network)?).await.map_err(network)?;
-    text.as_string().ok_or_else(|| FetchError::Network("the body is not text".into()))
+    answered.text.ok_or_else(|| FetchError::Network("the body is not text".into()))
 }

@@ -229,8 +229,40 @@ pub fn build_wasm(root: &Path, build: &WasmBuild, tools: &WasmTools) -> anyhow::
     let glue = out_dir.join(format!("{}.js", build.out_name));
     let text = std::fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
     let text = boundary::rename_in_glue(&text, &String::from_utf8_lossy(&minify.stdout))?;
+    let text = fold_snippets(&text, out_dir)?;
     std::fs::write(&glue, minify_js(&text)?)?;
     Ok(())
+}
+
+/// The glue with the JavaScript files the wasm imports (`#[wasm_bindgen(module = "/src/js/…")]`,
+/// which wasm-bindgen copies under `snippets/`) written into it in place of their `import` lines,
+/// and the `snippets` folder removed: a partner page downloads one glue file, as before.
+fn fold_snippets(glue: &str, out_dir: &Path) -> anyhow::Result<String> {
+    let mut folded = String::with_capacity(glue.len());
+    for line in glue.split_inclusive('\n') {
+        let Some((names, path)) = line.trim().strip_prefix("import {").and_then(|rest| {
+            let (names, from) = rest.split_once("} from '")?;
+            Some((names, from.strip_suffix("';").filter(|path| path.starts_with("./snippets/"))?))
+        }) else {
+            folded.push_str(line);
+            continue;
+        };
+        let file = out_dir.join(path);
+        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        for name in names.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+            if !source.contains(&format!("\nexport function {name}(")) {
+                anyhow::bail!("{}: the glue imports `{name}`, which is not an `export function` there", file.display());
+            }
+        }
+        // Its exports become the glue's own functions, under the names the glue imported.
+        folded.push_str(&source.replace("\nexport function ", "\nfunction "));
+        folded.push('\n');
+    }
+    let snippets = out_dir.join("snippets");
+    if snippets.exists() {
+        std::fs::remove_dir_all(&snippets).with_context(|| format!("cannot remove {}", snippets.display()))?;
+    }
+    Ok(folded)
 }
 
 /// The loader as written (`src/js/undersigned.js`): what `pkg/undersigned.js` minifies, and what
