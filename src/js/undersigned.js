@@ -37,6 +37,10 @@ const WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);
 // `cargo xtask build --release` writes the wasm's Subresource Integrity hash here, so the wasm is
 // verified by the browser just like the scripts the snippet pins.
 const WASM_INTEGRITY = '';
+// The second part of the wasm, loaded when first needed (src/js/more.js), and its SHA-256
+// integrity in a CDN release (the glue checks it itself when it loads the module synchronously).
+const MORE_URL = new URL('./undersigned_wasm_more.wasm', import.meta.url);
+const MORE_INTEGRITY = '';
 // The widget's stylesheet (src/styles, minified by build.rs), written here as a string by `cargo
 // xtask build`. It is not inside the wasm, so that the pre-rendered widget is drawn with it before
 // the wasm is there, and not a file of its own, so that drawing it waits for no second download.
@@ -99,11 +103,14 @@ function runtime() {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
     const glue = await import('./undersigned_wasm.js');
     const { mountStyled, addLocale, configKeys } = glue;
+    glue.usMoreFrom?.(MORE_URL, MORE_INTEGRITY);
     await glue.default({ module_or_path: response });
     const sheet = stylesheet();
     const added = new Set(['en']);
     return {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
+      /** Fetches the rest of the wasm in the background (once; see src/js/more.js). */
+      loadMore: () => glue.usLoadMoreSoon?.(),
       configKeys: Array.from(configKeys()),
       /** Whether the wasm has the strings of `lang` (or cannot get them: then it shows English). */
       hasLanguage: (lang) => added.has(lang) || !Object.hasOwn(LOCALES, lang),
@@ -501,6 +508,12 @@ function defineElement() {
             carryOver(shown.root, typed);
           } else {
             this.#handle = rt.mount(this, config);
+          }
+        }
+        if (!framed) {
+          // The rest of the wasm, in the background, once the visitor turns to this widget.
+          for (const type of ['pointerdown', 'focusin', 'keydown']) {
+            this.addEventListener(type, this.#runtime.loadMore, { once: true, passive: true });
           }
         }
         UndersignedLetter.#mounted.add(this);

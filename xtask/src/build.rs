@@ -11,6 +11,7 @@
 mod boundary;
 pub mod cdn;
 pub mod prerender;
+pub mod split;
 
 use crate::exec;
 use crate::paths::repo_root;
@@ -23,6 +24,9 @@ use std::process::Command;
 /// the English pre-rendered widget), the glue and the wasm.
 pub const PARTNER_FILES: [&str; 3] = ["undersigned.js", "undersigned_wasm.js", "undersigned_wasm_bg.wasm"];
 
+/// The wasm's second part ([`split`]), which a page fetches only when it first needs it.
+pub const MORE: &str = "undersigned_wasm_more.wasm";
+
 /// A wasm crate built the way partner pages get it: which package, and where its files go.
 pub struct WasmBuild<'a> {
     /// The cargo package (`-p`) whose cdylib is the wasm.
@@ -31,6 +35,8 @@ pub struct WasmBuild<'a> {
     pub out_name: &'a str,
     /// The folder that receives the files; it is emptied first.
     pub out_dir: &'a Path,
+    /// Whether the glue carries the code that loads the second part of a split wasm ([`split`]).
+    pub split: bool,
 }
 
 /// Builds `pkg/` (and `pkg/cdn/` with the placeholder base URL) and returns its path.
@@ -43,7 +49,7 @@ pub fn run_with(tools: &WasmTools) -> anyhow::Result<PathBuf> {
     let root = repo_root();
     let pkg = root.join("pkg");
     let prerendered = build_widget_package(&root, &pkg, tools)?;
-    crate::compress::write_compressed_copies(&pkg, PARTNER_FILES)?;
+    crate::compress::write_compressed_copies(&pkg, PARTNER_FILES.into_iter().chain([MORE]))?;
     let other_languages = prerendered.iter().map(|(_, file)| file.as_str()).filter(|f| !PARTNER_FILES.contains(f));
     crate::compress::write_compressed_copies(&pkg, other_languages)?;
     cdn::write(&pkg, cdn::PLACEHOLDER_BASE_URL)?;
@@ -99,7 +105,8 @@ pub fn ensure_tools() -> anyhow::Result<WasmTools> {
 
 /// Returns the per-language files (pre-rendered widgets and strings): (language, file name in `pkg`).
 fn build_widget_package(root: &Path, pkg: &Path, tools: &WasmTools) -> anyhow::Result<Vec<(String, String)>> {
-    build_wasm(root, &WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg }, tools)?;
+    let widget = WasmBuild { package: "undersigned", out_name: "undersigned_wasm", out_dir: pkg, split: true };
+    build_wasm(root, &widget, tools)?;
     std::fs::copy(root.join("src/js/undersigned.d.ts"), pkg.join("undersigned.d.ts"))
         .context("cannot copy undersigned.d.ts")?;
     let css = prerender::stylesheet(root)?;
@@ -115,6 +122,8 @@ fn build_widget_package(root: &Path, pkg: &Path, tools: &WasmTools) -> anyhow::R
     let (first, prerendered) = prerender::write(root, pkg)?;
     let loader = prerender::fill_first_render(&prerender::fill_loader(&loader, &unhashed(&prerendered))?, &first)?;
     std::fs::write(pkg.join("undersigned.js"), minify_js(&loader)?)?;
+    // Last, since the profile loads the package as partner pages get it.
+    split::split(root, pkg, &tools.wasm_opt)?;
     // Kept for the CDN release, which fills its own copy of the loader (with hashed names).
     let kept = prerender::kept_dir(root);
     std::fs::create_dir_all(&kept).with_context(|| format!("cannot create {}", kept.display()))?;
@@ -230,6 +239,7 @@ pub fn build_wasm(root: &Path, build: &WasmBuild, tools: &WasmTools) -> anyhow::
     let text = std::fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
     let text = boundary::rename_in_glue(&text, &String::from_utf8_lossy(&minify.stdout))?;
     let text = fold_snippets(&text, out_dir)?;
+    let text = if build.split { split::add_runtime(root, &text)? } else { text };
     std::fs::write(&glue, minify_js(&text)?)?;
     Ok(())
 }
@@ -308,7 +318,7 @@ fn package_json(root: &Path) -> anyhow::Result<String> {
         "main": "undersigned.js",
         "types": "undersigned.d.ts",
         "exports": { ".": { "types": "./undersigned.d.ts", "default": "./undersigned.js" } },
-        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned_prerender.*.json", "undersigned_locale.*.json"],
+        "files": ["undersigned.js", "undersigned.d.ts", "undersigned_wasm.js", "undersigned_wasm.d.ts", "undersigned_wasm_bg.wasm", "undersigned_wasm_bg.wasm.d.ts", "undersigned_wasm_more.wasm", "undersigned_prerender.*.json", "undersigned_locale.*.json"],
         "sideEffects": ["./undersigned.js"],
     });
     Ok(serde_json::to_string_pretty(&json)? + "\n")

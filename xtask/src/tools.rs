@@ -138,6 +138,16 @@ fn binaryen_version(wasm_opt: &Path) -> Option<u32> {
 }
 
 /// Ensures Debian's Chromium and its matching ChromeDriver.
+/// Binaryen's `wasm-split` (`build::split`), from Debian's `binaryen` package: the npm package that
+/// gives `wasm-opt` ([`ensure_wasm_opt`]) does not carry it.
+pub fn ensure_wasm_split() -> anyhow::Result<PathBuf> {
+    const WASM_SPLIT: &str = "/usr/bin/wasm-split";
+    if !Path::new(WASM_SPLIT).exists() {
+        apt_install(&["binaryen"])?;
+    }
+    Ok(PathBuf::from(WASM_SPLIT))
+}
+
 pub fn ensure_chromium() -> anyhow::Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());

@@ -31,6 +31,8 @@ pub struct Release {
     pub loader: HashedFile,
     pub glue: HashedFile,
     pub wasm: HashedFile,
+    /// The second part of the split wasm, fetched when first needed.
+    pub more: HashedFile,
 }
 
 /// Where the snippet says the files live when no `--base-url` is given.
@@ -39,6 +41,11 @@ pub const PLACEHOLDER_BASE_URL: &str = "https://your-cdn.example/undersigned/";
 /// The Subresource Integrity value of `bytes`.
 pub fn integrity(bytes: &[u8]) -> String {
     format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+/// The same with SHA-256, which the glue can compute itself (`src/js/more.js`).
+pub fn sha256_integrity(bytes: &[u8]) -> String {
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes)))
 }
 
 /// `stem.<first 16 hex digits of SHA-256>.ext`.
@@ -60,9 +67,13 @@ fn replace_once(text: &str, from: &str, to: &str, file: &str) -> anyhow::Result<
 /// The partner files under their hashed names: (name, bytes), loader first.
 pub type NamedFiles = Vec<(String, Vec<u8>)>;
 
-/// The three files with their references rewritten to hashed names: (release, [(name, bytes)]).
-pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Release, NamedFiles)> {
+/// The four files with their references rewritten to hashed names: (release, [(name, bytes)]).
+/// `more` is the second part of the split wasm ([`super::MORE`]), which the loader names to the glue
+/// with a SHA-256 integrity: the glue checks it itself when it has to load the module synchronously.
+pub fn hash_files(loader: &str, glue: &str, wasm: &[u8], more: &[u8]) -> anyhow::Result<(Release, NamedFiles)> {
     let wasm_file = HashedFile { name: hashed_name("undersigned_wasm_bg", "wasm", wasm), integrity: integrity(wasm) };
+    let more_file =
+        HashedFile { name: hashed_name("undersigned_wasm_more", "wasm", more), integrity: sha256_integrity(more) };
     // The glue's own default URL of the wasm (used when init() gets no argument), in the quotes
     // the minifier chose (esbuild writes double quotes; wasm-bindgen writes single ones).
     let quote = if glue.contains("\"undersigned_wasm_bg.wasm\"") { '"' } else { '\'' };
@@ -85,6 +96,14 @@ pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Rele
         &format!("const WASM_INTEGRITY = '{}';", wasm_file.integrity),
         "undersigned.js",
     )?;
+    let loader =
+        replace_once(&loader, "'./undersigned_wasm_more.wasm'", &format!("'./{}'", more_file.name), "undersigned.js")?;
+    let loader = replace_once(
+        &loader,
+        "const MORE_INTEGRITY = '';",
+        &format!("const MORE_INTEGRITY = '{}';", more_file.integrity),
+        "undersigned.js",
+    )?;
     let loader_file = HashedFile {
         name: hashed_name("undersigned", "js", loader.as_bytes()),
         integrity: integrity(loader.as_bytes()),
@@ -93,8 +112,9 @@ pub fn hash_files(loader: &str, glue: &str, wasm: &[u8]) -> anyhow::Result<(Rele
         (loader_file.name.clone(), loader.into_bytes()),
         (glue_file.name.clone(), glue.into_bytes()),
         (wasm_file.name.clone(), wasm.to_vec()),
+        (more_file.name.clone(), more.to_vec()),
     ];
-    Ok((Release { loader: loader_file, glue: glue_file, wasm: wasm_file }, files))
+    Ok((Release { loader: loader_file, glue: glue_file, wasm: wasm_file, more: more_file }, files))
 }
 
 /// The embed snippet for files served from `base_url` (ending in `/`).
@@ -143,7 +163,8 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
     let loader = super::prerender::fill_table(&loader, "LOCALES", &locales)?;
     let loader = super::prerender::fill_stylesheet(&loader, &kept_text(super::prerender::KEPT_STYLESHEET)?)?;
     let loader = super::prerender::fill_first_render(&loader, &first)?;
-    let (release, mut files) = hash_files(&loader, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?)?;
+    let (release, mut files) =
+        hash_files(&loader, &text("undersigned_wasm.js")?, &read("undersigned_wasm_bg.wasm")?, &read(super::MORE)?)?;
     let minified = super::minify_js(std::str::from_utf8(&files[0].1).context("the loader is UTF-8")?)?.into_bytes();
     let loader_file = HashedFile { name: hashed_name("undersigned", "js", &minified), integrity: integrity(&minified) };
     files[0] = (loader_file.name.clone(), minified);
@@ -167,7 +188,7 @@ pub fn write(pkg: &Path, base_url: &str) -> anyhow::Result<(Release, String)> {
 mod tests {
     use super::*;
 
-    const LOADER: &str = "import init from './undersigned_wasm.js';\nconst WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);\nconst WASM_INTEGRITY = '';\n";
+    const LOADER: &str = "import init from './undersigned_wasm.js';\nconst WASM_URL = new URL('./undersigned_wasm_bg.wasm', import.meta.url);\nconst WASM_INTEGRITY = '';\nconst MORE_URL = new URL('./undersigned_wasm_more.wasm', import.meta.url);\nconst MORE_INTEGRITY = '';\n";
     const GLUE: &str = "module_or_path = new URL('undersigned_wasm_bg.wasm', import.meta.url);\n";
 
     #[test]
@@ -178,12 +199,15 @@ mod tests {
 
     #[test]
     fn references_point_at_the_hashed_files_and_the_loader_pins_the_wasm() {
-        let (release, files) = hash_files(LOADER, GLUE, b"\0asm").expect("rewrites");
+        let (release, files) = hash_files(LOADER, GLUE, b"\0asm", b"\0more").expect("rewrites");
         let loader = String::from_utf8(files[0].1.clone()).expect("utf-8");
         let glue = String::from_utf8(files[1].1.clone()).expect("utf-8");
         assert!(loader.contains(&format!("'./{}'", release.glue.name)));
         assert!(loader.contains(&format!("'./{}'", release.wasm.name)));
         assert!(loader.contains(&format!("const WASM_INTEGRITY = '{}';", release.wasm.integrity)));
+        assert!(loader.contains(&format!("'./{}'", release.more.name)));
+        assert!(loader.contains(&format!("const MORE_INTEGRITY = '{}';", release.more.integrity)));
+        assert!(release.more.integrity.starts_with("sha256-"));
         assert!(glue.contains(&format!("'{}'", release.wasm.name)));
         assert_eq!(
             release.loader.integrity,
@@ -196,7 +220,7 @@ mod tests {
     #[test]
     fn the_minified_glue_is_rewritten_in_its_own_quotes() {
         let minified = "void 0&&(_=new URL(\"undersigned_wasm_bg.wasm\",import.meta.url));";
-        let (release, files) = hash_files(LOADER, minified, b"\0asm").expect("rewrites");
+        let (release, files) = hash_files(LOADER, minified, b"\0asm", b"\0more").expect("rewrites");
         let glue = String::from_utf8(files[1].1.clone()).expect("utf-8");
         assert!(glue.contains(&format!("\"{}\"", release.wasm.name)), "{glue}");
         assert!(!glue.contains("undersigned_wasm_bg.wasm\""), "{glue}");
@@ -204,8 +228,8 @@ mod tests {
 
     #[test]
     fn a_different_wasm_changes_every_name() {
-        let (a, _) = hash_files(LOADER, GLUE, b"\0asm1").expect("rewrites");
-        let (b, _) = hash_files(LOADER, GLUE, b"\0asm2").expect("rewrites");
+        let (a, _) = hash_files(LOADER, GLUE, b"\0asm1", b"\0more").expect("rewrites");
+        let (b, _) = hash_files(LOADER, GLUE, b"\0asm2", b"\0more").expect("rewrites");
         assert_ne!(a.wasm.name, b.wasm.name);
         assert_ne!(a.glue.name, b.glue.name, "the glue names the wasm");
         assert_ne!(a.loader.name, b.loader.name, "the loader names both");
@@ -213,13 +237,14 @@ mod tests {
 
     #[test]
     fn a_loader_that_changed_shape_is_an_error_not_a_silent_miss() {
-        let error = hash_files("import init from './glue.js';", GLUE, b"\0asm").expect_err("nothing to rewrite");
+        let error =
+            hash_files("import init from './glue.js';", GLUE, b"\0asm", b"\0more").expect_err("nothing to rewrite");
         assert!(error.to_string().contains("exactly once in undersigned.js"), "{error}");
     }
 
     #[test]
     fn the_snippet_pins_loader_and_glue_with_integrity_and_cors() {
-        let (release, _) = hash_files(LOADER, GLUE, b"\0asm").expect("rewrites");
+        let (release, _) = hash_files(LOADER, GLUE, b"\0asm", b"\0more").expect("rewrites");
         let text = snippet(&release, "https://cdn.example/u/");
         assert!(text.contains(&format!(
             "src=\"https://cdn.example/u/{}\" integrity=\"{}\" crossorigin=\"anonymous\"",

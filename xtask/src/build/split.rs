@@ -1,0 +1,220 @@
+//! The wasm in two parts, by what a page runs (issue 17, README "History of the widget's weight").
+//!
+//! Binaryen's `wasm-split` instruments the built module, `xtask/profile.mjs` loads a partner page
+//! with it in Chromium (a widget following a receiver, one polling a status feed in Spanish, a
+//! name and an email typed) and reads which functions ran, and `wasm-split --profile` keeps those
+//! in `undersigned_wasm_bg.wasm`, the module the loader fetches. Every other function moves to
+//! `undersigned_wasm_more.wasm` ([`MORE`]), which the glue loads when one of them is first called
+//! or the visitor first interacts with a widget (`src/js/more.js`, written into the glue by
+//! [`add_runtime`]). A path the profile did not take still works: it waits for the second module.
+
+use super::{MORE, WASM_FEATURES, WASM_OPT};
+use crate::{exec, tools};
+use anyhow::{bail, Context};
+use std::path::Path;
+use std::process::Command;
+
+/// The import namespace of the placeholders in the first module (`src/js/more.js` fills it).
+const PLACEHOLDERS: &str = "placeholder";
+
+/// The glue with `src/js/more.js` written into it, and its placeholders among the wasm's imports.
+pub fn add_runtime(root: &Path, glue: &str) -> anyhow::Result<String> {
+    let path = root.join("src/js/more.js");
+    let runtime = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    // wasm-bindgen's `__wbg_get_imports` returns the import object as one literal.
+    let Some(start) = glue.find("function __wbg_get_imports()") else {
+        bail!("the glue has no `__wbg_get_imports` (has wasm-bindgen changed?)")
+    };
+    let literal = "    return {\n        __proto__: null,\n";
+    let Some(offset) = glue[start..].find(literal) else {
+        bail!("the glue's `__wbg_get_imports` does not return its import object as expected")
+    };
+    let at = start + offset + literal.len();
+    Ok(format!("{}        {PLACEHOLDERS}: usPlaceholders(),\n{}\n{runtime}", &glue[..at], &glue[at..]))
+}
+
+/// Splits `pkg/undersigned_wasm_bg.wasm` into itself and [`MORE`] by a profile of a page (the
+/// package in `pkg` must be complete: the profile loads it through the loader).
+pub fn split(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<()> {
+    let wasm_split = tools::ensure_wasm_split()?;
+    let work = root.join("target/split");
+    std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
+    let (instrumented, profile) = (work.join("instrumented.wasm"), work.join("profile.bin"));
+    let first = pkg.join("undersigned_wasm_bg.wasm");
+    exec::run(
+        Command::new(&wasm_split).arg("--instrument").args(WASM_FEATURES).arg(&first).arg("-o").arg(&instrumented),
+    )?;
+    let mut node = Command::new("node");
+    node.current_dir(root).arg("xtask/profile.mjs").arg(pkg).arg(&instrumented).arg(&profile);
+    if std::env::var_os("CHROMIUM").is_none() {
+        node.env("CHROMIUM", tools::CHROMIUM);
+    }
+    exec::run(&mut node).context("xtask/profile.mjs failed")?;
+    let whole = std::fs::read(&first).with_context(|| format!("cannot read {}", first.display()))?;
+    let profile = std::fs::read(&profile).with_context(|| format!("cannot read {}", profile.display()))?;
+    let keep = kept_functions(&whole, &profile)?;
+    let keep_file = work.join("keep.txt");
+    // wasm-split names a module's unnamed functions by their index among its own functions.
+    let names: Vec<String> = keep.iter().map(u32::to_string).collect();
+    std::fs::write(&keep_file, names.join("\n"))?;
+    let more = pkg.join(MORE);
+    exec::run(
+        Command::new(&wasm_split)
+            .arg("--split")
+            .args(WASM_FEATURES)
+            .arg(format!("--keep-funcs=@{}", keep_file.display()))
+            .arg(format!("--placeholder-namespace={PLACEHOLDERS}"))
+            .arg("--import-namespace=primary")
+            .arg(&first)
+            .arg("-o1")
+            .arg(&first)
+            .arg("-o2")
+            .arg(&more),
+    )?;
+    for module in [&first, &more] {
+        exec::run(Command::new(wasm_opt).args(WASM_OPT).args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
+    }
+    Ok(())
+}
+
+/// Functions of at most this many bytes of code that a function the profile saw run calls directly
+/// stay in the first module, whether they ran or not: a branch the profile did not take mostly calls
+/// small helpers (a formatter's padding, a comparison), and keeping them costs little against a
+/// synchronous load of the second module when such a branch runs on a partner page. Measured on
+/// 2026-11-30 (first module's bytes brotli): the profile alone 98,286; with small callees up to 100
+/// bytes 99,460, up to 200 bytes 100,630; with every callee at any depth 105,983.
+const SMALL_CALLEE_BYTES: usize = 200;
+
+/// The module's own functions (by index among them, not counting imports) to keep in the first
+/// module: those that ran in `profile` (`wasm-split --instrument`'s format: the module's 8-byte
+/// hash, then a 32-bit little-endian timestamp per function, 0 for one that never ran), and the
+/// small functions they call directly or that the table holds ([`SMALL_CALLEE_BYTES`]), and what
+/// those call directly, transitively.
+fn kept_functions(wasm: &[u8], profile: &[u8]) -> anyhow::Result<Vec<u32>> {
+    let (imported, bodies, table) = direct_calls(wasm)?;
+    if profile.len() != 8 + 4 * bodies.len() {
+        bail!("the profile has {} bytes, not 8 + 4 per function of the wasm's {}", profile.len(), bodies.len());
+    }
+    let mut kept = vec![false; bodies.len()];
+    let mut todo: Vec<usize> = Vec::new();
+    for (index, stamp) in profile[8..].chunks_exact(4).enumerate() {
+        if stamp != [0; 4] {
+            kept[index] = true;
+            todo.push(index);
+        }
+    }
+    // Small functions called through the table (trait objects such as a formatter's `fmt::Write`)
+    // are kept too: no direct call leads to them.
+    for &function in &table {
+        let Some(own) = (function as usize).checked_sub(imported) else { continue };
+        if !kept[own] && bodies[own].0 <= SMALL_CALLEE_BYTES {
+            kept[own] = true;
+            todo.push(own);
+        }
+    }
+    while let Some(caller) = todo.pop() {
+        for &callee in &bodies[caller].1 {
+            let Some(own) = (callee as usize).checked_sub(imported) else { continue };
+            if !kept[own] && bodies[own].0 <= SMALL_CALLEE_BYTES {
+                kept[own] = true;
+                todo.push(own);
+            }
+        }
+    }
+    Ok((0..bodies.len()).filter(|&i| kept[i]).map(|i| i as u32).collect())
+}
+
+/// The number of imported functions; for each of the module's own functions its code size and the
+/// functions it calls directly (`call`, `return_call`); and the functions in the table (the targets
+/// of indirect calls); functions by index in the whole function space.
+type Calls = (usize, Vec<(usize, Vec<u32>)>, Vec<u32>);
+
+fn direct_calls(wasm: &[u8]) -> anyhow::Result<Calls> {
+    use wasmparser::{ElementItems, Operator, Parser, Payload, TypeRef};
+    let mut imported = 0;
+    let mut bodies = Vec::new();
+    let mut table = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    if matches!(import?.ty, TypeRef::Func(_)) {
+                        imported += 1;
+                    }
+                }
+            }
+            Payload::ElementSection(elements) => {
+                for element in elements {
+                    if let ElementItems::Functions(functions) = element?.items {
+                        for function in functions {
+                            table.push(function?);
+                        }
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut calls = Vec::new();
+                let mut operators = body.get_operators_reader()?;
+                while !operators.eof() {
+                    match operators.read()? {
+                        Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
+                            calls.push(function_index)
+                        }
+                        _ => {}
+                    }
+                }
+                let range = body.range();
+                bodies.push((usize::try_from(range.end - range.start)?, calls));
+            }
+            _ => {}
+        }
+    }
+    Ok((imported, bodies, table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A profile in `wasm-split --instrument`'s format: which of the module's functions ran.
+    fn profile(ran: &[bool]) -> Vec<u8> {
+        let mut bytes = vec![0; 8];
+        for (i, ran) in ran.iter().enumerate() {
+            bytes.extend(if *ran { i as u32 + 1 } else { 0 }.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// `$main` ran: it calls a small helper and a large function directly, and the table holds a
+    /// small and a large one; `$unused` is reached from nothing that ran.
+    fn module() -> Vec<u8> {
+        let large = "(drop (i32.const 1))".repeat(100);
+        wat::parse_str(format!(
+            r#"(module
+                (import "a" "a" (func $imported))
+                (table 2 funcref)
+                (elem (i32.const 0) $small_in_table $large_in_table)
+                (func $main call $imported call $small_helper call $large)
+                (func $small_helper call $helpers_helper)
+                (func $helpers_helper)
+                (func $large {large})
+                (func $small_in_table)
+                (func $large_in_table {large})
+                (func $unused))"#
+        ))
+        .expect("the module is valid text")
+    }
+
+    #[test]
+    fn what_ran_stays_with_the_small_functions_it_can_reach() {
+        let kept = kept_functions(&module(), &profile(&[true, false, false, false, false, false, false])).unwrap();
+        // main, small_helper, helpers_helper, small_in_table (indices among the module's own).
+        assert_eq!(kept, [0, 1, 2, 4]);
+    }
+
+    #[test]
+    fn a_profile_of_another_module_is_refused() {
+        let error = kept_functions(&module(), &profile(&[true, false])).unwrap_err();
+        assert!(error.to_string().contains("not 8 + 4 per function"), "{error}");
+    }
+}
