@@ -71,9 +71,130 @@ pub fn split(root: &Path, pkg: &Path, wasm_opt: &Path) -> anyhow::Result<()> {
             .arg("-o2")
             .arg(&more),
     )?;
+    calls_through_table(&first, &more, &whole)?;
     for module in [&first, &more] {
         exec::run(Command::new(wasm_opt).args(WASM_OPT).args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
     }
+    Ok(())
+}
+
+/// Makes the second module call the first one's functions through the shared function table
+/// instead of through exports: Chromium makes a JavaScript function object for every function a
+/// module exports when it is instantiated, some 480 bytes of JS heap each, and `wasm-split` exports
+/// every function of the first module that the second calls (about 250: 121 KB of heap on every
+/// partner page, measured on 2026-11-30, against issue 17's goal that the heap not grow). Those
+/// functions go into table slots after the first module's own, and the second module calls them
+/// with `call_indirect` at their slot. `whole` is the module before the split: its own exports
+/// (the glue's) stay.
+fn calls_through_table(first: &Path, second: &Path, whole: &[u8]) -> anyhow::Result<()> {
+    use std::collections::HashMap;
+    use walrus::ir::{CallIndirect, Const, Instr, InstrSeq, ReturnCallIndirect, Value};
+    use walrus::{ConstExpr, ElementItems, ElementKind, ExportItem, FunctionId, ImportKind, TypeId};
+
+    let mut primary = walrus::Module::from_file(first)?;
+    let mut secondary = walrus::Module::from_file(second)?;
+    let glue_exports: Vec<String> =
+        walrus::Module::from_buffer(whole)?.exports.iter().map(|e| e.name.clone()).collect();
+    let table = primary
+        .exports
+        .iter()
+        .find_map(|e| match e.item {
+            ExportItem::Table(table) if e.name == "table" => Some(table),
+            _ => None,
+        })
+        .context("wasm-split exported no `table` from the first module")?;
+    let base = primary.tables.get(table).initial;
+    // Each function the second module imports from the first: its slot and its type there.
+    let mut slots: HashMap<FunctionId, (i32, TypeId)> = HashMap::new();
+    let mut in_table = Vec::new();
+    let mut dropped_imports = Vec::new();
+    let mut dropped_exports = Vec::new();
+    for import in secondary.imports.iter().filter(|i| i.module == "primary") {
+        let ImportKind::Function(function) = import.kind else { continue };
+        if glue_exports.contains(&import.name) {
+            continue;
+        }
+        let export = primary
+            .exports
+            .iter()
+            .find(|e| e.name == import.name)
+            .with_context(|| format!("the first module does not export `{}`", import.name))?;
+        let ExportItem::Function(target) = export.item else { bail!("`{}` is not a function", import.name) };
+        let slot = i32::try_from(base + in_table.len() as u64)?;
+        slots.insert(function, (slot, secondary.funcs.get(function).ty()));
+        in_table.push(target);
+        dropped_imports.push((import.id(), function));
+        dropped_exports.push(export.id());
+    }
+    let added = in_table.len() as u64;
+    let primary_table = primary.tables.get_mut(table);
+    primary_table.initial += added;
+    if let Some(maximum) = &mut primary_table.maximum {
+        *maximum += added;
+    }
+    let (initial, maximum) = (primary_table.initial, primary_table.maximum);
+    primary.elements.add(
+        ElementKind::Active { table, offset: ConstExpr::Value(Value::I32(i32::try_from(base)?)) },
+        ElementItems::Functions(in_table),
+    );
+    for export in dropped_exports {
+        primary.exports.delete(export);
+    }
+    // The second module's view of the table grows with it.
+    let shared = secondary
+        .imports
+        .iter()
+        .find_map(|i| match i.kind {
+            ImportKind::Table(table) if i.module == "primary" => Some(table),
+            _ => None,
+        })
+        .context("the second module imports no table")?;
+    let view = secondary.tables.get_mut(shared);
+    view.initial = initial;
+    view.maximum = maximum;
+
+    struct Rewrite<'a> {
+        slots: &'a HashMap<FunctionId, (i32, TypeId)>,
+        table: walrus::TableId,
+    }
+    impl walrus::ir::VisitorMut for Rewrite<'_> {
+        fn start_instr_seq_mut(&mut self, seq: &mut InstrSeq) {
+            let mut rewritten = Vec::with_capacity(seq.instrs.len());
+            for (instr, location) in seq.instrs.drain(..) {
+                let (callee, tail) = match &instr {
+                    Instr::Call(call) => (call.func, false),
+                    Instr::ReturnCall(call) => (call.func, true),
+                    _ => {
+                        rewritten.push((instr, location));
+                        continue;
+                    }
+                };
+                let Some(&(slot, ty)) = self.slots.get(&callee) else {
+                    rewritten.push((instr, location));
+                    continue;
+                };
+                rewritten.push((Instr::Const(Const { value: Value::I32(slot) }), location));
+                let table = self.table;
+                let call = if tail {
+                    Instr::ReturnCallIndirect(ReturnCallIndirect { ty, table })
+                } else {
+                    Instr::CallIndirect(CallIndirect { ty, table })
+                };
+                rewritten.push((call, location));
+            }
+            seq.instrs = rewritten;
+        }
+    }
+    for (_, function) in secondary.funcs.iter_local_mut() {
+        let entry = function.entry_block();
+        walrus::ir::dfs_pre_order_mut(&mut Rewrite { slots: &slots, table: shared }, function, entry);
+    }
+    for (import, function) in dropped_imports {
+        secondary.imports.delete(import);
+        secondary.funcs.delete(function);
+    }
+    primary.emit_wasm_file(first)?;
+    secondary.emit_wasm_file(second)?;
     Ok(())
 }
 
