@@ -285,7 +285,7 @@ fn direct_calls(wasm: &[u8]) -> anyhow::Result<Calls> {
                     }
                 }
                 let range = body.range();
-                bodies.push((usize::try_from(range.end - range.start)?, calls));
+                bodies.push((range.end - range.start, calls));
             }
             _ => {}
         }
