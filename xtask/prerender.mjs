@@ -13,12 +13,8 @@
 // back as attributes so the markup shows it. Left out, to keep the download small: the country
 // list (only its empty choice stays; the wasm brings the rest) and the collapsed rest of the letter.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { chromium } = createRequire(join(root, 'tests/e2e/package.json'))('playwright-core');
+import { join } from 'node:path';
+import { headlessPage } from './headless.mjs';
 
 const [pkg, ...langs] = process.argv.slice(2);
 if (!pkg || langs.length === 0) {
@@ -31,14 +27,8 @@ const ENDPOINT = '/api/campaigns/prerender/signatures';
 const HOST_TOKEN = 'undersigned-host.invalid';
 const TYPES = { js: 'text/javascript', wasm: 'application/wasm', css: 'text/css', json: 'application/json', html: 'text/html' };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const { browser, page, problems } = await headlessPage();
 try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.origin !== ORIGIN) return route.abort();

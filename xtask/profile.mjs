@@ -10,16 +10,14 @@
 // endpoint on another site (the README's snippet), a fourth has no endpoint yet (a page being set
 // up), a fifth follows a receiver on another site that nobody has signed on yet, with a fallback
 // form inside (the configurator's snippet), and a name and an email are typed. The functions that ran
-// are written to PROFILE_OUT (through the instrumented module's `__write_profile`); `wasm-split
-// --profile` keeps them in the module the loader fetches and moves every other one to the module
-// loaded when first needed (src/js/more.js). A path left out here still works, a little later.
+// are written to PROFILE_OUT (through the instrumented module's `__write_profile`): the build keeps
+// them, and the small functions they can reach, in the module the loader fetches and moves every
+// other one to the module loaded when first needed (xtask/src/build/split.rs, src/js/more.js). A
+// path left out here still works, a little later. `PROFILE_DEBUG=1` prints each request and what
+// the first widget shows, to see what a page did.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { chromium } = createRequire(join(root, 'tests/e2e/package.json'))('playwright-core');
+import { join } from 'node:path';
+import { headlessPage } from './headless.mjs';
 
 const [pkg, instrumented, out] = process.argv.slice(2);
 if (!pkg || !instrumented || !out) {
@@ -82,14 +80,8 @@ const signerPage = (kind, empty) =>
   });
 const events = `event: feed\nid: 1\ndata: ${feed}\n\nevent: signers\ndata: ${JSON.stringify(counts)}\n\n`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const { browser, page, problems } = await headlessPage();
 try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
     const empty = url.origin === OTHER_RECEIVER;
