@@ -42,21 +42,35 @@ function usPlaceMore(module) {
   }
 }
 
-/** Fetches and compiles the second module in the background, once per page. */
-export function usLoadMoreSoon() {
-  if (usMore || !wasm?.table) return;
+/** Whether every function of the wasm is in place (always, for a wasm built without the split). */
+export function usMoreReady() {
+  return usMore === 2 || !wasm?.table;
+}
+
+/** The second module, fetched and compiled in the background: resolves once it is in place,
+ * rejects when it cannot be fetched (offline); a later call tries again. */
+export function usLoadMore() {
+  if (usMoreReady()) return Promise.resolve();
+  if (usMore === 1) return usMorePending;
   usMore = 1;
   const init = usMoreIntegrity ? { integrity: usMoreIntegrity, mode: 'cors', credentials: 'omit' } : {};
-  fetch(usMoreUrl, init)
+  usMorePending = fetch(usMoreUrl, init)
     .then((response) => {
       if (!response.ok) throw new Error(`it answered ${response.status}`);
       return response.arrayBuffer();
     })
     .then((bytes) => WebAssembly.compile(bytes))
-    .then(usPlaceMore, () => {
-      // The placeholder that needs it will load it itself.
+    .then(usPlaceMore, (error) => {
       if (usMore === 1) usMore = 0;
+      throw error;
     });
+  return usMorePending;
+}
+let usMorePending = null;
+
+/** `usLoadMore` for the visitor's first interaction: a failure waits for the next need. */
+export function usLoadMoreSoon() {
+  usLoadMore().catch(() => {});
 }
 
 function usLoadMoreNow() {

@@ -111,6 +111,9 @@ function runtime() {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
       /** Fetches the rest of the wasm in the background (once; see src/js/more.js). */
       loadMore: () => glue.usLoadMoreSoon?.(),
+      /** Whether the rest of the wasm is in place, and a promise of it. */
+      moreReady: () => glue.usMoreReady?.() ?? true,
+      more: () => glue.usLoadMore?.() ?? Promise.resolve(),
       configKeys: Array.from(configKeys()),
       /** Whether the wasm has the strings of `lang` (or cannot get them: then it shows English). */
       hasLanguage: (lang) => added.has(lang) || !Object.hasOwn(LOCALES, lang),
@@ -247,6 +250,35 @@ function drawPrerendered(element, data, theme, endpoint) {
     shown.pressed = true;
   });
   return shown;
+}
+
+/**
+ * A press of sign while the rest of the wasm is not in place (the page went offline before the
+ * visitor touched the widget, or the background fetch has not finished): held, and made again once
+ * the rest is there, fetched now or, when that fails, as soon as the browser is back online. The
+ * wasm never starts a signature it could not finish, and nothing typed is lost.
+ */
+function holdPressesUntilReady(root, rt) {
+  root?.addEventListener(
+    'submit',
+    (event) => {
+      if (rt.moreReady()) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const form = event.target;
+      form.setAttribute('aria-busy', 'true');
+      const retry = () =>
+        rt.more().then(
+          () => {
+            form.removeAttribute('aria-busy');
+            form.requestSubmit();
+          },
+          () => addEventListener('online', retry, { once: true }),
+        );
+      retry();
+    },
+    { capture: true },
+  );
 }
 
 /** What the visitor did in the pre-rendered form: each named control, and where the focus was. */
@@ -515,6 +547,7 @@ function defineElement() {
           for (const type of ['pointerdown', 'focusin', 'keydown']) {
             this.addEventListener(type, this.#runtime.loadMore, { once: true, passive: true });
           }
+          holdPressesUntilReady(this.shadowRoot, this.#runtime);
         }
         UndersignedLetter.#mounted.add(this);
         this.#invalid = false;

@@ -109,3 +109,29 @@ ${snippet}
   assert.deepEqual(page.problems, [], 'no console error and no CSP violation');
   await page.context().close();
 });
+
+test('offline before the visitor touches the widget: a press of sign is held, then made once when the page is back online', async () => {
+  // The page of the test above (the configurator's snippet on the partner's origin). The rest of the
+  // split wasm is fetched on the first interaction, which here happens offline.
+  const page = await newWatchedPage(env.browser);
+  await page.goto(`${env.partner.origin}/letter.html`);
+  await page.waitForFunction(() => document.querySelector('undersigned-letter').shadowRoot.querySelectorAll('#us-country option').length > 1);
+  await page.context().setOffline(true);
+  const email = 'offline-before-touching@example.org';
+  const widget = page.locator('undersigned-letter .undersigned');
+  await widget.getByLabel('An individual').check();
+  await widget.getByLabel(/^Full name/).fill('Olga Offline');
+  await widget.getByLabel(/^Email/).fill(email);
+  await widget.getByRole('button', { name: 'Sign the letter' }).click();
+  await page.waitForTimeout(500);
+  // Held: nothing started, nothing typed lost, the widget alive.
+  assert.equal(await widget.getByLabel(/^Email/).inputValue(), email);
+  assert.equal(await widget.locator('form').getAttribute('aria-busy'), 'true');
+  assert.equal((await storedWith(email)).length, 0);
+  await page.context().setOffline(false);
+  await waitForWidgetText(page, 'undersigned-letter', 'Thank you for signing');
+  assert.equal((await storedWith(email)).length, 1, 'stored once');
+  const problems = page.problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'));
+  assert.deepEqual(problems, [], 'no error beyond the requests the browser refused offline');
+  await page.context().close();
+});
