@@ -1,12 +1,14 @@
-//! The wasm in two parts, by what a page runs (issue 17, README "History of the widget's weight").
+//! The wasm in two parts, by what a page runs (issue 17, README "Weight and performance").
 //!
-//! Binaryen's `wasm-split` instruments the built module, `xtask/profile.mjs` loads a partner page
-//! with it in Chromium (a widget following a receiver, one polling a status feed in Spanish, a
-//! name and an email typed) and reads which functions ran, and `wasm-split --profile` keeps those
-//! in `undersigned_wasm_bg.wasm`, the module the loader fetches. Every other function moves to
-//! `undersigned_wasm_more.wasm` ([`MORE`]), which the glue loads when one of them is first called
-//! or the visitor first interacts with a widget (`src/js/more.js`, written into the glue by
-//! [`add_runtime`]). A path the profile did not take still works: it waits for the second module.
+//! Binaryen's `wasm-split` instruments the built module; `xtask/profile.mjs` loads a page of five
+//! widgets with it in Chromium (the configurations partners use; see there) and records which
+//! functions ran. Those, with the small functions they can reach ([`kept_functions`]), stay in
+//! `undersigned_wasm_bg.wasm`, the module the loader fetches; every other function moves to
+//! `undersigned_wasm_more.wasm` ([`MORE`]), which calls back into the first through the shared
+//! function table ([`calls_through_table`]). The glue (`src/js/more.js`, written into it by
+//! [`add_runtime`]) fetches the second module on the visitor's first interaction, or loads it at
+//! once when one of its functions is needed first; the loader holds a press of sign until it is in
+//! place. A path the profile did not take still works: it waits for the second module.
 
 use super::{MORE, WASM_FEATURES, WASM_OPT};
 use crate::{exec, tools};
