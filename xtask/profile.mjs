@@ -9,8 +9,7 @@
 // docs/receiver.md), a second one polls a static status feed in Spanish, a third posts to an
 // endpoint on another site (the README's snippet), a fourth has no endpoint yet (a page being set
 // up), a fifth follows a receiver on another site that nobody has signed on yet, with a fallback
-// form inside (the configurator's snippet); the rest of the letter is opened and closed, and the
-// form's choices made and a name and an email typed. The functions that ran
+// form inside (the configurator's snippet), and a name and an email are typed. The functions that ran
 // are written to PROFILE_OUT (through the instrumented module's `__write_profile`): the build keeps
 // them, and the small functions they can reach, in the module the loader fetches and moves every
 // other one to the module loaded when first needed (xtask/src/build/split.rs, src/js/more.js). A
@@ -126,14 +125,6 @@ try {
   await page.waitForTimeout(300);
   await widget.locator('input[name=name]').fill('Ana Example');
   await widget.locator('input[name=email]').fill('ana@example.org');
-  // What else a reader does with the page (and may do offline once it has loaded): the rest of the
-  // letter opened and closed, the choices of the form.
-  await widget.locator('.letter-toggle').click();
-  await widget.locator('.letter-toggle').click();
-  await widget.locator('#us-kind-organization').check();
-  await widget.locator('#us-kind-individual').check();
-  await widget.locator('#us-country').selectOption('FR');
-  for (const box of await widget.locator('input[type=checkbox]').all()) if (await box.isVisible()) await box.check();
   await page.waitForTimeout(200);
   const profile = await page.evaluate(async () => {
     const glue = await import('/undersigned_wasm.js');
