@@ -8,7 +8,7 @@
 // the shared function table. Calling one loads the second module at once, whose instantiation
 // writes the real functions into their slots, then calls the real one with the same arguments. The
 // loader asks for the second module in the background on the visitor's first interaction with a
-// widget (`usLoadMoreSoon`), so the synchronous request is the rare case. A wasm built without the
+// widget (`usLoadMore`), so the synchronous request is the rare case. A wasm built without the
 // split (the wasm-bindgen tests, the bench's counter) imports no placeholder and runs none of this.
 
 let usMoreUrl = new URL('undersigned_wasm_more.wasm', import.meta.url);
@@ -67,11 +67,6 @@ export function usLoadMore() {
   return usMorePending;
 }
 let usMorePending = null;
-
-/** `usLoadMore` for the visitor's first interaction: a failure waits for the next need. */
-export function usLoadMoreSoon() {
-  usLoadMore().catch(() => {});
-}
 
 function usLoadMoreNow() {
   if (usMore === 2) return;

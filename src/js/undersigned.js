@@ -103,17 +103,15 @@ function runtime() {
     const response = WASM_INTEGRITY ? fetch(WASM_URL, { integrity: WASM_INTEGRITY, mode: 'cors', credentials: 'omit' }) : fetch(WASM_URL);
     const glue = await import('./undersigned_wasm.js');
     const { mountStyled, addLocale, configKeys } = glue;
-    glue.usMoreFrom?.(MORE_URL, MORE_INTEGRITY);
+    glue.usMoreFrom(MORE_URL, MORE_INTEGRITY);
     await glue.default({ module_or_path: response });
     const sheet = stylesheet();
     const added = new Set(['en']);
     return {
       mount: (element, config, shownAt) => mountStyled(element, config, sheet, shownAt),
-      /** Fetches the rest of the wasm in the background (once; see src/js/more.js). */
-      loadMore: () => glue.usLoadMoreSoon?.(),
-      /** Whether the rest of the wasm is in place, and a promise of it. */
-      moreReady: () => glue.usMoreReady?.() ?? true,
-      more: () => glue.usLoadMore?.() ?? Promise.resolve(),
+      /** Whether the rest of the wasm is in place, and a promise of it (src/js/more.js). */
+      moreReady: glue.usMoreReady,
+      more: glue.usLoadMore,
       configKeys: Array.from(configKeys()),
       /** Whether the wasm has the strings of `lang` (or cannot get them: then it shows English). */
       hasLanguage: (lang) => added.has(lang) || !Object.hasOwn(LOCALES, lang),
@@ -545,7 +543,8 @@ function defineElement() {
         if (!framed) {
           // The rest of the wasm, in the background, once the visitor turns to this widget.
           for (const type of ['pointerdown', 'focusin', 'keydown']) {
-            this.addEventListener(type, this.#runtime.loadMore, { once: true, passive: true });
+            // A failure here waits for the next need (a press of sign is held, see below).
+            this.addEventListener(type, () => this.#runtime.more().catch(() => {}), { once: true, passive: true });
           }
           holdPressesUntilReady(this.shadowRoot, this.#runtime);
         }
